@@ -1,0 +1,47 @@
+import type { Metadata } from "next";
+import { ConnectionCard } from "@/components/connections/connection-card";
+import { Alert } from "@/components/ui/alert";
+import { SERVICE_IDS, type ServiceId } from "@/db/schema";
+import { requireRole } from "@/lib/auth/session";
+import { asLinkFailureCode, linkFailureMessage } from "@/lib/connections/messages";
+import { listConnectionCards } from "@/lib/connections/view";
+import { getIntegration } from "@/lib/integrations";
+
+export const metadata: Metadata = { title: "Connections" };
+
+function asService(value: string | string[] | undefined): ServiceId | null {
+  return typeof value === "string" && (SERVICE_IDS as readonly string[]).includes(value) ? (value as ServiceId) : null;
+}
+
+export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireRole("athlete");
+  const params = await searchParams;
+  const cards = await listConnectionCards(user.id);
+  const now = new Date();
+
+  const linked = asService(params.linked);
+  const failedService = asService(params.service);
+  const failure = asLinkFailureCode(typeof params.error === "string" ? params.error : undefined);
+  const connectedCount = cards.filter((c) => c.status === "connected").length;
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Connections</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Link your training services so your coach can see you are set up. You choose what each service shares, and you can disconnect at any time.{" "}
+          <span className="font-medium text-slate-800">
+            {connectedCount} of {cards.length} connected.
+          </span>
+        </p>
+      </div>
+      {linked ? <Alert tone="success">{getIntegration(linked).name} is connected.</Alert> : null}
+      {failure && failedService ? <Alert tone="error">{linkFailureMessage(failure, getIntegration(failedService).name)}</Alert> : null}
+      <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
+        {cards.map((card) => (
+          <ConnectionCard key={card.service} card={card} now={now} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function LoginPage() {
+  const user = await getCurrentUser();
+  if (user) redirect(ROLE_HOME[user.role]);
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <p className="text-2xl font-bold tracking-tight text-brand-900">TrainLink</p>
+          <h1 className="mt-2 text-lg font-semibold text-slate-700">Sign in to your account</h1>
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
+          <LoginForm />
+        </div>
+        <p className="mt-6 text-center text-sm text-slate-500">Athletes link training services; coaches and admins keep watch.</p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,84 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useActionState, useEffect, useState } from "react";
+import { disconnectAction } from "@/app/(app)/connections/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
+import type { ServiceId } from "@/db/schema";
+
+/** Connect / Disconnect for one card, with the outcome of the last action shown under the buttons. */
+export function ConnectionActions({ service, name, connected, canConnect }: { service: ServiceId; name: string; connected: boolean; canConnect: boolean }) {
+  const [state, formAction, disconnecting] = useActionState(disconnectAction, null);
+  const [connecting, setConnecting] = useState(false);
+  const [connectError, setConnectError] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    if (state) setOpen(false);
+  }, [state]);
+
+  async function connect() {
+    setConnecting(true);
+    setConnectError(null);
+    try {
+      await signIn(service, { callbackUrl: "/connections" });
+    } catch {
+      setConnectError(`Could not start linking ${name}. Check your connection and try again.`);
+      setConnecting(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap gap-2">
+        {connected ? (
+          <DialogRoot open={open} onOpenChange={setOpen}>
+            <DialogTrigger asChild>
+              <Button variant="secondary" disabled={disconnecting}>
+                {disconnecting ? "Disconnecting…" : "Disconnect"}
+              </Button>
+            </DialogTrigger>
+            <DialogContent
+              title={`Disconnect ${name}?`}
+              description={
+                <p>
+                  TrainLink will ask {name} to revoke its access and then delete the stored tokens. Your coach will see {name} as not connected. You
+                  can connect again at any time.
+                </p>
+              }
+            >
+              <DialogClose asChild>
+                <Button variant="secondary">Cancel</Button>
+              </DialogClose>
+              <form action={formAction}>
+                <input type="hidden" name="service" value={service} />
+                <Button type="submit" variant="danger" disabled={disconnecting}>
+                  Disconnect
+                </Button>
+              </form>
+            </DialogContent>
+          </DialogRoot>
+        ) : (
+          <Button onClick={connect} disabled={!canConnect || connecting} aria-describedby={connecting ? `${service}-connecting` : undefined}>
+            Connect
+          </Button>
+        )}
+        {connecting ? (
+          <span id={`${service}-connecting`} className="self-center text-sm text-slate-600">
+            Opening {name}…
+          </span>
+        ) : null}
+      </div>
+      {connectError ? <Alert tone="error">{connectError}</Alert> : null}
+      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
+      {state && "ok" in state ? (
+        <Alert tone="success">
+          {state.ok}
+          {state.note ? <span className="mt-1 block">{state.note}</span> : null}
+        </Alert>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import { format, formatDistanceStrict } from "date-fns";
+import type { ConnectionCardData } from "@/lib/connections/view";
+import type { ScopeInfo } from "@/lib/integrations";
+import { ConnectionActions } from "./connection-actions";
+import { StatusBadge } from "./status-badge";
+
+function ScopeList({ scopes, label, muted = false }: { scopes: ScopeInfo[]; label: string; muted?: boolean }) {
+  const id = `${label.replace(/\W+/g, "-").toLowerCase()}`;
+  return (
+    <div>
+      <h3 id={id} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {label}
+      </h3>
+      <ul aria-labelledby={id} className="mt-1.5 space-y-1">
+        {scopes.map((scope) => (
+          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
+            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
+            {scope.description}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function When({ label, date, now }: { label: string; date: Date; now: Date }) {
+  const relative = formatDistanceStrict(date, now, { addSuffix: true });
+  return (
+    <div>
+      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-700">
+        <time dateTime={date.toISOString()} title={format(date, "PPpp")}>
+          {relative}
+        </time>{" "}
+        <span className="text-slate-500">({format(date, "d MMM yyyy, HH:mm")} UTC)</span>
+      </dd>
+    </div>
+  );
+}
+
+/** One service's card on the connections page: a region named after the service. */
+export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: Date }) {
+  const headingId = `service-${card.service}`;
+  const connected = card.status === "connected";
+  return (
+    <section aria-labelledby={headingId} className="flex flex-col rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      <div className="flex items-start justify-between gap-3">
+        <div className="flex items-center gap-3">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src={`/logos/${card.service}.svg`} alt="" width={40} height={40} />
+          <div>
+            <h2 id={headingId} className="text-base font-semibold text-slate-900">
+              {card.name}
+            </h2>
+            {card.environment !== "production" ? (
+              <p className="text-xs text-slate-500">{card.environment === "beta" ? "Beta environment" : "Custom endpoint"}</p>
+            ) : null}
+          </div>
+        </div>
+        <StatusBadge status={card.status} />
+      </div>
+
+      <div className="mt-4 flex-1 space-y-4">
+        {connected ? (
+          <>
+            <ScopeList scopes={card.grantedScopes} label="Granted scopes" />
+            {card.missingScopes.length > 0 ? <ScopeList scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
+            <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+              {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
+              {card.expiresAt !== null ? (
+                <When label={card.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(card.expiresAt * 1000)} now={now} />
+              ) : (
+                <div>
+                  <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Access token expires</dt>
+                  <dd className="mt-0.5 text-sm text-slate-700">Does not expire</dd>
+                </div>
+              )}
+            </dl>
+          </>
+        ) : (
+          <p className="text-sm text-slate-600">
+            {card.connectHint ?? `Connect ${card.name} to let TrainLink and your coach see that your account is linked.`}
+          </p>
+        )}
+      </div>
+
+      <div className="mt-5 border-t border-slate-100 pt-4">
+        <ConnectionActions service={card.service} name={card.name} connected={connected} canConnect={card.canConnect} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,14 @@
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
+
+const TONE: Record<ConnectionStatus, BadgeTone> = { connected: "green", not_connected: "gray", not_configured: "amber" };
+
+/** The connection status as a coloured badge whose text is the status label. */
+export function StatusBadge({ status }: { status: ConnectionStatus }) {
+  return (
+    <Badge tone={TONE[status]}>
+      <span aria-hidden="true" className="size-1.5 rounded-full bg-current" />
+      {STATUS_LABELS[status]}
+    </Badge>
+  );
+}

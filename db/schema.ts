@@ -1,0 +1,146 @@
+import { relations, sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["athlete", "coach", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SERVICE_IDS = ["trainerday", "enduco", "fitrankings", "exorlive"] as const;
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+/** Stored lifecycle state of a connection; the status users see is derived from it and the clock. */
+export const CONNECTION_STATES = ["connected", "disconnected"] as const;
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash"),
+  role: text("role", { enum: ROLES }).notNull().default("athlete"),
+  createdAt: createdAt(),
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+});
+
+export const coachAthletes = sqliteTable(
+  "coach_athletes",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.athleteId] }), index("coach_athletes_athlete_idx").on(t.athleteId)],
+);
+
+/**
+ * One row per athlete per service: a connection. Token columns hold values sealed by lib/crypto (never plain
+ * text); `expires_at` is the access token's absolute expiry in **seconds** since the epoch.
+ */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull().default("oauth"),
+    provider: text("provider", { enum: SERVICE_IDS }).notNull(),
+    providerAccountId: text("provider_account_id"),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    keyId: text("key_id"),
+    expiresAt: integer("expires_at"),
+    tokenType: text("token_type"),
+    scope: text("scope"),
+    requestedScope: text("requested_scope"),
+    environment: text("environment"),
+    state: text("state", { enum: CONNECTION_STATES }).notNull().default("connected"),
+    linkedAt: integer("linked_at", { mode: "timestamp_ms" }),
+    lastRefreshedAt: integer("last_refreshed_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    lastErrorAt: integer("last_error_at", { mode: "timestamp_ms" }),
+    failureCount: integer("failure_count").notNull().default(0),
+    refreshLeaseUntil: integer("refresh_lease_until", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("accounts_user_provider_uq").on(t.userId, t.provider),
+    uniqueIndex("accounts_provider_account_uq").on(t.provider, t.providerAccountId),
+  ],
+);
+
+export const EVENT_KINDS = [
+  "linked",
+  "relinked",
+  "link_failed",
+  "disconnected",
+  "revocation_failed",
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** The audit trail of connections. `detail` is short human-readable text; it never holds a token. */
+export const connectionEvents = sqliteTable(
+  "connection_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind", { enum: EVENT_KINDS }).notNull(),
+    detail: text("detail"),
+  },
+  (t) => [index("connection_events_athlete_idx").on(t.athleteId, t.at)],
+);
+
+/**
+ * One row per started authorization request: the `state` (stored as its SHA-256), the service it was sent
+ * to, and the user who started it. Consumed exactly once by the callback (RFC 9700 §4.7, §4.4).
+ */
+export const oauthFlows = sqliteTable("oauth_flows", {
+  stateHash: text("state_hash").primaryKey(),
+  service: text("service", { enum: SERVICE_IDS }).notNull(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  returnTo: text("return_to").notNull(),
+  createdAt: createdAt(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
+});
+
+/** Small per-service facts learned at run time (e.g. which grant_type enduco accepted). */
+export const serviceSettings = sqliteTable(
+  "service_settings",
+  {
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.key] })],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  accounts: many(accounts),
+}));
+
+export const accountsRelations = relations(accounts, ({ one }) => ({
+  user: one(users, { fields: [accounts.userId], references: [users.id] }),
+}));
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Account = typeof accounts.$inferSelect;
+export type ConnectionEvent = typeof connectionEvents.$inferSelect;
+export type OAuthFlow = typeof oauthFlows.$inferSelect;

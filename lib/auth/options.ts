@@ -1,0 +1,110 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { z } from "zod";
+import { LinkError, saveLearnedSettings, storeLinkedConnection } from "@/lib/connections/link";
+import { env } from "@/lib/env";
+import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } from "@/lib/integrations";
+import { safeReturnPath } from "@/lib/redirects";
+import type { LinkContext } from "./link-context";
+import { linkProvider } from "./link-providers";
+import { authenticate } from "./users";
+
+const credentialsInput = z.object({
+  email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
+  password: z.string().min(1).max(200),
+});
+
+/** Session lifetime in seconds (8 hours): a dashboard session, not a remember-me. */
+const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+/**
+ * next-auth v4 options. Sign-in is Credentials only (argon2id, JWT sessions carrying the user id and role).
+ * TrainerDay and enduco are custom OAuth providers used for linking only: when `link` is given (our route
+ * wrapper builds it for a signed-in athlete's callback), `callbacks.signIn` stores the connection and
+ * redirects to the connections page instead of starting a session; without it, an OAuth sign-in is refused,
+ * so an anonymous visitor can never sign in or create a user through a service.
+ */
+export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
+  return {
+    secret: env.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(raw) {
+          const parsed = credentialsInput.safeParse(raw);
+          if (!parsed.success) return null;
+          const user = await authenticate(parsed.data.email, parsed.data.password);
+          return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+        },
+      }),
+      ...integrations()
+        .filter(isAuthorizationCode)
+        .filter((i) => i.credentials !== null)
+        .map((i) => linkProvider(i, link)),
+    ],
+    callbacks: {
+      async signIn({ account }) {
+        if (!account || account.type === "credentials") return true;
+        const integration = findAuthorizationCodeIntegration(account.provider);
+        if (!link || !integration || !link.exchange) return false;
+        try {
+          await storeLinkedConnection({
+            athleteId: link.userId,
+            actorId: link.userId,
+            integration,
+            tokens: link.exchange.tokens,
+            accountId: link.exchange.accountId,
+            note: link.exchange.note,
+          });
+          if (link.exchange.learned) await saveLearnedSettings(integration.id, link.exchange.learned);
+        } catch (error) {
+          link.failure = { code: error instanceof LinkError ? error.code : "link_failed", detail: error instanceof Error ? error.message : undefined };
+          return false;
+        }
+        link.linked = true;
+        const sep = link.returnTo.includes("?") ? "&" : "?";
+        return `${link.returnTo}${sep}linked=${integration.id}`;
+      },
+      async redirect({ url, baseUrl }) {
+        return new URL(safeReturnPath(url, baseUrl), baseUrl).toString();
+      },
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.role = user.role;
+        }
+        return { sub: token.sub, name: token.name, email: token.email, role: token.role };
+      },
+      async session({ session, token }) {
+        if (token.sub && token.role) {
+          session.user = { id: token.sub, name: token.name ?? "", email: token.email ?? "", role: token.role };
+        }
+        return session;
+      },
+    },
+    logger: {
+      // next-auth passes error objects and request metadata; print only the code and our own message text.
+      error(code, metadata) {
+        const message = metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
+        console.error(`[auth] ${code}${message ? `: ${message}` : ""}`);
+      },
+      warn(code) {
+        if (code !== "DEBUG_ENABLED") console.warn(`[auth] ${code}`);
+      },
+      debug() {},
+    },
+  };
+}
+
+let shared: NextAuthOptions | undefined;
+
+/** The options for everything that is not a link callback (sign-in, sign-out, session reads); built once. */
+export function getAuthOptions(): NextAuthOptions {
+  shared ??= buildAuthOptions();
+  return shared;
+}

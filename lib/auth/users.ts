@@ -1,0 +1,45 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { users, type Role, type User } from "@/db/schema";
+import { hashPassword, verifyPassword } from "./password";
+
+/** The parts of a user the app passes around; never the password hash. */
+export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
+
+/**
+ * Checks an email and password. Resolves to the user, or null for an unknown email, a wrong password or a
+ * disabled account, taking the same argon2 time in every case (no user enumeration).
+ */
+export async function authenticate(email: string, password: string): Promise<SessionUser | null> {
+  const user = db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+  const ok = await verifyPassword(user?.passwordHash, password);
+  if (!user || !ok || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** The active (not disabled) user with `id`, or null. */
+export async function findActiveUser(id: string): Promise<SessionUser | null> {
+  const user = db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, id))
+    .get();
+  if (!user || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/**
+ * Creates a user with an argon2id password hash, or, when the email exists, leaves it as it is.
+ * Resolves to the user's id. Emails are stored lower-case.
+ */
+export async function ensureUser(input: { email: string; name: string; role: Role; password: string }): Promise<string> {
+  const email = input.email.toLowerCase();
+  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  if (existing) return existing.id;
+  const id = randomUUID();
+  const passwordHash = await hashPassword(input.password);
+  db.insert(users).values({ id, email, name: input.name, role: input.role, passwordHash }).onConflictDoNothing().run();
+  return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()!.id;
+}

@@ -1,0 +1,31 @@
+import "server-only";
+import type { Role } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/users";
+
+/** Permission → roles that hold it. The one table every server action, route handler and data function checks. */
+export const PERMISSIONS = {
+  /** Link, refresh and disconnect one's own connections. */
+  "connections.manage_own": ["athlete"],
+  /** Read the connection status of the athletes on one's own roster. */
+  "roster.read": ["coach"],
+  /** Manage users and roles, and revoke any connection. */
+  "users.manage": ["admin"],
+  "connections.revoke_any": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Thrown when a user lacks a permission; its message is safe to show. */
+export class ForbiddenError extends Error {
+  override name = "ForbiddenError";
+}
+
+/** True when `user` holds `permission`. */
+export function can(user: Pick<SessionUser, "role"> | null, permission: Permission): boolean {
+  return user !== null && (PERMISSIONS[permission] as readonly Role[]).includes(user.role);
+}
+
+/** Throws ForbiddenError unless `user` holds `permission`; narrows `user` to non-null. */
+export function assertCan(user: SessionUser | null, permission: Permission): asserts user is SessionUser {
+  if (!can(user, permission)) throw new ForbiddenError("You do not have permission to do that.");
+}

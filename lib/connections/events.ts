@@ -1,0 +1,31 @@
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { db } from "@/db";
+import { connectionEvents, type EventKind, type ServiceId } from "@/db/schema";
+
+/** One audit-trail entry. `detail` is a short text for people; it must never contain a token or secret. */
+export interface EventInput {
+  actorId: string | null;
+  athleteId: string;
+  service: ServiceId;
+  kind: EventKind;
+  detail?: string | null;
+}
+
+/** Appends an entry to connection_events. Usable inside a transaction by passing its handle as `tx`. */
+export function recordEvent(event: EventInput, tx: Pick<typeof db, "insert"> = db): void {
+  tx.insert(connectionEvents)
+    .values({ ...event, detail: event.detail?.slice(0, 500) ?? null, at: new Date() })
+    .run();
+}
+
+/** The most recent events of one athlete's connections, newest first (`limit` rows, default 50). */
+export async function listEventsForAthlete(athleteId: string, limit = 50) {
+  return db
+    .select()
+    .from(connectionEvents)
+    .where(eq(connectionEvents.athleteId, athleteId))
+    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+    .limit(limit)
+    .all();
+}

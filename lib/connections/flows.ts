@@ -1,0 +1,61 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { eq, lt } from "drizzle-orm";
+import { db } from "@/db";
+import { oauthFlows, type ServiceId } from "@/db/schema";
+
+/** How long an authorization request may take from Connect to callback, in milliseconds (15 minutes). */
+export const FLOW_LIFETIME_MS = 15 * 60 * 1000;
+
+function hashState(state: string): string {
+  return createHash("sha256").update(state).digest("hex");
+}
+
+/**
+ * Records that `userId` sent the browser to `service` with `state`, so the callback can check that the
+ * state is known, meant for this service (mix-up defence, RFC 9700 §4.4), started by the same user, and
+ * used once (§4.7). Only the SHA-256 of the state is stored. Also drops flows older than a day.
+ */
+export async function recordLinkFlow(input: { state: string; service: ServiceId; userId: string; returnTo: string }) {
+  const now = Date.now();
+  db.transaction((tx) => {
+    tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000))).run();
+    tx.insert(oauthFlows)
+      .values({
+        stateHash: hashState(input.state),
+        service: input.service,
+        userId: input.userId,
+        returnTo: input.returnTo,
+        createdAt: new Date(now),
+        expiresAt: new Date(now + FLOW_LIFETIME_MS),
+      })
+      .run();
+  });
+}
+
+export type FlowCheck =
+  | { ok: true; returnTo: string }
+  | { ok: false; reason: "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user" };
+
+/**
+ * Consumes the flow whose state is `state`: succeeds at most once per state, and only for the service and
+ * user that started it and within FLOW_LIFETIME_MS. Any state that is found is marked consumed, even when
+ * the check fails, so a refused state can never be retried.
+ */
+export async function consumeLinkFlow(input: { state: string | null | undefined; service: ServiceId; userId: string }): Promise<FlowCheck> {
+  if (!input.state) return { ok: false, reason: "missing" };
+  const stateHash = hashState(input.state);
+  return db.transaction(
+    (tx): FlowCheck => {
+      const flow = tx.select().from(oauthFlows).where(eq(oauthFlows.stateHash, stateHash)).get();
+      if (!flow) return { ok: false, reason: "unknown" };
+      if (flow.consumedAt) return { ok: false, reason: "replayed" };
+      tx.update(oauthFlows).set({ consumedAt: new Date() }).where(eq(oauthFlows.stateHash, stateHash)).run();
+      if (flow.service !== input.service) return { ok: false, reason: "wrong_service" };
+      if (flow.userId !== input.userId) return { ok: false, reason: "wrong_user" };
+      if (flow.expiresAt.getTime() < Date.now()) return { ok: false, reason: "expired" };
+      return { ok: true, returnTo: flow.returnTo };
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,64 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { accounts, type ServiceId } from "@/db/schema";
+import { integrations, type ScopeInfo } from "@/lib/integrations";
+import { splitScope } from "@/lib/integrations/tokens";
+import { connectionStatus, type ConnectionStatus } from "./status";
+
+/** What a connection card shows. Holds no token, sealed or not: safe to pass to any component. */
+export interface ConnectionCardData {
+  service: ServiceId;
+  name: string;
+  flow: "authorization_code" | "token_in_callback" | "server_to_server";
+  status: ConnectionStatus;
+  /** True when the athlete can start linking from the card (configured, and the flow is built). */
+  canConnect: boolean;
+  /** Why Connect is not offered, when it is not. */
+  connectHint: string | null;
+  grantedScopes: ScopeInfo[];
+  /** Requested scopes the service did not grant. */
+  missingScopes: ScopeInfo[];
+  linkedAt: Date | null;
+  /** Access-token expiry in seconds since the epoch; null when the service gives none. */
+  expiresAt: number | null;
+  environment: string;
+}
+
+function describe(ids: readonly string[], catalogue: readonly ScopeInfo[]): ScopeInfo[] {
+  return ids.map((id) => catalogue.find((s) => s.id === id) ?? { id, description: "Not described in the service's documentation" });
+}
+
+/** The four cards of `athleteId`'s connections page, in registry order. */
+export async function listConnectionCards(athleteId: string): Promise<ConnectionCardData[]> {
+  const rows = db.select().from(accounts).where(eq(accounts.userId, athleteId)).all();
+  return integrations().map((integration) => {
+    const row = rows.find((r) => r.provider === integration.id);
+    const configured = integration.credentials !== null;
+    const status = connectionStatus(row, configured);
+    const connected = status === "connected" && row;
+    const granted = connected ? splitScope(row.scope ?? "") : [];
+    const requested = connected ? splitScope(row.requestedScope ?? "") : [];
+    const flowBuilt = integration.flow === "authorization_code";
+    return {
+      service: integration.id,
+      name: integration.name,
+      flow: integration.flow,
+      status,
+      canConnect: configured && flowBuilt,
+      connectHint: !configured
+        ? `${integration.name} has no client credentials configured on this server.`
+        : !flowBuilt
+          ? `Linking ${integration.name} is not available yet.`
+          : null,
+      grantedScopes: describe(granted, integration.scopes),
+      missingScopes: describe(
+        requested.filter((s) => !granted.includes(s)),
+        integration.scopes,
+      ),
+      linkedAt: connected ? row.linkedAt : null,
+      expiresAt: connected ? row.expiresAt : null,
+      environment: integration.environment,
+    };
+  });
+}

@@ -1,0 +1,69 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const optionalSecret = z.string().min(1).optional();
+const url = z.url({ protocol: /^https?$/ });
+
+/**
+ * The validated configuration. Code reads `env`, never `process.env`.
+ *
+ * Validation runs when this module is first imported by a running server or script; it is skipped while
+ * `next build` collects pages (no secrets exist at build time). A missing or malformed variable throws an
+ * Error whose message names every offending variable, so the app refuses to start instead of failing later.
+ * Base URLs are origins (plus optional path prefix) to which each service's documented paths are appended.
+ */
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    DATABASE_URL: z.string().min(1).default("data/app.db"),
+    NEXTAUTH_URL: url.default("http://localhost:3000"),
+    NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
+    TOKEN_ENCRYPTION_KEY: z.string({ error: "is missing" }).min(1, "must be base64 of 32 bytes (try: openssl rand -base64 32)"),
+    TRAINERDAY_BASE_URL: url.default("https://trainerday.com"),
+    TRAINERDAY_CLIENT_ID: optionalSecret,
+    TRAINERDAY_CLIENT_SECRET: optionalSecret,
+    ENDUCO_BASE_URL: url.default("https://api.prod.enduco.app"),
+    ENDUCO_CLIENT_ID: optionalSecret,
+    ENDUCO_CLIENT_SECRET: optionalSecret,
+    FITRANKINGS_BASE_URL: url.default("https://api.fitrankings.com"),
+    FITRANKINGS_CLIENT_ID: optionalSecret,
+    FITRANKINGS_CLIENT_SECRET: optionalSecret,
+    EXORLIVE_AUTH_URL: url.default("https://auth.exorlive.com"),
+    EXORLIVE_CLIENT_ID: optionalSecret,
+    EXORLIVE_CLIENT_SECRET: optionalSecret,
+    EXORLIVE_REQUESTER_URL: url.optional(),
+    /** Timeout of every outbound call to a service, in milliseconds. */
+    OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  },
+  client: {},
+  runtimeEnv: {
+    NODE_ENV: process.env.NODE_ENV,
+    DATABASE_URL: process.env.DATABASE_URL,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
+    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY,
+    TRAINERDAY_BASE_URL: process.env.TRAINERDAY_BASE_URL,
+    TRAINERDAY_CLIENT_ID: process.env.TRAINERDAY_CLIENT_ID,
+    TRAINERDAY_CLIENT_SECRET: process.env.TRAINERDAY_CLIENT_SECRET,
+    ENDUCO_BASE_URL: process.env.ENDUCO_BASE_URL,
+    ENDUCO_CLIENT_ID: process.env.ENDUCO_CLIENT_ID,
+    ENDUCO_CLIENT_SECRET: process.env.ENDUCO_CLIENT_SECRET,
+    FITRANKINGS_BASE_URL: process.env.FITRANKINGS_BASE_URL,
+    FITRANKINGS_CLIENT_ID: process.env.FITRANKINGS_CLIENT_ID,
+    FITRANKINGS_CLIENT_SECRET: process.env.FITRANKINGS_CLIENT_SECRET,
+    EXORLIVE_AUTH_URL: process.env.EXORLIVE_AUTH_URL,
+    EXORLIVE_CLIENT_ID: process.env.EXORLIVE_CLIENT_ID,
+    EXORLIVE_CLIENT_SECRET: process.env.EXORLIVE_CLIENT_SECRET,
+    EXORLIVE_REQUESTER_URL: process.env.EXORLIVE_REQUESTER_URL,
+    OUTBOUND_TIMEOUT_MS: process.env.OUTBOUND_TIMEOUT_MS,
+  },
+  emptyStringAsUndefined: true,
+  skipValidation: process.env.NEXT_PHASE === "phase-production-build",
+  onValidationError(issues) {
+    const lines = issues.map((issue) => {
+      const name = issue.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".") ?? "(unknown)";
+      return `  ${name}: ${issue.message}`;
+    });
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example and README "Configuration".`);
+  },
+});

@@ -1,0 +1,34 @@
+import type { ServiceId } from "@/db/schema";
+import { enduco } from "./enduco";
+import { exorlive } from "./exorlive";
+import { fitrankings } from "./fitrankings";
+import { trainerday } from "./trainerday";
+import type { AuthorizationCodeIntegration, Integration } from "./types";
+
+export type { AuthorizationCodeIntegration, Integration, ScopeInfo } from "./types";
+
+let registry: ReadonlyMap<ServiceId, Integration> | undefined;
+
+/** All four services in display order, built from env once per process. */
+export function integrations(): readonly Integration[] {
+  registry ??= new Map([trainerday(), enduco(), fitrankings(), exorlive()].map((i) => [i.id, i]));
+  return [...registry.values()];
+}
+
+/** The integration for `id`. Throws when `id` is not one of the four service ids. */
+export function getIntegration(id: ServiceId): Integration {
+  const found = integrations().find((i) => i.id === id);
+  if (!found) throw new Error(`Unknown service: ${id}`);
+  return found;
+}
+
+/** Narrows to services linked with the browser authorization-code flow (TrainerDay, enduco). */
+export function isAuthorizationCode(integration: Integration): integration is AuthorizationCodeIntegration {
+  return integration.flow === "authorization_code";
+}
+
+/** The authorization-code integration for `id`, or null when `id` is not such a service. */
+export function findAuthorizationCodeIntegration(id: string): AuthorizationCodeIntegration | null {
+  const found = integrations().find((i) => i.id === id);
+  return found && isAuthorizationCode(found) ? found : null;
+}

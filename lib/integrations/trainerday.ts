@@ -1,0 +1,63 @@
+import { env } from "@/lib/env";
+import { postForm, ServiceError } from "./http";
+import { nowSeconds, parseTokenResponse } from "./tokens";
+import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
+
+const SCOPES: ScopeInfo[] = [
+  { id: "calendar:read", description: "See the workouts planned on your TrainerDay calendar" },
+  { id: "calendar:write", description: "Add workouts to your TrainerDay calendar" },
+  { id: "calendar:delete", description: "Remove workouts from your TrainerDay calendar" },
+  { id: "workout:read", description: "See your TrainerDay workouts" },
+  { id: "workout:write", description: "Create and change TrainerDay workouts" },
+  { id: "workout:delete", description: "Delete TrainerDay workouts" },
+  { id: "athlete:read", description: "See your TrainerDay athlete profile" },
+  { id: "athlete:write", description: "Change your TrainerDay athlete profile" },
+];
+
+/**
+ * TrainerDay (provider-docs/trainerday.txt): authorization code with client_id and client_secret in the
+ * token request body; the code lives about 30 s, so it is exchanged at once; refresh tokens rotate;
+ * `POST /oauth/revoke` with `token=<access token>` destroys the access token. The doc names no endpoint
+ * that identifies the account, so connections carry no service account id.
+ * We ask for read access only: the dashboard reads, it does not plan workouts.
+ */
+export function trainerday(): AuthorizationCodeIntegration {
+  const baseUrl = env.TRAINERDAY_BASE_URL.replace(/\/+$/, "");
+  const credentials =
+    env.TRAINERDAY_CLIENT_ID && env.TRAINERDAY_CLIENT_SECRET
+      ? { clientId: env.TRAINERDAY_CLIENT_ID, clientSecret: env.TRAINERDAY_CLIENT_SECRET }
+      : null;
+  const name = "TrainerDay";
+  const requireCredentials = () => {
+    if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
+    return credentials;
+  };
+  return {
+    id: "trainerday",
+    name,
+    doc: "trainerday.txt",
+    flow: "authorization_code",
+    baseUrl,
+    environment: new URL(baseUrl).hostname === "trainerday.com" ? "production" : "custom",
+    credentials,
+    scopes: SCOPES,
+    requestedScopes: ["athlete:read", "calendar:read", "workout:read"],
+    revocation: "access_token",
+    authorizationUrl: `${baseUrl}/oauth/authorize`,
+    async exchangeCode(code, redirectUri) {
+      const { clientId, clientSecret } = requireCredentials();
+      const body = await postForm(name, `${baseUrl}/oauth/token`, {
+        grant_type: "authorization_code",
+        code,
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uri: redirectUri,
+      });
+      return { tokens: parseTokenResponse(name, body, nowSeconds()), accountId: null };
+    },
+    async revoke({ accessToken }) {
+      if (!accessToken) return;
+      await postForm(name, `${baseUrl}/oauth/revoke`, { token: accessToken });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { ServiceId } from "@/db/schema";
+import type { IssuedTokens } from "./tokens";
+
+/** A scope a service offers, with a plain-language description taken from its documentation. */
+export interface ScopeInfo {
+  id: string;
+  description: string;
+}
+
+/** Client credentials issued by a service to this app. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * How linking works: `authorization_code` is a browser redirect flow (RFC 6749 §4.1) run by next-auth;
+ * `token_in_callback` returns the token in the callback query (FitRankings); `server_to_server` needs no
+ * browser at all (ExorLive, linked by an admin).
+ */
+export type FlowKind = "authorization_code" | "token_in_callback" | "server_to_server";
+
+/** Which token a revocation sends, or that the service documents no revocation endpoint. */
+export type RevocationKind = "access_token" | "refresh_token" | "none";
+
+/** The tokens of a stored connection, opened, as the lifecycle hands them to a service module. */
+export interface ConnectionTokens {
+  accessToken: string | null;
+  refreshToken: string | null;
+}
+
+/** Everything the rest of the app needs to know about one service. Built from env on first use. */
+export interface Integration {
+  id: ServiceId;
+  name: string;
+  /** File in ../shared/provider-docs the behaviour below implements. */
+  doc: string;
+  flow: FlowKind;
+  /** Origin (plus optional path prefix) the documented paths are appended to. */
+  baseUrl: string;
+  /** Where this base URL points: "production", "beta" or "custom" (a sandbox or test double). */
+  environment: string;
+  /** null when the credentials are not configured: the service shows as "Not configured". */
+  credentials: ClientCredentials | null;
+  scopes: readonly ScopeInfo[];
+  requestedScopes: readonly string[];
+  revocation: RevocationKind;
+  /** Text shown to the athlete after disconnecting when the service documents no revocation. */
+  disconnectNote?: string;
+}
+
+/** The result of an authorization-code exchange. */
+export interface CodeExchange {
+  tokens: IssuedTokens;
+  /** The account's id at the service; null when the service does not reveal one. */
+  accountId: string | null;
+  /** Facts worth keeping for the next exchange (stored in service_settings), e.g. the grant_type that worked. */
+  learned?: Record<string, string>;
+  /** A short note for the audit log; never a token. */
+  note?: string;
+}
+
+/** An integration whose linking is the authorization-code flow. */
+export interface AuthorizationCodeIntegration extends Integration {
+  flow: "authorization_code";
+  authorizationUrl: string;
+  /**
+   * Exchanges an authorization code for tokens. `redirectUri` is the callback the code was sent to;
+   * `learned` is what an earlier exchange taught us about the service (see CodeExchange.learned).
+   * Throws ServiceError.
+   */
+  exchangeCode(code: string, redirectUri: string, learned: Readonly<Record<string, string>>): Promise<CodeExchange>;
+  /** Revokes access at the service (RFC 7009). Throws ServiceError; a 2xx answer means done. */
+  revoke(tokens: ConnectionTokens): Promise<void>;
+}

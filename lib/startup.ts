@@ -1,0 +1,22 @@
+import { migrateDatabase, openDatabase } from "@/db/open";
+import { parseKeyring } from "@/lib/crypto";
+
+/**
+ * Checks what the server cannot run without and prepares the database, before any request is served:
+ * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
+ * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending). On failure it
+ * prints one clear line and exits with status 1 (SECURITY.md line 15).
+ */
+export async function startServer(): Promise<void> {
+  try {
+    // Imported here so that validation errors are caught and reported below.
+    const { env } = await import("@/lib/env");
+    parseKeyring(env.TOKEN_ENCRYPTION_KEY);
+    const database = openDatabase(env.DATABASE_URL);
+    migrateDatabase(database);
+    database.$client.close();
+  } catch (error) {
+    console.error(`TrainLink cannot start. ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,67 @@
+/** Sandbox configuration: which client credentials each emulated service accepts. */
+
+/** The four emulated services, also their URL path prefixes. */
+export const SERVICE_IDS = ["trainerday", "enduco", "fitrankings", "exorlive"] as const;
+
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+/** Human-readable service names as the services spell them. */
+export const SERVICE_NAMES: Record<ServiceId, string> = {
+  trainerday: "TrainerDay",
+  enduco: "enduco",
+  fitrankings: "FitRankings",
+  exorlive: "ExorLive",
+};
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SandboxConfig {
+  trainerday: ClientCredentials;
+  enduco: ClientCredentials;
+  fitrankings: ClientCredentials;
+  exorlive: ClientCredentials & { requesterUrl: string };
+  /** Lifetime of authorization codes (TrainerDay documents ~30 s). */
+  codeTtlMs: number;
+  /** How long the `token_timeout` mode holds a token request before answering 504. */
+  tokenTimeoutMs: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** True when `value` names one of the emulated services. */
+export function isServiceId(value: unknown): value is ServiceId {
+  return typeof value === "string" && (SERVICE_IDS as readonly string[]).includes(value);
+}
+
+function pick(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value !== undefined && value !== "" ? value : fallback;
+}
+
+/** Builds the configuration from environment variables (the app's own names), with sandbox defaults. */
+export function configFromEnv(env: Env = process.env): SandboxConfig {
+  return {
+    trainerday: {
+      clientId: pick(env, "TRAINERDAY_CLIENT_ID", "sandbox-trainerday-client"),
+      clientSecret: pick(env, "TRAINERDAY_CLIENT_SECRET", "sandbox-trainerday-secret"),
+    },
+    enduco: {
+      clientId: pick(env, "ENDUCO_CLIENT_ID", "sandbox-enduco-client"),
+      clientSecret: pick(env, "ENDUCO_CLIENT_SECRET", "sandbox-enduco-secret"),
+    },
+    fitrankings: {
+      clientId: pick(env, "FITRANKINGS_CLIENT_ID", "sandbox-fitrankings-client"),
+      clientSecret: pick(env, "FITRANKINGS_CLIENT_SECRET", "sandbox-fitrankings-secret"),
+    },
+    exorlive: {
+      clientId: pick(env, "EXORLIVE_CLIENT_ID", "sandbox-exorlive-client"),
+      clientSecret: pick(env, "EXORLIVE_CLIENT_SECRET", "sandbox-exorlive-secret"),
+      requesterUrl: pick(env, "EXORLIVE_REQUESTER_URL", "http://localhost:3000/exorlive"),
+    },
+    codeTtlMs: 30_000,
+    tokenTimeoutMs: 60_000,
+  };
+}

@@ -1,0 +1,141 @@
+/** The test control API under /__sandbox (JSON). */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { SERVICE_IDS, isServiceId, type ServiceId } from "./config.js";
+import type { SandboxContext } from "./context.js";
+import { allowMethod, readBody, sendJson } from "./http.js";
+import { MODES, MODES_BY_SERVICE, type Mode } from "./state.js";
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  const body = await readBody(req);
+  if (body.length === 0) return {};
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function currentModes(ctx: SandboxContext): Record<ServiceId, Mode> {
+  const out = {} as Record<ServiceId, Mode>;
+  for (const id of SERVICE_IDS) out[id] = ctx.state.mode(id);
+  return out;
+}
+
+/** Parses an optional `service` filter; null (after answering 400) when it is not a service id. */
+function serviceFilter(res: ServerResponse, query: URLSearchParams): ServiceId | undefined | null {
+  const service = query.get("service");
+  if (service === null || service === "") return undefined;
+  if (!isServiceId(service)) {
+    sendJson(res, 400, { error: "unknown_service" });
+    return null;
+  }
+  return service;
+}
+
+/** Handles `/__sandbox/<path>`; returns false for unknown paths. */
+export async function handleControl(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<boolean> {
+  switch (path) {
+    case "/health":
+      if (allowMethod(req, res, "GET")) sendJson(res, 200, { ok: true });
+      return true;
+    case "/reset":
+      if (allowMethod(req, res, "POST")) {
+        await readBody(req);
+        ctx.state.reset();
+        sendJson(res, 200, { ok: true });
+      }
+      return true;
+    case "/mode": {
+      if (req.method === "GET" || req.method === "HEAD") {
+        sendJson(res, 200, currentModes(ctx));
+        return true;
+      }
+      if (!allowMethod(req, res, "POST")) return true;
+      const body = await readJson(req);
+      if (!body) {
+        sendJson(res, 400, { error: "invalid_json" });
+        return true;
+      }
+      const { service, mode } = body;
+      if (!isServiceId(service)) {
+        sendJson(res, 400, { error: "unknown_service", services: SERVICE_IDS });
+        return true;
+      }
+      const allowed = MODES_BY_SERVICE[service];
+      if (typeof mode !== "string" || !(MODES as readonly string[]).includes(mode) || !allowed.includes(mode as Mode)) {
+        sendJson(res, 400, { error: "unknown_mode", modes: allowed });
+        return true;
+      }
+      if (mode === "normal") ctx.state.modes.delete(service);
+      else ctx.state.modes.set(service, mode as Mode);
+      sendJson(res, 200, currentModes(ctx));
+      return true;
+    }
+    case "/requests": {
+      if (!allowMethod(req, res, "GET")) return true;
+      const service = serviceFilter(res, query);
+      if (service === null) return true;
+      const endpoint = query.get("endpoint");
+      sendJson(
+        res,
+        200,
+        ctx.state.requests.filter(
+          (r) => (service === undefined || r.service === service) && (!endpoint || r.endpoint === endpoint),
+        ),
+      );
+      return true;
+    }
+    case "/tokens": {
+      if (!allowMethod(req, res, "GET")) return true;
+      const service = serviceFilter(res, query);
+      if (service === null) return true;
+      const now = Date.now();
+      const list = [...ctx.state.tokens.values()]
+        .filter((t) => service === undefined || t.service === service)
+        .map((t) => ({
+          service: t.service,
+          kind: t.kind,
+          value: t.value,
+          ...(t.account !== undefined ? { account: t.account } : {}),
+          issuedAt: new Date(t.issuedAt).toISOString(),
+          ...(t.expiresAt !== undefined ? { expiresAt: new Date(t.expiresAt).toISOString() } : {}),
+          active: ctx.state.isActive(t, now),
+        }));
+      sendJson(res, 200, list);
+      return true;
+    }
+    case "/expire": {
+      if (!allowMethod(req, res, "POST")) return true;
+      const body = await readJson(req);
+      if (!body) {
+        sendJson(res, 400, { error: "invalid_json" });
+        return true;
+      }
+      const { service, account } = body;
+      if (!isServiceId(service)) {
+        sendJson(res, 400, { error: "unknown_service", services: SERVICE_IDS });
+        return true;
+      }
+      if (account !== undefined && typeof account !== "string") {
+        sendJson(res, 400, { error: "invalid_account" });
+        return true;
+      }
+      sendJson(res, 200, { expired: ctx.state.expireAccessTokens(service, account) });
+      return true;
+    }
+    case "/enduco/jwks":
+      if (allowMethod(req, res, "GET")) sendJson(res, 200, { keys: [ctx.signing.publicJwk] });
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,206 @@
+/** All sandbox state, in memory: modes, recorded requests, issued tokens, grants, codes, pending consents. */
+import type { ServiceId } from "./config.js";
+
+export const MODES = [
+  "normal",
+  "token_503",
+  "token_timeout",
+  "token_invalid_json",
+  "revoke_503",
+  "standard_grant_only",
+  "unknown_user",
+  "master_token_401",
+] as const;
+
+export type Mode = (typeof MODES)[number];
+
+/** Which modes make sense for which service (others are refused by the control API). */
+export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
+  trainerday: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503"],
+  enduco: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", "standard_grant_only"],
+  fitrankings: ["normal", "token_503", "token_timeout", "token_invalid_json", "master_token_401"],
+  exorlive: ["normal", "token_503", "token_timeout", "token_invalid_json", "unknown_user"],
+};
+
+export type Endpoint = "authorize" | "consent" | "token" | "revoke" | "master-token";
+
+export type TokenKind = "access" | "refresh" | "user" | "master";
+
+export interface RecordedRequest {
+  service: ServiceId;
+  endpoint: Endpoint;
+  grantType?: string;
+  status: number;
+  account?: string;
+  at: string;
+}
+
+/** What a handler learned about the request, recorded once it has answered. */
+export interface RequestInfo {
+  service?: ServiceId;
+  endpoint?: Endpoint;
+  grantType?: string;
+  account?: string;
+  /** Status to record when the handler returns before answering (token_timeout). */
+  pendingStatus?: number;
+}
+
+export interface IssuedToken {
+  service: ServiceId;
+  kind: TokenKind;
+  value: string;
+  clientId: string;
+  account?: string;
+  grantId?: string;
+  issuedAt: number;
+  expiresAt?: number;
+  revoked: boolean;
+}
+
+/** One user's authorization of one client; tokens hang off it. */
+export interface Grant {
+  id: string;
+  service: ServiceId;
+  clientId: string;
+  account: string;
+  scope: string[];
+  refreshToken?: string;
+  revoked: boolean;
+}
+
+export interface AuthCode {
+  value: string;
+  service: ServiceId;
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  account: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** Authorize parameters kept server-side while the consent page is shown. */
+export interface PendingConsent {
+  id: string;
+  service: ServiceId;
+  clientId: string;
+  redirectUri: string;
+  scope: string[];
+  state?: string;
+  defaultUsername: string;
+  expiresAt: number;
+}
+
+const MAX_RECORDED_REQUESTS = 10_000;
+
+/** The in-memory store; `reset()` returns it to a fresh start. */
+export class SandboxState {
+  readonly modes = new Map<ServiceId, Mode>();
+  readonly tokens = new Map<string, IssuedToken>();
+  readonly grants = new Map<string, Grant>();
+  readonly codes = new Map<string, AuthCode>();
+  readonly consents = new Map<string, PendingConsent>();
+  /** FitRankings: last callback_uri used per client id. */
+  readonly lastCallbackUri = new Map<string, string>();
+  /** FitRankings: master token per client id. */
+  readonly masterTokens = new Map<string, string>();
+  requests: RecordedRequest[] = [];
+  private grantCounter = 0;
+
+  /** Clears all state and modes. */
+  reset(): void {
+    this.modes.clear();
+    this.tokens.clear();
+    this.grants.clear();
+    this.codes.clear();
+    this.consents.clear();
+    this.lastCallbackUri.clear();
+    this.masterTokens.clear();
+    this.requests = [];
+  }
+
+  /** Current mode of a service (`normal` unless set). */
+  mode(service: ServiceId): Mode {
+    return this.modes.get(service) ?? "normal";
+  }
+
+  /** Appends one request record (bounded). */
+  record(entry: RecordedRequest): void {
+    this.requests.push(entry);
+    if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+  }
+
+  /** Creates a grant for an approved authorization. */
+  createGrant(service: ServiceId, clientId: string, account: string, scope: string[]): Grant {
+    this.grantCounter += 1;
+    const grant: Grant = { id: `g${this.grantCounter}`, service, clientId, account, scope, revoked: false };
+    this.grants.set(grant.id, grant);
+    return grant;
+  }
+
+  /** Registers an issued token. `ttlSeconds` undefined means it does not expire. */
+  issue(
+    service: ServiceId,
+    kind: TokenKind,
+    value: string,
+    clientId: string,
+    opts: { account?: string; grantId?: string; ttlSeconds?: number } = {},
+  ): IssuedToken {
+    const now = Date.now();
+    const token: IssuedToken = {
+      service,
+      kind,
+      value,
+      clientId,
+      issuedAt: now,
+      revoked: false,
+      ...(opts.account !== undefined ? { account: opts.account } : {}),
+      ...(opts.grantId !== undefined ? { grantId: opts.grantId } : {}),
+      ...(opts.ttlSeconds !== undefined ? { expiresAt: now + opts.ttlSeconds * 1000 } : {}),
+    };
+    this.tokens.set(value, token);
+    return token;
+  }
+
+  /** Looks a token up by value, service and kind (any status). */
+  find(service: ServiceId, kind: TokenKind, value: string): IssuedToken | undefined {
+    const token = this.tokens.get(value);
+    return token && token.service === service && token.kind === kind ? token : undefined;
+  }
+
+  /** True when the token is neither revoked, expired, nor part of a revoked grant. */
+  isActive(token: IssuedToken, now = Date.now()): boolean {
+    if (token.revoked) return false;
+    if (token.expiresAt !== undefined && token.expiresAt <= now) return false;
+    if (token.grantId !== undefined && this.grants.get(token.grantId)?.revoked) return false;
+    return true;
+  }
+
+  /** Revokes a grant and every token issued under it. */
+  revokeGrant(grantId: string): void {
+    const grant = this.grants.get(grantId);
+    if (grant) grant.revoked = true;
+    for (const token of this.tokens.values()) {
+      if (token.grantId === grantId) token.revoked = true;
+    }
+  }
+
+  /** Forgets expired consent requests and authorization codes (reuse then reads as unknown: still invalid_grant). */
+  sweep(now = Date.now()): void {
+    for (const [id, consent] of this.consents) if (consent.expiresAt <= now) this.consents.delete(id);
+    for (const [value, code] of this.codes) if (code.expiresAt <= now) this.codes.delete(value);
+  }
+
+  /** Marks matching access tokens expired; returns how many. */
+  expireAccessTokens(service: ServiceId, account?: string): number {
+    const now = Date.now();
+    let count = 0;
+    for (const token of this.tokens.values()) {
+      if (token.service !== service || token.kind !== "access") continue;
+      if (account !== undefined && token.account !== account) continue;
+      token.expiresAt = now - 1;
+      count += 1;
+    }
+    return count;
+  }
+}

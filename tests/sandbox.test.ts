@@ -1,0 +1,733 @@
+/** Tests for the four-service OAuth sandbox (sandbox/), run in-process on a free port. */
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
+import { startSandbox, type RunningSandbox } from "../sandbox/server.js";
+
+const TD = { id: "sandbox-trainerday-client", secret: "sandbox-trainerday-secret" };
+const EN = { id: "sandbox-enduco-client", secret: "sandbox-enduco-secret" };
+const FR = { id: "sandbox-fitrankings-client", secret: "sandbox-fitrankings-secret" };
+const EX = { id: "sandbox-exorlive-client", secret: "sandbox-exorlive-secret", requester: "http://localhost:3000/exorlive" };
+const CALLBACK = "http://localhost:3000/api/callback?provider=x";
+
+let sandbox: RunningSandbox;
+let base: string;
+const logLines: string[] = [];
+
+/** Process env without the app's real credentials, so defaults apply whatever the shell has. */
+const cleanEnv: Record<string, string | undefined> = {};
+
+before(async () => {
+  sandbox = await startSandbox({ port: 0, env: cleanEnv, tokenTimeoutMs: 300, log: (l) => logLines.push(l) });
+  base = sandbox.url;
+});
+
+after(async () => {
+  await sandbox.close();
+});
+
+beforeEach(async () => {
+  await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+});
+
+// ---------- helpers ----------
+
+function form(values: Record<string, string>): URLSearchParams {
+  return new URLSearchParams(values);
+}
+
+async function postForm(url: string, values: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { method: "POST", body: form(values), headers, redirect: "manual" });
+}
+
+async function json(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}
+
+function basic(id: string, secret: string): string {
+  const enc = (s: string): string => new URLSearchParams({ v: s }).toString().slice(2); // form-urlencoding
+  return `Basic ${Buffer.from(`${enc(id)}:${enc(secret)}`, "utf8").toString("base64")}`;
+}
+
+async function setMode(url: string, service: string, mode: string): Promise<void> {
+  const res = await fetch(`${url}/__sandbox/mode`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ service, mode }),
+  });
+  assert.equal(res.status, 200);
+}
+
+interface ConsentOptions {
+  username?: string;
+  uncheck?: string[];
+  decision?: "approve" | "deny";
+}
+
+interface ParsedConsent {
+  action: string;
+  requestId: string;
+  username: string;
+  scopes: string[];
+}
+
+function parseConsent(html: string): ParsedConsent {
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  const username = /id="username" name="username" value="([^"]+)"/.exec(html)?.[1];
+  assert.ok(action && requestId && username, "consent page has form, request id and username");
+  const scopes = [...html.matchAll(/type="checkbox" id="scope-\d+" name="scope" value="([^"]+)" checked/g)].map((m) => m[1] ?? "");
+  return { action, requestId, username, scopes };
+}
+
+/** Opens an authorize URL, submits the consent form, returns the redirect Location. */
+async function consent(authorizeUrl: string, opts: ConsentOptions = {}): Promise<{ location: URL; page: ParsedConsent }> {
+  const res = await fetch(authorizeUrl, { redirect: "manual" });
+  assert.equal(res.status, 200, "consent page shown");
+  const page = parseConsent(await res.text());
+  const body = new URLSearchParams({ request_id: page.requestId, username: opts.username ?? page.username });
+  for (const s of page.scopes) if (!opts.uncheck?.includes(s)) body.append("scope", s);
+  body.append("decision", opts.decision ?? "approve");
+  const decided = await fetch(`${base}${page.action}`, { method: "POST", body, redirect: "manual" });
+  assert.equal(decided.status, 302);
+  const location = decided.headers.get("location");
+  assert.ok(location);
+  return { location: new URL(location), page };
+}
+
+function tdAuthorizeUrl(scope: string, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ client_id: TD.id, redirect_uri: CALLBACK, response_type: "code", scope, ...extra });
+  return `${base}/trainerday/oauth/authorize/?${q.toString()}`;
+}
+
+async function tdCode(scope = "calendar:read workout:read", opts: ConsentOptions = {}): Promise<string> {
+  const { location } = await consent(tdAuthorizeUrl(scope), opts);
+  const code = location.searchParams.get("code");
+  assert.ok(code);
+  return code;
+}
+
+async function tdExchange(code: string, redirectUri = CALLBACK): Promise<Response> {
+  return postForm(`${base}/trainerday/oauth/token`, {
+    grant_type: "authorization_code",
+    code,
+    client_id: TD.id,
+    client_secret: TD.secret,
+    redirect_uri: redirectUri,
+  });
+}
+
+async function tdTokens(opts: ConsentOptions = {}): Promise<Record<string, unknown>> {
+  const res = await tdExchange(await tdCode(undefined, opts));
+  assert.equal(res.status, 200);
+  return json(res);
+}
+
+async function tdRefresh(refreshToken: string): Promise<Response> {
+  return postForm(`${base}/trainerday/oauth/token`, {
+    grant_type: "refresh_token",
+    refresh_token: refreshToken,
+    client_id: TD.id,
+    client_secret: TD.secret,
+  });
+}
+
+async function assertOAuthError(res: Response, status: number, error: string): Promise<void> {
+  assert.equal(res.status, status);
+  const body = await json(res);
+  assert.equal(body.error, error);
+  assert.equal(typeof body.error_description, "string");
+}
+
+// ---------- TrainerDay ----------
+
+describe("TrainerDay", () => {
+  test("authorize → consent with one scope unchecked → token exchange grants only checked scopes", async () => {
+    const state = "st a+b/=?&é";
+    const { location, page } = await consent(tdAuthorizeUrl("calendar:read calendar:write workout:read", { state }), {
+      uncheck: ["calendar:write"],
+    });
+    assert.deepEqual(page.scopes, ["calendar:read", "calendar:write", "workout:read"]);
+    assert.match(page.username, /^trainerday-user-[0-9a-f]{6}$/);
+    assert.equal(`${location.origin}${location.pathname}`, "http://localhost:3000/api/callback");
+    assert.equal(location.searchParams.get("provider"), "x", "existing query kept");
+    assert.equal(location.searchParams.get("state"), state, "state returned exactly");
+    const code = location.searchParams.get("code");
+    assert.match(code ?? "", /^sbx-td-code-[0-9a-f]{32}$/);
+
+    const res = await tdExchange(code ?? "");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ["access_token", "expires_in", "token_type", "scope", "refresh_token"]);
+    assert.match(String(body.access_token), /^sbx-td-at-[0-9a-f]{32}$/);
+    assert.match(String(body.refresh_token), /^sbx-td-rt-[0-9a-f]{32}$/);
+    assert.equal(body.expires_in, 3600);
+    assert.equal(body.token_type, "Bearer");
+    assert.equal(body.scope, "calendar:read workout:read");
+  });
+
+  test("no state in the request → no state in the redirect", async () => {
+    const { location } = await consent(tdAuthorizeUrl("calendar:read"));
+    assert.equal(location.searchParams.has("state"), false);
+  });
+
+  test("a code is single use", async () => {
+    const code = await tdCode();
+    assert.equal((await tdExchange(code)).status, 200);
+    await assertOAuthError(await tdExchange(code), 400, "invalid_grant");
+  });
+
+  test("redirect_uri must match the authorize request", async () => {
+    const code = await tdCode();
+    await assertOAuthError(await tdExchange(code, "http://localhost:3000/other"), 400, "invalid_grant");
+    assert.equal((await tdExchange(code)).status, 200, "a mismatched attempt does not burn the code");
+  });
+
+  test("client credentials must be in the body and correct", async () => {
+    const code = await tdCode();
+    const wrong = await postForm(`${base}/trainerday/oauth/token`, {
+      grant_type: "authorization_code",
+      code,
+      client_id: TD.id,
+      client_secret: "nope",
+      redirect_uri: CALLBACK,
+    });
+    await assertOAuthError(wrong, 401, "invalid_client");
+    const basicOnly = await postForm(
+      `${base}/trainerday/oauth/token`,
+      { grant_type: "authorization_code", code, redirect_uri: CALLBACK },
+      { Authorization: basic(TD.id, TD.secret) },
+    );
+    await assertOAuthError(basicOnly, 401, "invalid_client");
+  });
+
+  test("unsupported grant types and JSON bodies are refused", async () => {
+    const res = await postForm(`${base}/trainerday/oauth/token`, {
+      grant_type: "password",
+      client_id: TD.id,
+      client_secret: TD.secret,
+    });
+    await assertOAuthError(res, 400, "unsupported_grant_type");
+    const jsonBody = await fetch(`${base}/trainerday/oauth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ grant_type: "refresh_token" }),
+    });
+    await assertOAuthError(jsonBody, 400, "invalid_request");
+  });
+
+  test("refresh rotates: new tokens, the old refresh token is then invalid_grant", async () => {
+    const first = await tdTokens();
+    const res = await tdRefresh(String(first.refresh_token));
+    assert.equal(res.status, 200);
+    const second = await json(res);
+    assert.notEqual(second.access_token, first.access_token);
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.equal(second.scope, "calendar:read workout:read");
+    await assertOAuthError(await tdRefresh(String(first.refresh_token)), 400, "invalid_grant");
+    assert.equal((await tdRefresh(String(second.refresh_token))).status, 200);
+  });
+
+  test("revoke invalidates the access token and its refresh token; unknown tokens still 200", async () => {
+    const tokens = await tdTokens({ username: "alice" });
+    const res = await postForm(`${base}/trainerday/oauth/revoke`, { token: String(tokens.access_token) });
+    assert.equal(res.status, 200);
+    await assertOAuthError(await tdRefresh(String(tokens.refresh_token)), 400, "invalid_grant");
+    assert.equal((await postForm(`${base}/trainerday/oauth/revoke`, { token: "sbx-td-at-unknown" })).status, 200);
+
+    const list = (await (await fetch(`${base}/__sandbox/tokens?service=trainerday`)).json()) as Array<Record<string, unknown>>;
+    assert.ok(list.length >= 2);
+    assert.ok(list.every((t) => t.active === false && t.account === "alice"));
+
+    const revocations = (await (
+      await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)
+    ).json()) as Array<Record<string, unknown>>;
+    assert.equal(revocations.length, 2);
+    assert.equal(revocations[0]?.status, 200);
+    assert.equal(revocations[0]?.account, "alice");
+    assert.equal(revocations[1]?.account, undefined);
+  });
+
+  test("authorize errors: unvalidated requests get a 400 page, never a redirect", async () => {
+    const cases: Array<Record<string, string>> = [
+      { client_id: "someone-else", redirect_uri: CALLBACK, response_type: "code", scope: "calendar:read" },
+      { client_id: TD.id, response_type: "code", scope: "calendar:read" },
+      { client_id: TD.id, redirect_uri: "javascript:alert(1)", response_type: "code", scope: "calendar:read" },
+      { client_id: TD.id, redirect_uri: CALLBACK, response_type: "token", scope: "calendar:read" },
+    ];
+    for (const params of cases) {
+      const res = await fetch(`${base}/trainerday/oauth/authorize?${new URLSearchParams(params).toString()}`, {
+        redirect: "manual",
+      });
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get("location"), null);
+      assert.match(res.headers.get("content-type") ?? "", /text\/html/);
+      await res.text();
+    }
+  });
+
+  test("unsupported scope → redirect with error=invalid_scope and state", async () => {
+    const res = await fetch(tdAuthorizeUrl("calendar:read activities:read", { state: "s1" }), { redirect: "manual" });
+    assert.equal(res.status, 302);
+    const location = new URL(res.headers.get("location") ?? "");
+    assert.equal(location.searchParams.get("error"), "invalid_scope");
+    assert.equal(location.searchParams.get("state"), "s1");
+  });
+
+  test("Deny → error=access_denied with state; approving no scope is a denial too", async () => {
+    const denied = await consent(tdAuthorizeUrl("calendar:read", { state: "deny-me" }), { decision: "deny" });
+    assert.equal(denied.location.searchParams.get("error"), "access_denied");
+    assert.equal(denied.location.searchParams.get("state"), "deny-me");
+    assert.equal(denied.location.searchParams.has("code"), false);
+    const none = await consent(tdAuthorizeUrl("calendar:read", { state: "s2" }), { uncheck: ["calendar:read"] });
+    assert.equal(none.location.searchParams.get("error"), "access_denied");
+    assert.equal(none.location.searchParams.get("state"), "s2");
+  });
+
+  test("a consent request id is single use", async () => {
+    const res = await fetch(tdAuthorizeUrl("calendar:read"));
+    const page = parseConsent(await res.text());
+    const body = { request_id: page.requestId, username: "bob", scope: "calendar:read", decision: "approve" };
+    assert.equal((await postForm(`${base}${page.action}`, body)).status, 302);
+    const again = await postForm(`${base}${page.action}`, body);
+    assert.equal(again.status, 400);
+    assert.equal(again.headers.get("location"), null);
+  });
+});
+
+// ---------- enduco ----------
+
+function enAuthorizeUrl(url: string, clientId: string, scope = "workouts_write plans_read user_read", state = "en-state"): string {
+  const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: CALLBACK, scope, state });
+  return `${url}/enduco/oauth2/authorize?${q.toString()}`;
+}
+
+async function enCode(opts: ConsentOptions = {}, url = base, clientId = EN.id): Promise<string> {
+  const { location } = await consent(enAuthorizeUrl(url, clientId), opts);
+  assert.equal(location.searchParams.get("state"), "en-state");
+  const code = location.searchParams.get("code");
+  assert.match(code ?? "", /^sbx-en-code-[0-9a-f]{32}$/);
+  return code ?? "";
+}
+
+async function enToken(values: Record<string, string>, auth = basic(EN.id, EN.secret), url = base): Promise<Response> {
+  return postForm(`${url}/enduco/oauth2/token`, values, { Authorization: auth });
+}
+
+describe("enduco", () => {
+  test("grant_type=code with Basic auth; JWT access token shaped like the doc", async () => {
+    const code = await enCode({ username: "erin", uncheck: ["user_read"] });
+    const res = await enToken({ grant_type: "code", code, redirect_uri: CALLBACK });
+    assert.equal(res.status, 200);
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ["access_token", "refresh_token", "scope", "token_type", "expires_in"]);
+    assert.equal(body.expires_in, 7199);
+    assert.equal(body.token_type, "Bearer");
+    assert.equal(body.scope, "workouts_write plans_read");
+    assert.match(String(body.refresh_token), /^sbx-en-rt-[0-9a-f]{32}$/);
+
+    const jwks = (await (await fetch(`${base}/__sandbox/enduco/jwks`)).json()) as JSONWebKeySet;
+    const { payload, protectedHeader } = await jwtVerify(String(body.access_token), createLocalJWKSet(jwks), {
+      issuer: `${base}/enduco`,
+      audience: EN.id,
+    });
+    assert.equal(protectedHeader.alg, "RS256");
+    assert.match(String(payload.sub), /^[0-9a-f]{24}$/);
+    assert.deepEqual(payload.scope, ["workouts_write", "plans_read"]);
+    assert.ok(payload.jti && payload.nbf && payload.iat && payload.exp);
+
+    const again = await enToken({ grant_type: "code", code: await enCode({ username: "erin" }), redirect_uri: CALLBACK });
+    assert.equal(decodeJwt(String((await json(again)).access_token)).sub, payload.sub, "same username → same sub");
+    const other = await enToken({ grant_type: "code", code: await enCode({ username: "frank" }), redirect_uri: CALLBACK });
+    assert.notEqual(decodeJwt(String((await json(other)).access_token)).sub, payload.sub);
+  });
+
+  test("grant_type=authorization_code is refused by default; standard_grant_only reverses it", async () => {
+    const code = await enCode();
+    await assertOAuthError(
+      await enToken({ grant_type: "authorization_code", code, redirect_uri: CALLBACK }),
+      400,
+      "unsupported_grant_type",
+    );
+    await setMode(base, "enduco", "standard_grant_only");
+    await assertOAuthError(await enToken({ grant_type: "code", code, redirect_uri: CALLBACK }), 400, "unsupported_grant_type");
+    assert.equal((await enToken({ grant_type: "authorization_code", code, redirect_uri: CALLBACK })).status, 200);
+    const modes = (await (await fetch(`${base}/__sandbox/mode`)).json()) as Record<string, string>;
+    assert.equal(modes.enduco, "standard_grant_only");
+    await setMode(base, "enduco", "normal");
+    assert.equal(((await (await fetch(`${base}/__sandbox/mode`)).json()) as Record<string, string>).enduco, "normal");
+  });
+
+  test("client authentication: HTTP Basic only, with a WWW-Authenticate challenge", async () => {
+    const code = await enCode();
+    const params = { grant_type: "code", code, redirect_uri: CALLBACK };
+    const noAuth = await postForm(`${base}/enduco/oauth2/token`, { ...params, client_id: EN.id, client_secret: EN.secret });
+    await assertOAuthError(noAuth, 401, "invalid_client");
+    assert.match(noAuth.headers.get("www-authenticate") ?? "", /^Basic/);
+    await assertOAuthError(await enToken(params, basic(EN.id, "wrong")), 401, "invalid_client");
+    await assertOAuthError(await enToken(params, "Basic !!!not-base64"), 401, "invalid_client");
+    await assertOAuthError(await enToken(params, `Basic ${Buffer.from("no-colon").toString("base64")}`), 401, "invalid_client");
+    assert.equal((await enToken(params)).status, 200);
+  });
+
+  test("RFC 6749 §2.3.1 encoding of special characters; short-lived codes", async () => {
+    const id = "client id+1";
+    const secret = "s3cr:t+/ %&= é";
+    const special = await startSandbox({
+      port: 0,
+      env: { ENDUCO_CLIENT_ID: id, ENDUCO_CLIENT_SECRET: secret },
+      codeTtlMs: 200,
+      log: () => {},
+    });
+    try {
+      const savedBase = base;
+      base = special.url;
+      try {
+        const code = await enCode({}, special.url, id);
+        const params = { grant_type: "code", code, redirect_uri: CALLBACK };
+        const raw = `Basic ${Buffer.from(`${id}:${secret}`, "utf8").toString("base64")}`;
+        await assertOAuthError(await enToken(params, raw, special.url), 401, "invalid_client");
+        const ok = await enToken(params, basic(id, secret), special.url);
+        assert.equal(ok.status, 200);
+        const token = String((await json(ok)).access_token);
+        assert.equal(decodeJwt(token).aud, id);
+
+        const late = await enCode({}, special.url, id);
+        await new Promise((r) => setTimeout(r, 300));
+        await assertOAuthError(
+          await enToken({ grant_type: "code", code: late, redirect_uri: CALLBACK }, basic(id, secret), special.url),
+          400,
+          "invalid_grant",
+        );
+      } finally {
+        base = savedBase;
+      }
+    } finally {
+      await special.close();
+    }
+  });
+
+  test("refresh returns a new access token and the same refresh token; clientId is required", async () => {
+    const first = await json(await enToken({ grant_type: "code", code: await enCode(), redirect_uri: CALLBACK }));
+    const refreshToken = String(first.refresh_token);
+    const res = await enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id });
+    assert.equal(res.status, 200);
+    const second = await json(res);
+    assert.equal(second.refresh_token, refreshToken);
+    assert.notEqual(second.access_token, first.access_token);
+    assert.equal(second.scope, "workouts_write plans_read user_read");
+    await assertOAuthError(await enToken({ grant_type: "refresh_token", refresh_token: refreshToken }), 400, "invalid_request");
+    assert.equal(
+      (await enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id })).status,
+      200,
+      "still usable: no rotation",
+    );
+  });
+
+  test("revoke the refresh token (Basic auth) → refresh fails; recorded with the account", async () => {
+    const tokens = await json(
+      await enToken({ grant_type: "code", code: await enCode({ username: "gina" }), redirect_uri: CALLBACK }),
+    );
+    const refreshToken = String(tokens.refresh_token);
+    const unauth = await postForm(`${base}/enduco/oauth2/revoke`, { token_type_hint: "refresh_token", token: refreshToken });
+    assert.equal(unauth.status, 401);
+    const res = await postForm(
+      `${base}/enduco/oauth2/revoke`,
+      { token_type_hint: "refresh_token", token: refreshToken },
+      { Authorization: basic(EN.id, EN.secret) },
+    );
+    assert.equal(res.status, 200);
+    await assertOAuthError(
+      await enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id }),
+      400,
+      "invalid_grant",
+    );
+    const recorded = (await (
+      await fetch(`${base}/__sandbox/requests?service=enduco&endpoint=revoke`)
+    ).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      recorded.map((r) => [r.status, r.account]),
+      [
+        [401, undefined],
+        [200, "gina"],
+      ],
+    );
+    const tokenList = (await (await fetch(`${base}/__sandbox/tokens?service=enduco`)).json()) as Array<Record<string, unknown>>;
+    assert.ok(tokenList.every((t) => t.active === false));
+  });
+
+  test("revoke_503 mode", async () => {
+    await setMode(base, "enduco", "revoke_503");
+    const res = await postForm(
+      `${base}/enduco/oauth2/revoke`,
+      { token_type_hint: "refresh_token", token: "x" },
+      { Authorization: basic(EN.id, EN.secret) },
+    );
+    assert.equal(res.status, 503);
+    assert.equal((await json(res)).error, "temporarily_unavailable");
+  });
+});
+
+// ---------- FitRankings ----------
+
+describe("FitRankings", () => {
+  test("callback carries token and user_id, keeps its query, never echoes state", async () => {
+    const q = new URLSearchParams({ client_id: FR.id, callback_uri: "https://app.example/fr/callback?next=%2Fhome", state: "zzz" });
+    const { location, page } = await consent(`${base}/fitrankings/iq/oauth2/?${q.toString()}`, { username: "hank" });
+    assert.deepEqual(page.scopes, []);
+    assert.equal(location.origin + location.pathname, "https://app.example/fr/callback");
+    assert.equal(location.searchParams.get("next"), "/home");
+    assert.match(location.searchParams.get("token") ?? "", /^sbx-fr-ut-[0-9a-f]{32}$/);
+    assert.match(location.searchParams.get("user_id") ?? "", /^\d+$/);
+    assert.equal(location.searchParams.has("state"), false);
+
+    const me = await fetch(`${base}/fitrankings/iq/users/me/`, {
+      headers: { Authorization: `Token ${location.searchParams.get("token") ?? ""}` },
+    });
+    assert.equal(me.status, 200);
+    assert.deepEqual(await me.json(), { id: Number(location.searchParams.get("user_id")), username: "hank" });
+    assert.equal((await fetch(`${base}/fitrankings/iq/users/me/`, { headers: { Authorization: "Token nope" } })).status, 401);
+
+    // Without callback_uri the last one is reused; same username → same user_id.
+    const reuse = await consent(`${base}/fitrankings/iq/oauth2?client_id=${FR.id}`, { username: "hank" });
+    assert.equal(reuse.location.origin + reuse.location.pathname, "https://app.example/fr/callback");
+    assert.equal(reuse.location.searchParams.get("user_id"), location.searchParams.get("user_id"));
+  });
+
+  test("Deny → error=access_denied; unknown client or no callback ever → 400 page", async () => {
+    const q = new URLSearchParams({ client_id: FR.id, callback_uri: "https://app.example/cb" });
+    const { location } = await consent(`${base}/fitrankings/iq/oauth2/?${q.toString()}`, { decision: "deny" });
+    assert.equal(location.searchParams.get("error"), "access_denied");
+    assert.equal(location.searchParams.has("token"), false);
+    await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+    assert.equal((await fetch(`${base}/fitrankings/iq/oauth2/?client_id=${FR.id}`, { redirect: "manual" })).status, 400);
+    assert.equal((await fetch(`${base}/fitrankings/iq/oauth2/?client_id=x&callback_uri=https://a.b/`, { redirect: "manual" })).status, 400);
+  });
+
+  test("master token: ok, 401 on wrong credentials, 400 on bad JSON, master_token_401 mode", async () => {
+    const post = (body: string): Promise<Response> =>
+      fetch(`${base}/fitrankings/iq/tokens/master-token/`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json; charset=utf-8" },
+        body,
+      });
+    const ok = await post(JSON.stringify({ client_id: FR.id, client_secret: FR.secret }));
+    assert.equal(ok.status, 200);
+    const body = await json(ok);
+    assert.deepEqual(Object.keys(body), ["token"]);
+    assert.match(String(body.token), /^sbx-fr-mt-[0-9a-f]{32}$/);
+    const wrong = await post(JSON.stringify({ client_id: FR.id, client_secret: "nope" }));
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(await wrong.json(), { detail: "Invalid client credentials." });
+    assert.equal((await post("{not json")).status, 400);
+    await setMode(base, "fitrankings", "master_token_401");
+    assert.equal((await post(JSON.stringify({ client_id: FR.id, client_secret: FR.secret }))).status, 401);
+    const recorded = (await (
+      await fetch(`${base}/__sandbox/requests?service=fitrankings&endpoint=master-token`)
+    ).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      recorded.map((r) => r.status),
+      [200, 401, 400, 401],
+    );
+  });
+});
+
+// ---------- ExorLive ----------
+
+function exAuthorizeUrl(overrides: Record<string, string> = {}): string {
+  const q = new URLSearchParams({
+    user_id: "12345",
+    response_type: "code",
+    client_id: EX.id,
+    client_secret: EX.secret,
+    redirect_uri: EX.requester,
+    scope: "read_profile read_workout create_session",
+    ...overrides,
+  });
+  return `${base}/exorlive/Providers/OAuth/Authorize.aspx?${q.toString()}`;
+}
+
+async function exToken(values: Record<string, string>): Promise<Response> {
+  return postForm(`${base}/exorlive/Providers/OAuth/Token.ashx`, {
+    client_id: EX.id,
+    client_secret: EX.secret,
+    redirect_uri: EX.requester,
+    ...values,
+  });
+}
+
+describe("ExorLive", () => {
+  test("code then token: string expires_in, lower-case bearer; refresh rotates; code single use", async () => {
+    const auth = await fetch(exAuthorizeUrl(), { redirect: "manual" });
+    assert.equal(auth.status, 200);
+    const { code } = (await auth.json()) as { code: string };
+    assert.match(code, /^sbx-ex-code-[0-9a-f]{32}$/);
+    const res = await exToken({ grant_type: "authorization_code", code });
+    assert.equal(res.status, 200);
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ["access_token", "token_type", "expires_in", "refresh_token", "scope"]);
+    assert.equal(body.token_type, "bearer");
+    assert.equal(body.expires_in, "7200");
+    assert.equal(body.scope, "read_profile read_workout create_session");
+    assert.match(String(body.access_token), /^sbx-ex-at-/);
+    await assertOAuthError(await exToken({ grant_type: "authorization_code", code }), 400, "invalid_grant");
+
+    const refreshed = await exToken({ grant_type: "refresh_token", refresh_token: String(body.refresh_token) });
+    assert.equal(refreshed.status, 200);
+    assert.notEqual((await json(refreshed)).refresh_token, body.refresh_token);
+    await assertOAuthError(
+      await exToken({ grant_type: "refresh_token", refresh_token: String(body.refresh_token) }),
+      400,
+      "invalid_grant",
+    );
+    const tokens = (await (await fetch(`${base}/__sandbox/tokens?service=exorlive`)).json()) as Array<Record<string, unknown>>;
+    assert.ok(tokens.every((t) => t.account === "12345"));
+  });
+
+  test("wrong requester URL, id or secret → 401 invalid_client; bad user_id → 400; unknown_user → 404", async () => {
+    const wrongClients: Array<Record<string, string>> = [
+      { redirect_uri: "http://localhost:3000/exorlive/" },
+      { client_secret: "x" },
+      { client_id: "x" },
+    ];
+    for (const overrides of wrongClients) {
+      const res = await fetch(exAuthorizeUrl(overrides));
+      assert.equal(res.status, 401);
+      assert.equal((await json(res)).error, "invalid_client");
+    }
+    const { code } = (await (await fetch(exAuthorizeUrl())).json()) as { code: string };
+    await assertOAuthError(
+      await exToken({ grant_type: "authorization_code", code, redirect_uri: "https://elsewhere.example/" }),
+      401,
+      "invalid_client",
+    );
+    const bad = await fetch(exAuthorizeUrl({ user_id: "12a" }));
+    assert.equal(bad.status, 400);
+    assert.equal((await json(bad)).error, "invalid_request");
+    await setMode(base, "exorlive", "unknown_user");
+    const unknown = await fetch(exAuthorizeUrl());
+    assert.equal(unknown.status, 404);
+    assert.equal((await json(unknown)).error, "invalid_user");
+  });
+
+  test("paths are case-insensitive; no revoke endpoint", async () => {
+    const res = await fetch(exAuthorizeUrl().replace("/Providers/OAuth/Authorize.aspx", "/providers/oauth/authorize.aspx"));
+    assert.equal(res.status, 200);
+    await res.text();
+    const revoke = await postForm(`${base}/exorlive/Providers/OAuth/Revoke.ashx`, { token: "x" });
+    assert.equal(revoke.status, 404);
+  });
+});
+
+// ---------- failure modes and control API ----------
+
+describe("failure modes and control API", () => {
+  test("token_503, token_invalid_json, token_timeout", async () => {
+    await setMode(base, "trainerday", "token_503");
+    const code = await tdCode();
+    const res = await tdExchange(code);
+    assert.equal(res.status, 503);
+    assert.equal((await json(res)).error, "temporarily_unavailable");
+
+    await setMode(base, "trainerday", "token_invalid_json");
+    const bad = await tdExchange(code);
+    assert.equal(bad.status, 200);
+    await assert.rejects(bad.json());
+
+    await setMode(base, "trainerday", "token_timeout"); // 300 ms in this test sandbox (60 s by default)
+    const started = Date.now();
+    const slow = await tdExchange(code);
+    assert.equal(slow.status, 504);
+    assert.ok(Date.now() - started >= 250);
+    await slow.text();
+
+    await setMode(base, "trainerday", "normal");
+    assert.equal((await tdExchange(code)).status, 200, "the code survived the failed attempts");
+    const recorded = (await (
+      await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=token`)
+    ).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      recorded.map((r) => [r.status, r.grantType]),
+      [
+        [503, "authorization_code"],
+        [200, "authorization_code"],
+        [504, "authorization_code"],
+        [200, "authorization_code"],
+      ],
+    );
+  });
+
+  test("close() does not wait for a pending token_timeout", async () => {
+    const other = await startSandbox({ port: 0, env: cleanEnv, log: () => {} });
+    await setMode(other.url, "exorlive", "token_timeout");
+    const pending = fetch(`${other.url}/exorlive/Providers/OAuth/Token.ashx`, { method: "POST", body: form({ grant_type: "x" }) });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await other.close();
+    assert.ok(Date.now() - started < 2000);
+    await assert.rejects(pending);
+  });
+
+  test("mode validation, expire, reset, health, 404, 413, index", async () => {
+    const badMode = await fetch(`${base}/__sandbox/mode`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: "trainerday", mode: "unknown_user" }),
+    });
+    assert.equal(badMode.status, 400);
+    await badMode.text();
+    const badJson = await fetch(`${base}/__sandbox/mode`, { method: "POST", body: "{" });
+    assert.equal(badJson.status, 400);
+    await badJson.text();
+
+    await tdTokens({ username: "ivy" });
+    await tdTokens({ username: "jon" });
+    const expire = await fetch(`${base}/__sandbox/expire`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ service: "trainerday", account: "ivy" }),
+    });
+    assert.deepEqual(await expire.json(), { expired: 1 });
+    const list = (await (await fetch(`${base}/__sandbox/tokens?service=trainerday`)).json()) as Array<Record<string, unknown>>;
+    const access = list.filter((t) => t.kind === "access");
+    assert.deepEqual(
+      access.map((t) => [t.account, t.active]),
+      [
+        ["ivy", false],
+        ["jon", true],
+      ],
+    );
+
+    assert.deepEqual(await (await fetch(`${base}/__sandbox/health`)).json(), { ok: true });
+    await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+    assert.deepEqual(await (await fetch(`${base}/__sandbox/tokens`)).json(), []);
+
+    const missing = await fetch(`${base}/nowhere`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error: "not_found" });
+
+    const huge = await fetch(`${base}/trainerday/oauth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `grant_type=${"a".repeat(70 * 1024)}`,
+    });
+    assert.equal(huge.status, 413);
+    await huge.text();
+
+    const index = await (await fetch(`${base}/`)).text();
+    for (const id of ["trainerday", "enduco", "fitrankings", "exorlive"]) assert.ok(index.includes(`${base}/${id}`));
+  });
+
+  test("the log never contains tokens, codes or secrets", async () => {
+    const tokens = await tdTokens();
+    await tdRefresh(String(tokens.refresh_token));
+    const code = await tdCode();
+    const secrets = [String(tokens.access_token), String(tokens.refresh_token), code, TD.secret, "sbx-"];
+    assert.ok(logLines.length > 0);
+    for (const line of logLines) {
+      assert.match(line, /^[A-Z]+ \S+ (\d{3}|aborted)$/);
+      for (const s of secrets) assert.ok(!line.includes(s), `log line leaks: ${line}`);
+    }
+  });
+});
