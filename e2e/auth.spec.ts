@@ -1,0 +1,59 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { signIn } from "./fixtures/auth";
+import { createUser } from "./fixtures/db";
+
+test("a wrong password and an unknown email get the same message", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  const messages: string[] = [];
+  for (const [email, password] of [
+    [athlete.email, "wrong password"],
+    ["nobody-here@test.example", "wrong password"],
+  ] as const) {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const alert = page.getByRole("main").getByRole("alert");
+    await expect(alert).toBeVisible();
+    messages.push((await alert.textContent()) ?? "");
+    await expect(page).toHaveURL(/\/login/);
+  }
+  expect(messages[0]).toContain("The email or password is incorrect");
+  expect(messages[1]).toBe(messages[0]);
+});
+
+test("pages redirect visitors who may not see them", async ({ page }) => {
+  await page.goto("/connections");
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, "coach@example.com", "demo1234");
+  await expect(page).toHaveURL(/\/coach$/);
+  await page.goto("/connections");
+  await expect(page).toHaveURL(/\/coach$/);
+  await expect(page.getByRole("row", { name: /Avery Athlete/ })).toBeVisible();
+});
+
+test("an anonymous visitor cannot start or finish a link", async ({ page, request }) => {
+  const start = await request.post("/api/auth/signin/trainerday", { form: { callbackUrl: "/connections" }, maxRedirects: 0 });
+  expect(start.status()).toBe(303);
+  expect(start.headers().location).toMatch(/\/login$/);
+  await page.goto("/api/auth/callback/trainerday?code=x&state=y");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("sign out ends the session", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/connections");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("the login and connections pages have no detectable accessibility violations", async ({ page }) => {
+  await page.goto("/login");
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+});

@@ -1,0 +1,192 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./fixtures/auth";
+import { accountsOf, createUser, eventsOf, openTestDb, rawDatabaseBytes } from "./fixtures/db";
+import { sandboxRequests, sandboxTokens, sandboxUsername, setSandboxMode, type Service } from "./fixtures/sandbox";
+
+const card = (page: Page, name: string) => page.getByRole("region", { name });
+
+/** Clicks Connect on a card and waits for the sandbox consent page. */
+async function openConsent(page: Page, name: string) {
+  await card(page, name).getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
+}
+
+/** Links a service through its consent page as `username`, leaving `uncheck` scopes unticked. */
+async function link(page: Page, name: string, username: string, uncheck: string[] = []) {
+  await openConsent(page, name);
+  await page.getByLabel("Username").fill(username);
+  for (const scope of uncheck) await page.getByLabel(scope, { exact: true }).uncheck();
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=/);
+}
+
+async function disconnect(page: Page, name: string) {
+  await card(page, name).getByRole("button", { name: "Disconnect" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`Disconnect ${name}?`);
+  await dialog.getByRole("button", { name: "Disconnect" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+async function tokenRequestCount(service: Service) {
+  return (await sandboxRequests({ service, endpoint: "token" })).length;
+}
+
+test.afterEach(async () => {
+  for (const service of ["trainerday", "enduco"] as const) await setSandboxMode(service, "normal");
+});
+
+test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees the granted scopes, and disconnects both", async ({ page }) => {
+  await signIn(page, "athlete@example.com", "demo1234");
+  await expect(page).toHaveURL(/\/connections$/);
+  for (const name of ["TrainerDay", "enduco", "FitRankings", "ExorLive"]) await expect(card(page, name)).toContainText("Not connected");
+  await expect(card(page, "FitRankings").getByRole("button", { name: "Connect" })).toBeDisabled();
+  await expect(card(page, "ExorLive").getByRole("button", { name: "Connect" })).toBeDisabled();
+
+  const tdUser = sandboxUsername("td");
+  await link(page, "TrainerDay", tdUser, ["workout:read"]);
+  await expect(page.getByRole("status").filter({ hasText: "TrainerDay is connected." })).toBeVisible();
+  const trainerday = card(page, "TrainerDay");
+  await expect(trainerday).toContainText("Connected");
+  await expect(trainerday.getByRole("list", { name: "Granted scopes" })).toContainText("athlete:read");
+  await expect(trainerday.getByRole("list", { name: "Granted scopes" })).toContainText("calendar:read");
+  await expect(trainerday.getByRole("list", { name: "Granted scopes" })).not.toContainText("workout:read");
+  await expect(trainerday.getByRole("list", { name: "Requested but not granted" })).toContainText("workout:read");
+  await expect(trainerday).toContainText("Access token expires");
+
+  const enUser = sandboxUsername("en");
+  await link(page, "enduco", enUser);
+  const enduco = card(page, "enduco");
+  await expect(enduco).toContainText("Connected");
+  for (const scope of ["plans_read", "user_read", "workouts_write"]) {
+    await expect(enduco.getByRole("list", { name: "Granted scopes" })).toContainText(scope);
+  }
+  await expect(enduco).toContainText("Fetch your training plans up to 7 days ahead");
+
+  // Sealed at rest: no token the sandbox issued appears in the raw database file or its WAL.
+  const issued = (await sandboxTokens()).filter((t) => t.account === tdUser || t.account === enUser);
+  expect(issued.length).toBeGreaterThanOrEqual(4);
+  const raw = rawDatabaseBytes();
+  for (const token of issued) expect(raw.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in the raw db`).toBe(false);
+
+  // ...and none reaches the page.
+  const html = await page.content();
+  for (const token of issued) expect(html.includes(token.value)).toBe(false);
+
+  await disconnect(page, "TrainerDay");
+  await expect(trainerday).toContainText("Not connected");
+  await expect(trainerday.getByRole("status")).toContainText("TrainerDay was disconnected and its access revoked.");
+  await disconnect(page, "enduco");
+  await expect(enduco).toContainText("Not connected");
+
+  const revocations = await sandboxRequests({ endpoint: "revoke" });
+  expect(revocations.filter((r) => r.service === "trainerday" && r.account === tdUser && r.status === 200)).toHaveLength(1);
+  expect(revocations.filter((r) => r.service === "enduco" && r.account === enUser && r.status === 200)).toHaveLength(1);
+  const db = openTestDb();
+  const rows = db
+    .prepare("SELECT provider, state, access_token, refresh_token FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = ?")
+    .all("athlete@example.com") as { provider: string; state: string; access_token: string | null; refresh_token: string | null }[];
+  db.close();
+  expect(rows).toHaveLength(2);
+  for (const row of rows) expect(row).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
+});
+
+test.describe("refused callbacks store nothing and explain what happened", () => {
+  test("Deny on the consent page", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const before = await tokenRequestCount("trainerday");
+    await openConsent(page, "TrainerDay");
+    await page.getByRole("button", { name: "Deny" }).click();
+    await expect(page).toHaveURL(/\/connections\?error=access_denied&service=trainerday/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("You chose Deny at TrainerDay, so nothing was connected.");
+    await expect(card(page, "TrainerDay")).toContainText("Not connected");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await tokenRequestCount("trainerday")).toBe(before);
+    expect(eventsOf(athlete.id).at(-1)).toMatchObject({ service: "trainerday", kind: "link_failed" });
+  });
+
+  test("a callback with a wrong state", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    await openConsent(page, "enduco");
+    const before = await tokenRequestCount("enduco");
+    await page.goto("/api/auth/callback/enduco?code=forged-code&state=not-the-state-we-sent");
+    await expect(page).toHaveURL(/\/connections\?error=state_invalid&service=enduco/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await tokenRequestCount("enduco")).toBe(before);
+  });
+
+  test("a replayed state (the same callback opened twice)", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const callback = page.waitForRequest((r) => r.url().includes("/api/auth/callback/trainerday"));
+    await link(page, "TrainerDay", sandboxUsername("td-replay"));
+    const callbackUrl = (await callback).url();
+    const [stored] = accountsOf(athlete.id);
+    const before = await tokenRequestCount("trainerday");
+
+    await page.goto(callbackUrl);
+    await expect(page).toHaveURL(/\/connections\?error=state_invalid&service=trainerday/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
+    expect(await tokenRequestCount("trainerday")).toBe(before);
+    expect(accountsOf(athlete.id)).toEqual([stored]);
+    await expect(card(page, "TrainerDay")).toContainText("Connected");
+  });
+
+  test("a callback with no code", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    await openConsent(page, "TrainerDay");
+    const state = new URL(page.url()).searchParams.get("state");
+    expect(state).toBeTruthy();
+    const before = await tokenRequestCount("trainerday");
+    await page.goto(`/api/auth/callback/trainerday?state=${encodeURIComponent(state!)}`);
+    await expect(page).toHaveURL(/\/connections\?error=missing_code&service=trainerday/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("without an authorization code");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await tokenRequestCount("trainerday")).toBe(before);
+  });
+
+  test("the token endpoint is down", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    await setSandboxMode("trainerday", "token_503");
+    await openConsent(page, "TrainerDay");
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expect(page).toHaveURL(/\/connections\?error=exchange_failed&service=trainerday/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be reached to finish linking");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+  });
+});
+
+test("enduco: when grant_type=code is refused, the exchange retries once with authorization_code and records it", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await setSandboxMode("enduco", "standard_grant_only");
+  const username = sandboxUsername("en-std");
+  await link(page, "enduco", username);
+  await expect(card(page, "enduco")).toContainText("Connected");
+  const grants = (await sandboxRequests({ service: "enduco", endpoint: "token" })).filter((r) => r.account === username || r.status !== 200).slice(-2);
+  expect(grants.map((r) => [r.grantType, r.status])).toEqual([
+    ["code", 400],
+    ["authorization_code", 200],
+  ]);
+  expect(eventsOf(athlete.id).at(-1)).toMatchObject({ kind: "linked", detail: expect.stringContaining("grant_type=authorization_code") });
+  const [row] = accountsOf(athlete.id);
+  expect(row?.provider_account_id).toMatch(/^[0-9a-f]{24}$/);
+});
+
+test("a failed revocation keeps the connection and says so", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await link(page, "TrainerDay", sandboxUsername("td-revoke"));
+  await setSandboxMode("trainerday", "revoke_503");
+  await disconnect(page, "TrainerDay");
+  await expect(card(page, "TrainerDay").getByRole("alert")).toContainText("Your connection is kept");
+  await expect(card(page, "TrainerDay")).toContainText("Connected");
+  const [row] = accountsOf(athlete.id);
+  expect(row).toMatchObject({ state: "connected" });
+  expect(row?.access_token).toMatch(/^v1\./);
+});
