@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
 import { env } from "@/lib/env";
+import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
 import { basicClientAuth, postForm, ServiceError } from "./http";
 import { nowSeconds, parseTokenResponse } from "./tokens";
 import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
@@ -26,11 +27,8 @@ type CodeGrant = "code" | "authorization_code";
  * ENDUCO_BASE_URL selects production (api.prod.enduco.app) or beta (beta-api.dev.enduco.app).
  */
 export function enduco(): AuthorizationCodeIntegration {
-  const baseUrl = env.ENDUCO_BASE_URL.replace(/\/+$/, "");
-  const credentials =
-    env.ENDUCO_CLIENT_ID && env.ENDUCO_CLIENT_SECRET
-      ? { clientId: env.ENDUCO_CLIENT_ID, clientSecret: env.ENDUCO_CLIENT_SECRET }
-      : null;
+  const baseUrl = trimBaseUrl(env.ENDUCO_BASE_URL);
+  const credentials = clientCredentials(env.ENDUCO_CLIENT_ID, env.ENDUCO_CLIENT_SECRET);
   const name = "enduco";
   const authHeader = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
@@ -42,7 +40,7 @@ export function enduco(): AuthorizationCodeIntegration {
     doc: "enduco.txt",
     flow: "authorization_code",
     baseUrl,
-    environment: ENVIRONMENTS[new URL(baseUrl).hostname] ?? "custom",
+    environment: environmentOf(baseUrl, ENVIRONMENTS),
     credentials,
     scopes: SCOPES,
     requestedScopes: ["plans_read", "user_read", "workouts_write"],

@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
 import type { Integration, ScopeInfo } from "./types";
 
 const SCOPES: ScopeInfo[] = [
@@ -19,18 +20,16 @@ const SCOPES: ScopeInfo[] = [
  * Because the secret can mint a token for any user id, linking is an admin action (built in its own issue).
  */
 export function exorlive(): Integration {
-  const baseUrl = env.EXORLIVE_AUTH_URL.replace(/\/+$/, "");
+  const baseUrl = trimBaseUrl(env.EXORLIVE_AUTH_URL);
   return {
     id: "exorlive",
     name: "ExorLive",
     doc: "exorlive.txt",
     flow: "server_to_server",
     baseUrl,
-    environment: new URL(baseUrl).hostname === "auth.exorlive.com" ? "production" : "custom",
-    credentials:
-      env.EXORLIVE_CLIENT_ID && env.EXORLIVE_CLIENT_SECRET && env.EXORLIVE_REQUESTER_URL
-        ? { clientId: env.EXORLIVE_CLIENT_ID, clientSecret: env.EXORLIVE_CLIENT_SECRET }
-        : null,
+    environment: environmentOf(baseUrl, { "auth.exorlive.com": "production" }),
+    // The RequesterUrl is part of the credentials: ExorLive validates all three together.
+    credentials: env.EXORLIVE_REQUESTER_URL ? clientCredentials(env.EXORLIVE_CLIENT_ID, env.EXORLIVE_CLIENT_SECRET) : null,
     scopes: SCOPES,
     requestedScopes: ["read_profile", "read_workout", "read_calendar"],
     revocation: "none",

@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
 import type { Integration } from "./types";
 
 /**
@@ -8,18 +9,15 @@ import type { Integration } from "./types";
  * `POST /iq/tokens/master-token/`. Linking is built in its own issue; until then Connect is disabled.
  */
 export function fitrankings(): Integration {
-  const baseUrl = env.FITRANKINGS_BASE_URL.replace(/\/+$/, "");
+  const baseUrl = trimBaseUrl(env.FITRANKINGS_BASE_URL);
   return {
     id: "fitrankings",
     name: "FitRankings",
     doc: "fitrankings.md",
     flow: "token_in_callback",
     baseUrl,
-    environment: new URL(baseUrl).hostname === "api.fitrankings.com" ? "production" : "custom",
-    credentials:
-      env.FITRANKINGS_CLIENT_ID && env.FITRANKINGS_CLIENT_SECRET
-        ? { clientId: env.FITRANKINGS_CLIENT_ID, clientSecret: env.FITRANKINGS_CLIENT_SECRET }
-        : null,
+    environment: environmentOf(baseUrl, { "api.fitrankings.com": "production" }),
+    credentials: clientCredentials(env.FITRANKINGS_CLIENT_ID, env.FITRANKINGS_CLIENT_SECRET),
     scopes: [],
     requestedScopes: [],
     revocation: "none",

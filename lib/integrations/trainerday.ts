@@ -1,4 +1,5 @@
 import { env } from "@/lib/env";
+import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
 import { postForm, ServiceError } from "./http";
 import { nowSeconds, parseTokenResponse } from "./tokens";
 import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
@@ -22,11 +23,8 @@ const SCOPES: ScopeInfo[] = [
  * We ask for read access only: the dashboard reads, it does not plan workouts.
  */
 export function trainerday(): AuthorizationCodeIntegration {
-  const baseUrl = env.TRAINERDAY_BASE_URL.replace(/\/+$/, "");
-  const credentials =
-    env.TRAINERDAY_CLIENT_ID && env.TRAINERDAY_CLIENT_SECRET
-      ? { clientId: env.TRAINERDAY_CLIENT_ID, clientSecret: env.TRAINERDAY_CLIENT_SECRET }
-      : null;
+  const baseUrl = trimBaseUrl(env.TRAINERDAY_BASE_URL);
+  const credentials = clientCredentials(env.TRAINERDAY_CLIENT_ID, env.TRAINERDAY_CLIENT_SECRET);
   const name = "TrainerDay";
   const requireCredentials = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
@@ -38,7 +36,7 @@ export function trainerday(): AuthorizationCodeIntegration {
     doc: "trainerday.txt",
     flow: "authorization_code",
     baseUrl,
-    environment: new URL(baseUrl).hostname === "trainerday.com" ? "production" : "custom",
+    environment: environmentOf(baseUrl, { "trainerday.com": "production" }),
     credentials,
     scopes: SCOPES,
     requestedScopes: ["athlete:read", "calendar:read", "workout:read"],

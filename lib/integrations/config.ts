@@ -1,0 +1,16 @@
+import type { ClientCredentials } from "./types";
+
+/** A configured base URL without trailing slashes, ready for documented paths to be appended. */
+export function trimBaseUrl(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Client credentials when both parts are set, else null (the service shows as "Not configured"). */
+export function clientCredentials(clientId: string | undefined, clientSecret: string | undefined): ClientCredentials | null {
+  return clientId && clientSecret ? { clientId, clientSecret } : null;
+}
+
+/** Names where `baseUrl` points: the label of its host in `known` (e.g. "production", "beta"), else "custom". */
+export function environmentOf(baseUrl: string, known: Record<string, string>): string {
+  return known[new URL(baseUrl).hostname] ?? "custom";
+}
