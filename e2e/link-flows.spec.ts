@@ -190,3 +190,27 @@ test("a failed revocation keeps the connection and says so", async ({ page }) =>
   expect(row).toMatchObject({ state: "connected" });
   expect(row?.access_token).toMatch(/^v1\./);
 });
+
+test("re-linking a connected service replaces its stored tokens and keeps one connection", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await link(page, "TrainerDay", sandboxUsername("td-first"), ["calendar:read"]);
+  const [first] = accountsOf(athlete.id);
+
+  // Start a second authorization while connected, as a Reconnect would.
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const start = await page.request.post("/api/auth/signin/trainerday", { form: { csrfToken, callbackUrl: "/connections", json: "true" } });
+  const { url } = (await start.json()) as { url: string };
+  await page.goto(url);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=trainerday/);
+
+  const rows = accountsOf(athlete.id);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]?.id).toBe(first?.id);
+  expect(rows[0]?.access_token).not.toBe(first?.access_token);
+  expect(rows[0]?.refresh_token).not.toBe(first?.refresh_token);
+  expect(rows[0]?.scope).toBe("athlete:read calendar:read workout:read");
+  expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["linked", "relinked"]);
+  await expect(card(page, "TrainerDay").getByRole("list", { name: "Granted scopes" })).toContainText("calendar:read");
+});
