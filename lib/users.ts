@@ -2,15 +2,15 @@ import "server-only";
 import { and, asc, count, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, users } from "@/db/schema";
-import { getCurrentUser } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 
 /**
  * Every user with their count of live connections, ordered by name. For admins only: throws ForbiddenError
- * for anyone else.
+ * when `viewer` lacks users.manage.
  */
-export async function listUsers() {
-  assertCan(await getCurrentUser(), "users.manage");
+export async function listUsers(viewer: SessionUser | null) {
+  assertCan(viewer, "users.manage");
   return db
     .select({ id: users.id, name: users.name, email: users.email, role: users.role, connected: count(accounts.id) })
     .from(users)

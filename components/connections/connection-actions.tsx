@@ -5,6 +5,7 @@ import { useActionState, useEffect, useState } from "react";
 import { disconnectAction } from "@/app/(app)/connections/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
 import type { ServiceId } from "@/db/schema";
 
@@ -14,6 +15,7 @@ export function ConnectionActions({ service, name, connected, canConnect }: { se
   const [connecting, setConnecting] = useState(false);
   const [connectError, setConnectError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
 
   useEffect(() => {
     if (state) setOpen(false);
@@ -36,7 +38,7 @@ export function ConnectionActions({ service, name, connected, canConnect }: { se
         {connected ? (
           <DialogRoot open={open} onOpenChange={setOpen}>
             <DialogTrigger asChild>
-              <Button variant="secondary" disabled={disconnecting}>
+              <Button variant="secondary" disabled={disconnecting || !hydrated}>
                 {disconnecting ? "Disconnecting…" : "Disconnect"}
               </Button>
             </DialogTrigger>
@@ -61,7 +63,7 @@ export function ConnectionActions({ service, name, connected, canConnect }: { se
             </DialogContent>
           </DialogRoot>
         ) : (
-          <Button onClick={connect} disabled={!canConnect || connecting} aria-describedby={connecting ? `${service}-connecting` : undefined}>
+          <Button onClick={connect} disabled={!canConnect || connecting || !hydrated} aria-describedby={connecting ? `${service}-connecting` : undefined}>
             Connect
           </Button>
         )}

@@ -2,10 +2,12 @@
 
 import { signOut } from "next-auth/react";
 import { Button } from "@/components/ui/button";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 export function SignOutButton() {
+  const hydrated = useHydrated();
   return (
-    <Button variant="secondary" onClick={() => signOut({ callbackUrl: "/login" })}>
+    <Button variant="secondary" disabled={!hydrated} onClick={() => signOut({ callbackUrl: "/login" })}>
       Sign out
     </Button>
   );

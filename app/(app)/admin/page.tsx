@@ -6,8 +6,8 @@ import { listUsers } from "@/lib/users";
 export const metadata: Metadata = { title: "Users" };
 
 export default async function AdminPage() {
-  await requireRole("admin");
-  const users = await listUsers();
+  const admin = await requireRole("admin");
+  const users = await listUsers(admin);
   return (
     <div className="space-y-6">
       <div>
