@@ -131,6 +131,22 @@ export const serviceSettings = sqliteTable(
   (t) => [primaryKey({ columns: [t.service, t.key] })],
 );
 
+/**
+ * App-level credentials a service issues to this app as a whole (the FitRankings master token), sealed like
+ * connection tokens. One row per service and kind.
+ */
+export const appCredentials = sqliteTable(
+  "app_credentials",
+  {
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    keyId: text("key_id"),
+    obtainedAt: integer("obtained_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.kind] })],
+);
+
 export const usersRelations = relations(users, ({ many }) => ({
   accounts: many(accounts),
 }));

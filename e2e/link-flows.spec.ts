@@ -40,7 +40,7 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   await signIn(page, "athlete@example.com", "demo1234");
   await expect(page).toHaveURL(/\/connections$/);
   for (const name of ["TrainerDay", "enduco", "FitRankings", "ExorLive"]) await expect(card(page, name)).toContainText("Not connected");
-  await expect(card(page, "FitRankings").getByRole("button", { name: "Connect" })).toBeDisabled();
+  await expect(card(page, "FitRankings").getByRole("button", { name: "Connect" })).toBeEnabled();
   await expect(card(page, "ExorLive").getByRole("button", { name: "Connect" })).toBeDisabled();
 
   const tdUser = sandboxUsername("td");

@@ -11,6 +11,10 @@ export const PERMISSIONS = {
   /** Manage users and roles, and revoke any connection. */
   "users.manage": ["admin"],
   "connections.revoke_any": ["admin"],
+  /** Link a service for an athlete server to server (ExorLive): the secret can mint a token for anyone. */
+  "connections.link_for_athlete": ["admin"],
+  /** See service configuration and manage app-level credentials (the FitRankings master token). */
+  "credentials.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -132,6 +132,13 @@ export async function handleControl(
       sendJson(res, 200, { expired: ctx.state.expireAccessTokens(service, account) });
       return true;
     }
+    case "/fitrankings/rotate-master-token": {
+      // The service replaces the app's master token: the stored one is rejected from now on.
+      if (!allowMethod(req, res, "POST")) return true;
+      ctx.state.masterTokens.clear();
+      sendJson(res, 200, { rotated: true });
+      return true;
+    }
     case "/enduco/jwks":
       if (allowMethod(req, res, "GET")) sendJson(res, 200, { keys: [ctx.signing.publicJwk] });
       return true;

@@ -29,7 +29,9 @@ describe("permissions", () => {
       assert.equal(can({ role }, "roster.read"), role === "coach");
       assert.equal(can({ role }, "users.manage"), role === "admin");
       assert.equal(can({ role }, "connections.revoke_any"), role === "admin");
+      assert.equal(can({ role }, "connections.link_for_athlete"), role === "admin");
+      assert.equal(can({ role }, "credentials.manage"), role === "admin");
     }
-    assert.deepEqual(Object.keys(PERMISSIONS).sort(), ["connections.manage_own", "connections.revoke_any", "roster.read", "users.manage"]);
+    assert.deepEqual(Object.keys(PERMISSIONS).sort(), ["connections.link_for_athlete", "connections.manage_own", "connections.revoke_any", "credentials.manage", "roster.read", "users.manage"]);
   });
 });

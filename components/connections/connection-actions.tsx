@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useState } from "react";
-import { disconnectAction } from "@/app/(app)/connections/actions";
+import { disconnectAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -10,7 +10,19 @@ import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/compone
 import type { ServiceId } from "@/db/schema";
 
 /** Connect / Disconnect for one card, with the outcome of the last action shown under the buttons. */
-export function ConnectionActions({ service, name, connected, canConnect }: { service: ServiceId; name: string; connected: boolean; canConnect: boolean }) {
+export function ConnectionActions({
+  service,
+  name,
+  flow,
+  connected,
+  canConnect,
+}: {
+  service: ServiceId;
+  name: string;
+  flow: "authorization_code" | "token_in_callback" | "server_to_server";
+  connected: boolean;
+  canConnect: boolean;
+}) {
   const [state, formAction, disconnecting] = useActionState(disconnectAction, null);
   const [connecting, setConnecting] = useState(false);
   const [connectError, setConnectError] = useState<string | null>(null);
@@ -25,11 +37,41 @@ export function ConnectionActions({ service, name, connected, canConnect }: { se
     setConnecting(true);
     setConnectError(null);
     try {
-      await signIn(service, { callbackUrl: "/connections" });
+      if (flow === "token_in_callback") await connectThroughPopup();
+      else await signIn(service, { callbackUrl: "/connections" });
     } catch {
       setConnectError(`Could not start linking ${name}. Check your connection and try again.`);
       setConnecting(false);
     }
+  }
+
+  /**
+   * The service's doc recommends a 400×600 popup. It is opened synchronously in the click (so blockers allow
+   * it), then pointed at the authorization URL; its completion page sends this window to the result. When
+   * the browser blocks popups, the whole page goes instead.
+   */
+  async function connectThroughPopup() {
+    const popup = window.open("", `${service}-link`, "popup,width=400,height=600");
+    const form = new FormData();
+    form.set("service", service);
+    form.set("mode", popup ? "popup" : "page");
+    const result = await startCallbackLinkAction(null, form);
+    if ("error" in result) {
+      popup?.close();
+      setConnectError(result.error);
+      setConnecting(false);
+      return;
+    }
+    if (!popup) {
+      window.location.assign(result.url);
+      return;
+    }
+    popup.location.href = result.url;
+    const timer = window.setInterval(() => {
+      if (!popup.closed) return;
+      window.clearInterval(timer);
+      setConnecting(false);
+    }, 500);
   }
 
   return (

@@ -63,7 +63,11 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
       <div className="mt-4 flex-1 space-y-4">
         {connected ? (
           <>
-            <ScopeList scopes={card.grantedScopes} label="Granted scopes" />
+            {card.grantedScopes.length > 0 ? (
+              <ScopeList scopes={card.grantedScopes} label="Granted scopes" />
+            ) : (
+              <p className="text-sm text-slate-600">{card.name} has no scopes: the connection gives access to your {card.name} activities.</p>
+            )}
             {card.missingScopes.length > 0 ? <ScopeList scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
@@ -85,7 +89,7 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
       </div>
 
       <div className="mt-5 border-t border-slate-100 pt-4">
-        <ConnectionActions service={card.service} name={card.name} connected={connected} canConnect={card.canConnect} />
+        <ConnectionActions service={card.service} name={card.name} flow={card.flow} connected={connected} canConnect={card.canConnect} />
       </div>
     </section>
   );

@@ -1,8 +1,7 @@
 import "server-only";
 import NextAuth from "next-auth";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { can } from "@/lib/authz";
-import { recordEvent } from "@/lib/connections/events";
 import { consumeLinkFlow, recordLinkFlow } from "@/lib/connections/flows";
 import type { LinkFailureCode } from "@/lib/connections/messages";
 import { env } from "@/lib/env";
@@ -10,6 +9,7 @@ import { findAuthorizationCodeIntegration } from "@/lib/integrations";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "./link-context";
+import { linkFailure, redirectTo } from "./link-responses";
 import { buildAuthOptions, getAuthOptions } from "./options";
 import { getCurrentUser, ROLE_HOME } from "./session";
 import type { SessionUser } from "./users";
@@ -17,10 +17,6 @@ import type { SessionUser } from "./users";
 export type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 const STATE_COOKIES = ["next-auth.state", "__Secure-next-auth.state"];
-
-function redirectTo(path: string): NextResponse {
-  return NextResponse.redirect(new URL(path, env.NEXTAUTH_URL), 303);
-}
 
 /**
  * Our policy around next-auth's OAuth routes for the link providers (TrainerDay, enduco). Returns null for
@@ -83,9 +79,8 @@ async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser
   return failed;
 }
 
-function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string): NextResponse {
-  recordEvent({ actorId: user.id, athleteId: user.id, service: integration.id, kind: "link_failed", detail: `${code}: ${detail}` });
-  const response = redirectTo(`/connections?error=${code}&service=${integration.id}`);
+function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string) {
+  const response = linkFailure(user, integration.id, code, detail);
   for (const name of STATE_COOKIES) response.cookies.delete(name);
   return response;
 }

@@ -39,17 +39,17 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
     const connected = status === "connected" && row;
     const granted = connected ? splitScope(row.scope ?? "") : [];
     const requested = connected ? splitScope(row.requestedScope ?? "") : [];
-    const flowBuilt = integration.flow === "authorization_code";
+    const byAdmin = integration.flow === "server_to_server";
     return {
       service: integration.id,
       name: integration.name,
       flow: integration.flow,
       status,
-      canConnect: configured && flowBuilt,
-      connectHint: !configured
-        ? `${integration.name} has no client credentials configured on this server.`
-        : !flowBuilt
-          ? `Linking ${integration.name} is not available yet.`
+      canConnect: configured && !byAdmin,
+      connectHint: byAdmin
+        ? `Your coach or an administrator links ${integration.name} for you, from your ${integration.name} user ID.`
+        : !configured
+          ? `${integration.name} has no client credentials configured on this server.`
           : null,
       grantedScopes: describe(granted, integration.scopes),
       missingScopes: describe(

@@ -1,26 +1,63 @@
+import { z } from "zod";
 import { env } from "@/lib/env";
 import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import type { Integration } from "./types";
+import { request, ServiceError } from "./http";
+import type { TokenInCallbackIntegration } from "./types";
+
+const masterTokenAnswer = z.object({ token: z.string().min(1).max(4096) });
+const activitiesAnswer = z.object({ count: z.number().int().nonnegative() });
 
 /**
  * FitRankings (provider-docs/fitrankings.md): not a code flow. The browser is sent to `/iq/oauth2/` with
  * `client_id` and `callback_uri` and comes back with `?token=…&user_id=…`; the user token has no documented
- * expiry, refresh or revocation. Application-level calls use a master token from
- * `POST /iq/tokens/master-token/`. Linking is built in its own issue; until then Connect is disabled.
+ * expiry, refresh or revocation, and FitRankings has no scopes. Application-level calls use a master token
+ * from `POST /iq/tokens/master-token/` (JSON body with the client credentials), sent as `Authorization: Token …`.
  */
-export function fitrankings(): Integration {
+export function fitrankings(): TokenInCallbackIntegration {
   const baseUrl = trimBaseUrl(env.FITRANKINGS_BASE_URL);
+  const name = "FitRankings";
+  const credentials = clientCredentials(env.FITRANKINGS_CLIENT_ID, env.FITRANKINGS_CLIENT_SECRET);
+  const requireCredentials = () => {
+    if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
+    return credentials;
+  };
   return {
     id: "fitrankings",
-    name: "FitRankings",
+    name,
     doc: "fitrankings.md",
     flow: "token_in_callback",
     baseUrl,
     environment: environmentOf(baseUrl, { "api.fitrankings.com": "production" }),
-    credentials: clientCredentials(env.FITRANKINGS_CLIENT_ID, env.FITRANKINGS_CLIENT_SECRET),
+    credentials,
     scopes: [],
     requestedScopes: [],
     revocation: "none",
-    disconnectNote: "FitRankings documents no way to revoke access: remove TrainLink in your FitRankings settings too.",
+    disconnectNote: "FitRankings documents no way to revoke access: also remove TrainLink in your FitRankings account settings.",
+    authorizationRequestUrl(callbackUri) {
+      const url = new URL(`${baseUrl}/iq/oauth2/`);
+      url.searchParams.set("client_id", requireCredentials().clientId);
+      url.searchParams.set("callback_uri", callbackUri);
+      return url.toString();
+    },
+    async obtainMasterToken() {
+      const { clientId, clientSecret } = requireCredentials();
+      const body = await request(name, `${baseUrl}/iq/tokens/master-token/`, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
+        body: JSON.stringify({ client_id: clientId, client_secret: clientSecret }),
+      });
+      const parsed = masterTokenAnswer.safeParse(body);
+      if (!parsed.success) throw new ServiceError("malformed", `${name} answered the master-token request without a token`);
+      return parsed.data.token;
+    },
+    async countActivities(masterToken) {
+      const body = await request(name, `${baseUrl}/iq/activities/`, {
+        method: "GET",
+        headers: { authorization: `Token ${masterToken}`, accept: "application/json" },
+      });
+      const parsed = activitiesAnswer.safeParse(body);
+      if (!parsed.success) throw new ServiceError("malformed", `${name} answered the activities request in an unknown shape`);
+      return parsed.data.count;
+    },
   };
 }

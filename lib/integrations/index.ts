@@ -3,9 +3,9 @@ import { enduco } from "./enduco";
 import { exorlive } from "./exorlive";
 import { fitrankings } from "./fitrankings";
 import { trainerday } from "./trainerday";
-import type { AuthorizationCodeIntegration, Integration } from "./types";
+import type { AuthorizationCodeIntegration, Integration, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
 
-export type { AuthorizationCodeIntegration, Integration, ScopeInfo } from "./types";
+export type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
 
 let registry: ReadonlyMap<ServiceId, Integration> | undefined;
 
@@ -31,4 +31,14 @@ export function isAuthorizationCode(integration: Integration): integration is Au
 export function findAuthorizationCodeIntegration(id: string): AuthorizationCodeIntegration | null {
   const found = integrations().find((i) => i.id === id);
   return found && isAuthorizationCode(found) ? found : null;
+}
+
+/** Narrows to services an admin links server to server (ExorLive). */
+export function isServerToServer(integration: Integration): integration is ServerToServerIntegration {
+  return integration.flow === "server_to_server";
+}
+
+/** Narrows to services whose callback carries the token itself (FitRankings). */
+export function isTokenInCallback(integration: Integration): integration is TokenInCallbackIntegration {
+  return integration.flow === "token_in_callback";
 }

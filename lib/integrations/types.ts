@@ -73,3 +73,27 @@ export interface AuthorizationCodeIntegration extends Integration {
   /** Revokes access at the service (RFC 7009). Throws ServiceError; a 2xx answer means done. */
   revoke(tokens: ConnectionTokens): Promise<void>;
 }
+
+/** An integration linked server to server by an admin, from the user's id at the service (ExorLive). */
+export interface ServerToServerIntegration extends Integration {
+  flow: "server_to_server";
+  /**
+   * Obtains tokens for the service's user `userId` (digits): an authorization code from the service, then
+   * the token exchange. Throws ServiceError (e.g. `invalid_client`, `invalid_request`, `unavailable`).
+   */
+  linkUser(userId: string): Promise<CodeExchange>;
+}
+
+/** An integration whose browser flow returns the user token in the callback query (FitRankings). */
+export interface TokenInCallbackIntegration extends Integration {
+  flow: "token_in_callback";
+  /** Where to send the browser; `callbackUri` is our callback, carrying our own `state` in its query. */
+  authorizationRequestUrl(callbackUri: string): string;
+  /** Obtains the app-level master token with the client credentials. Throws ServiceError. */
+  obtainMasterToken(): Promise<string>;
+  /**
+   * An application-level call made with the master token (the activities of all users who authorized the
+   * app); resolves to how many there are. Throws ServiceError, `invalid_client` when the token is rejected.
+   */
+  countActivities(masterToken: string): Promise<number>;
+}

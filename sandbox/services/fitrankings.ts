@@ -117,6 +117,18 @@ function me(args: RouteArgs): void {
   sendJson(res, 200, { id: Number(fitrankingsUserId(found.account)), username: found.account });
 }
 
+/** `GET /iq/activities/` with `Authorization: Token <master token>`: activities of all users (doc: "Master Token"). */
+function activities(args: RouteArgs): void {
+  const { ctx, req, res } = args;
+  const value = /^(?:Token|Bearer) +(\S+) *$/i.exec(req.headers.authorization ?? "")?.[1];
+  const current = ctx.state.masterTokens.get(ctx.config.fitrankings.clientId);
+  if (value === undefined || current === undefined || !safeEqual(value, current)) {
+    sendJson(res, 401, { detail: "Invalid token." }, { "WWW-Authenticate": "Token" });
+    return;
+  }
+  sendJson(res, 200, { count: 0, next: null, previous: null, results: [] });
+}
+
 /** Routes `/fitrankings/...`. */
 export const fitrankings: ServiceRouter = async (args) => {
   const { req, res } = args;
@@ -127,6 +139,9 @@ export const fitrankings: ServiceRouter = async (args) => {
       return true;
     case "/iq/tokens/master-token/":
       if (allowMethod(req, res, "POST")) await masterToken(args);
+      return true;
+    case "/iq/activities/":
+      if (allowMethod(req, res, "GET")) activities(args);
       return true;
     case "/iq/users/me/":
       if (allowMethod(req, res, "GET")) me(args);

@@ -1,13 +1,19 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
+import { Alert } from "@/components/ui/alert";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
+const NOTICES: Record<string, string> = {
+  link_signed_out: "Your session ended before linking finished, so nothing was stored. Sign in and click Connect again.",
+};
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await getCurrentUser();
   if (user) redirect(ROLE_HOME[user.role]);
+  const notice = NOTICES[String((await searchParams).notice ?? "")];
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
@@ -15,6 +21,11 @@ export default async function LoginPage() {
           <p className="text-2xl font-bold tracking-tight text-brand-900">TrainLink</p>
           <h1 className="mt-2 text-lg font-semibold text-slate-700">Sign in to your account</h1>
         </div>
+        {notice ? (
+          <div className="mb-4">
+            <Alert tone="info">{notice}</Alert>
+          </div>
+        ) : null}
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <LoginForm />
         </div>

@@ -1,0 +1,192 @@
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./fixtures/auth";
+import { accountsOf, createUser, eventsOf } from "./fixtures/db";
+import { sandboxRequests, sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
+import { SANDBOX_URL } from "./config";
+
+const card = (page: Page, name: string) => page.getByRole("region", { name });
+
+/** Every URL the page committed (what the address bar showed), for the token-in-URL checks. */
+function recordAddressBar(page: Page): string[] {
+  const urls: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) urls.push(frame.url());
+  });
+  return urls;
+}
+
+test.afterEach(async () => {
+  await setSandboxMode("exorlive", "normal");
+  await setSandboxMode("fitrankings", "normal");
+});
+
+test.describe("FitRankings (token in the callback URL)", () => {
+  test("links through the 400×600 popup; no address bar ever shows the token", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const popupPromise = page.waitForEvent("popup");
+    await card(page, "FitRankings").getByRole("button", { name: "Connect" }).click();
+    const popup = await popupPromise;
+    const popupUrls = recordAddressBar(popup);
+    const callback = popup.waitForResponse((r) => r.url().includes("/api/connections/fitrankings/callback"));
+    await popup.getByLabel("Username").fill(sandboxUsername("fr-popup"));
+    expect(popup.viewportSize()).toEqual({ width: 400, height: 600 });
+    await popup.getByRole("button", { name: "Approve" }).click();
+
+    const response = await callback;
+    expect(response.status()).toBe(303);
+    expect(response.headers()["cache-control"]).toBe("no-store");
+    expect(response.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(response.headers().location).not.toContain("token");
+
+    await expect(page).toHaveURL(/\/connections\?linked=fitrankings$/);
+    await expect.poll(() => popup.isClosed()).toBe(true);
+    for (const url of popupUrls) expect(url).not.toContain("token=");
+    const fitrankings = card(page, "FitRankings");
+    await expect(fitrankings).toContainText("Connected");
+    await expect(fitrankings).toContainText("Does not expire");
+    const [row] = accountsOf(athlete.id);
+    expect(row).toMatchObject({ provider: "fitrankings", state: "connected", expires_at: null });
+    expect(row?.provider_account_id).toMatch(/^\d+$/);
+    expect(row?.access_token).toMatch(/^v1\./);
+  });
+
+  test("falls back to a full-page redirect when popups are blocked", async ({ page }) => {
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const urls = recordAddressBar(page);
+    await card(page, "FitRankings").getByRole("button", { name: "Connect" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${SANDBOX_URL}/fitrankings/iq/oauth2/`));
+    await page.getByRole("button", { name: "Approve" }).click();
+    await expect(page).toHaveURL(/\/connections\?linked=fitrankings$/);
+    await expect(card(page, "FitRankings")).toContainText("Connected");
+    for (const url of urls) expect(url).not.toContain("token=");
+    expect(accountsOf(athlete.id)).toHaveLength(1);
+
+    await card(page, "FitRankings").getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+    await expect(card(page, "FitRankings")).toContainText("Not connected");
+    await expect(card(page, "FitRankings").getByRole("status")).toContainText("remove TrainLink in your FitRankings account settings");
+    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null });
+  });
+
+  test("a refusal at FitRankings (no token in the callback) stores nothing", async ({ page }) => {
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    await card(page, "FitRankings").getByRole("button", { name: "Connect" }).click();
+    await page.getByRole("button", { name: "Deny" }).click();
+    await expect(page).toHaveURL(/\/connections\?error=access_denied&service=fitrankings/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("You chose Deny at FitRankings");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+  });
+
+  test("a callback with a wrong state stores nothing", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const response = await page.request.get("/api/connections/fitrankings/callback?state=forged&token=sbx-fr-ut-forged&user_id=424242", { maxRedirects: 0 });
+    expect(response.status()).toBe(303);
+    expect(response.headers()["cache-control"]).toBe("no-store");
+    expect(response.headers().location).toMatch(/\/connections\?error=state_invalid&service=fitrankings$/);
+    await page.goto(response.headers().location!);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(eventsOf(athlete.id).at(-1)).toMatchObject({ service: "fitrankings", kind: "link_failed" });
+  });
+
+  test("a signed-out callback stores nothing and asks to sign in again", async ({ page }) => {
+    const response = await page.request.get("/api/connections/fitrankings/callback?state=any&token=sbx-fr-ut-anon&user_id=777", { maxRedirects: 0 });
+    expect(response.status()).toBe(303);
+    expect(response.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(response.headers().location).toMatch(/\/login\?notice=link_signed_out$/);
+    await page.goto(response.headers().location!);
+    await expect(page.getByRole("status")).toContainText("nothing was stored");
+  });
+});
+
+test.describe("ExorLive (linked by an admin, server to server)", () => {
+  test("an admin links ExorLive for an athlete, who sees it connected and can disconnect it", async ({ page, browser }) => {
+    const athlete = await createUser("athlete", "exor-athlete");
+    const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
+
+    const athletePage = await (await browser.newContext()).newPage();
+    await signIn(athletePage, athlete.email, athlete.password);
+    const before = card(athletePage, "ExorLive");
+    await expect(before.getByRole("button", { name: "Connect" })).toBeDisabled();
+    await expect(before).toContainText("Your coach or an administrator links ExorLive for you");
+
+    await signIn(page, "admin@example.com", "demo1234");
+    await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-athlete (${athlete.email})` });
+    await page.getByLabel("ExorLive user ID").fill(exorliveUserId);
+    await page.getByRole("button", { name: "Link ExorLive" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "ExorLive is linked" })).toContainText(`ExorLive user ${exorliveUserId}`);
+    const grants = (await sandboxRequests({ service: "exorlive" })).filter((r) => r.account === exorliveUserId);
+    expect(grants.map((r) => r.endpoint)).toEqual(["authorize", "token"]);
+
+    await athletePage.reload();
+    const exorlive = card(athletePage, "ExorLive");
+    await expect(exorlive).toContainText("Connected");
+    await expect(exorlive.getByRole("list", { name: "Granted scopes" })).toContainText("read_profile");
+    await expect(exorlive).toContainText(/Access token expires\s*in 2 hours/);
+    const [row] = accountsOf(athlete.id);
+    expect(row).toMatchObject({ provider: "exorlive", provider_account_id: exorliveUserId, state: "connected" });
+    const now = Math.floor(Date.now() / 1000);
+    expect(row!.expires_at! - now).toBeGreaterThan(7100);
+    expect(row!.expires_at! - now).toBeLessThanOrEqual(7200);
+
+    await exorlive.getByRole("button", { name: "Disconnect" }).click();
+    await athletePage.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+    await expect(exorlive).toContainText("Not connected");
+    await expect(exorlive.getByRole("status")).toContainText("ask ExorLive support to remove the link too");
+  });
+
+  for (const [mode, message] of [
+    ["unknown_user", "ExorLive does not know user ID"],
+    ["token_503", "ExorLive could not be reached"],
+  ] as const) {
+    test(`the admin gets a clear message and nothing is stored when ExorLive answers ${mode}`, async ({ page }) => {
+      const athlete = await createUser("athlete", `exor-${mode}`);
+      await setSandboxMode("exorlive", mode);
+      await signIn(page, "admin@example.com", "demo1234");
+      await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-${mode} (${athlete.email})` });
+      await page.getByLabel("ExorLive user ID").fill("4242");
+      await page.getByRole("button", { name: "Link ExorLive" }).click();
+      await expect(page.getByRole("main").getByRole("alert")).toContainText(message);
+      await expect(page.getByRole("main").getByRole("alert")).toContainText("Nothing was stored");
+      expect(accountsOf(athlete.id)).toHaveLength(0);
+    });
+  }
+});
+
+test("the FitRankings master token is obtained once, reused, and renewed when FitRankings rejects it", async ({ page }) => {
+  await signIn(page, "admin@example.com", "demo1234");
+  const credentials = page.getByRole("region", { name: "Service credentials" });
+  const masterRequests = async () => (await sandboxRequests({ service: "fitrankings", endpoint: "master-token" })).length;
+  const start = await masterRequests();
+
+  await credentials.getByRole("button", { name: "Check access" }).click();
+  await expect(credentials.getByRole("status")).toContainText("FitRankings accepted the master token");
+  await expect(credentials).toContainText(/Master token: held, obtained/);
+  expect(await masterRequests()).toBe(start + (start === 0 ? 1 : 0));
+
+  await page.reload();
+  await credentials.getByRole("button", { name: "Check access" }).click();
+  await expect(credentials.getByRole("status")).toContainText("FitRankings accepted the master token");
+  const afterReuse = await masterRequests();
+  expect(afterReuse).toBe(start === 0 ? 1 : start);
+
+  await fetch(`${SANDBOX_URL}/__sandbox/fitrankings/rotate-master-token`, { method: "POST" });
+  await page.reload();
+  await credentials.getByRole("button", { name: "Check access" }).click();
+  await expect(credentials.getByRole("status")).toContainText("FitRankings accepted the master token");
+  expect(await masterRequests()).toBe(afterReuse + 1);
+
+  await credentials.getByRole("button", { name: "Renew" }).click();
+  await expect(credentials.getByRole("status").filter({ hasText: "A new FitRankings master token was obtained" })).toBeVisible();
+  await expect(credentials).not.toContainText("sbx-fr-mt");
+});

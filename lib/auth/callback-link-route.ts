@@ -1,0 +1,62 @@
+import "server-only";
+import type { NextRequest, NextResponse } from "next/server";
+import { z } from "zod";
+import { SERVICE_IDS, type ServiceId } from "@/db/schema";
+import { can } from "@/lib/authz";
+import { POPUP_COMPLETE_PATH } from "@/lib/connections/callback-link";
+import { consumeLinkFlow } from "@/lib/connections/flows";
+import { LinkError, storeLinkedConnection } from "@/lib/connections/link";
+import { getIntegration, isTokenInCallback } from "@/lib/integrations";
+import { linkFailure, redirectTo } from "./link-responses";
+import { getCurrentUser, ROLE_HOME } from "./session";
+
+const callbackQuery = z.object({
+  token: z.string().regex(/^[\x21-\x7e]{1,4096}$/),
+  user_id: z.string().regex(/^\d{1,20}$/),
+});
+
+/** Headers for a response to a URL that carried a token (SECURITY.md line 5; RFC 9700 §4.2.4, §4.3.2). */
+function harden(response: NextResponse): NextResponse {
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  return response;
+}
+
+/**
+ * The callback of a token-in-callback service (FitRankings: `callback_uri?state=…&token=…&user_id=…`).
+ * Checks, before storing anything, that an athlete is signed in and that `state` is theirs, for this
+ * service, unused and unexpired (consumed now). A callback without a token (the owner refused) or with a
+ * malformed one stores nothing. Every answer is a 303 to a clean URL of ours with `Cache-Control: no-store`
+ * and `Referrer-Policy: no-referrer`, so the token leaves the address bar and history at once.
+ */
+export async function handleTokenCallback(req: NextRequest, serviceId: string): Promise<NextResponse> {
+  const integration = (SERVICE_IDS as readonly string[]).includes(serviceId) ? getIntegration(serviceId as ServiceId) : null;
+  if (!integration || !isTokenInCallback(integration)) return harden(redirectTo("/connections"));
+  const user = await getCurrentUser();
+  if (!user) return harden(redirectTo("/login?notice=link_signed_out"));
+  if (!can(user, "connections.manage_own")) return harden(redirectTo(ROLE_HOME[user.role]));
+
+  const query = req.nextUrl.searchParams;
+  const flow = await consumeLinkFlow({ state: query.get("state"), service: integration.id, userId: user.id });
+  if (!flow.ok) return harden(linkFailure(user, integration.id, "state_invalid", `state ${flow.reason}`));
+  const base = flow.returnTo.split("?")[0] === POPUP_COMPLETE_PATH ? POPUP_COMPLETE_PATH : "/connections";
+  if (!query.get("token")) {
+    const code = query.get("error") && query.get("error") !== "access_denied" ? "service_error" : "access_denied";
+    return harden(linkFailure(user, integration.id, code, "callback carried no token", base));
+  }
+  const parsed = callbackQuery.safeParse({ token: query.get("token"), user_id: query.get("user_id") });
+  if (!parsed.success) return harden(linkFailure(user, integration.id, "bad_response", "token or user_id malformed", base));
+  try {
+    await storeLinkedConnection({
+      athleteId: user.id,
+      actorId: user.id,
+      integration,
+      tokens: { accessToken: parsed.data.token, refreshToken: null, expiresAt: null, tokenType: "Bearer", grantedScope: [] },
+      accountId: parsed.data.user_id,
+      note: `${integration.name} user ${parsed.data.user_id}`,
+    });
+  } catch (error) {
+    return harden(linkFailure(user, integration.id, error instanceof LinkError ? error.code : "link_failed", "could not store", base));
+  }
+  return harden(redirectTo(`${base}?linked=${integration.id}`));
+}
