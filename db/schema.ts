@@ -7,8 +7,11 @@ export type Role = (typeof ROLES)[number];
 export const SERVICE_IDS = ["trainerday", "enduco", "fitrankings", "exorlive"] as const;
 export type ServiceId = (typeof SERVICE_IDS)[number];
 
-/** Stored lifecycle state of a connection; the status users see is derived from it and the clock. */
-export const CONNECTION_STATES = ["connected", "disconnected"] as const;
+/**
+ * Stored lifecycle state of a connection; the status users see is derived from it, the failure columns and
+ * the clock (lib/connections/status.ts).
+ */
+export const CONNECTION_STATES = ["connected", "needs_reauth", "revocation_pending", "revoked_by_service", "disconnected"] as const;
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
 const createdAt = () =>
@@ -68,12 +71,19 @@ export const accounts = sqliteTable(
     lastError: text("last_error"),
     lastErrorAt: integer("last_error_at", { mode: "timestamp_ms" }),
     failureCount: integer("failure_count").notNull().default(0),
+    /** When the refresher may try again after a transient failure (exponential backoff). */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    /** The single-flight lease: who is refreshing (or revoking) this connection, and until when. */
     refreshLeaseUntil: integer("refresh_lease_until", { mode: "timestamp_ms" }),
+    refreshLeaseOwner: text("refresh_lease_owner"),
+    /** Last "plan changed" notification from the service (enduco webhook). */
+    planChangedAt: integer("plan_changed_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
     uniqueIndex("accounts_user_provider_uq").on(t.userId, t.provider),
     uniqueIndex("accounts_provider_account_uq").on(t.provider, t.providerAccountId),
+    index("accounts_due_idx").on(t.state, t.expiresAt),
   ],
 );
 
@@ -81,8 +91,14 @@ export const EVENT_KINDS = [
   "linked",
   "relinked",
   "link_failed",
+  "refreshed",
+  "refresh_failed",
+  "needs_reauth",
   "disconnected",
+  "revocation_pending",
   "revocation_failed",
+  "deregistered_by_service",
+  "plan_changed",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -118,6 +134,21 @@ export const oauthFlows = sqliteTable("oauth_flows", {
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
 });
+
+/** Every webhook call received, accepted or not (the doc defines no signature, so each is kept for audit). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind").notNull(),
+    status: integer("status").notNull(),
+    serviceUserId: text("service_user_id"),
+    detail: text("detail"),
+  },
+  (t) => [index("webhook_deliveries_at_idx").on(t.at)],
+);
 
 /** Small per-service facts learned at run time (e.g. which grant_type enduco accepted). */
 export const serviceSettings = sqliteTable(

@@ -34,6 +34,16 @@ export const env = createEnv({
     EXORLIVE_REQUESTER_URL: url.optional(),
     /** Timeout of every outbound call to a service, in milliseconds. */
     OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** Secret path segment of the enduco webhook URLs; without it the webhook routes answer 404. */
+    ENDUCO_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
+    /** An access token is refreshed when it expires within this many seconds. */
+    REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    /** How often the background refresher looks for due connections, in milliseconds. */
+    REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+    /** How many refreshes the background refresher runs at once. */
+    REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** "false" turns the background refresher off (e.g. for a read-only replica). */
+    REFRESHER_ENABLED: z.enum(["true", "false"]).default("true"),
   },
   client: {},
   runtimeEnv: {
@@ -56,6 +66,11 @@ export const env = createEnv({
     EXORLIVE_CLIENT_SECRET: process.env.EXORLIVE_CLIENT_SECRET,
     EXORLIVE_REQUESTER_URL: process.env.EXORLIVE_REQUESTER_URL,
     OUTBOUND_TIMEOUT_MS: process.env.OUTBOUND_TIMEOUT_MS,
+    ENDUCO_WEBHOOK_SECRET: process.env.ENDUCO_WEBHOOK_SECRET,
+    REFRESH_MARGIN_SECONDS: process.env.REFRESH_MARGIN_SECONDS,
+    REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
+    REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
+    REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
   },
   emptyStringAsUndefined: true,
   skipValidation: process.env.NEXT_PHASE === "phase-production-build",

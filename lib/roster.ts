@@ -5,6 +5,7 @@ import { accounts, coachAthletes, users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
+import { env } from "@/lib/env";
 import { integrations } from "@/lib/integrations";
 
 export interface RosterRow {
@@ -30,7 +31,14 @@ export async function listRoster(coach: SessionUser): Promise<{ services: { id: 
     .all();
   const rows = athletes.length
     ? db
-        .select({ userId: accounts.userId, provider: accounts.provider, state: accounts.state, accessToken: accounts.accessToken })
+        .select({
+          userId: accounts.userId,
+          provider: accounts.provider,
+          state: accounts.state,
+          accessToken: accounts.accessToken,
+          expiresAt: accounts.expiresAt,
+          failureCount: accounts.failureCount,
+        })
         .from(accounts)
         .where(inArray(accounts.userId, athletes.map((a) => a.id)))
         .all()
@@ -40,7 +48,15 @@ export async function listRoster(coach: SessionUser): Promise<{ services: { id: 
     athletes: athletes.map((athlete) => ({
       ...athlete,
       statuses: Object.fromEntries(
-        services.map((s) => [s.id, connectionStatus(rows.find((r) => r.userId === athlete.id && r.provider === s.id), s.credentials !== null)]),
+        services.map((s) => [
+          s.id,
+          connectionStatus(
+            rows.find((r) => r.userId === athlete.id && r.provider === s.id),
+            s.credentials !== null,
+            Date.now(),
+            env.REFRESH_MARGIN_SECONDS,
+          ),
+        ]),
       ) as Record<ServiceId, ConnectionStatus>,
     })),
   };

@@ -4,7 +4,8 @@ import { parseKeyring } from "@/lib/crypto";
 /**
  * Checks what the server cannot run without and prepares the database, before any request is served:
  * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
- * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending). On failure it
+ * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then starts the
+ * background refresher. On failure it
  * prints one clear line and exits with status 1 (SECURITY.md line 15).
  */
 export async function startServer(): Promise<void> {
@@ -15,6 +16,10 @@ export async function startServer(): Promise<void> {
     const database = openDatabase(env.DATABASE_URL);
     migrateDatabase(database);
     database.$client.close();
+    if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { startRefresher } = await import("@/lib/connections/refresher");
+      startRefresher();
+    }
   } catch (error) {
     console.error(`TrainLink cannot start. ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

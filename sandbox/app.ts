@@ -21,12 +21,14 @@ export interface StartSandboxOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string;
-  /** Environment to read client credentials from (the app's variable names). Default process.env. */
+  /** Environment to read client credentials and enduco webhook URLs from (the app's variable names). Default process.env. */
   env?: Env;
   /** Authorization code lifetime in ms. Default 30 000. */
   codeTtlMs?: number;
   /** How long `token_timeout` holds a token request, in ms. Default 60 000. */
   tokenTimeoutMs?: number;
+  /** Timeout of one enduco webhook delivery, in ms. Default 5 000. */
+  webhookTimeoutMs?: number;
   /** Receives one log line per request. Default console.log. */
   log?: (line: string) => void;
 }
@@ -127,6 +129,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const config = configFromEnv(options.env ?? process.env);
   if (options.codeTtlMs !== undefined) config.codeTtlMs = options.codeTtlMs;
   if (options.tokenTimeoutMs !== undefined) config.tokenTimeoutMs = options.tokenTimeoutMs;
+  if (options.webhookTimeoutMs !== undefined) config.webhookTimeoutMs = options.webhookTimeoutMs;
   const ctx: SandboxContext = {
     config,
     state: new SandboxState(),

@@ -1,4 +1,4 @@
-/** Sandbox configuration: which client credentials each emulated service accepts. */
+/** Sandbox configuration: which client credentials each emulated service accepts, and enduco's webhook URLs. */
 
 /** The four emulated services, also their URL path prefixes. */
 export const SERVICE_IDS = ["trainerday", "enduco", "fitrankings", "exorlive"] as const;
@@ -18,15 +18,26 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
+/**
+ * What enduco's provider management interface holds besides the credentials: where it sends
+ * notifications (undefined: not configured).
+ */
+export interface EnducoWebhookUrls {
+  deregisterWebhookUrl: string | undefined;
+  planChangedWebhookUrl: string | undefined;
+}
+
 export interface SandboxConfig {
   trainerday: ClientCredentials;
-  enduco: ClientCredentials;
+  enduco: ClientCredentials & EnducoWebhookUrls;
   fitrankings: ClientCredentials;
   exorlive: ClientCredentials & { requesterUrl: string };
   /** Lifetime of authorization codes (TrainerDay documents ~30 s). */
   codeTtlMs: number;
   /** How long the `token_timeout` mode holds a token request before answering 504. */
   tokenTimeoutMs: number;
+  /** Timeout of one outgoing webhook delivery. */
+  webhookTimeoutMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -41,6 +52,23 @@ function pick(env: Env, name: string, fallback: string): string {
   return value !== undefined && value !== "" ? value : fallback;
 }
 
+/**
+ * An optional absolute http(s) URL; unset or empty is undefined. Anything else fails fast, naming the
+ * variable but not echoing the value (webhook URLs may carry a secret path segment).
+ */
+function optionalUrl(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  let protocol = "";
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== "http:" && protocol !== "https:") throw new Error(`${name} must be an absolute http(s) URL`);
+  return value;
+}
+
 /** Builds the configuration from environment variables (the app's own names), with sandbox defaults. */
 export function configFromEnv(env: Env = process.env): SandboxConfig {
   return {
@@ -51,6 +79,8 @@ export function configFromEnv(env: Env = process.env): SandboxConfig {
     enduco: {
       clientId: pick(env, "ENDUCO_CLIENT_ID", "sandbox-enduco-client"),
       clientSecret: pick(env, "ENDUCO_CLIENT_SECRET", "sandbox-enduco-secret"),
+      deregisterWebhookUrl: optionalUrl(env, "ENDUCO_DEREGISTER_WEBHOOK_URL"),
+      planChangedWebhookUrl: optionalUrl(env, "ENDUCO_PLAN_CHANGED_WEBHOOK_URL"),
     },
     fitrankings: {
       clientId: pick(env, "FITRANKINGS_CLIENT_ID", "sandbox-fitrankings-client"),
@@ -63,5 +93,6 @@ export function configFromEnv(env: Env = process.env): SandboxConfig {
     },
     codeTtlMs: 30_000,
     tokenTimeoutMs: 60_000,
+    webhookTimeoutMs: 5_000,
   };
 }

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { SERVICE_IDS, isServiceId, type ServiceId } from "./config.js";
 import type { SandboxContext } from "./context.js";
 import { allowMethod, readBody, sendJson } from "./http.js";
+import { USERNAME_PATTERN } from "./services/browser-flow.js";
+import { WEBHOOK_KINDS, isWebhookKind, sendEnducoWebhook } from "./services/enduco-webhooks.js";
 import { MODES, MODES_BY_SERVICE, type Mode } from "./state.js";
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
@@ -33,6 +35,28 @@ function serviceFilter(res: ServerResponse, query: URLSearchParams): ServiceId |
     return null;
   }
   return service;
+}
+
+/** `POST /__sandbox/enduco/webhook` `{kind, account}`: has enduco notify the app about a sandbox account. */
+async function enducoWebhook(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  if (!body) {
+    sendJson(res, 400, { error: "invalid_json" });
+    return;
+  }
+  const { kind, account } = body;
+  if (!isWebhookKind(kind)) {
+    sendJson(res, 400, { error: "unknown_kind", kinds: WEBHOOK_KINDS });
+    return;
+  }
+  if (typeof account !== "string" || !USERNAME_PATTERN.test(account)) {
+    sendJson(res, 400, { error: "invalid_account" });
+    return;
+  }
+  const result = await sendEnducoWebhook(ctx, kind, account);
+  if (result.outcome === "not_configured") sendJson(res, 409, { error: "webhook_url_not_configured" });
+  else if (result.outcome === "unreachable") sendJson(res, 502, { error: "webhook_unreachable" });
+  else sendJson(res, 200, { delivered: true, status: result.status });
 }
 
 /** Handles `/__sandbox/<path>`; returns false for unknown paths. */
@@ -139,6 +163,9 @@ export async function handleControl(
       sendJson(res, 200, { rotated: true });
       return true;
     }
+    case "/enduco/webhook":
+      if (allowMethod(req, res, "POST")) await enducoWebhook(ctx, req, res);
+      return true;
     case "/enduco/jwks":
       if (allowMethod(req, res, "GET")) sendJson(res, 200, { keys: [ctx.signing.publicJwk] });
       return true;

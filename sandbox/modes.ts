@@ -1,8 +1,8 @@
-/** Failure modes that replace a token or revoke endpoint's normal answer. */
+/** Failure modes that replace or alter a token or revoke endpoint's normal answer. */
 import type { ServerResponse } from "node:http";
-import type { ServiceId } from "./config.js";
+import { SERVICE_NAMES, type ServiceId } from "./config.js";
 import type { SandboxContext } from "./context.js";
-import { sendJson } from "./http.js";
+import { OAuthError, sendJson } from "./http.js";
 import type { RequestInfo } from "./state.js";
 
 /**
@@ -50,4 +50,30 @@ export function applyRevokeMode(ctx: SandboxContext, service: ServiceId, res: Se
   if (ctx.state.mode(service) !== "revoke_503") return false;
   sendJson(res, 503, { error: "temporarily_unavailable", error_description: "Sandbox mode revoke_503." });
   return true;
+}
+
+/** Access-token lifetime, in seconds, under `short_expiry`. */
+export const SHORT_EXPIRY_SECONDS = 305;
+
+/** The lifetime to give a new access token: `SHORT_EXPIRY_SECONDS` under `short_expiry`, else `normalSeconds`. */
+export function accessTokenTtl(ctx: SandboxContext, service: ServiceId, normalSeconds: number): number {
+  return ctx.state.mode(service) === "short_expiry" ? SHORT_EXPIRY_SECONDS : normalSeconds;
+}
+
+/** True under `omit_refresh_token`: a refresh answers without `refresh_token` and keeps the used one valid. */
+export function omitsRefreshToken(ctx: SandboxContext, service: ServiceId): boolean {
+  return ctx.state.mode(service) === "omit_refresh_token";
+}
+
+/**
+ * Applies `refresh_invalid_grant` to a refresh request: `invalid_grant`, as if the user had revoked
+ * access at the service. Nothing is revoked in the sandbox, so clearing the mode restores refreshes.
+ */
+export function applyRefreshMode(ctx: SandboxContext, service: ServiceId): void {
+  if (ctx.state.mode(service) !== "refresh_invalid_grant") return;
+  throw new OAuthError(
+    400,
+    "invalid_grant",
+    `The user revoked access at ${SERVICE_NAMES[service]} (sandbox mode refresh_invalid_grant).`,
+  );
 }

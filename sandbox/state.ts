@@ -10,19 +10,26 @@ export const MODES = [
   "standard_grant_only",
   "unknown_user",
   "master_token_401",
+  "short_expiry",
+  "omit_refresh_token",
+  "refresh_invalid_grant",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
 
+/** Modes of the services that issue refreshable tokens (TrainerDay, enduco, ExorLive). */
+const REFRESH_MODES = ["short_expiry", "omit_refresh_token", "refresh_invalid_grant"] as const satisfies readonly Mode[];
+
 /** Which modes make sense for which service (others are refused by the control API). */
 export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
-  trainerday: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503"],
-  enduco: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", "standard_grant_only"],
+  trainerday: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", ...REFRESH_MODES],
+  enduco: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", "standard_grant_only", ...REFRESH_MODES],
   fitrankings: ["normal", "token_503", "token_timeout", "token_invalid_json", "master_token_401"],
-  exorlive: ["normal", "token_503", "token_timeout", "token_invalid_json", "unknown_user"],
+  exorlive: ["normal", "token_503", "token_timeout", "token_invalid_json", "unknown_user", ...REFRESH_MODES],
 };
 
-export type Endpoint = "authorize" | "consent" | "token" | "revoke" | "master-token";
+/** `webhook`: a notification the sandbox sent (enduco), recorded by the control API. */
+export type Endpoint = "authorize" | "consent" | "token" | "revoke" | "master-token" | "webhook";
 
 export type TokenKind = "access" | "refresh" | "user" | "master";
 
@@ -30,6 +37,8 @@ export interface RecordedRequest {
   service: ServiceId;
   endpoint: Endpoint;
   grantType?: string;
+  /** Webhooks only: `deregister` or `plan_changed`. */
+  event?: string;
   status: number;
   account?: string;
   at: string;
@@ -183,6 +192,26 @@ export class SandboxState {
     for (const token of this.tokens.values()) {
       if (token.grantId === grantId) token.revoked = true;
     }
+  }
+
+  /**
+   * The user cancelled access at the service: revokes every grant and token of `account` there and
+   * forgets its unused authorization codes. Returns how many grants were revoked.
+   */
+  revokeAccount(service: ServiceId, account: string): number {
+    let count = 0;
+    for (const grant of this.grants.values()) {
+      if (grant.service !== service || grant.account !== account || grant.revoked) continue;
+      this.revokeGrant(grant.id);
+      count += 1;
+    }
+    for (const token of this.tokens.values()) {
+      if (token.service === service && token.account === account) token.revoked = true;
+    }
+    for (const [value, code] of this.codes) {
+      if (code.service === service && code.account === account) this.codes.delete(value);
+    }
+    return count;
   }
 
   /** Forgets expired consent requests and authorization codes (reuse then reads as unknown: still invalid_grant). */

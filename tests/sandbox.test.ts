@@ -1,5 +1,7 @@
 /** Tests for the four-service OAuth sandbox (sandbox/), run in-process on a free port. */
 import assert from "node:assert/strict";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.js";
@@ -88,7 +90,7 @@ async function consent(authorizeUrl: string, opts: ConsentOptions = {}): Promise
   const body = new URLSearchParams({ request_id: page.requestId, username: opts.username ?? page.username });
   for (const s of page.scopes) if (!opts.uncheck?.includes(s)) body.append("scope", s);
   body.append("decision", opts.decision ?? "approve");
-  const decided = await fetch(`${base}${page.action}`, { method: "POST", body, redirect: "manual" });
+  const decided = await fetch(`${new URL(authorizeUrl).origin}${page.action}`, { method: "POST", body, redirect: "manual" });
   assert.equal(decided.status, 302);
   const location = decided.headers.get("location");
   assert.ok(location);
@@ -729,5 +731,358 @@ describe("failure modes and control API", () => {
       assert.match(line, /^[A-Z]+ \S+ (\d{3}|aborted)$/);
       for (const s of secrets) assert.ok(!line.includes(s), `log line leaks: ${line}`);
     }
+  });
+});
+
+// ---------- refresh-related modes ----------
+
+async function sandboxTokens(service: string, url = base): Promise<Array<Record<string, unknown>>> {
+  return (await (await fetch(`${url}/__sandbox/tokens?service=${service}`)).json()) as Array<Record<string, unknown>>;
+}
+
+async function recorded(service: string, endpoint: string, url = base): Promise<Array<Record<string, unknown>>> {
+  return (await (
+    await fetch(`${url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)
+  ).json()) as Array<Record<string, unknown>>;
+}
+
+/** Lifetime in seconds of the sandbox's record of an access token. */
+async function recordedLifetime(service: string, accessToken: unknown): Promise<number> {
+  const entry = (await sandboxTokens(service)).find((t) => t.value === accessToken);
+  assert.ok(entry && typeof entry.expiresAt === "string" && typeof entry.issuedAt === "string");
+  return (Date.parse(entry.expiresAt) - Date.parse(entry.issuedAt)) / 1000;
+}
+
+async function enTokens(username?: string): Promise<Record<string, unknown>> {
+  const code = await enCode(username !== undefined ? { username } : {});
+  const res = await enToken({ grant_type: "code", code, redirect_uri: CALLBACK });
+  assert.equal(res.status, 200);
+  return json(res);
+}
+
+async function enRefresh(refreshToken: string, url = base): Promise<Response> {
+  return enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id }, basic(EN.id, EN.secret), url);
+}
+
+async function exTokens(): Promise<Record<string, unknown>> {
+  const { code } = (await (await fetch(exAuthorizeUrl())).json()) as { code: string };
+  const res = await exToken({ grant_type: "authorization_code", code });
+  assert.equal(res.status, 200);
+  return json(res);
+}
+
+describe("refresh-related modes", () => {
+  test("short_expiry: TrainerDay code exchange and refresh get expires_in 305, and the sandbox expires them", async () => {
+    await setMode(base, "trainerday", "short_expiry");
+    const first = await tdTokens();
+    assert.equal(first.expires_in, 305);
+    assert.match(String(first.refresh_token), /^sbx-td-rt-/, "everything else normal");
+    assert.equal(await recordedLifetime("trainerday", first.access_token), 305);
+
+    const res = await tdRefresh(String(first.refresh_token));
+    assert.equal(res.status, 200);
+    const second = await json(res);
+    assert.equal(second.expires_in, 305);
+    assert.equal(await recordedLifetime("trainerday", second.access_token), 305);
+    await assertOAuthError(await tdRefresh(String(first.refresh_token)), 400, "invalid_grant"); // still rotates
+
+    await setMode(base, "trainerday", "normal");
+    const third = await json(await tdRefresh(String(second.refresh_token)));
+    assert.equal(third.expires_in, 3600);
+    assert.equal(await recordedLifetime("trainerday", third.access_token), 3600);
+  });
+
+  test("short_expiry: ExorLive answers the string \"305\"; enduco 305 with the JWT exp to match", async () => {
+    await setMode(base, "exorlive", "short_expiry");
+    const ex = await exTokens();
+    assert.equal(ex.expires_in, "305");
+    assert.equal(await recordedLifetime("exorlive", ex.access_token), 305);
+    const exRefreshed = await json(await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }));
+    assert.equal(exRefreshed.expires_in, "305");
+
+    await setMode(base, "enduco", "short_expiry");
+    const en = await enTokens();
+    assert.equal(en.expires_in, 305);
+    const claims = decodeJwt(String(en.access_token));
+    assert.equal((claims.exp ?? 0) - (claims.iat ?? 0), 306);
+    assert.equal(await recordedLifetime("enduco", en.access_token), 305);
+    const enRefreshed = await json(await enRefresh(String(en.refresh_token)));
+    assert.equal(enRefreshed.expires_in, 305);
+    assert.equal(enRefreshed.refresh_token, en.refresh_token);
+  });
+
+  test("omit_refresh_token: enduco refresh has no refresh_token field; the old one keeps working", async () => {
+    await setMode(base, "enduco", "omit_refresh_token");
+    const first = await enTokens();
+    assert.match(String(first.refresh_token), /^sbx-en-rt-/, "code exchange unaffected");
+    const res = await enRefresh(String(first.refresh_token));
+    assert.equal(res.status, 200);
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ["access_token", "scope", "token_type", "expires_in"]);
+    assert.equal((await enRefresh(String(first.refresh_token))).status, 200);
+    await setMode(base, "enduco", "normal");
+    assert.equal((await json(await enRefresh(String(first.refresh_token)))).refresh_token, first.refresh_token);
+  });
+
+  test("omit_refresh_token: TrainerDay and ExorLive refreshes do not rotate and leave the field out", async () => {
+    await setMode(base, "trainerday", "omit_refresh_token");
+    const first = await tdTokens();
+    assert.match(String(first.refresh_token), /^sbx-td-rt-/, "code exchange unaffected");
+    const res = await tdRefresh(String(first.refresh_token));
+    assert.equal(res.status, 200);
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ["access_token", "expires_in", "token_type", "scope"]);
+    assert.notEqual(body.access_token, first.access_token);
+    assert.equal((await tdRefresh(String(first.refresh_token))).status, 200, "old refresh token still valid");
+    const active = (await sandboxTokens("trainerday")).filter((t) => t.kind === "refresh" && t.active === true);
+    assert.deepEqual(
+      active.map((t) => t.value),
+      [first.refresh_token],
+    );
+
+    await setMode(base, "trainerday", "normal");
+    const rotated = await json(await tdRefresh(String(first.refresh_token)));
+    assert.match(String(rotated.refresh_token), /^sbx-td-rt-/);
+    await assertOAuthError(await tdRefresh(String(first.refresh_token)), 400, "invalid_grant");
+
+    await setMode(base, "exorlive", "omit_refresh_token");
+    const ex = await exTokens();
+    const exBody = await json(await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }));
+    assert.deepEqual(Object.keys(exBody), ["access_token", "token_type", "expires_in", "scope"]);
+    assert.equal((await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) })).status, 200);
+  });
+
+  test("refresh_invalid_grant: refreshes answer 400 invalid_grant, recorded; code exchanges unaffected", async () => {
+    const td = await tdTokens({ username: "kim" });
+    const en = await enTokens("kim");
+    const ex = await exTokens();
+    await setMode(base, "trainerday", "refresh_invalid_grant");
+    await setMode(base, "enduco", "refresh_invalid_grant");
+    await setMode(base, "exorlive", "refresh_invalid_grant");
+
+    await assertOAuthError(await tdRefresh(String(td.refresh_token)), 400, "invalid_grant");
+    await assertOAuthError(await enRefresh(String(en.refresh_token)), 400, "invalid_grant");
+    await assertOAuthError(
+      await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }),
+      400,
+      "invalid_grant",
+    );
+    assert.equal((await tdExchange(await tdCode(undefined, { username: "lee" }))).status, 200, "code exchange unaffected");
+    assert.equal((await enToken({ grant_type: "code", code: await enCode(), redirect_uri: CALLBACK })).status, 200);
+
+    const tdRecords = await recorded("trainerday", "token");
+    assert.deepEqual(
+      tdRecords.map((r) => [r.grantType, r.status, r.account]),
+      [
+        ["authorization_code", 200, "kim"],
+        ["refresh_token", 400, "kim"],
+        ["authorization_code", 200, "lee"],
+      ],
+    );
+    assert.deepEqual(
+      (await recorded("enduco", "token")).filter((r) => r.grantType === "refresh_token").map((r) => [r.status, r.account]),
+      [[400, "kim"]],
+    );
+
+    await setMode(base, "trainerday", "normal");
+    assert.equal((await tdRefresh(String(td.refresh_token))).status, 200, "the mode revokes nothing");
+  });
+
+  test("the new modes are refused for FitRankings", async () => {
+    for (const mode of ["short_expiry", "omit_refresh_token", "refresh_invalid_grant"]) {
+      const res = await fetch(`${base}/__sandbox/mode`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ service: "fitrankings", mode }),
+      });
+      assert.equal(res.status, 400);
+      assert.equal((await json(res)).error, "unknown_mode");
+    }
+  });
+});
+
+// ---------- enduco webhooks ----------
+
+interface ReceivedHook {
+  method: string;
+  path: string;
+  contentType: string;
+  body: unknown;
+}
+
+/** A tiny webhook receiver on a free port; answers `status` (changeable) and keeps what it got. */
+async function startReceiver(): Promise<{ url: string; received: ReceivedHook[]; setStatus(s: number): void; server: Server }> {
+  const received: ReceivedHook[] = [];
+  let status = 204;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({
+        method: req.method ?? "",
+        path: req.url ?? "",
+        contentType: req.headers["content-type"] ?? "",
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown,
+      });
+      res.writeHead(status, status === 302 ? { Location: "http://127.0.0.1:1/elsewhere" } : {});
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received, setStatus: (s) => (status = s), server };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+async function fireWebhook(url: string, body: unknown): Promise<Response> {
+  return fetch(`${url}/__sandbox/enduco/webhook`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+describe("enduco webhooks", () => {
+  test("plan_changed and deregister reach the configured URLs with the JWT sub; deregister revokes", async () => {
+    const receiver = await startReceiver();
+    const hooked = await startSandbox({
+      port: 0,
+      env: {
+        ENDUCO_DEREGISTER_WEBHOOK_URL: `${receiver.url}/hooks/deregister?k=s3cret`,
+        ENDUCO_PLAN_CHANGED_WEBHOOK_URL: `${receiver.url}/hooks/plan`,
+      },
+      log: () => {},
+    });
+    try {
+      const link = async (username: string): Promise<Record<string, unknown>> => {
+        const code = await enCode({ username }, hooked.url);
+        const res = await enToken({ grant_type: "code", code, redirect_uri: CALLBACK }, basic(EN.id, EN.secret), hooked.url);
+        assert.equal(res.status, 200);
+        return json(res);
+      };
+      const tokens = await link("wendy");
+      const other = await link("xavier");
+      const sub = decodeJwt(String(tokens.access_token)).sub;
+      assert.match(String(sub), /^[0-9a-f]{24}$/);
+
+      const before = Date.now();
+      const plan = await fireWebhook(hooked.url, { kind: "plan_changed", account: "wendy" });
+      assert.equal(plan.status, 200);
+      assert.deepEqual(await plan.json(), { delivered: true, status: 204 });
+      assert.equal(receiver.received.length, 1);
+      const first = receiver.received[0];
+      assert.ok(first);
+      assert.equal(first.method, "POST");
+      assert.equal(first.path, "/hooks/plan");
+      assert.equal(first.contentType, "application/json");
+      const planBody = first.body as Record<string, unknown>;
+      assert.deepEqual(Object.keys(planBody), ["userId", "event", "occurredAt"]);
+      assert.equal(planBody.userId, sub);
+      assert.equal(planBody.event, "plan_changed");
+      const at = Date.parse(String(planBody.occurredAt));
+      assert.ok(at >= before - 1000 && at <= Date.now() + 1000);
+      assert.equal(new Date(at).toISOString(), planBody.occurredAt);
+      assert.equal((await enRefresh(String(tokens.refresh_token), hooked.url)).status, 200, "plan_changed revokes nothing");
+
+      receiver.setStatus(500);
+      const dereg = await fireWebhook(hooked.url, { kind: "deregister", account: "wendy" });
+      assert.deepEqual(await dereg.json(), { delivered: true, status: 500 });
+      const second = receiver.received[1];
+      assert.ok(second);
+      assert.equal(second.path, "/hooks/deregister?k=s3cret");
+      assert.deepEqual({ ...(second.body as Record<string, unknown>), occurredAt: "" }, {
+        userId: sub,
+        event: "deregister",
+        occurredAt: "",
+      });
+      await assertOAuthError(await enRefresh(String(tokens.refresh_token), hooked.url), 400, "invalid_grant");
+      const list = await sandboxTokens("enduco", hooked.url);
+      assert.ok(list.filter((t) => t.account === "wendy").every((t) => t.active === false));
+      assert.equal((await enRefresh(String(other.refresh_token), hooked.url)).status, 200, "other accounts untouched");
+
+      receiver.setStatus(302);
+      const moved = await fireWebhook(hooked.url, { kind: "plan_changed", account: "xavier" });
+      assert.deepEqual(await moved.json(), { delivered: true, status: 302 }, "redirects are not followed");
+      assert.equal(receiver.received.length, 3);
+
+      assert.deepEqual(
+        (await recorded("enduco", "webhook", hooked.url)).map((r) => [r.service, r.endpoint, r.event, r.status, r.account]),
+        [
+          ["enduco", "webhook", "plan_changed", 204, "wendy"],
+          ["enduco", "webhook", "deregister", 500, "wendy"],
+          ["enduco", "webhook", "plan_changed", 302, "xavier"],
+        ],
+      );
+
+      await closeServer(receiver.server);
+      const down = await fireWebhook(hooked.url, { kind: "plan_changed", account: "wendy" });
+      assert.equal(down.status, 502);
+      assert.deepEqual(await down.json(), { error: "webhook_unreachable" });
+      const last = (await recorded("enduco", "webhook", hooked.url)).at(-1);
+      assert.equal(last?.status, 0);
+    } finally {
+      await hooked.close();
+      await closeServer(receiver.server);
+    }
+  });
+
+  test("a receiver that never answers → 502 after the webhook timeout", async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer(() => {
+      /* never answers */
+    });
+    silent.on("connection", (s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    const hooked = await startSandbox({
+      port: 0,
+      env: { ENDUCO_PLAN_CHANGED_WEBHOOK_URL: `http://127.0.0.1:${port}/` },
+      webhookTimeoutMs: 200,
+      log: () => {},
+    });
+    try {
+      const started = Date.now();
+      const res = await fireWebhook(hooked.url, { kind: "plan_changed", account: "yara" });
+      assert.equal(res.status, 502);
+      assert.deepEqual(await res.json(), { error: "webhook_unreachable" });
+      assert.ok(Date.now() - started >= 150);
+      const unset = await fireWebhook(hooked.url, { kind: "deregister", account: "yara" });
+      assert.equal(unset.status, 409, "only the plan-changed URL is configured");
+      await unset.text();
+    } finally {
+      await hooked.close();
+      for (const s of sockets) s.destroy();
+      await closeServer(silent);
+    }
+  });
+
+  test("unconfigured URL → 409 without revoking; bad bodies → 400; bad URL fails start without echoing it", async () => {
+    const tokens = await enTokens("zoe");
+    const res = await fireWebhook(base, { kind: "deregister", account: "zoe" });
+    assert.equal(res.status, 409);
+    assert.deepEqual(await res.json(), { error: "webhook_url_not_configured" });
+    assert.equal((await enRefresh(String(tokens.refresh_token))).status, 200, "nothing revoked");
+    assert.deepEqual(await recorded("enduco", "webhook"), []);
+
+    const bad: unknown[] = ["{", [], { kind: "cancelled", account: "zoe" }, { kind: "deregister" }, { kind: "deregister", account: "no spaces" }];
+    for (const body of bad) {
+      const r = await fireWebhook(base, body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      await r.text();
+    }
+    const get = await fetch(`${base}/__sandbox/enduco/webhook`);
+    assert.equal(get.status, 405);
+    await get.text();
+
+    await assert.rejects(
+      startSandbox({ port: 0, env: { ENDUCO_DEREGISTER_WEBHOOK_URL: "ftp://host/secret-path" }, log: () => {} }),
+      (err: Error) => err.message.includes("ENDUCO_DEREGISTER_WEBHOOK_URL") && !err.message.includes("secret-path"),
+    );
   });
 });

@@ -1,19 +1,36 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { can, PERMISSIONS } from "@/lib/authz";
-import { connectionStatus } from "@/lib/connections/status";
+import { connectionStatus, type StatusRow } from "@/lib/connections/status";
+
+const NOW = 1_800_000_000_000;
+const live = (over: Partial<StatusRow> = {}): StatusRow => ({ state: "connected", accessToken: "v1.k.iv.ct.tag", expiresAt: NOW / 1000 + 3600, failureCount: 0, ...over });
 
 describe("connectionStatus", () => {
-  it("is connected only with a live row holding a sealed access token", () => {
-    assert.equal(connectionStatus({ state: "connected", accessToken: "v1.k.iv.ct.tag" }, true), "connected");
-    assert.equal(connectionStatus({ state: "connected", accessToken: "v1.k.iv.ct.tag" }, false), "connected");
-    assert.equal(connectionStatus({ state: "disconnected", accessToken: null }, true), "not_connected");
-    assert.equal(connectionStatus({ state: "connected", accessToken: null }, true), "not_connected");
+  it("is connected for a live row whose token is valid beyond the margin, or never expires", () => {
+    assert.equal(connectionStatus(live(), true, NOW), "connected");
+    assert.equal(connectionStatus(live({ expiresAt: null }), true, NOW), "connected");
+    assert.equal(connectionStatus(live(), false, NOW), "connected");
   });
-  it("says not configured for a service without credentials and no connection", () => {
-    assert.equal(connectionStatus(undefined, false), "not_configured");
-    assert.equal(connectionStatus({ state: "disconnected", accessToken: null }, false), "not_configured");
-    assert.equal(connectionStatus(undefined, true), "not_connected");
+  it("is expiring within the margin (default 5 minutes), including after expiry", () => {
+    assert.equal(connectionStatus(live({ expiresAt: NOW / 1000 + 301 }), true, NOW), "connected");
+    assert.equal(connectionStatus(live({ expiresAt: NOW / 1000 + 300 }), true, NOW), "expiring");
+    assert.equal(connectionStatus(live({ expiresAt: NOW / 1000 - 10 }), true, NOW), "expiring");
+    assert.equal(connectionStatus(live({ expiresAt: NOW / 1000 + 100 }), true, NOW, 60), "connected");
+  });
+  it("reports transient refresh failures before expiry", () => {
+    assert.equal(connectionStatus(live({ failureCount: 2, expiresAt: NOW / 1000 + 60 }), true, NOW), "refresh_failing");
+  });
+  it("passes stored lifecycle states through", () => {
+    for (const state of ["needs_reauth", "revocation_pending", "revoked_by_service"] as const) {
+      assert.equal(connectionStatus(live({ state }), true, NOW), state);
+    }
+  });
+  it("says not connected / not configured without a live row", () => {
+    assert.equal(connectionStatus(undefined, true, NOW), "not_connected");
+    assert.equal(connectionStatus(undefined, false, NOW), "not_configured");
+    assert.equal(connectionStatus(live({ state: "disconnected", accessToken: null }), true, NOW), "not_connected");
+    assert.equal(connectionStatus(live({ state: "disconnected", accessToken: null }), false, NOW), "not_configured");
   });
 });
 
@@ -32,6 +49,13 @@ describe("permissions", () => {
       assert.equal(can({ role }, "connections.link_for_athlete"), role === "admin");
       assert.equal(can({ role }, "credentials.manage"), role === "admin");
     }
-    assert.deepEqual(Object.keys(PERMISSIONS).sort(), ["connections.link_for_athlete", "connections.manage_own", "connections.revoke_any", "credentials.manage", "roster.read", "users.manage"]);
+    assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
+      "connections.link_for_athlete",
+      "connections.manage_own",
+      "connections.revoke_any",
+      "credentials.manage",
+      "roster.read",
+      "users.manage",
+    ]);
   });
 });

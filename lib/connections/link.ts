@@ -69,7 +69,9 @@ export async function storeLinkedConnection(input: {
         lastError: null,
         lastErrorAt: null,
         failureCount: 0,
+        nextAttemptAt: null,
         refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
         updatedAt: now,
       };
       if (existing) {

@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type ServiceId } from "@/db/schema";
+import { env } from "@/lib/env";
 import { integrations, type ScopeInfo } from "@/lib/integrations";
 import { splitScope } from "@/lib/integrations/tokens";
 import { connectionStatus, type ConnectionStatus } from "./status";
@@ -23,6 +24,15 @@ export interface ConnectionCardData {
   /** Access-token expiry in seconds since the epoch; null when the service gives none. */
   expiresAt: number | null;
   environment: string;
+  /** True when the athlete can ask for a refresh now (the service refreshes and a refresh token is held). */
+  canRefresh: boolean;
+  lastRefreshedAt: Date | null;
+  /** The last refresh or revocation error, in words, and when it happened. */
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  nextAttemptAt: Date | null;
+  /** When the service last said the athlete's plan changed (enduco webhook). */
+  planChangedAt: Date | null;
 }
 
 function describe(ids: readonly string[], catalogue: readonly ScopeInfo[]): ScopeInfo[] {
@@ -35,10 +45,11 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
   return integrations().map((integration) => {
     const row = rows.find((r) => r.provider === integration.id);
     const configured = integration.credentials !== null;
-    const status = connectionStatus(row, configured);
-    const connected = status === "connected" && row;
-    const granted = connected ? splitScope(row.scope ?? "") : [];
-    const requested = connected ? splitScope(row.requestedScope ?? "") : [];
+    const status = connectionStatus(row, configured, Date.now(), env.REFRESH_MARGIN_SECONDS);
+    const live = row && (row.state === "connected" || row.state === "needs_reauth" || row.state === "revocation_pending") ? row : null;
+    const connected = live?.accessToken ? live : null;
+    const granted = connected ? splitScope(connected.scope ?? "") : [];
+    const requested = connected ? splitScope(connected.requestedScope ?? "") : [];
     const byAdmin = integration.flow === "server_to_server";
     return {
       service: integration.id,
@@ -56,9 +67,15 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
         requested.filter((s) => !granted.includes(s)),
         integration.scopes,
       ),
-      linkedAt: connected ? row.linkedAt : null,
-      expiresAt: connected ? row.expiresAt : null,
+      linkedAt: connected?.linkedAt ?? null,
+      expiresAt: connected?.expiresAt ?? null,
       environment: integration.environment,
+      canRefresh: Boolean(connected?.state === "connected" && connected.refreshToken && integration.refresh),
+      lastRefreshedAt: row?.lastRefreshedAt ?? null,
+      lastError: live?.lastError ?? null,
+      lastErrorAt: live?.lastErrorAt ?? null,
+      nextAttemptAt: live?.nextAttemptAt ?? null,
+      planChangedAt: row?.planChangedAt ?? null,
     };
   });
 }

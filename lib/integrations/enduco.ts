@@ -67,6 +67,16 @@ export function enduco(): AuthorizationCodeIntegration {
         note: `token exchange used grant_type=${grantType}`,
       };
     },
+    async refresh(refreshToken) {
+      // enduco.txt §2.2: Basic auth, and the client id once more in the body as `clientId`.
+      const body = await postForm(
+        name,
+        `${baseUrl}/oauth2/token`,
+        { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" },
+        authHeader(),
+      );
+      return parseTokenResponse(name, body, nowSeconds());
+    },
     async revoke({ refreshToken }) {
       if (!refreshToken) return;
       await postForm(name, `${baseUrl}/oauth2/revoke`, { token_type_hint: "refresh_token", token: refreshToken }, authHeader());

@@ -41,6 +41,17 @@ export function exorlive(): ServerToServerIntegration {
     requestedScopes,
     revocation: "none",
     disconnectNote: "ExorLive documents no way to revoke access: ask ExorLive support to remove the link too.",
+    async refresh(refreshToken) {
+      if (!credentials || !requesterUrl) throw new ServiceError("invalid_client", `${name} is not configured`);
+      const body = await postForm(name, `${baseUrl}/Providers/OAuth/Token.ashx`, {
+        grant_type: "refresh_token",
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        refresh_token: refreshToken,
+        redirect_uri: requesterUrl,
+      });
+      return parseTokenResponse(name, body, nowSeconds());
+    },
     async linkUser(userId) {
       if (!credentials || !requesterUrl) throw new ServiceError("invalid_client", `${name} is not configured`);
       if (!/^\d{1,18}$/.test(userId)) throw new ServiceError("invalid_request", `${name} user ids are digits only`);

@@ -53,6 +53,16 @@ export function trainerday(): AuthorizationCodeIntegration {
       });
       return { tokens: parseTokenResponse(name, body, nowSeconds()), accountId: null };
     },
+    async refresh(refreshToken) {
+      const { clientId, clientSecret } = requireCredentials();
+      const body = await postForm(name, `${baseUrl}/oauth/token`, {
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+        client_id: clientId,
+        client_secret: clientSecret,
+      });
+      return parseTokenResponse(name, body, nowSeconds());
+    },
     async revoke({ accessToken }) {
       if (!accessToken) return;
       await postForm(name, `${baseUrl}/oauth/revoke`, { token: accessToken });

@@ -47,6 +47,12 @@ export interface Integration {
   revocation: RevocationKind;
   /** Text shown to the athlete after disconnecting when the service documents no revocation. */
   disconnectNote?: string;
+  /**
+   * Exchanges a refresh token for new tokens (RFC 6749 §6) the way the service documents it; absent when the
+   * service has no refresh (FitRankings). `refreshToken` of the result is null when the response omitted it
+   * (the caller keeps the old one). Throws ServiceError.
+   */
+  refresh?(refreshToken: string): Promise<IssuedTokens>;
 }
 
 /** The result of an authorization-code exchange. */

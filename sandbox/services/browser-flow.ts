@@ -15,7 +15,8 @@ import type { PendingConsent } from "../state.js";
 import { newToken, randomHex, randomUsername, type TokenTag } from "../tokens.js";
 
 const CONSENT_TTL_MS = 10 * 60 * 1000;
-const USERNAME_PATTERN = /^[A-Za-z0-9._@+-]{1,64}$/;
+/** What the consent page accepts as a sandbox username. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._@+-]{1,64}$/;
 
 /** The path (under the service prefix) the consent form posts to. */
 export const CONSENT_PATH = "/sandbox/consent";

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { RouteArgs, ServiceRouter } from "../context.js";
+import { accessTokenTtl, omitsRefreshToken } from "../modes.js";
 import { OAuthError, allowMethod, parseBasicAuth, required, safeEqual, sendJson, single } from "../http.js";
 import type { Grant } from "../state.js";
 import { enducoUserId, newToken } from "../tokens.js";
@@ -10,7 +11,6 @@ import { findRefreshGrant, readRevokeRequest, readTokenRequest, redeemCode, send
 
 /** What the token response says; the JWT's exp is iat + 7200 as in the doc's example. */
 const EXPIRES_IN = 7199;
-const JWT_LIFETIME_SECONDS = 7200;
 
 /** Scopes enduco documents, with their documented meaning. */
 export const ENDUCO_SCOPES: Readonly<Record<string, string>> = {
@@ -45,7 +45,8 @@ function refuseBodySecret(form: URLSearchParams): void {
   }
 }
 
-async function signAccessToken(args: RouteArgs, grant: Grant): Promise<string> {
+/** Signs and registers an access token valid for `ttlSeconds` (the JWT's exp is one second later, as in the doc). */
+async function signAccessToken(args: RouteArgs, grant: Grant, ttlSeconds: number): Promise<string> {
   const { ctx } = args;
   const now = Math.floor(Date.now() / 1000);
   const jwt = await new SignJWT({
@@ -54,7 +55,7 @@ async function signAccessToken(args: RouteArgs, grant: Grant): Promise<string> {
     nbf: now,
     scope: grant.scope,
     iss: `${ctx.baseUrl}/enduco`,
-    exp: now + JWT_LIFETIME_SECONDS,
+    exp: now + ttlSeconds + 1,
     iat: now,
     jti: randomUUID(),
   })
@@ -63,18 +64,20 @@ async function signAccessToken(args: RouteArgs, grant: Grant): Promise<string> {
   ctx.state.issue("enduco", "access", jwt, grant.clientId, {
     account: grant.account,
     grantId: grant.id,
-    ttlSeconds: EXPIRES_IN,
+    ttlSeconds,
   });
   return jwt;
 }
 
-async function tokenResponse(args: RouteArgs, grant: Grant, refreshToken: string): Promise<Record<string, unknown>> {
+/** The token response; `refreshToken` undefined leaves the field out (mode `omit_refresh_token`). */
+async function tokenResponse(args: RouteArgs, grant: Grant, refreshToken: string | undefined): Promise<Record<string, unknown>> {
+  const ttl = accessTokenTtl(args.ctx, "enduco", EXPIRES_IN);
   return {
-    access_token: await signAccessToken(args, grant),
-    refresh_token: refreshToken,
+    access_token: await signAccessToken(args, grant, ttl),
+    ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
     scope: grant.scope.join(" "),
     token_type: "Bearer",
-    expires_in: EXPIRES_IN,
+    expires_in: ttl,
   };
 }
 
@@ -100,8 +103,9 @@ async function token(args: RouteArgs): Promise<void> {
       throw new OAuthError(400, "invalid_request", 'Parameter "clientId" must be the authenticated client id.');
     }
     const { token: refresh, grant } = findRefreshGrant(args, "enduco", required(form, "refresh_token"), clientId);
-    // No rotation documented: the same refresh token comes back.
-    sendJson(args.res, 200, await tokenResponse(args, grant, refresh.value));
+    // No rotation documented: the same refresh token comes back (left out under omit_refresh_token).
+    const echoed = omitsRefreshToken(args.ctx, "enduco") ? undefined : refresh.value;
+    sendJson(args.res, 200, await tokenResponse(args, grant, echoed));
     return;
   }
   throw new OAuthError(400, "unsupported_grant_type", `grant_type must be ${codeGrant} or refresh_token.`);

@@ -4,6 +4,7 @@
  * Paths match case-insensitively, as on IIS.
  */
 import type { RouteArgs, ServiceRouter } from "../context.js";
+import { accessTokenTtl, omitsRefreshToken } from "../modes.js";
 import { OAuthError, allowMethod, required, safeEqual, sendJson, single } from "../http.js";
 import type { Grant } from "../state.js";
 import { newToken } from "../tokens.js";
@@ -61,19 +62,28 @@ function authorize(args: RouteArgs): void {
   sendJson(res, 200, { code });
 }
 
-function issueTokens(args: RouteArgs, grant: Grant): Record<string, unknown> {
-  const { state } = args.ctx;
+/**
+ * Issues an access token and, unless `keepRefreshToken`, a new refresh token (rotation). With
+ * `keepRefreshToken` (mode `omit_refresh_token`) the response has no `refresh_token` field.
+ */
+function issueTokens(args: RouteArgs, grant: Grant, keepRefreshToken = false): Record<string, unknown> {
+  const { ctx } = args;
+  const { state } = ctx;
+  const ttl = accessTokenTtl(ctx, "exorlive", ACCESS_TTL_SECONDS);
   const accessToken = newToken("ex", "at");
-  const refreshToken = newToken("ex", "rt");
   const common = { account: grant.account, grantId: grant.id };
-  state.issue("exorlive", "access", accessToken, grant.clientId, { ...common, ttlSeconds: ACCESS_TTL_SECONDS });
-  state.issue("exorlive", "refresh", refreshToken, grant.clientId, common);
-  grant.refreshToken = refreshToken;
+  state.issue("exorlive", "access", accessToken, grant.clientId, { ...common, ttlSeconds: ttl });
+  let refreshToken: string | undefined;
+  if (!keepRefreshToken) {
+    refreshToken = newToken("ex", "rt");
+    state.issue("exorlive", "refresh", refreshToken, grant.clientId, common);
+    grant.refreshToken = refreshToken;
+  }
   return {
     access_token: accessToken,
     token_type: "bearer",
-    expires_in: String(ACCESS_TTL_SECONDS),
-    refresh_token: refreshToken,
+    expires_in: String(ttl),
+    ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
     scope: grant.scope.join(" "),
   };
 }
@@ -92,8 +102,9 @@ async function token(args: RouteArgs): Promise<void> {
   }
   if (grantType === "refresh_token") {
     const { token: old, grant } = findRefreshGrant(args, "exorlive", required(form, "refresh_token"), clientId);
-    old.revoked = true;
-    sendJson(args.res, 200, issueTokens(args, grant));
+    const keep = omitsRefreshToken(args.ctx, "exorlive");
+    if (!keep) old.revoked = true; // rotation
+    sendJson(args.res, 200, issueTokens(args, grant, keep));
     return;
   }
   throw new OAuthError(400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.");

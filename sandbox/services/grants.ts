@@ -1,7 +1,7 @@
 /** Shared token-endpoint logic: reading the request, redeeming codes, finding refresh tokens. */
 import type { ServiceId } from "../config.js";
 import type { RouteArgs } from "../context.js";
-import { applyRevokeMode, applyTokenMode } from "../modes.js";
+import { applyRefreshMode, applyRevokeMode, applyTokenMode } from "../modes.js";
 import { OAuthError, mediaType, readBody } from "../http.js";
 import type { AuthCode, Grant, IssuedToken } from "../state.js";
 
@@ -46,7 +46,10 @@ export function redeemCode(
   return entry;
 }
 
-/** Finds an active refresh token of this client and its grant; otherwise `invalid_grant`. */
+/**
+ * Finds an active refresh token of this client and its grant; otherwise `invalid_grant`
+ * (always, for a known token, under `refresh_invalid_grant`).
+ */
 export function findRefreshGrant(
   args: RouteArgs,
   service: ServiceId,
@@ -60,6 +63,7 @@ export function findRefreshGrant(
     throw new OAuthError(400, "invalid_grant", "Unknown refresh token.");
   }
   info.account = grant.account;
+  applyRefreshMode(ctx, service);
   if (!ctx.state.isActive(token) || grant.refreshToken !== value) {
     throw new OAuthError(400, "invalid_grant", "Refresh token is revoked or was already used.");
   }

@@ -1,5 +1,6 @@
 /** TrainerDay emulator: /oauth/authorize, /oauth/token (body credentials, rotation), /oauth/revoke. */
 import type { RouteArgs, ServiceRouter } from "../context.js";
+import { accessTokenTtl, omitsRefreshToken } from "../modes.js";
 import { OAuthError, allowMethod, required, safeEqual, sendJson, single } from "../http.js";
 import type { Grant } from "../state.js";
 import { newToken } from "../tokens.js";
@@ -38,21 +39,28 @@ function authenticateClient(args: RouteArgs, form: URLSearchParams): string {
   return clientId;
 }
 
-function issueTokens(args: RouteArgs, grant: Grant): Record<string, unknown> {
-  const { state } = args.ctx;
+/**
+ * Issues an access token and, unless `keepRefreshToken`, a new refresh token (rotation). With
+ * `keepRefreshToken` (mode `omit_refresh_token`) the response has no `refresh_token` field.
+ */
+function issueTokens(args: RouteArgs, grant: Grant, keepRefreshToken = false): Record<string, unknown> {
+  const { ctx } = args;
+  const { state } = ctx;
+  const ttl = accessTokenTtl(ctx, "trainerday", ACCESS_TTL_SECONDS);
   const accessToken = newToken("td", "at");
-  const refreshToken = newToken("td", "rt");
   const common = { account: grant.account, grantId: grant.id };
-  state.issue("trainerday", "access", accessToken, grant.clientId, { ...common, ttlSeconds: ACCESS_TTL_SECONDS });
-  state.issue("trainerday", "refresh", refreshToken, grant.clientId, common);
-  grant.refreshToken = refreshToken;
-  return {
+  state.issue("trainerday", "access", accessToken, grant.clientId, { ...common, ttlSeconds: ttl });
+  const body: Record<string, unknown> = {
     access_token: accessToken,
-    expires_in: ACCESS_TTL_SECONDS,
+    expires_in: ttl,
     token_type: "Bearer",
     scope: grant.scope.join(" "),
-    refresh_token: refreshToken,
   };
+  if (keepRefreshToken) return body;
+  const refreshToken = newToken("td", "rt");
+  state.issue("trainerday", "refresh", refreshToken, grant.clientId, common);
+  grant.refreshToken = refreshToken;
+  return { ...body, refresh_token: refreshToken };
 }
 
 async function token(args: RouteArgs): Promise<void> {
@@ -70,8 +78,9 @@ async function token(args: RouteArgs): Promise<void> {
   }
   if (grantType === "refresh_token") {
     const { token: old, grant } = findRefreshGrant(args, "trainerday", required(form, "refresh_token"), clientId);
-    old.revoked = true; // rotation: the old refresh token stops working
-    sendJson(args.res, 200, issueTokens(args, grant));
+    const keep = omitsRefreshToken(args.ctx, "trainerday");
+    if (!keep) old.revoked = true; // rotation: the old refresh token stops working
+    sendJson(args.res, 200, issueTokens(args, grant, keep));
     return;
   }
   throw new OAuthError(400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.");

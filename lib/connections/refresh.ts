@@ -1,0 +1,213 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { db } from "@/db";
+import { accounts, type Account } from "@/db/schema";
+import { sealedKeyId } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import { getIntegration } from "@/lib/integrations";
+import { ServiceError } from "@/lib/integrations/http";
+import { recordEvent } from "./events";
+import { backoffMs, claimLease, readConnection, releaseLease } from "./lease";
+import { openToken, sealToken } from "./sealing";
+
+/** The connection cannot give a token: not connected, needs reconnecting, or gone. `message` is safe to show. */
+export class ConnectionUnavailableError extends Error {
+  override name = "ConnectionUnavailableError";
+}
+
+/**
+ * A refresh failed. `reauth` is true when the service refused the refresh token (the athlete must link
+ * again); false for transient failures (tokens kept, retried with backoff). `message` is safe to show.
+ */
+export class RefreshFailedError extends Error {
+  override name = "RefreshFailedError";
+  constructor(
+    message: string,
+    readonly reauth: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const inflight = new Map<string, Promise<string>>();
+
+function isFresh(row: Account, marginSeconds: number, nowMs: number): boolean {
+  return row.expiresAt === null || row.expiresAt * 1000 - nowMs > marginSeconds * 1000;
+}
+
+function usable(row: Account | undefined): row is Account & { accessToken: string } {
+  return row !== undefined && row.state === "connected" && row.accessToken !== null;
+}
+
+function unavailable(row: Account | undefined): ConnectionUnavailableError {
+  const name = row ? getIntegration(row.provider).name : "The service";
+  if (row?.state === "needs_reauth") return new ConnectionUnavailableError(`${name} needs to be reconnected: it no longer accepts the stored refresh token.`);
+  return new ConnectionUnavailableError(`${name} is not connected.`);
+}
+
+/**
+ * The access token of connection `connectionId`, refreshed first when it expires within `marginSeconds`
+ * (default REFRESH_MARGIN_SECONDS, 300) or when `force` is set. Everything that needs a token calls this.
+ *
+ * Single flight (SECURITY.md line 6, RFC 6749 §6 with rotation): concurrent calls in this process share one
+ * promise; across processes a lease claimed with a conditional UPDATE lets exactly one caller refresh while the
+ * others wait and then read the stored result. The new access token, the new refresh token (or the old one when
+ * the response omits it) and the new expiry are written in one transaction, with a `refreshed` event.
+ *
+ * Throws ConnectionUnavailableError (not connected, needs reconnect) or RefreshFailedError: `reauth` for
+ * `invalid_grant` or another 400/401 from the token endpoint (the connection becomes `needs_reauth`),
+ * transient otherwise (5xx, timeout, network: tokens kept, error recorded, next attempt after a backoff).
+ */
+export async function getFreshAccessToken(connectionId: string, options: { marginSeconds?: number; force?: boolean } = {}): Promise<string> {
+  const margin = options.marginSeconds ?? env.REFRESH_MARGIN_SECONDS;
+  const row = readConnection(connectionId);
+  if (!usable(row)) throw unavailable(row);
+  if (!options.force && isFresh(row, margin, Date.now())) return openToken(row.accessToken, row.id, "access_token");
+  const integration = getIntegration(row.provider);
+  if (!integration.refresh || !row.refreshToken) {
+    if (row.expiresAt === null || row.expiresAt * 1000 > Date.now()) return openToken(row.accessToken, row.id, "access_token");
+    markNeedsReauth(row, null, "the access token expired and the service gave no refresh token");
+    throw new RefreshFailedError(`${integration.name} access expired and cannot be refreshed: reconnect it.`, true);
+  }
+  let pending = inflight.get(connectionId);
+  if (!pending) {
+    pending = refreshUnderLease(connectionId, margin, options.force ?? false).finally(() => inflight.delete(connectionId));
+    inflight.set(connectionId, pending);
+  }
+  return pending;
+}
+
+async function refreshUnderLease(id: string, margin: number, force: boolean): Promise<string> {
+  const owner = randomUUID();
+  const startedAt = Date.now();
+  const deadline = startedAt + env.OUTBOUND_TIMEOUT_MS * 2 + 10_000;
+  for (;;) {
+    const claimed = claimLease(id, owner, "connected");
+    const row = readConnection(id);
+    if (!usable(row)) {
+      if (claimed) releaseLease(id, owner);
+      throw unavailable(row);
+    }
+    const refreshedMeanwhile = row.lastRefreshedAt !== null && row.lastRefreshedAt.getTime() >= startedAt;
+    if (refreshedMeanwhile || (!force && isFresh(row, margin, Date.now()))) {
+      if (claimed) releaseLease(id, owner);
+      return openToken(row.accessToken, row.id, "access_token");
+    }
+    if (claimed) return refreshNow(row, owner);
+    if (row.lastErrorAt !== null && row.lastErrorAt.getTime() >= startedAt) {
+      throw new RefreshFailedError(row.lastError ?? "The refresh failed.", false);
+    }
+    if (Date.now() > deadline) throw new RefreshFailedError("Another refresh of this connection is still running; try again shortly.", false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function refreshNow(row: Account & { accessToken: string }, owner: string): Promise<string> {
+  const integration = getIntegration(row.provider);
+  let issued;
+  try {
+    const refreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
+    issued = await integration.refresh!(refreshToken);
+  } catch (error) {
+    throw recordRefreshFailure(row, owner, error);
+  }
+  const now = new Date();
+  const accessToken = sealToken(issued.accessToken, row.id, "access_token");
+  const rotated = issued.refreshToken !== null;
+  const persisted = db.transaction(
+    (tx) => {
+      const result = tx
+        .update(accounts)
+        .set({
+          accessToken,
+          refreshToken: rotated ? sealToken(issued.refreshToken!, row.id, "refresh_token") : row.refreshToken,
+          keyId: sealedKeyId(accessToken),
+          expiresAt: issued.expiresAt,
+          scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
+          lastRefreshedAt: now,
+          lastError: null,
+          lastErrorAt: null,
+          failureCount: 0,
+          nextAttemptAt: null,
+          refreshLeaseOwner: null,
+          refreshLeaseUntil: null,
+          updatedAt: now,
+        })
+        .where(and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner), eq(accounts.state, "connected")))
+        .run();
+      if (result.changes !== 1) return false;
+      recordEvent(
+        {
+          actorId: null,
+          athleteId: row.userId,
+          service: row.provider,
+          kind: "refreshed",
+          detail: [
+            issued.expiresAt ? `new access token valid until ${new Date(issued.expiresAt * 1000).toISOString()}` : "new access token without expiry",
+            rotated ? "refresh token rotated" : "refresh token kept (none in the response)",
+            row.failureCount > 0 ? `recovered after ${row.failureCount} failed attempt(s)` : null,
+          ]
+            .filter(Boolean)
+            .join("; "),
+        },
+        tx,
+      );
+      return true;
+    },
+    { behavior: "immediate" },
+  );
+  if (!persisted) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+  return issued.accessToken;
+}
+
+/** Records a failed refresh on the row (under our lease) and returns the error to throw. */
+function recordRefreshFailure(row: Account, owner: string, error: unknown): RefreshFailedError {
+  const name = getIntegration(row.provider).name;
+  const serviceError = error instanceof ServiceError ? error : null;
+  const message = serviceError ? serviceError.message : `${name}'s stored refresh token could not be read`;
+  const reauth = serviceError !== null && (serviceError.kind === "invalid_grant" || serviceError.status === 400 || serviceError.status === 401);
+  if (reauth) {
+    markNeedsReauth(row, owner, message);
+    return new RefreshFailedError(`${name} no longer accepts the stored authorization (${message}). Reconnect it.`, true);
+  }
+  const failures = row.failureCount + 1;
+  const now = Date.now();
+  const nextAttemptAt = new Date(now + backoffMs(failures));
+  db.transaction(
+    (tx) => {
+      tx.update(accounts)
+        .set({ failureCount: failures, lastError: message, lastErrorAt: new Date(now), nextAttemptAt, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: new Date(now) })
+        .where(and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)))
+        .run();
+      recordEvent(
+        {
+          actorId: null,
+          athleteId: row.userId,
+          service: row.provider,
+          kind: "refresh_failed",
+          detail: `transient (${serviceError?.kind ?? "unreadable"}): ${message}; tokens kept; next attempt after ${nextAttemptAt.toISOString()}`,
+        },
+        tx,
+      );
+    },
+    { behavior: "immediate" },
+  );
+  return new RefreshFailedError(`${name} could not refresh the access token (${message}). The connection is kept and retried automatically.`, false);
+}
+
+/** Moves a connection to `needs_reauth` (keeping nothing usable for refresh) and writes the events. */
+function markNeedsReauth(row: Account, owner: string | null, reason: string): void {
+  const now = new Date();
+  db.transaction(
+    (tx) => {
+      tx.update(accounts)
+        .set({ state: "needs_reauth", lastError: reason, lastErrorAt: now, nextAttemptAt: null, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: now })
+        .where(owner ? and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)) : eq(accounts.id, row.id))
+        .run();
+      recordEvent({ actorId: null, athleteId: row.userId, service: row.provider, kind: "refresh_failed", detail: `refused: ${reason}` }, tx);
+      recordEvent({ actorId: null, athleteId: row.userId, service: row.provider, kind: "needs_reauth", detail: "the athlete must reconnect" }, tx);
+    },
+    { behavior: "immediate" },
+  );
+}

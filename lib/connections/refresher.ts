@@ -1,0 +1,88 @@
+import "server-only";
+import { and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { db } from "@/db";
+import { accounts } from "@/db/schema";
+import { env } from "@/lib/env";
+import { retryRevocation } from "./disconnect";
+import { getFreshAccessToken } from "./refresh";
+
+/** What one pass of the refresher did. */
+export interface RefresherPass {
+  refreshed: number;
+  failed: number;
+  revoked: number;
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time. */
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
+
+/**
+ * One pass of the background refresher: refreshes every connection whose access token expires within
+ * REFRESH_MARGIN_SECONDS and whose backoff has passed, and retries pending revocations, with at most
+ * REFRESHER_CONCURRENCY (default 4) at once. Each refresh goes through getFreshAccessToken, so it shares the
+ * single flight with on-demand callers and other processes. `nowMs` is milliseconds since the epoch.
+ */
+export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise<RefresherPass> {
+  const now = new Date(nowMs);
+  const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
+  const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
+  const due = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.state, "connected"), isNotNull(accounts.refreshToken), lte(accounts.expiresAt, dueBy), backoffPassed))
+    .limit(limit)
+    .all();
+  const revocations = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.state, "revocation_pending"), backoffPassed))
+    .limit(limit)
+    .all();
+
+  const pass: RefresherPass = { refreshed: 0, failed: 0, revoked: 0 };
+  await pool(due, env.REFRESHER_CONCURRENCY, async ({ id }) => {
+    try {
+      await getFreshAccessToken(id);
+      pass.refreshed += 1;
+    } catch {
+      pass.failed += 1; // recorded on the row and in connection_events by getFreshAccessToken
+    }
+  });
+  await pool(revocations, env.REFRESHER_CONCURRENCY, async ({ id }) => {
+    if ((await retryRevocation(id).catch(() => "pending")) === "revoked") pass.revoked += 1;
+  });
+  return pass;
+}
+
+const globalForRefresher = globalThis as unknown as { refresherTimer?: NodeJS.Timeout };
+
+/**
+ * Starts the background refresher once per server process (from instrumentation.ts): a pass every
+ * REFRESHER_INTERVAL_MS (default 30 000 ms), never two passes at once. Does nothing when REFRESHER_ENABLED is
+ * "false". Errors of a pass are logged (never a token) and the next pass runs as usual.
+ */
+export function startRefresher(): void {
+  if (env.REFRESHER_ENABLED !== "true" || globalForRefresher.refresherTimer) return;
+  let running = false;
+  globalForRefresher.refresherTimer = setInterval(() => {
+    if (running) return;
+    running = true;
+    runRefresherOnce()
+      .then((pass) => {
+        if (pass.refreshed + pass.failed + pass.revoked > 0) {
+          console.info(`[refresher] refreshed ${pass.refreshed}, failed ${pass.failed}, revocations completed ${pass.revoked}`);
+        }
+      })
+      .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))
+      .finally(() => {
+        running = false;
+      });
+  }, env.REFRESHER_INTERVAL_MS);
+  globalForRefresher.refresherTimer.unref();
+}

@@ -1,0 +1,111 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db";
+import { accounts, webhookDeliveries } from "@/db/schema";
+import { env } from "@/lib/env";
+import { recordEvent } from "./events";
+
+export const ENDUCO_WEBHOOK_EVENTS = ["deregister", "plan-changed"] as const;
+export type EnducoWebhookEvent = (typeof ENDUCO_WEBHOOK_EVENTS)[number];
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const userIdField = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative()]).transform(String);
+const bodySchema = z
+  .object({ userId: userIdField.optional(), user_id: userIdField.optional(), sub: userIdField.optional() })
+  .transform((b) => b.userId ?? b.user_id ?? b.sub);
+
+function sameSecret(given: string, expected: string): boolean {
+  // Compare digests so the comparison takes the same time whatever the lengths.
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function record(kind: string, status: number, serviceUserId: string | null, detail: string): void {
+  db.insert(webhookDeliveries).values({ service: "enduco", kind, status, serviceUserId, detail, at: new Date() }).run();
+}
+
+/**
+ * Handles an enduco webhook (enduco.txt §3: "Deregister Webhook URL", "Plan Changed Webhook URL"). The doc
+ * defines no signature and no body, so the URL carries ENDUCO_WEBHOOK_SECRET (compared in constant time) and
+ * the JSON body must carry the enduco user id as `userId`, `user_id` or `sub`. Answers:
+ * 404 for an unknown event or secret (or no secret configured), 400 for a body without a user id (or over
+ * 64 KiB, or not JSON), 202 for a user id no connection has, 200 after acting: `deregister` wipes the tokens and
+ * marks the connection `revoked_by_service`; `plan-changed` records the time and a `plan_changed` event.
+ * Every call is recorded in webhook_deliveries (never the secret).
+ */
+export async function handleEnducoWebhook(event: string, secret: string, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const kind = (ENDUCO_WEBHOOK_EVENTS as readonly string[]).includes(event) ? (event as EnducoWebhookEvent) : null;
+  if (!kind || !env.ENDUCO_WEBHOOK_SECRET || !sameSecret(secret, env.ENDUCO_WEBHOOK_SECRET)) {
+    record(kind ?? "unknown", 404, null, kind ? "unknown secret" : "unknown event");
+    return { status: 404, body: { error: "not_found" } };
+  }
+  if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) {
+    record(kind, 400, null, "body too large");
+    return { status: 400, body: { error: "body_too_large" } };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    record(kind, 400, null, "body is not JSON");
+    return { status: 400, body: { error: "invalid_json" } };
+  }
+  const parsed = bodySchema.safeParse(json);
+  const serviceUserId = parsed.success ? parsed.data : undefined;
+  if (!serviceUserId) {
+    record(kind, 400, null, "no userId, user_id or sub in the body");
+    return { status: 400, body: { error: "missing_user_id" } };
+  }
+  const row = db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.provider, "enduco"), eq(accounts.providerAccountId, serviceUserId)))
+    .get();
+  if (!row || row.state === "disconnected" || (kind === "deregister" && row.state === "revoked_by_service")) {
+    record(kind, 202, serviceUserId, "no live connection for this enduco user");
+    return { status: 202, body: { accepted: true, matched: false } };
+  }
+  const now = new Date();
+  db.transaction(
+    (tx) => {
+      if (kind === "deregister") {
+        tx.update(accounts)
+          .set({
+            state: "revoked_by_service",
+            accessToken: null,
+            refreshToken: null,
+            keyId: null,
+            expiresAt: null,
+            failureCount: 0,
+            nextAttemptAt: null,
+            refreshLeaseOwner: null,
+            refreshLeaseUntil: null,
+            updatedAt: now,
+          })
+          .where(eq(accounts.id, row.id))
+          .run();
+        recordEvent(
+          { actorId: null, athleteId: row.userId, service: "enduco", kind: "deregistered_by_service", detail: "enduco reported that the user cancelled access; tokens wiped" },
+          tx,
+        );
+      } else {
+        tx.update(accounts).set({ planChangedAt: now, updatedAt: now }).where(eq(accounts.id, row.id)).run();
+        recordEvent({ actorId: null, athleteId: row.userId, service: "enduco", kind: "plan_changed", detail: "enduco reported a changed training plan" }, tx);
+      }
+      tx.insert(webhookDeliveries).values({ service: "enduco", kind, status: 200, serviceUserId, detail: "applied", at: now }).run();
+    },
+    { behavior: "immediate" },
+  );
+  return { status: 200, body: { accepted: true, matched: true } };
+}
+
+/** The two URLs to enter in enduco's provider management interface, or null without a secret. */
+export function enducoWebhookUrls(): { deregister: string; planChanged: string } | null {
+  if (!env.ENDUCO_WEBHOOK_SECRET) return null;
+  const base = `${env.NEXTAUTH_URL.replace(/\/+$/, "")}/api/webhooks/enduco`;
+  return { deregister: `${base}/deregister/${env.ENDUCO_WEBHOOK_SECRET}`, planChanged: `${base}/plan-changed/${env.ENDUCO_WEBHOOK_SECRET}` };
+}
