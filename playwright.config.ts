@@ -67,6 +67,7 @@ export default defineConfig({
         DATABASE_URL: E2E_DB,
         NEXTAUTH_URL: APP_URL,
         OUTBOUND_TIMEOUT_MS: "3000",
+        REFRESHER_INTERVAL_MS: "1000",
         ...secrets,
         ...sandboxServiceEnv(SANDBOX_URL, APP_URL),
       },

@@ -4,7 +4,12 @@
  * itself, which only knows base URLs.
  */
 export function sandboxServiceEnv(sandboxUrl: string, appUrl: string): Record<string, string> {
+  const webhookSecret = "sandbox-enduco-webhook-secret";
   return {
+    // The app's webhook secret, and the URLs the sandbox's "provider management interface" sends webhooks to.
+    ENDUCO_WEBHOOK_SECRET: webhookSecret,
+    ENDUCO_DEREGISTER_WEBHOOK_URL: `${appUrl}/api/webhooks/enduco/deregister/${webhookSecret}`,
+    ENDUCO_PLAN_CHANGED_WEBHOOK_URL: `${appUrl}/api/webhooks/enduco/plan-changed/${webhookSecret}`,
     TRAINERDAY_BASE_URL: `${sandboxUrl}/trainerday`,
     TRAINERDAY_CLIENT_ID: "sandbox-trainerday-client",
     TRAINERDAY_CLIENT_SECRET: "sandbox-trainerday-secret",

@@ -2,36 +2,61 @@
 
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useState } from "react";
-import { disconnectAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
+import { disconnectAction, refreshAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ServiceId } from "@/db/schema";
+import type { ConnectionStatus } from "@/lib/connections/status";
 
-/** Connect / Disconnect for one card, with the outcome of the last action shown under the buttons. */
+type Flow = "authorization_code" | "token_in_callback" | "server_to_server";
+
+type ActionResult = { ok: string; note?: string } | { error: string } | null;
+
+function Outcome({ state }: { state: ActionResult }) {
+  if (!state) return null;
+  if ("error" in state) return <Alert tone="error">{state.error}</Alert>;
+  return (
+    <Alert tone="success">
+      {state.ok}
+      {state.note ? <span className="mt-1 block">{state.note}</span> : null}
+    </Alert>
+  );
+}
+
+/**
+ * The buttons of one card: Connect (or Reconnect), Refresh, Disconnect with a confirmation dialog; the outcome
+ * of the last action is shown under them. Buttons stay disabled until hydration so no click is lost.
+ */
 export function ConnectionActions({
   service,
   name,
   flow,
-  connected,
+  status,
   canConnect,
+  canRefresh,
 }: {
   service: ServiceId;
   name: string;
-  flow: "authorization_code" | "token_in_callback" | "server_to_server";
-  connected: boolean;
+  flow: Flow;
+  status: ConnectionStatus;
   canConnect: boolean;
+  canRefresh: boolean;
 }) {
-  const [state, formAction, disconnecting] = useActionState(disconnectAction, null);
+  const [disconnectState, disconnect, disconnecting] = useActionState(disconnectAction, null);
+  const [refreshState, refresh, refreshing] = useActionState(refreshAction, null);
   const [connecting, setConnecting] = useState(false);
   const [connectError, setConnectError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const hydrated = useHydrated();
 
   useEffect(() => {
-    if (state) setOpen(false);
-  }, [state]);
+    if (disconnectState) setOpen(false);
+  }, [disconnectState]);
+
+  const linked = status === "connected" || status === "expiring" || status === "refresh_failing" || status === "needs_reauth" || status === "revocation_pending";
+  const offerConnect = !linked || status === "needs_reauth";
 
   async function connect() {
     setConnecting(true);
@@ -76,8 +101,21 @@ export function ConnectionActions({
 
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap gap-2">
-        {connected ? (
+      <div className="flex flex-wrap items-center gap-2">
+        {offerConnect ? (
+          <Button onClick={connect} disabled={!canConnect || connecting || !hydrated} aria-describedby={connecting ? `${service}-connecting` : undefined}>
+            {status === "needs_reauth" ? "Reconnect" : "Connect"}
+          </Button>
+        ) : null}
+        {canRefresh ? (
+          <form action={refresh}>
+            <input type="hidden" name="service" value={service} />
+            <Button type="submit" variant="secondary" disabled={refreshing || !hydrated}>
+              {refreshing ? "Refreshing…" : "Refresh"}
+            </Button>
+          </form>
+        ) : null}
+        {linked ? (
           <DialogRoot open={open} onOpenChange={setOpen}>
             <DialogTrigger asChild>
               <Button variant="secondary" disabled={disconnecting || !hydrated}>
@@ -96,7 +134,7 @@ export function ConnectionActions({
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>
               </DialogClose>
-              <form action={formAction}>
+              <form action={disconnect}>
                 <input type="hidden" name="service" value={service} />
                 <Button type="submit" variant="danger" disabled={disconnecting}>
                   Disconnect
@@ -104,25 +142,16 @@ export function ConnectionActions({
               </form>
             </DialogContent>
           </DialogRoot>
-        ) : (
-          <Button onClick={connect} disabled={!canConnect || connecting || !hydrated} aria-describedby={connecting ? `${service}-connecting` : undefined}>
-            Connect
-          </Button>
-        )}
+        ) : null}
         {connecting ? (
-          <span id={`${service}-connecting`} className="self-center text-sm text-slate-600">
+          <span id={`${service}-connecting`} className="text-sm text-slate-600">
             Opening {name}…
           </span>
         ) : null}
       </div>
       {connectError ? <Alert tone="error">{connectError}</Alert> : null}
-      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
-      {state && "ok" in state ? (
-        <Alert tone="success">
-          {state.ok}
-          {state.note ? <span className="mt-1 block">{state.note}</span> : null}
-        </Alert>
-      ) : null}
+      <Outcome state={refreshState} />
+      <Outcome state={disconnectState} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { format, formatDistanceStrict } from "date-fns";
+import Link from "next/link";
 import type { ConnectionCardData } from "@/lib/connections/view";
 import type { ScopeInfo } from "@/lib/integrations";
 import { ConnectionActions } from "./connection-actions";
@@ -38,10 +39,51 @@ function When({ label, date, now }: { label: string; date: Date; now: Date }) {
   );
 }
 
+function stamp(date: Date): string {
+  return `${format(date, "d MMM, HH:mm")} UTC`;
+}
+
+/** What the status means for the athlete and what happens next, for the statuses that need words. */
+function StatusExplanation({ card }: { card: ConnectionCardData }) {
+  const error = card.lastError ? ` (${card.lastError})` : "";
+  switch (card.status) {
+    case "expiring":
+      return <p className="text-sm text-slate-700">The access token expires soon; TrainLink is refreshing it.</p>;
+    case "refresh_failing":
+      return (
+        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Refreshing failed{card.lastErrorAt ? ` at ${stamp(card.lastErrorAt)}` : ""}
+          {error}. The connection is kept and retried automatically{card.nextAttemptAt ? ` (next attempt ${stamp(card.nextAttemptAt)})` : ""}.
+        </p>
+      );
+    case "needs_reauth":
+      return (
+        <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
+          {card.name} no longer accepts TrainLink&apos;s authorization{error}. Reconnect to restore access.
+        </p>
+      );
+    case "revocation_pending":
+      return (
+        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          TrainLink asked {card.name} to revoke its access but could not reach it{error}. It keeps asking
+          {card.nextAttemptAt ? ` (next attempt ${stamp(card.nextAttemptAt)})` : ""}; the stored tokens are deleted once {card.name} confirms.
+        </p>
+      );
+    case "revoked_by_service":
+      return (
+        <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
+          Access was cancelled at {card.name}, so TrainLink deleted the stored tokens. Connect again to restore it.
+        </p>
+      );
+    default:
+      return null;
+  }
+}
+
 /** One service's card on the connections page: a region named after the service. */
 export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: Date }) {
   const headingId = `service-${card.service}`;
-  const connected = card.status === "connected";
+  const connected = card.linkedAt !== null;
   return (
     <section aria-labelledby={headingId} className="flex flex-col rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
       <div className="flex items-start justify-between gap-3">
@@ -61,6 +103,7 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
       </div>
 
       <div className="mt-4 flex-1 space-y-4">
+        <StatusExplanation card={card} />
         {connected ? (
           <>
             {card.grantedScopes.length > 0 ? (
@@ -79,17 +122,29 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
                   <dd className="mt-0.5 text-sm text-slate-700">Does not expire</dd>
                 </div>
               )}
+              {card.lastRefreshedAt ? <When label="Last refreshed" date={card.lastRefreshedAt} now={now} /> : null}
+              {card.planChangedAt ? <When label="Plan changed" date={card.planChangedAt} now={now} /> : null}
             </dl>
           </>
-        ) : (
+        ) : card.status === "revoked_by_service" ? null : (
           <p className="text-sm text-slate-600">
             {card.connectHint ?? `Connect ${card.name} to let TrainLink and your coach see that your account is linked.`}
           </p>
         )}
       </div>
 
-      <div className="mt-5 border-t border-slate-100 pt-4">
-        <ConnectionActions service={card.service} name={card.name} flow={card.flow} connected={connected} canConnect={card.canConnect} />
+      <div className="mt-5 space-y-3 border-t border-slate-100 pt-4">
+        <ConnectionActions
+          service={card.service}
+          name={card.name}
+          flow={card.flow}
+          status={card.status}
+          canConnect={card.canConnect}
+          canRefresh={card.canRefresh}
+        />
+        <Link href={`/connections/${card.service}/history`} className="inline-block text-sm font-medium text-brand-700 underline-offset-2 hover:underline">
+          History<span className="sr-only"> of {card.name}</span>
+        </Link>
       </div>
     </section>
   );

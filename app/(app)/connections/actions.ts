@@ -1,11 +1,14 @@
 "use server";
 
+import { formatDistanceStrict } from "date-fns";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { SERVICE_IDS } from "@/db/schema";
 import { authedAction } from "@/lib/actions";
 import { startCallbackLink } from "@/lib/connections/callback-link";
 import { disconnectConnection } from "@/lib/connections/disconnect";
+import { findConnection } from "@/lib/connections/queries";
+import { ConnectionUnavailableError, getFreshAccessToken, RefreshFailedError } from "@/lib/connections/refresh";
 import { getIntegration } from "@/lib/integrations";
 
 /** Disconnects one of the signed-in athlete's own connections (revoking at the service first). */
@@ -17,6 +20,11 @@ export const disconnectAction = authedAction(
     revalidatePath("/connections");
     if (!result.ok) return { error: result.error };
     const name = getIntegration(service).name;
+    if (result.pending) {
+      return {
+        ok: `${name} could not be reached to revoke access. TrainLink keeps asking ${name}; the stored tokens are deleted as soon as it confirms.`,
+      };
+    }
     return {
       ok: result.revoked ? `${name} was disconnected and its access revoked.` : `${name} was disconnected.`,
       note: result.note,
@@ -38,5 +46,31 @@ export const startCallbackLinkAction = authedAction(
     const integration = getIntegration(service);
     if (!integration.credentials) return { error: `${integration.name} is not configured on this server.` };
     return { url: await startCallbackLink({ user, service, popup: mode === "popup" }) };
+  },
+);
+
+/** Refreshes one of the signed-in athlete's connections now; says the new expiry, or the error in words. */
+export const refreshAction = authedAction(
+  "connections.manage_own",
+  z.object({ service: z.enum(SERVICE_IDS, { error: "Unknown service. Reload the page and try again." }) }),
+  async ({ service }, user) => {
+    const name = getIntegration(service).name;
+    const connection = await findConnection(user.id, service);
+    if (!connection) return { error: `${name} is not connected.` };
+    try {
+      await getFreshAccessToken(connection.id, { force: true });
+    } catch (error) {
+      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError) return { error: error.message };
+      throw error;
+    } finally {
+      revalidatePath("/connections");
+    }
+    const refreshed = await findConnection(user.id, service);
+    const expiresAt = refreshed?.expiresAt;
+    return {
+      ok: expiresAt
+        ? `${name} refreshed: the new access token expires ${formatDistanceStrict(new Date(expiresAt * 1000), new Date(), { addSuffix: true })} (${new Date(expiresAt * 1000).toISOString().slice(11, 16)} UTC).`
+        : `${name} refreshed.`,
+    };
   },
 );

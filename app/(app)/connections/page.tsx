@@ -22,7 +22,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const linked = asService(params.linked);
   const failedService = asService(params.service);
   const failure = asLinkFailureCode(typeof params.error === "string" ? params.error : undefined);
-  const connectedCount = cards.filter((c) => c.status === "connected").length;
+  const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
 
   return (
     <div className="space-y-6">

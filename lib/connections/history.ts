@@ -1,0 +1,62 @@
+import "server-only";
+import { and, desc, eq } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { db } from "@/db";
+import { connectionEvents, users, type EventKind, type ServiceId } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/users";
+import { ForbiddenError } from "@/lib/authz";
+import { getIntegration } from "@/lib/integrations";
+
+export const EVENT_LABELS: Record<EventKind, string> = {
+  linked: "Linked",
+  relinked: "Linked again",
+  link_failed: "Linking failed",
+  refreshed: "Access token refreshed",
+  refresh_failed: "Refresh failed",
+  needs_reauth: "Needs reconnect",
+  disconnected: "Disconnected",
+  revocation_pending: "Revocation pending",
+  revocation_failed: "Revocation failed",
+  deregistered_by_service: "Access cancelled at the service",
+  plan_changed: "Plan changed",
+};
+
+export interface HistoryEntry {
+  id: number;
+  at: Date;
+  kind: EventKind;
+  label: string;
+  /** Who did it: a person's name, "TrainLink" (automatic), or the service (webhooks). */
+  who: string;
+  detail: string | null;
+}
+
+/**
+ * The timeline of one connection (`athleteId` at `service`), newest first, at most `limit` (default 200)
+ * entries. Never a token: events hold none. The athlete may read their own; others get ForbiddenError (coach
+ * and admin readers come with the roles work).
+ */
+export async function listConnectionHistory(viewer: SessionUser, athleteId: string, service: ServiceId, limit = 200): Promise<HistoryEntry[]> {
+  if (viewer.id !== athleteId || viewer.role !== "athlete") throw new ForbiddenError("You may only read your own connection history.");
+  const actor = alias(users, "actor");
+  const rows = db
+    .select({ id: connectionEvents.id, at: connectionEvents.at, kind: connectionEvents.kind, detail: connectionEvents.detail, actorName: actor.name, actorId: connectionEvents.actorId })
+    .from(connectionEvents)
+    .leftJoin(actor, eq(actor.id, connectionEvents.actorId))
+    .where(and(eq(connectionEvents.athleteId, athleteId), eq(connectionEvents.service, service)))
+    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+    .limit(limit)
+    .all();
+  const serviceName = getIntegration(service).name;
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.at,
+    kind: row.kind,
+    label: EVENT_LABELS[row.kind],
+    who:
+      row.actorId === athleteId
+        ? "You"
+        : (row.actorName ?? (row.kind === "deregistered_by_service" || row.kind === "plan_changed" ? serviceName : "TrainLink (automatic)")),
+    detail: row.detail,
+  }));
+}

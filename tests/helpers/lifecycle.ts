@@ -1,0 +1,81 @@
+/**
+ * A real environment for lifecycle tests: the sandbox in-process on a free port, the app's env pointed at it,
+ * a migrated SQLite file (tests/setup.ts makes a fresh one per test file), and a way to link a connection
+ * through the sandbox's real consent and token endpoints. App modules are imported only after env is set.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { startSandbox } from "../../sandbox/server";
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+export async function startLifecycleEnv() {
+  const requesterUrl = "http://localhost:3000/exorlive";
+  const sandbox = await startSandbox({ port: 0, log: () => {}, tokenTimeoutMs: 60_000, env: { EXORLIVE_REQUESTER_URL: requesterUrl } });
+  Object.assign(process.env, {
+    NEXTAUTH_URL: "http://localhost:3000",
+    TRAINERDAY_BASE_URL: `${sandbox.url}/trainerday`,
+    TRAINERDAY_CLIENT_ID: "sandbox-trainerday-client",
+    TRAINERDAY_CLIENT_SECRET: "sandbox-trainerday-secret",
+    ENDUCO_BASE_URL: `${sandbox.url}/enduco`,
+    ENDUCO_CLIENT_ID: "sandbox-enduco-client",
+    ENDUCO_CLIENT_SECRET: "sandbox-enduco-secret",
+    EXORLIVE_AUTH_URL: `${sandbox.url}/exorlive`,
+    EXORLIVE_CLIENT_ID: "sandbox-exorlive-client",
+    EXORLIVE_CLIENT_SECRET: "sandbox-exorlive-secret",
+    EXORLIVE_REQUESTER_URL: requesterUrl,
+    OUTBOUND_TIMEOUT_MS: "1500",
+  });
+  const { openDatabase, migrateDatabase } = await import("@/db/open");
+  const migrator = openDatabase(process.env.DATABASE_URL!);
+  migrateDatabase(migrator);
+  migrator.$client.close();
+  const { db } = await import("@/db");
+  const { users, accounts } = await import("@/db/schema");
+  const { findAuthorizationCodeIntegration } = await import("@/lib/integrations");
+  const { storeLinkedConnection } = await import("@/lib/connections/link");
+  const { eq } = await import("drizzle-orm");
+
+  const mode = async (service: string, value: string) => {
+    const res = await fetch(`${sandbox.url}/__sandbox/mode`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service, mode: value }) });
+    assert.equal(res.status, 200, `mode ${value} on ${service}`);
+  };
+  const requests = async (service: string, endpoint: string) =>
+    (await (await fetch(`${sandbox.url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as { grantType?: string; status: number; account?: string }[];
+
+  /** Creates an athlete and links `service` (TrainerDay or enduco) through the sandbox's consent page. */
+  async function linkAthlete(service: "trainerday" | "enduco") {
+    const userId = randomUUID();
+    db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
+    const integration = findAuthorizationCodeIntegration(service);
+    assert.ok(integration);
+    const redirectUri = `http://localhost:3000/api/auth/callback/${service}`;
+    const authorize = new URL(integration.authorizationUrl);
+    authorize.search = new URLSearchParams({ client_id: integration.credentials!.clientId, redirect_uri: redirectUri, response_type: "code", scope: integration.requestedScopes.join(" "), state: "s" }).toString();
+    const html = await (await fetch(authorize)).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+    assert.ok(action && requestId, "consent page");
+    const username = `${service}-${userId.slice(0, 8)}`;
+    const body = new URLSearchParams({ request_id: requestId, username, decision: "approve" });
+    for (const s of integration.requestedScopes) body.append("scope", s);
+    const decided = await fetch(`${sandbox.url}${action}`, { method: "POST", body, redirect: "manual" });
+    const code = new URL(decided.headers.get("location")!).searchParams.get("code");
+    assert.ok(code, "authorization code");
+    const exchange = await integration.exchangeCode(code, redirectUri, {});
+    await storeLinkedConnection({ athleteId: userId, actorId: userId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
+    const row = db.select().from(accounts).where(eq(accounts.userId, userId)).get()!;
+    return { userId, username, connectionId: row.id, tokens: exchange.tokens };
+  }
+
+  /** Makes a connection's access token look expired to the app (its stored expires_at, seconds). */
+  function expire(connectionId: string, secondsFromNow = -10) {
+    db.update(accounts).set({ expiresAt: Math.floor(Date.now() / 1000) + secondsFromNow }).where(eq(accounts.id, connectionId)).run();
+  }
+
+  function row(connectionId: string) {
+    return db.select().from(accounts).where(eq(accounts.id, connectionId)).get()!;
+  }
+
+  return { sandbox, mode, requests, linkAthlete, expire, row, db };
+}
