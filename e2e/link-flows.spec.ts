@@ -178,17 +178,24 @@ test("enduco: when grant_type=code is refused, the exchange retries once with au
   expect(row?.provider_account_id).toMatch(/^[0-9a-f]{24}$/);
 });
 
-test("a failed revocation keeps the connection and says so", async ({ page }) => {
+test("an unreachable revocation leaves the connection pending until the service accepts it", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
   await link(page, "TrainerDay", sandboxUsername("td-revoke"));
   await setSandboxMode("trainerday", "revoke_503");
   await disconnect(page, "TrainerDay");
-  await expect(card(page, "TrainerDay").getByRole("alert")).toContainText("Your connection is kept");
-  await expect(card(page, "TrainerDay")).toContainText("Connected");
-  const [row] = accountsOf(athlete.id);
-  expect(row).toMatchObject({ state: "connected" });
-  expect(row?.access_token).toMatch(/^v1\./);
+  const trainerday = card(page, "TrainerDay");
+  await expect(trainerday.getByRole("status")).toContainText("TrainLink keeps asking TrainerDay");
+  await expect(trainerday).toContainText("Disconnect pending");
+  await expect(trainerday.getByRole("note")).toContainText("the stored tokens are deleted once TrainerDay confirms");
+  const [pending] = accountsOf(athlete.id);
+  expect(pending).toMatchObject({ state: "revocation_pending" });
+  expect(pending?.access_token).toMatch(/^v1\./);
+
+  await setSandboxMode("trainerday", "normal");
+  await disconnect(page, "TrainerDay");
+  await expect(trainerday).toContainText("Not connected");
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
 });
 
 test("re-linking a connected service replaces its stored tokens and keeps one connection", async ({ page }) => {

@@ -1,0 +1,153 @@
+import { expect, test, type Page } from "@playwright/test";
+import { APP_URL, SANDBOX_URL } from "./config";
+import { signIn } from "./fixtures/auth";
+import { accountsOf, createUser, eventsOf, openTestDb } from "./fixtures/db";
+import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
+
+const card = (page: Page, name: string) => page.getByRole("region", { name });
+
+async function link(page: Page, name: string, username: string) {
+  await card(page, name).getByRole("button", { name: /^(Connect|Reconnect)$/ }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=/);
+}
+
+test.afterEach(async () => {
+  await setSandboxMode("trainerday", "normal");
+  await setSandboxMode("enduco", "normal");
+});
+
+test("Refresh shows the new expiry; a refused refresh needs a reconnect, which works in the browser", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  const username = sandboxUsername("td-life");
+  await link(page, "TrainerDay", username);
+  const trainerday = card(page, "TrainerDay");
+
+  await trainerday.getByRole("button", { name: "Refresh" }).click();
+  await expect(trainerday.getByRole("status")).toContainText(/TrainerDay refreshed: the new access token expires in (60|59) minutes/);
+  await expect(trainerday).toContainText("Last refreshed");
+
+  await setSandboxMode("trainerday", "refresh_invalid_grant");
+  await trainerday.getByRole("button", { name: "Refresh" }).click();
+  await expect(trainerday.getByRole("alert")).toContainText("no longer accepts the stored authorization");
+  await expect(trainerday).toContainText("Needs reconnect");
+  await expect(trainerday.getByRole("note")).toContainText("Reconnect to restore access");
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "needs_reauth" });
+
+  await setSandboxMode("trainerday", "normal");
+  await link(page, "TrainerDay", username);
+  await expect(trainerday).toContainText("Connected");
+  await expect(trainerday.getByRole("button", { name: "Refresh" })).toBeEnabled();
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected" });
+
+  await trainerday.getByRole("link", { name: "History of TrainerDay" }).click();
+  const history = page.getByRole("list", { name: "TrainerDay history" });
+  await expect(history.getByRole("listitem")).toHaveCount(5);
+  await expect(history.getByRole("listitem").nth(0)).toContainText("Linked");
+  await expect(history.getByRole("listitem").nth(1)).toContainText("Needs reconnect");
+  await expect(history.getByRole("listitem").nth(2)).toContainText("Refresh failed");
+  await expect(history.getByRole("listitem").nth(3)).toContainText("Access token refreshed");
+  await expect(history).not.toContainText("sbx-");
+});
+
+test("a service outage during Refresh keeps the connection, says so, and the next success clears it", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await link(page, "enduco", sandboxUsername("en-outage"));
+  const enduco = card(page, "enduco");
+  await setSandboxMode("enduco", "token_503");
+  await enduco.getByRole("button", { name: "Refresh" }).click();
+  await expect(enduco.getByRole("alert")).toContainText("enduco could not refresh the access token (enduco is unavailable (HTTP 503))");
+  await expect(enduco).toContainText("Refresh failing");
+  await expect(enduco.getByRole("note")).toContainText("retried automatically (next attempt");
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected" });
+
+  await setSandboxMode("enduco", "normal");
+  await enduco.getByRole("button", { name: "Refresh" }).click();
+  await expect(enduco.getByRole("status")).toContainText("enduco refreshed");
+  await expect(enduco).toContainText("Connected");
+  await expect(enduco.getByRole("note")).toHaveCount(0);
+});
+
+test("the background refresher renews a token before it expires, with no user action", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await setSandboxMode("trainerday", "short_expiry");
+  await link(page, "TrainerDay", sandboxUsername("td-bg"));
+  await setSandboxMode("trainerday", "normal");
+  const [linked] = accountsOf(athlete.id);
+  expect(linked!.expires_at! - Date.now() / 1000).toBeLessThan(310);
+
+  // Due 5 s after linking (305 s lifetime, 300 s margin); the e2e server runs the refresher every second.
+  await expect.poll(() => accountsOf(athlete.id)[0]!.expires_at! - Date.now() / 1000, { timeout: 20_000 }).toBeGreaterThan(3000);
+  expect(accountsOf(athlete.id)[0]!.access_token).not.toBe(linked!.access_token);
+  expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["linked", "refreshed"]);
+  await page.reload();
+  await expect(card(page, "TrainerDay")).toContainText("Connected");
+  await expect(card(page, "TrainerDay")).toContainText("Last refreshed");
+});
+
+test.describe("enduco webhooks", () => {
+  const webhook = async (kind: "deregister" | "plan_changed", account: string) => {
+    const response = await fetch(`${SANDBOX_URL}/__sandbox/enduco/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ kind, account }),
+    });
+    return (await response.json()) as { delivered?: boolean; status?: number };
+  };
+
+  test("plan changed is shown on the card; deregister revokes the connection; both are in the history", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    const username = sandboxUsername("en-hook");
+    await link(page, "enduco", username);
+
+    expect(await webhook("plan_changed", username)).toEqual({ delivered: true, status: 200 });
+    await page.reload();
+    const enduco = card(page, "enduco");
+    await expect(enduco).toContainText("Plan changed");
+    await expect(enduco).toContainText("Connected");
+
+    expect(await webhook("deregister", username)).toEqual({ delivered: true, status: 200 });
+    await page.reload();
+    await expect(enduco).toContainText("Revoked by service");
+    await expect(enduco.getByRole("note")).toContainText("Access was cancelled at enduco");
+    await expect(enduco.getByRole("button", { name: "Connect" })).toBeEnabled();
+    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "revoked_by_service", access_token: null, refresh_token: null });
+
+    await enduco.getByRole("link", { name: "History of enduco" }).click();
+    const history = page.getByRole("list", { name: "enduco history" });
+    await expect(history.getByRole("listitem").nth(0)).toContainText("Access cancelled at the service");
+    await expect(history.getByRole("listitem").nth(0)).toContainText("enduco");
+    await expect(history.getByRole("listitem").nth(1)).toContainText("Plan changed");
+  });
+
+  test("a wrong secret, a bad body or an unknown user changes nothing", async ({ request }) => {
+    const athlete = await createUser("athlete");
+    const db = openTestDb();
+    db.prepare(
+      "INSERT INTO accounts (id, user_id, provider, provider_account_id, access_token, state, updated_at) VALUES (?, ?, 'enduco', ?, 'v1.x.y.z.w', 'connected', 0)",
+    ).run(`acc-${athlete.id}`, athlete.id, `hook${athlete.id.slice(0, 8)}`);
+    const deliveriesBefore = (db.prepare("SELECT count(*) AS n FROM webhook_deliveries").get() as { n: number }).n;
+    db.close();
+    const url = (event: string, secret = "sandbox-enduco-webhook-secret") => `${APP_URL}/api/webhooks/enduco/${event}/${secret}`;
+    const userId = `hook${athlete.id.slice(0, 8)}`;
+
+    expect((await request.post(url("deregister", "wrong-secret-value-123"), { data: { userId } })).status()).toBe(404);
+    expect((await request.post(url("unknown-event"), { data: { userId } })).status()).toBe(404);
+    expect((await request.post(url("deregister"), { data: { nothing: "here" } })).status()).toBe(400);
+    expect((await request.post(url("deregister"), { data: "not json", headers: { "content-type": "application/json" } })).status()).toBe(400);
+    expect((await request.post(url("deregister"), { data: { user_id: "nobody-we-know" } })).status()).toBe(202);
+    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected", access_token: "v1.x.y.z.w" });
+
+    expect((await request.post(url("plan-changed"), { data: { sub: userId } })).status()).toBe(200);
+    const check = openTestDb();
+    const deliveries = (check.prepare("SELECT count(*) AS n FROM webhook_deliveries").get() as { n: number }).n;
+    check.close();
+    expect(deliveries - deliveriesBefore).toBe(6);
+    expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["plan_changed"]);
+  });
+});
