@@ -1,7 +1,8 @@
-import { format, formatDistanceStrict } from "date-fns";
+import { formatDistanceStrict } from "date-fns";
 import Link from "next/link";
 import type { ConnectionCardData } from "@/lib/connections/view";
 import type { ScopeInfo } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
 import { ConnectionActions } from "./connection-actions";
 import { StatusBadge } from "./status-badge";
 
@@ -30,21 +31,21 @@ function When({ label, date, now }: { label: string; date: Date; now: Date }) {
     <div>
       <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">
-        <time dateTime={date.toISOString()} title={format(date, "PPpp")}>
+        <time dateTime={date.toISOString()} title={`${formatUtc(date, "PPpp")} UTC`}>
           {relative}
         </time>{" "}
-        <span className="text-slate-500">({format(date, "d MMM yyyy, HH:mm")} UTC)</span>
+        <span className="text-slate-500">({formatUtc(date, "d MMM yyyy, HH:mm")} UTC)</span>
       </dd>
     </div>
   );
 }
 
 function stamp(date: Date): string {
-  return `${format(date, "d MMM, HH:mm")} UTC`;
+  return `${formatUtc(date, "d MMM, HH:mm")} UTC`;
 }
 
 /** What the status means for the athlete and what happens next, for the statuses that need words. */
-function StatusExplanation({ card }: { card: ConnectionCardData }) {
+function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date }) {
   const error = card.lastError ? ` (${card.lastError})` : "";
   switch (card.status) {
     case "expiring":
@@ -53,7 +54,8 @@ function StatusExplanation({ card }: { card: ConnectionCardData }) {
       return (
         <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           Refreshing failed{card.lastErrorAt ? ` at ${stamp(card.lastErrorAt)}` : ""}
-          {error}. The connection is kept and retried automatically{card.nextAttemptAt ? ` (next attempt ${stamp(card.nextAttemptAt)})` : ""}.
+          {error}. The connection is kept and retried automatically
+          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}.
         </p>
       );
     case "needs_reauth":
@@ -66,7 +68,8 @@ function StatusExplanation({ card }: { card: ConnectionCardData }) {
       return (
         <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           TrainLink asked {card.name} to revoke its access but could not reach it{error}. It keeps asking
-          {card.nextAttemptAt ? ` (next attempt ${stamp(card.nextAttemptAt)})` : ""}; the stored tokens are deleted once {card.name} confirms.
+          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}; the stored tokens are deleted
+          once {card.name} confirms.
         </p>
       );
     case "revoked_by_service":
@@ -103,7 +106,7 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
       </div>
 
       <div className="mt-4 flex-1 space-y-4">
-        <StatusExplanation card={card} />
+        <StatusExplanation card={card} now={now} />
         {connected ? (
           <>
             {card.grantedScopes.length > 0 ? (

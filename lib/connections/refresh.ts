@@ -55,11 +55,16 @@ function unavailable(row: Account | undefined): ConnectionUnavailableError {
  * others wait and then read the stored result. The new access token, the new refresh token (or the old one when
  * the response omits it) and the new expiry are written in one transaction, with a `refreshed` event.
  *
+ * `actorId` is who asked (null for the background refresher), recorded in the events.
  * Throws ConnectionUnavailableError (not connected, needs reconnect) or RefreshFailedError: `reauth` for
  * `invalid_grant` or another 400/401 from the token endpoint (the connection becomes `needs_reauth`),
  * transient otherwise (5xx, timeout, network: tokens kept, error recorded, next attempt after a backoff).
  */
-export async function getFreshAccessToken(connectionId: string, options: { marginSeconds?: number; force?: boolean } = {}): Promise<string> {
+export async function getFreshAccessToken(
+  connectionId: string,
+  options: { marginSeconds?: number; force?: boolean; actorId?: string | null } = {},
+): Promise<string> {
+  const actorId = options.actorId ?? null;
   const margin = options.marginSeconds ?? env.REFRESH_MARGIN_SECONDS;
   const row = readConnection(connectionId);
   if (!usable(row)) throw unavailable(row);
@@ -67,18 +72,18 @@ export async function getFreshAccessToken(connectionId: string, options: { margi
   const integration = getIntegration(row.provider);
   if (!integration.refresh || !row.refreshToken) {
     if (row.expiresAt === null || row.expiresAt * 1000 > Date.now()) return openToken(row.accessToken, row.id, "access_token");
-    markNeedsReauth(row, null, "the access token expired and the service gave no refresh token");
+    markNeedsReauth(row, null, "the access token expired and the service gave no refresh token", actorId);
     throw new RefreshFailedError(`${integration.name} access expired and cannot be refreshed: reconnect it.`, true);
   }
   let pending = inflight.get(connectionId);
   if (!pending) {
-    pending = refreshUnderLease(connectionId, margin, options.force ?? false).finally(() => inflight.delete(connectionId));
+    pending = refreshUnderLease(connectionId, margin, options.force ?? false, actorId).finally(() => inflight.delete(connectionId));
     inflight.set(connectionId, pending);
   }
   return pending;
 }
 
-async function refreshUnderLease(id: string, margin: number, force: boolean): Promise<string> {
+async function refreshUnderLease(id: string, margin: number, force: boolean, actorId: string | null): Promise<string> {
   const owner = randomUUID();
   const startedAt = Date.now();
   const deadline = startedAt + env.OUTBOUND_TIMEOUT_MS * 2 + 10_000;
@@ -94,7 +99,7 @@ async function refreshUnderLease(id: string, margin: number, force: boolean): Pr
       if (claimed) releaseLease(id, owner);
       return openToken(row.accessToken, row.id, "access_token");
     }
-    if (claimed) return refreshNow(row, owner);
+    if (claimed) return refreshNow(row, owner, actorId);
     if (row.lastErrorAt !== null && row.lastErrorAt.getTime() >= startedAt) {
       throw new RefreshFailedError(row.lastError ?? "The refresh failed.", false);
     }
@@ -103,14 +108,14 @@ async function refreshUnderLease(id: string, margin: number, force: boolean): Pr
   }
 }
 
-async function refreshNow(row: Account & { accessToken: string }, owner: string): Promise<string> {
+async function refreshNow(row: Account & { accessToken: string }, owner: string, actorId: string | null): Promise<string> {
   const integration = getIntegration(row.provider);
   let issued;
   try {
     const refreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
     issued = await integration.refresh!(refreshToken);
   } catch (error) {
-    throw recordRefreshFailure(row, owner, error);
+    throw recordRefreshFailure(row, owner, error, actorId);
   }
   const now = new Date();
   const accessToken = sealToken(issued.accessToken, row.id, "access_token");
@@ -139,7 +144,7 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string)
       if (result.changes !== 1) return false;
       recordEvent(
         {
-          actorId: null,
+          actorId,
           athleteId: row.userId,
           service: row.provider,
           kind: "refreshed",
@@ -162,13 +167,13 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string)
 }
 
 /** Records a failed refresh on the row (under our lease) and returns the error to throw. */
-function recordRefreshFailure(row: Account, owner: string, error: unknown): RefreshFailedError {
+function recordRefreshFailure(row: Account, owner: string, error: unknown, actorId: string | null): RefreshFailedError {
   const name = getIntegration(row.provider).name;
   const serviceError = error instanceof ServiceError ? error : null;
   const message = serviceError ? serviceError.message : `${name}'s stored refresh token could not be read`;
   const reauth = serviceError !== null && (serviceError.kind === "invalid_grant" || serviceError.status === 400 || serviceError.status === 401);
   if (reauth) {
-    markNeedsReauth(row, owner, message);
+    markNeedsReauth(row, owner, message, actorId);
     return new RefreshFailedError(`${name} no longer accepts the stored authorization (${message}). Reconnect it.`, true);
   }
   const failures = row.failureCount + 1;
@@ -182,7 +187,7 @@ function recordRefreshFailure(row: Account, owner: string, error: unknown): Refr
         .run();
       recordEvent(
         {
-          actorId: null,
+          actorId,
           athleteId: row.userId,
           service: row.provider,
           kind: "refresh_failed",
@@ -197,7 +202,7 @@ function recordRefreshFailure(row: Account, owner: string, error: unknown): Refr
 }
 
 /** Moves a connection to `needs_reauth` (keeping nothing usable for refresh) and writes the events. */
-function markNeedsReauth(row: Account, owner: string | null, reason: string): void {
+function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): void {
   const now = new Date();
   db.transaction(
     (tx) => {
@@ -205,7 +210,7 @@ function markNeedsReauth(row: Account, owner: string | null, reason: string): vo
         .set({ state: "needs_reauth", lastError: reason, lastErrorAt: now, nextAttemptAt: null, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: now })
         .where(owner ? and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)) : eq(accounts.id, row.id))
         .run();
-      recordEvent({ actorId: null, athleteId: row.userId, service: row.provider, kind: "refresh_failed", detail: `refused: ${reason}` }, tx);
+      recordEvent({ actorId, athleteId: row.userId, service: row.provider, kind: "refresh_failed", detail: `refused: ${reason}` }, tx);
       recordEvent({ actorId: null, athleteId: row.userId, service: row.provider, kind: "needs_reauth", detail: "the athlete must reconnect" }, tx);
     },
     { behavior: "immediate" },

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { requireRole } from "@/lib/auth/session";
-import { format } from "date-fns";
 import { masterTokenStatus } from "@/lib/connections/master-token";
 import { getIntegration, integrations } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
 import { listUsers } from "@/lib/users";
 import { ExorLiveLinkForm } from "./exorlive-link-form";
 import { MasterTokenControls } from "./master-token-controls";
@@ -73,7 +73,7 @@ export default async function AdminPage() {
                 {service.id === "fitrankings" ? (
                   <p className="mt-1 text-sm text-slate-700">
                     Master token:{" "}
-                    {master.held && master.obtainedAt ? `held, obtained ${format(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC` : "not held yet (obtained on first use)"}
+                    {master.held && master.obtainedAt ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC` : "not held yet (obtained on first use)"}
                   </p>
                 ) : null}
               </div>

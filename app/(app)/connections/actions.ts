@@ -10,6 +10,7 @@ import { disconnectConnection } from "@/lib/connections/disconnect";
 import { findConnection } from "@/lib/connections/queries";
 import { ConnectionUnavailableError, getFreshAccessToken, RefreshFailedError } from "@/lib/connections/refresh";
 import { getIntegration } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
 
 /** Disconnects one of the signed-in athlete's own connections (revoking at the service first). */
 export const disconnectAction = authedAction(
@@ -58,7 +59,7 @@ export const refreshAction = authedAction(
     const connection = await findConnection(user.id, service);
     if (!connection) return { error: `${name} is not connected.` };
     try {
-      await getFreshAccessToken(connection.id, { force: true });
+      await getFreshAccessToken(connection.id, { force: true, actorId: user.id });
     } catch (error) {
       if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError) return { error: error.message };
       throw error;
@@ -69,7 +70,7 @@ export const refreshAction = authedAction(
     const expiresAt = refreshed?.expiresAt;
     return {
       ok: expiresAt
-        ? `${name} refreshed: the new access token expires ${formatDistanceStrict(new Date(expiresAt * 1000), new Date(), { addSuffix: true })} (${new Date(expiresAt * 1000).toISOString().slice(11, 16)} UTC).`
+        ? `${name} refreshed: the new access token expires ${formatDistanceStrict(new Date(expiresAt * 1000), new Date(), { addSuffix: true })} (${formatUtc(new Date(expiresAt * 1000), "HH:mm")} UTC).`
         : `${name} refreshed.`,
     };
   },

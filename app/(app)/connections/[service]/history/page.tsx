@@ -1,4 +1,3 @@
-import { format } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -6,6 +5,7 @@ import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { listConnectionHistory } from "@/lib/connections/history";
 import { getIntegration } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Connection history" };
 
@@ -42,7 +42,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
               <div className="min-w-0">
                 <p className="text-sm font-semibold text-slate-900">{entry.label}</p>
                 <p className="text-xs text-slate-500">
-                  <time dateTime={entry.at.toISOString()}>{format(entry.at, "d MMM yyyy, HH:mm:ss")}</time> · {entry.who}
+                  <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm:ss")}</time> · {entry.who}
                 </p>
                 {entry.detail ? <p className="mt-1 break-words text-sm text-slate-700">{entry.detail}</p> : null}
               </div>
