@@ -116,7 +116,11 @@ export const connectionEvents = sqliteTable(
     kind: text("kind", { enum: EVENT_KINDS }).notNull(),
     detail: text("detail"),
   },
-  (t) => [index("connection_events_athlete_idx").on(t.athleteId, t.at)],
+  (t) => [
+    index("connection_events_athlete_idx").on(t.athleteId, t.at),
+    index("connection_events_at_idx").on(t.at),
+    index("connection_events_actor_idx").on(t.actorId),
+  ],
 );
 
 /**
@@ -134,6 +138,44 @@ export const oauthFlows = sqliteTable("oauth_flows", {
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
 });
+
+/**
+ * Single-use invitations a coach creates: whoever opens the link within 7 days signs up as an athlete on
+ * that coach's roster. Only the SHA-256 of the link's token is stored.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    usedBy: text("used_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("invitations_coach_idx").on(t.coachId)],
+);
+
+export const ADMIN_ACTION_KINDS = ["user_created", "role_changed", "user_disabled", "user_enabled", "coach_assigned", "coach_unassigned", "connection_revoked", "exorlive_linked", "master_token_renewed"] as const;
+export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
+
+/** What admins did (besides connection events, which carry their own actor): the other half of the audit log. */
+export const adminActions = sqliteTable(
+  "admin_actions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    targetUserId: text("target_user_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ADMIN_ACTION_KINDS }).notNull(),
+    service: text("service", { enum: SERVICE_IDS }),
+    detail: text("detail"),
+  },
+  (t) => [index("admin_actions_at_idx").on(t.at), index("admin_actions_actor_idx").on(t.actorId)],
+);
 
 /** Every webhook call received, accepted or not (the doc defines no signature, so each is kept for audit). */
 export const webhookDeliveries = sqliteTable(
@@ -191,3 +233,5 @@ export type NewUser = typeof users.$inferInsert;
 export type Account = typeof accounts.$inferSelect;
 export type ConnectionEvent = typeof connectionEvents.$inferSelect;
 export type OAuthFlow = typeof oauthFlows.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type AdminAction = typeof adminActions.$inferSelect;

@@ -6,8 +6,12 @@ import type { SessionUser } from "@/lib/auth/users";
 export const PERMISSIONS = {
   /** Link, refresh and disconnect one's own connections. */
   "connections.manage_own": ["athlete"],
-  /** Read the connection status of the athletes on one's own roster. */
+  /** Read the connection status of the athletes on one's own roster (data functions also check membership). */
   "roster.read": ["coach"],
+  /** Create single-use invite links that sign people up onto one's own roster. */
+  "invitations.create": ["coach"],
+  /** Read any athlete's connections and history, and the audit log. */
+  "audit.read": ["admin"],
   /** Manage users and roles, and revoke any connection. */
   "users.manage": ["admin"],
   "connections.revoke_any": ["admin"],

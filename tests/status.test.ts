@@ -48,12 +48,16 @@ describe("permissions", () => {
       assert.equal(can({ role }, "connections.revoke_any"), role === "admin");
       assert.equal(can({ role }, "connections.link_for_athlete"), role === "admin");
       assert.equal(can({ role }, "credentials.manage"), role === "admin");
+      assert.equal(can({ role }, "audit.read"), role === "admin");
+      assert.equal(can({ role }, "invitations.create"), role === "coach");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
+      "audit.read",
       "connections.link_for_athlete",
       "connections.manage_own",
       "connections.revoke_any",
       "credentials.manage",
+      "invitations.create",
       "roster.read",
       "users.manage",
     ]);

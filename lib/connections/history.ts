@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { db } from "@/db";
 import { connectionEvents, users, type EventKind, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
-import { ForbiddenError } from "@/lib/authz";
+import { assertCanViewAthlete } from "@/lib/athlete-access";
 import { getIntegration } from "@/lib/integrations";
 
 export const EVENT_LABELS: Record<EventKind, string> = {
@@ -33,11 +33,11 @@ export interface HistoryEntry {
 
 /**
  * The timeline of one connection (`athleteId` at `service`), newest first, at most `limit` (default 200)
- * entries. Never a token: events hold none. The athlete may read their own; others get ForbiddenError (coach
- * and admin readers come with the roles work).
+ * entries. Never a token: events hold none. Readable by the athlete, their coaches and admins
+ * (assertCanViewAthlete); anyone else gets ForbiddenError. "You" is the viewer.
  */
 export async function listConnectionHistory(viewer: SessionUser, athleteId: string, service: ServiceId, limit = 200): Promise<HistoryEntry[]> {
-  if (viewer.id !== athleteId || viewer.role !== "athlete") throw new ForbiddenError("You may only read your own connection history.");
+  assertCanViewAthlete(viewer, athleteId);
   const actor = alias(users, "actor");
   const rows = db
     .select({ id: connectionEvents.id, at: connectionEvents.at, kind: connectionEvents.kind, detail: connectionEvents.detail, actorName: actor.name, actorId: connectionEvents.actorId })
@@ -54,7 +54,7 @@ export async function listConnectionHistory(viewer: SessionUser, athleteId: stri
     kind: row.kind,
     label: EVENT_LABELS[row.kind],
     who:
-      row.actorId === athleteId
+      row.actorId === viewer.id
         ? "You"
         : (row.actorName ?? (row.kind === "deregistered_by_service" || row.kind === "plan_changed" ? serviceName : "TrainLink (automatic)")),
     detail: row.detail,
