@@ -27,6 +27,8 @@ export const users = sqliteTable("users", {
   role: text("role", { enum: ROLES }).notNull().default("athlete"),
   createdAt: createdAt(),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+  /** Sessions issued before this moment are refused (set when the user is disabled). */
+  sessionsRevokedAt: integer("sessions_revoked_at", { mode: "timestamp_ms" }),
 });
 
 export const coachAthletes = sqliteTable(

@@ -121,6 +121,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     await expect(before).toContainText("Your coach or an administrator links ExorLive for you");
 
     await signIn(page, "admin@example.com", "demo1234");
+    await page.goto("/admin/services");
     await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-athlete (${athlete.email})` });
     await page.getByLabel("ExorLive user ID").fill(exorliveUserId);
     await page.getByRole("button", { name: "Link ExorLive" }).click();
@@ -153,6 +154,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       const athlete = await createUser("athlete", `exor-${mode}`);
       await setSandboxMode("exorlive", mode);
       await signIn(page, "admin@example.com", "demo1234");
+      await page.goto("/admin/services");
       await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-${mode} (${athlete.email})` });
       await page.getByLabel("ExorLive user ID").fill("4242");
       await page.getByRole("button", { name: "Link ExorLive" }).click();
@@ -165,6 +167,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
 
 test("the FitRankings master token is obtained once, reused, and renewed when FitRankings rejects it", async ({ page }) => {
   await signIn(page, "admin@example.com", "demo1234");
+  await page.goto("/admin/services");
   const credentials = page.getByRole("region", { name: "Service credentials" });
   const masterRequests = async () => (await sandboxRequests({ service: "fitrankings", endpoint: "master-token" })).length;
   const start = await masterRequests();

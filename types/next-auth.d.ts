@@ -5,12 +5,15 @@ declare module "next-auth" {
     role: Role;
   }
   interface Session {
-    user: { id: string; name: string; email: string; role: Role };
+    /** `issuedAt`: when this sign-in happened, in seconds since the epoch. */
+    user: { id: string; name: string; email: string; role: Role; issuedAt?: number };
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
+    /** When the user signed in, in seconds (kept across session refreshes, unlike `iat`). */
+    signedInAt?: number;
   }
 }

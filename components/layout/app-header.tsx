@@ -2,12 +2,18 @@ import Link from "next/link";
 import type { Role } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { Badge } from "@/components/ui/badge";
+import { MainNav } from "./main-nav";
 import { SignOutButton } from "./sign-out-button";
 
 const NAV: Record<Role, { href: string; label: string }[]> = {
   athlete: [{ href: "/connections", label: "Connections" }],
   coach: [{ href: "/coach", label: "Roster" }],
-  admin: [{ href: "/admin", label: "Users" }],
+  admin: [
+    { href: "/admin", label: "Users" },
+    { href: "/admin/connections", label: "Connections" },
+    { href: "/admin/audit", label: "Audit log" },
+    { href: "/admin/services", label: "Services" },
+  ],
 };
 
 export function AppHeader({ user }: { user: SessionUser }) {
@@ -18,17 +24,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
           <Link href="/" className="text-lg font-bold tracking-tight text-brand-900">
             TrainLink
           </Link>
-          <nav aria-label="Main">
-            <ul className="flex gap-4 text-sm font-medium">
-              {NAV[user.role].map((item) => (
-                <li key={item.href}>
-                  <Link href={item.href} className="text-slate-700 hover:text-brand-700">
-                    {item.label}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <MainNav items={NAV[user.role]} />
         </div>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-slate-700 sm:inline">{user.name}</span>

@@ -77,12 +77,13 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
         if (user) {
           token.sub = user.id;
           token.role = user.role;
+          token.signedInAt = Math.floor(Date.now() / 1000);
         }
-        return { sub: token.sub, name: token.name, email: token.email, role: token.role };
+        return { sub: token.sub, name: token.name, email: token.email, role: token.role, signedInAt: token.signedInAt };
       },
       async session({ session, token }) {
         if (token.sub && token.role) {
-          session.user = { id: token.sub, name: token.name ?? "", email: token.email ?? "", role: token.role };
+          session.user = { id: token.sub, name: token.name ?? "", email: token.email ?? "", role: token.role, issuedAt: token.signedInAt };
         }
         return session;
       },

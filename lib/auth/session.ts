@@ -13,7 +13,7 @@ import { findActiveUser, type SessionUser } from "./users";
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(getAuthOptions());
   const id = session?.user?.id;
-  return id ? findActiveUser(id) : null;
+  return id ? findActiveUser(id, session.user.issuedAt) : null;
 });
 
 /** The home page of each role. */

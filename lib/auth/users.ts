@@ -19,14 +19,19 @@ export async function authenticate(email: string, password: string): Promise<Ses
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
-/** The active (not disabled) user with `id`, or null. */
-export async function findActiveUser(id: string): Promise<SessionUser | null> {
+/**
+ * The active user with `id` for a session issued at `issuedAtSeconds` (the JWT's `iat`, seconds), or null when
+ * the user is gone, disabled, or their sessions were revoked after this one was issued (a disabled and
+ * re-enabled user must sign in again).
+ */
+export async function findActiveUser(id: string, issuedAtSeconds?: number): Promise<SessionUser | null> {
   const user = db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionsRevokedAt: users.sessionsRevokedAt })
     .from(users)
     .where(eq(users.id, id))
     .get();
   if (!user || user.disabledAt) return null;
+  if (user.sessionsRevokedAt && (issuedAtSeconds === undefined || issuedAtSeconds * 1000 < user.sessionsRevokedAt.getTime())) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

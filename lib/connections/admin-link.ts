@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { getIntegration, isServerToServer } from "@/lib/integrations";
 import { ServiceError } from "@/lib/integrations/http";
+import { recordAdminAction } from "@/lib/admin/actions-log";
 import { recordEvent } from "./events";
 import { LinkError, storeLinkedConnection } from "./link";
 
@@ -55,5 +56,6 @@ export async function linkServerToServer(input: { admin: SessionUser; athleteId:
     recordEvent({ actorId: admin.id, athleteId, service, kind: "link_failed", detail: error instanceof Error ? error.message : "link failed" });
     return { error: message };
   }
+  recordAdminAction({ actorId: admin.id, targetUserId: athleteId, kind: "exorlive_linked", service, detail: `${integration.name} user ${serviceUserId}` });
   return { ok: `${integration.name} is linked for ${athlete.name} (${integration.name} user ${serviceUserId}).` };
 }

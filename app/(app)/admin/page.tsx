@@ -1,89 +1,89 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { FIELD_CLASS } from "@/components/ui/form-fields";
+import { Pagination } from "@/components/ui/pagination";
+import { listUsersPage } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
-import { masterTokenStatus } from "@/lib/connections/master-token";
-import { getIntegration, integrations } from "@/lib/integrations";
-import { formatUtc } from "@/lib/time";
-import { listUsers } from "@/lib/users";
-import { ExorLiveLinkForm } from "./exorlive-link-form";
-import { MasterTokenControls } from "./master-token-controls";
+import { CreateUserForm } from "./create-user-form";
 
 export const metadata: Metadata = { title: "Users" };
 
-export default async function AdminPage() {
+export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const users = await listUsers(admin);
-  const athletes = users.filter((u) => u.role === "athlete");
-  const master = await masterTokenStatus();
+  const params = await searchParams;
+  const q = typeof params.q === "string" ? params.q.slice(0, 100) : "";
+  const { rows, total, page, pageCount } = await listUsersPage(admin, { q, page: Number(params.page) || 1 });
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Users</h1>
-        <p className="mt-1 text-sm text-slate-600">Everyone who can sign in to TrainLink, with their role.</p>
+        <p className="mt-1 text-sm text-slate-600">Everyone who can sign in to TrainLink. Open a user to change their role, disable them or assign coaches.</p>
       </div>
+
+      <form method="get" className="flex flex-wrap items-end gap-3" role="search">
+        <div className="min-w-64 flex-1">
+          <label htmlFor="q" className="block text-sm font-medium text-slate-700">
+            Search users
+          </label>
+          <input id="q" name="q" defaultValue={q} placeholder="Name or email" className={FIELD_CLASS} />
+        </div>
+        <button type="submit" className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+          Search
+        </button>
+      </form>
+
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Users, {total} in all</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
               <th scope="col" className="px-4 py-3">Name</th>
               <th scope="col" className="px-4 py-3">Email</th>
               <th scope="col" className="px-4 py-3">Role</th>
+              <th scope="col" className="px-4 py-3">Coaches</th>
               <th scope="col" className="px-4 py-3">Connections</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td className="px-4 py-3 font-medium text-slate-900">{u.name}</td>
-                <td className="px-4 py-3 text-slate-700">{u.email}</td>
-                <td className="px-4 py-3">
-                  <Badge tone={u.role === "admin" ? "red" : u.role === "coach" ? "blue" : "gray"}>{u.role}</Badge>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
+                  No user matches “{q}”.
                 </td>
-                <td className="px-4 py-3 text-slate-700">{u.role === "athlete" ? u.connected : "—"}</td>
               </tr>
-            ))}
+            ) : (
+              rows.map((u) => (
+                <tr key={u.id}>
+                  <th scope="row" className="px-4 py-3 text-left font-medium">
+                    <Link href={`/admin/users/${u.id}`} className="text-brand-700 hover:underline">
+                      {u.name}
+                    </Link>
+                    {u.disabledAt ? (
+                      <span className="ml-2">
+                        <Badge tone="red">disabled</Badge>
+                      </span>
+                    ) : null}
+                  </th>
+                  <td className="px-4 py-3 text-slate-700">{u.email}</td>
+                  <td className="px-4 py-3">
+                    <Badge tone={u.role === "admin" ? "red" : u.role === "coach" ? "blue" : "gray"}>{u.role}</Badge>
+                  </td>
+                  <td className="px-4 py-3 text-slate-700">{u.role === "athlete" ? u.coaches.join(", ") || "—" : "—"}</td>
+                  <td className="px-4 py-3 text-slate-700">{u.role === "athlete" ? u.connected : "—"}</td>
+                </tr>
+              ))
+            )}
           </tbody>
         </table>
       </div>
+      <Pagination path="/admin" params={{ q }} page={page} pageCount={pageCount} />
 
-      <section aria-labelledby="link-exorlive" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <h2 id="link-exorlive" className="text-base font-semibold text-slate-900">
-          Link ExorLive for an athlete
+      <section aria-labelledby="create-user" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="create-user" className="mb-4 text-base font-semibold text-slate-900">
+          Create user
         </h2>
-        <p className="mt-1 mb-4 text-sm text-slate-600">
-          ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from
-          the athlete&apos;s ExorLive user ID.
-        </p>
-        <ExorLiveLinkForm athletes={athletes} configured={getIntegration("exorlive").credentials !== null} />
-      </section>
-
-      <section aria-labelledby="service-credentials" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <h2 id="service-credentials" className="text-base font-semibold text-slate-900">
-          Service credentials
-        </h2>
-        <p className="mt-1 mb-4 text-sm text-slate-600">Which services this server can talk to, and where. Secrets are never shown.</p>
-        <ul className="divide-y divide-slate-100">
-          {integrations().map((service) => (
-            <li key={service.id} className="flex flex-wrap items-start justify-between gap-4 py-3">
-              <div>
-                <p className="font-medium text-slate-900">{service.name}</p>
-                <p className="text-sm text-slate-600">
-                  {service.environment} · <code className="text-xs">{service.baseUrl}</code>
-                </p>
-                {service.id === "fitrankings" ? (
-                  <p className="mt-1 text-sm text-slate-700">
-                    Master token:{" "}
-                    {master.held && master.obtainedAt ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC` : "not held yet (obtained on first use)"}
-                  </p>
-                ) : null}
-              </div>
-              <div className="flex flex-col items-end gap-2">
-                <Badge tone={service.credentials ? "green" : "amber"}>{service.credentials ? "Configured" : "Not configured"}</Badge>
-                {service.id === "fitrankings" ? <MasterTokenControls configured={service.credentials !== null} /> : null}
-              </div>
-            </li>
-          ))}
-        </ul>
+        <CreateUserForm />
       </section>
     </div>
   );

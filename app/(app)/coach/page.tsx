@@ -1,51 +1,269 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { StatusBadge } from "@/components/connections/status-badge";
 import { requireRole } from "@/lib/auth/session";
-import { listRoster } from "@/lib/roster";
+import { listRoster, parseRosterQuery, rosterSearchParams, type RosterCell, type RosterServiceSummary } from "@/lib/roster";
+import { formatUtc } from "@/lib/time";
+import { InvitePanel } from "./invite-panel";
 
 export const metadata: Metadata = { title: "Roster" };
 
-export default async function CoachPage() {
+const FOCUS = "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600";
+const LINK = `font-medium text-brand-700 underline-offset-2 hover:underline ${FOCUS}`;
+
+/** Bar segments; attention is striped too, so the bar does not rely on colour alone (the numbers are text). */
+const SEGMENTS = [
+  { key: "connected", label: "Connected", className: "bg-emerald-500", style: undefined },
+  {
+    key: "attention",
+    label: "Needs attention",
+    className: "bg-red-500",
+    style: { backgroundImage: "repeating-linear-gradient(135deg, rgb(255 255 255 / 0.35) 0 3px, transparent 3px 7px)" },
+  },
+  { key: "notConnected", label: "Not connected", className: "bg-slate-300", style: undefined },
+] as const;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "12 connected, 3 need attention, 5 not connected" (1 → "needs attention"). */
+function summaryText(s: RosterServiceSummary): string {
+  return `${s.connected} connected, ${plural(s.attention, "needs attention", "need attention")}, ${s.notConnected} not connected`;
+}
+
+function SummaryBar({ summary, rosterSize }: { summary: RosterServiceSummary; rosterSize: number }) {
+  const label = `${summary.name}: ${summaryText(summary)}`;
+  return (
+    <li className="grid grid-cols-1 items-center gap-x-4 gap-y-1 sm:grid-cols-[8rem_1fr_auto]">
+      <span className="text-sm font-medium text-slate-900">{summary.name}</span>
+      <div role="img" aria-label={label} className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100 ring-1 ring-inset ring-slate-200">
+        {SEGMENTS.map((segment) => {
+          const value = summary[segment.key];
+          return value > 0 ? (
+            <span key={segment.key} className={`h-full ${segment.className}`} style={{ width: `${(value / Math.max(1, rosterSize)) * 100}%`, ...segment.style }} />
+          ) : null;
+        })}
+      </div>
+      <span aria-hidden="true" className="text-xs tabular-nums text-slate-600">
+        {summaryText(summary)}
+      </span>
+    </li>
+  );
+}
+
+function Summary({ summary, rosterSize, attentionCount }: { summary: RosterServiceSummary[]; rosterSize: number; attentionCount: number }) {
+  return (
+    <section aria-labelledby="roster-summary" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <h2 id="roster-summary" className="text-base font-semibold text-slate-900">
+          Summary
+        </h2>
+        <p className="text-sm text-slate-600">{plural(rosterSize, "athlete", "athletes")} on your roster</p>
+      </div>
+      {attentionCount > 0 ? (
+        <p className="mt-3 rounded-lg bg-red-50 px-4 py-3 text-lg font-semibold text-red-900 ring-1 ring-inset ring-red-600/20">
+          {attentionCount === 1 ? "1 athlete needs attention" : `${attentionCount} athletes need attention`}
+        </p>
+      ) : (
+        <p className="mt-3 rounded-lg bg-emerald-50 px-4 py-3 text-lg font-semibold text-emerald-900 ring-1 ring-inset ring-emerald-600/20">All athletes are fine</p>
+      )}
+      <ul aria-label="Athletes per service" className="mt-4 space-y-3">
+        {summary.map((s) => (
+          <SummaryBar key={s.service} summary={s} rosterSize={rosterSize} />
+        ))}
+      </ul>
+      <ul aria-label="Legend" className="mt-4 flex flex-wrap gap-x-5 gap-y-1 text-xs text-slate-600">
+        {SEGMENTS.map((segment) => (
+          <li key={segment.key} className="inline-flex items-center gap-1.5">
+            <span aria-hidden="true" className={`inline-block size-3 rounded-sm ${segment.className}`} style={segment.style} />
+            {segment.label}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Controls({ q, attention, sort, exportHref, filtered }: { q: string; attention: boolean; sort: string; exportHref: string; filtered: boolean }) {
+  const field = `rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 ${FOCUS}`;
+  return (
+    <form method="get" action="/coach" aria-label="Filter the roster" className="flex flex-wrap items-end gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <div className="flex min-w-56 flex-1 flex-col gap-1">
+        <label htmlFor="roster-q" className="text-sm font-medium text-slate-700">
+          Search
+        </label>
+        <input id="roster-q" name="q" type="search" defaultValue={q} maxLength={200} placeholder="Name or email" className={field} />
+      </div>
+      <div className="flex items-center gap-2 pb-2">
+        <input
+          id="roster-attention"
+          name="attention"
+          type="checkbox"
+          value="1"
+          defaultChecked={attention}
+          className={`size-4 rounded border-slate-300 accent-brand-600 ${FOCUS}`}
+        />
+        <label htmlFor="roster-attention" className="text-sm font-medium text-slate-700">
+          Needs attention
+        </label>
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor="roster-sort" className="text-sm font-medium text-slate-700">
+          Sort by
+        </label>
+        <select id="roster-sort" name="sort" defaultValue={sort} className={field}>
+          <option value="name">Name</option>
+          <option value="status">Worst status</option>
+        </select>
+      </div>
+      <button
+        type="submit"
+        className={`inline-flex items-center justify-center rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 ${FOCUS}`}
+      >
+        Apply
+      </button>
+      <div className="flex items-center gap-4 pb-2 text-sm">
+        {filtered ? (
+          <Link href="/coach" className={LINK}>
+            Clear filters
+          </Link>
+        ) : null}
+        <a href={exportHref} className={LINK}>
+          Export CSV
+        </a>
+      </div>
+    </form>
+  );
+}
+
+function refreshedText(date: Date | null): string {
+  return date ? `Last refreshed ${formatUtc(date, "d MMM yyyy, HH:mm")} UTC` : "Never refreshed";
+}
+
+/** The badge in a focusable wrapper whose tooltip (last refresh) shows on hover and on keyboard focus. */
+function StatusCell({ cell, tipId }: { cell: RosterCell; tipId: string }) {
+  return (
+    <span tabIndex={0} aria-describedby={tipId} className={`group relative inline-flex rounded-full ${FOCUS}`}>
+      <StatusBadge status={cell.status} />
+      <span
+        id={tipId}
+        role="tooltip"
+        className="absolute bottom-full left-0 z-10 mb-1 hidden whitespace-nowrap rounded-md bg-slate-900 px-2 py-1 text-xs font-medium text-white shadow-lg group-hover:block group-focus:block"
+      >
+        {refreshedText(cell.lastRefreshedAt)}
+      </span>
+    </span>
+  );
+}
+
+function PageLink({ href, label, rel }: { href: string | null; label: string; rel: "prev" | "next" }) {
+  return href ? (
+    <Link href={href} rel={rel} className={`rounded-md px-3 py-1.5 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 ${LINK}`}>
+      {label}
+    </Link>
+  ) : (
+    <span aria-disabled="true" className="rounded-md px-3 py-1.5 text-slate-400 ring-1 ring-inset ring-slate-200">
+      {label}
+    </span>
+  );
+}
+
+export default async function CoachPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const coach = await requireRole("coach");
-  const roster = await listRoster(coach);
+  const query = parseRosterQuery(await searchParams);
+  const roster = await listRoster(coach, query);
+  const filters = { q: query.q, attention: query.attention, sort: query.sort };
+  const filterParams = rosterSearchParams(filters);
+  const pageHref = (page: number) => {
+    const qs = rosterSearchParams({ ...filters, page });
+    return qs ? `/coach?${qs}` : "/coach";
+  };
+  const filtered = Boolean(query.q) || query.attention;
+  const firstRow = (roster.page - 1) * roster.pageSize + 1;
+
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Roster</h1>
-        <p className="mt-1 text-sm text-slate-600">The connection status of your athletes at each service.</p>
+        <p className="mt-1 text-sm text-slate-600">The connection status of your athletes at each service. Read only; times are UTC.</p>
       </div>
-      {roster.athletes.length === 0 ? (
-        <p className="rounded-xl bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">No athletes are on your roster yet. An administrator can assign them to you.</p>
+
+      {roster.rosterSize === 0 ? (
+        <p className="rounded-xl bg-white p-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No athletes yet. Create an invite link below.</p>
       ) : (
-        <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Connection status per athlete and service</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-3">Athlete</th>
-                {roster.services.map((s) => (
-                  <th scope="col" key={s.id} className="px-4 py-3">{s.name}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {roster.athletes.map((athlete) => (
-                <tr key={athlete.id}>
-                  <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
-                    {athlete.name}
-                    <span className="block text-xs font-normal text-slate-500">{athlete.email}</span>
-                  </th>
-                  {roster.services.map((s) => (
-                    <td key={s.id} className="px-4 py-3">
-                      <StatusBadge status={athlete.statuses[s.id]} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          <Summary summary={roster.summary} rosterSize={roster.rosterSize} attentionCount={roster.attentionCount} />
+          <Controls
+            q={query.q ?? ""}
+            attention={query.attention}
+            sort={query.sort}
+            exportHref={filterParams ? `/coach/export?${filterParams}` : "/coach/export"}
+            filtered={filtered}
+          />
+
+          {roster.total === 0 ? (
+            <div className="rounded-xl bg-white p-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+              <p>No athletes match these filters.</p>
+              <Link href="/coach" className={`mt-2 inline-block ${LINK}`}>
+                Clear filters
+              </Link>
+            </div>
+          ) : (
+            <>
+              <p className="text-sm text-slate-600">
+                Showing {firstRow}–{firstRow + roster.rows.length - 1} of {plural(roster.total, "athlete", "athletes")}
+                {filtered ? " matching the filters" : ""}.
+              </p>
+              <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+                <table className="min-w-full divide-y divide-slate-200 text-sm">
+                  <caption className="px-4 pt-3 text-left text-xs text-slate-500">
+                    Connection status per athlete and service, sorted by {query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh.
+                  </caption>
+                  <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    <tr>
+                      <th scope="col" className="px-4 py-3">
+                        Athlete
+                      </th>
+                      {roster.services.map((s) => (
+                        <th scope="col" key={s.id} className="px-4 py-3">
+                          {s.name}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {roster.rows.map((athlete) => (
+                      <tr key={athlete.id}>
+                        <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
+                          <Link href={`/coach/athletes/${athlete.id}`} className={LINK}>
+                            {athlete.name}
+                          </Link>
+                          <span className="block text-xs font-normal text-slate-500">{athlete.email}</span>
+                        </th>
+                        {roster.services.map((s) => (
+                          <td key={s.id} className="px-4 py-3">
+                            <StatusCell cell={athlete.cells[s.id]} tipId={`refreshed-${athlete.id}-${s.id}`} />
+                          </td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
+                <PageLink href={roster.page > 1 ? pageHref(roster.page - 1) : null} label="Previous" rel="prev" />
+                <p className="text-slate-600">
+                  Page {roster.page} of {roster.pageCount}
+                </p>
+                <PageLink href={roster.page < roster.pageCount ? pageHref(roster.page + 1) : null} label="Next" rel="next" />
+              </nav>
+            </>
+          )}
+        </>
       )}
+
+      <InvitePanel />
     </div>
   );
 }

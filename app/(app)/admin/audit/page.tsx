@@ -1,0 +1,167 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
+import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, listAudit, listAuditPeople } from "@/lib/admin/audit";
+import { requireRole } from "@/lib/auth/session";
+import { getIntegration, integrations } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+function query(values: Record<string, string | undefined>): string {
+  return new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const admin = await requireRole("admin");
+  const raw = await searchParams;
+  const flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== "" && v !== undefined));
+  const filter = auditFilterSchema.parse(flat);
+  const [{ entries, nextCursor }, people] = await Promise.all([listAudit(admin, filter), listAuditPeople(admin)]);
+  const kept = {
+    actor: filter.actor,
+    athlete: filter.athlete,
+    service: filter.service,
+    kind: filter.kind,
+    from: typeof flat.from === "string" ? flat.from : undefined,
+    to: typeof flat.to === "string" ? flat.to : undefined,
+  };
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
+          <p className="mt-1 text-sm text-slate-600">Every connection event and every admin action, newest first. Times are UTC.</p>
+        </div>
+        <a href={`/admin/audit/export?${query(kept)}`} className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+          Export CSV
+        </a>
+      </div>
+      <form method="get" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-3 lg:grid-cols-6">
+        <div>
+          <label htmlFor="actor" className={LABEL_CLASS}>
+            Actor
+          </label>
+          <select id="actor" name="actor" defaultValue={filter.actor ?? ""} className={FIELD_CLASS}>
+            <option value="">Anyone</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.role})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="athlete" className={LABEL_CLASS}>
+            Athlete or user
+          </label>
+          <select id="athlete" name="athlete" defaultValue={filter.athlete ?? ""} className={FIELD_CLASS}>
+            <option value="">Anyone</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({p.email})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="service" className={LABEL_CLASS}>
+            Service
+          </label>
+          <select id="service" name="service" defaultValue={filter.service ?? ""} className={FIELD_CLASS}>
+            <option value="">All services</option>
+            {integrations().map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="kind" className={LABEL_CLASS}>
+            Kind
+          </label>
+          <select id="kind" name="kind" defaultValue={filter.kind ?? ""} className={FIELD_CLASS}>
+            <option value="">All kinds</option>
+            {AUDIT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {auditKindLabel(k)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="from" className={LABEL_CLASS}>
+            From
+          </label>
+          <input id="from" name="from" type="date" defaultValue={kept.from ?? ""} className={FIELD_CLASS} />
+        </div>
+        <div>
+          <label htmlFor="to" className={LABEL_CLASS}>
+            To
+          </label>
+          <input id="to" name="to" type="date" defaultValue={kept.to ?? ""} className={FIELD_CLASS} />
+        </div>
+        <div className="flex items-end gap-3 sm:col-span-3 lg:col-span-6">
+          <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+            Apply filters
+          </button>
+          <Link href="/admin/audit" className="text-sm font-medium text-brand-700 hover:underline">
+            Clear
+          </Link>
+        </div>
+      </form>
+      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Audit log entries</caption>
+          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-3">Time (UTC)</th>
+              <th scope="col" className="px-4 py-3">What</th>
+              <th scope="col" className="px-4 py-3">Who</th>
+              <th scope="col" className="px-4 py-3">Athlete or user</th>
+              <th scope="col" className="px-4 py-3">Service</th>
+              <th scope="col" className="px-4 py-3">Detail</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {entries.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-4 py-6 text-center text-slate-600">
+                  Nothing matches these filters.
+                </td>
+              </tr>
+            ) : (
+              entries.map((e) => (
+                <tr key={e.key}>
+                  <td className="whitespace-nowrap px-4 py-3 text-slate-700">
+                    <time dateTime={e.at.toISOString()}>{formatUtc(e.at, "yyyy-MM-dd HH:mm:ss")}</time>
+                  </td>
+                  <td className="px-4 py-3 font-medium text-slate-900">{e.label}</td>
+                  <td className="px-4 py-3 text-slate-700">{e.actorName}</td>
+                  <td className="px-4 py-3 text-slate-700">{e.athleteName ?? "—"}</td>
+                  <td className="px-4 py-3 text-slate-700">{e.service ? getIntegration(e.service).name : "—"}</td>
+                  <td className="max-w-md break-words px-4 py-3 text-slate-600">{e.detail ?? ""}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pagination" className="flex justify-between text-sm">
+        {filter.cursor ? (
+          <Link href={`/admin/audit?${query(kept)}`} className="font-medium text-brand-700 hover:underline">
+            ← Newest
+          </Link>
+        ) : (
+          <span />
+        )}
+        {nextCursor ? (
+          <Link href={`/admin/audit?${query({ ...kept, cursor: nextCursor })}`} className="font-medium text-brand-700 hover:underline">
+            Older entries →
+          </Link>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

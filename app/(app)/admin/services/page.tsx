@@ -1,0 +1,64 @@
+import type { Metadata } from "next";
+import { Badge } from "@/components/ui/badge";
+import { listUsersForLinking } from "@/lib/admin/users";
+import { requireRole } from "@/lib/auth/session";
+import { masterTokenStatus } from "@/lib/connections/master-token";
+import { getIntegration, integrations } from "@/lib/integrations";
+import { formatUtc } from "@/lib/time";
+import { ExorLiveLinkForm } from "../exorlive-link-form";
+import { MasterTokenControls } from "../master-token-controls";
+
+export const metadata: Metadata = { title: "Services" };
+
+export default async function AdminServicesPage() {
+  const admin = await requireRole("admin");
+  const athletes = await listUsersForLinking(admin);
+  const master = await masterTokenStatus();
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Services</h1>
+        <p className="mt-1 text-sm text-slate-600">How this server talks to each training service, and the links only an administrator may make.</p>
+      </div>
+      <section aria-labelledby="link-exorlive" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="link-exorlive" className="text-base font-semibold text-slate-900">
+          Link ExorLive for an athlete
+        </h2>
+        <p className="mt-1 mb-4 text-sm text-slate-600">
+          ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from
+          the athlete&apos;s ExorLive user ID.
+        </p>
+        <ExorLiveLinkForm athletes={athletes} configured={getIntegration("exorlive").credentials !== null} />
+      </section>
+
+      <section aria-labelledby="service-credentials" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="service-credentials" className="text-base font-semibold text-slate-900">
+          Service credentials
+        </h2>
+        <p className="mt-1 mb-4 text-sm text-slate-600">Which services this server can talk to, and where. Secrets are never shown.</p>
+        <ul className="divide-y divide-slate-100">
+          {integrations().map((service) => (
+            <li key={service.id} className="flex flex-wrap items-start justify-between gap-4 py-3">
+              <div>
+                <p className="font-medium text-slate-900">{service.name}</p>
+                <p className="text-sm text-slate-600">
+                  {service.environment} · <code className="text-xs">{service.baseUrl}</code>
+                </p>
+                {service.id === "fitrankings" ? (
+                  <p className="mt-1 text-sm text-slate-700">
+                    Master token:{" "}
+                    {master.held && master.obtainedAt ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC` : "not held yet (obtained on first use)"}
+                  </p>
+                ) : null}
+              </div>
+              <div className="flex flex-col items-end gap-2">
+                <Badge tone={service.credentials ? "green" : "amber"}>{service.credentials ? "Configured" : "Not configured"}</Badge>
+                {service.id === "fitrankings" ? <MasterTokenControls configured={service.credentials !== null} /> : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

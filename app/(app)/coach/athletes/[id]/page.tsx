@@ -1,0 +1,189 @@
+import { formatDistanceStrict } from "date-fns";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { StatusBadge } from "@/components/connections/status-badge";
+import { requireRole } from "@/lib/auth/session";
+import { ForbiddenError } from "@/lib/authz";
+import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
+import type { ConnectionStatus } from "@/lib/connections/status";
+import type { ScopeInfo } from "@/lib/integrations";
+import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster";
+import { formatUtc } from "@/lib/time";
+
+export const metadata: Metadata = { title: "Athlete" };
+
+/** Events shown per service: the compact timeline. */
+const HISTORY_LIMIT = 20;
+
+const TONE: Record<string, string> = {
+  linked: "bg-emerald-500",
+  relinked: "bg-emerald-500",
+  refreshed: "bg-sky-500",
+  plan_changed: "bg-sky-500",
+  disconnected: "bg-slate-400",
+};
+
+/** What the status means for the coach, for the statuses that need words. */
+const COACH_NOTE: Partial<Record<ConnectionStatus, string>> = {
+  expiring: "The access token expires soon; TrainLink refreshes it automatically.",
+  refresh_failing: "Refreshing failed; TrainLink keeps the connection and retries automatically.",
+  needs_reauth: "The service no longer accepts TrainLink's authorization: the athlete needs to reconnect.",
+  revocation_pending: "The athlete disconnected; TrainLink is still asking the service to revoke its access.",
+  revoked_by_service: "Access was cancelled at the service: the athlete needs to connect again.",
+};
+
+function When({ label, date, now }: { label: string; date: Date; now: Date }) {
+  return (
+    <div>
+      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-700">
+        <time dateTime={date.toISOString()}>{formatUtc(date, "d MMM yyyy, HH:mm")} UTC</time>{" "}
+        <span className="text-slate-500">({formatDistanceStrict(date, now, { addSuffix: true })})</span>
+      </dd>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm text-slate-700">{children}</dd>
+    </div>
+  );
+}
+
+function ScopeList({ id, label, scopes, muted = false }: { id: string; label: string; scopes: ScopeInfo[]; muted?: boolean }) {
+  return (
+    <div>
+      <h3 id={id} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {label}
+      </h3>
+      <ul aria-labelledby={id} className="mt-1.5 space-y-1">
+        {scopes.map((scope) => (
+          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
+            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
+            {scope.description}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Timeline({ service, name, entries }: { service: string; name: string; entries: HistoryEntry[] }) {
+  const headingId = `history-${service}`;
+  return (
+    <div>
+      <h3 id={headingId} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+        History
+      </h3>
+      {entries.length === 0 ? (
+        <p className="mt-1.5 text-sm text-slate-600">Nothing has happened with {name} yet.</p>
+      ) : (
+        <>
+          <ol aria-labelledby={headingId} className="mt-2 space-y-0">
+            {entries.map((entry) => (
+              <li key={entry.id} className="relative border-l border-slate-200 pb-3 pl-4 last:pb-0">
+                <span aria-hidden="true" className={`absolute -left-1 top-1.5 size-2 rounded-full ring-2 ring-white ${TONE[entry.kind] ?? "bg-amber-500"}`} />
+                <p className="text-sm font-medium text-slate-900">{entry.label}</p>
+                <p className="text-xs text-slate-500">
+                  <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm")} UTC</time> · {entry.who}
+                </p>
+                {entry.detail ? <p className="mt-0.5 break-words text-xs text-slate-700">{entry.detail}</p> : null}
+              </li>
+            ))}
+          </ol>
+          {entries.length >= HISTORY_LIMIT ? <p className="mt-2 text-xs text-slate-500">The latest {HISTORY_LIMIT} events.</p> : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail; history: HistoryEntry[]; now: Date }) {
+  const headingId = `service-${detail.service}`;
+  const linked = detail.linkedAt !== null;
+  const note = COACH_NOTE[detail.status];
+  return (
+    <section aria-labelledby={headingId} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+      <div className="flex items-start justify-between gap-3">
+        <div className="flex items-center gap-3">
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src={`/logos/${detail.service}.svg`} alt="" width={32} height={32} />
+          <h2 id={headingId} className="text-base font-semibold text-slate-900">
+            {detail.name}
+          </h2>
+        </div>
+        <StatusBadge status={detail.status} />
+      </div>
+
+      <div className="mt-4 space-y-4">
+        {note ? <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">{note}</p> : null}
+        {detail.lastError && detail.lastErrorAt ? (
+          <p className="text-sm text-slate-700">
+            Last error ({formatUtc(detail.lastErrorAt, "d MMM yyyy, HH:mm")} UTC): {detail.lastError}
+          </p>
+        ) : null}
+        {linked ? (
+          <>
+            {detail.grantedScopes.length > 0 ? (
+              <ScopeList id={`granted-${detail.service}`} label="Granted scopes" scopes={detail.grantedScopes} />
+            ) : (
+              <p className="text-sm text-slate-600">{detail.name} grants no scopes to this connection.</p>
+            )}
+            {detail.missingScopes.length > 0 ? <ScopeList id={`missing-${detail.service}`} label="Requested but not granted" scopes={detail.missingScopes} muted /> : null}
+          </>
+        ) : (
+          <p className="text-sm text-slate-600">Not linked.</p>
+        )}
+        <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+          {detail.linkedAt ? <When label="Linked" date={detail.linkedAt} now={now} /> : null}
+          {linked ? (
+            detail.expiresAt !== null ? (
+              <When label={detail.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(detail.expiresAt * 1000)} now={now} />
+            ) : (
+              <Fact label="Access token expires">Does not expire</Fact>
+            )
+          ) : null}
+          {detail.lastRefreshedAt ? <When label="Last refreshed" date={detail.lastRefreshedAt} now={now} /> : <Fact label="Last refreshed">Never</Fact>}
+        </dl>
+        <Timeline service={detail.service} name={detail.name} entries={history} />
+      </div>
+    </section>
+  );
+}
+
+export default async function CoachAthletePage({ params }: { params: Promise<{ id: string }> }) {
+  const coach = await requireRole("coach");
+  const { id } = await params;
+  let athlete: AthleteDetail;
+  try {
+    athlete = await getAthleteForCoach(coach, id);
+  } catch (error) {
+    // Not on this coach's roster, disabled, or unknown: the same 404, so existence is never revealed.
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  const histories = await Promise.all(athlete.services.map((s) => listConnectionHistory(coach, athlete.id, s.service, HISTORY_LIMIT)));
+  const now = new Date();
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/coach" className="text-sm font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600">
+          ← Roster
+        </Link>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{athlete.name}</h1>
+        <p className="mt-1 text-sm text-slate-600">{athlete.email}</p>
+        <p className="mt-1 text-sm text-slate-500">Connections at each service, read only. Times are UTC.</p>
+      </div>
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+        {athlete.services.map((detail, i) => (
+          <ServiceSection key={detail.service} detail={detail} history={histories[i] ?? []} now={now} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+"use server";
+
+import { z } from "zod";
+import { getCurrentUser } from "@/lib/auth/session";
+import { acceptInvitation } from "@/lib/invitations";
+
+const signupInput = z.object({
+  token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
+  name: z
+    .string({ error: "Enter your name." })
+    .trim()
+    .min(1, "Enter your name.")
+    .max(100, "Your name can be at most 100 characters."),
+  email: z
+    .string({ error: "Enter your email address." })
+    .trim()
+    .toLowerCase()
+    .min(1, "Enter your email address.")
+    .max(254, "Your email address can be at most 254 characters.")
+    .pipe(z.email("Enter a valid email address, like name@example.com.")),
+  password: z
+    .string({ error: "Choose a password." })
+    .min(8, "Your password must be at least 8 characters.")
+    .max(200, "Your password can be at most 200 characters."),
+});
+
+/**
+ * Public (no session needed, hence no authedAction): signs a visitor up as an athlete through the invite link
+ * whose token is the form's `token` field, with `name`, `email` and `password`. Resolves to `{ ok: true }`
+ * (the client then signs in with the same email and password) or `{ error }` holding one sentence: the first
+ * validation message, or why the invitation or email was refused. Never throws.
+ */
+export async function acceptInviteAction(formData: FormData): Promise<{ ok: true } | { error: string }> {
+  try {
+    const parsed = signupInput.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "The form was not valid. Reload the page and try again." };
+    const current = await getCurrentUser();
+    if (current) return { error: `You are signed in as ${current.email}; sign out first to accept this invitation.` };
+    const { token, ...input } = parsed.data;
+    const result = await acceptInvitation(token, input);
+    return result.ok ? { ok: true } : { error: result.error };
+  } catch (error) {
+    console.error(`[action] invitation accept failed: ${error instanceof Error ? error.name : "error"}`);
+    return { error: "Something went wrong on our side and no account was created. Please try again." };
+  }
+}

@@ -1,0 +1,89 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getCurrentUser } from "@/lib/auth/session";
+import { checkInvitation, type InvitationCheck } from "@/lib/invitations";
+import { formatUtc } from "@/lib/time";
+import { SignOutToAccept, SignupForm } from "./signup-form";
+
+// The token is in the URL: keep it out of search engines and out of Referer headers sent elsewhere.
+export const metadata: Metadata = { title: "Join TrainLink", robots: { index: false, follow: false }, referrer: "no-referrer" };
+
+function refusal(check: Exclude<InvitationCheck, { ok: true }>): { title: string; detail: string } {
+  switch (check.reason) {
+    case "used":
+      return {
+        title: "This invite link was already used",
+        detail: "Each invite link works once. If you created an account with it, sign in. Otherwise ask your coach for a new link.",
+      };
+    case "expired":
+      return {
+        title: "This invite link has expired",
+        detail: `It expired${check.expiredAt ? ` on ${formatUtc(check.expiredAt, "d MMM yyyy, HH:mm")} UTC` : ""}. Invite links are valid for 7 days: ask your coach for a new one.`,
+      };
+    default:
+      return {
+        title: "This invite link is not valid",
+        detail: "Check that you opened the whole link your coach sent you, or ask your coach for a new one.",
+      };
+  }
+}
+
+function Shell({ heading, children }: { heading: string; children: React.ReactNode }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <p className="text-2xl font-bold tracking-tight text-brand-900">TrainLink</p>
+          <h1 className="mt-2 text-lg font-semibold text-slate-700">{heading}</h1>
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
+      </div>
+    </main>
+  );
+}
+
+export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const check = await checkInvitation(token);
+  if (!check.ok) {
+    const { title, detail } = refusal(check);
+    return (
+      <Shell heading={title}>
+        <p className="text-sm text-slate-600">{detail}</p>
+        <p className="mt-6 text-sm">
+          <Link href="/login" className="font-semibold text-brand-700 hover:underline">
+            Go to sign in
+          </Link>
+        </p>
+      </Shell>
+    );
+  }
+
+  const user = await getCurrentUser();
+  if (user) {
+    return (
+      <Shell heading={`Join ${check.coachName}'s roster on TrainLink`}>
+        <p className="mb-4 text-sm text-slate-600">
+          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>; sign out first to accept this invitation.
+        </p>
+        <SignOutToAccept />
+      </Shell>
+    );
+  }
+
+  return (
+    <Shell heading={`Join ${check.coachName}'s roster on TrainLink`}>
+      <p className="mb-4 text-sm text-slate-600">
+        Create your athlete account to link your training services. {check.coachName} will see their connection status. This link expires{" "}
+        {formatUtc(check.expiresAt, "d MMM yyyy, HH:mm")} UTC.
+      </p>
+      <SignupForm token={token} />
+      <p className="mt-6 text-center text-sm text-slate-500">
+        Already have an account?{" "}
+        <Link href="/login" className="font-semibold text-brand-700 hover:underline">
+          Sign in
+        </Link>
+      </p>
+    </Shell>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+
+import { useActionState, useEffect, useState } from "react";
+import { Alert } from "./alert";
+import { Button, type ButtonVariant } from "./button";
+import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "./dialog";
+import { useHydrated } from "./use-hydrated";
+
+type Result = { ok: string } | { error: string } | null;
+
+/**
+ * A button that asks for confirmation in a dialog, then submits `action` (a server action wrapped by
+ * authedAction) with `fields` as hidden inputs, and shows the outcome under the button.
+ */
+export function ConfirmAction({
+  label,
+  title,
+  description,
+  confirmLabel,
+  action,
+  fields,
+  variant = "secondary",
+  available = true,
+}: {
+  label: string;
+  title: string;
+  description: string;
+  confirmLabel: string;
+  action: (previous: Result, form: FormData) => Promise<{ ok: string } | { error: string }>;
+  fields: Record<string, string>;
+  variant?: ButtonVariant;
+  /** False hides the button but keeps the outcome of the last submission visible (the row changed state). */
+  available?: boolean;
+}) {
+  const [state, submit, pending] = useActionState(action, null);
+  const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
+  useEffect(() => {
+    if (state) setOpen(false);
+  }, [state]);
+  return (
+    <div className="space-y-2">
+      {available ? <DialogRoot open={open} onOpenChange={setOpen}>
+        <DialogTrigger asChild>
+          <Button variant={variant} disabled={pending || !hydrated}>
+            {pending ? `${label}…` : label}
+          </Button>
+        </DialogTrigger>
+        <DialogContent title={title} description={<p>{description}</p>}>
+          <DialogClose asChild>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+          <form action={submit}>
+            {Object.entries(fields).map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
+            <Button type="submit" variant="danger" disabled={pending}>
+              {confirmLabel}
+            </Button>
+          </form>
+        </DialogContent>
+      </DialogRoot> : null}
+      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
+      {state && "ok" in state ? <Alert tone="success">{state.ok}</Alert> : null}
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { APP_URL } from "./config";
+import { captureAction, replayAction, type CapturedAction } from "./fixtures/actions";
+import { signIn } from "./fixtures/auth";
+import { accountsOf, createUser, openTestDb } from "./fixtures/db";
+import { sandboxUsername } from "./fixtures/sandbox";
+
+type Role = "athlete" | "coach" | "admin";
+
+/** An API context signed in as `email` (cookies of a real sign-in through the login page). */
+async function sessionOf(browser: Browser, email: string, password: string): Promise<APIRequestContext> {
+  const context = await browser.newContext();
+  await signIn(await context.newPage(), email, password);
+  return playwrightRequest.newContext({ baseURL: APP_URL, storageState: await context.storageState() });
+}
+
+const REFUSED = /You do not have permission to do that\.|Your session has ended/;
+
+test.describe("every server action refuses every other role, anonymous visitors, and replays under another session", () => {
+  let users: Record<Role | "otherAthlete", { id: string; email: string; password: string }>;
+  let sessions: Record<Role | "otherAthlete" | "anonymous", APIRequestContext>;
+
+  test.beforeAll(async ({ browser }) => {
+    users = {
+      athlete: await createUser("athlete", "matrix-athlete"),
+      otherAthlete: await createUser("athlete", "matrix-other"),
+      coach: await createUser("coach", "matrix-coach"),
+      admin: await createUser("admin", "matrix-admin"),
+    };
+    sessions = {
+      athlete: await sessionOf(browser, users.athlete.email, users.athlete.password),
+      otherAthlete: await sessionOf(browser, users.otherAthlete.email, users.otherAthlete.password),
+      coach: await sessionOf(browser, users.coach.email, users.coach.password),
+      admin: await sessionOf(browser, users.admin.email, users.admin.password),
+      anonymous: await playwrightRequest.newContext({ baseURL: APP_URL }),
+    };
+  });
+
+  async function pageAs(browser: Browser, role: Role | "otherAthlete"): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, users[role].email, users[role].password);
+    return page;
+  }
+
+  async function expectRefusedForAllBut(allowed: Role, action: CapturedAction) {
+    for (const who of (["athlete", "coach", "admin", "anonymous"] as const).filter((r) => r !== allowed)) {
+      const { text } = await replayAction(sessions[who], action);
+      expect(text, `${who} replaying an action for ${allowed}`).toMatch(REFUSED);
+    }
+  }
+
+  test("admin actions", async ({ browser }) => {
+    const admin = await pageAs(browser, "admin");
+    const target = users.otherAthlete;
+    const before = JSON.stringify(openTestDb().prepare("SELECT role, disabled_at FROM users WHERE id = ?").get(target.id));
+
+    await admin.goto(`/admin/users/${target.id}`);
+    const disable = await captureAction(admin, async () => {
+      await admin.getByRole("button", { name: "Disable user" }).click();
+      await admin.getByRole("dialog").getByRole("button", { name: "Disable user" }).click();
+    });
+    await expectRefusedForAllBut("admin", disable);
+    await admin.reload();
+    const role = await captureAction(admin, async () => {
+      await admin.getByLabel("Role", { exact: true }).selectOption("admin");
+      await admin.getByRole("button", { name: "Change role" }).click();
+    });
+    await expectRefusedForAllBut("admin", role);
+    await admin.reload();
+    const coaches = await captureAction(admin, () => admin.getByRole("button", { name: "Save coaches" }).click());
+    await expectRefusedForAllBut("admin", coaches);
+
+    await admin.goto("/admin");
+    const create = await captureAction(admin, async () => {
+      await admin.getByLabel("Name", { exact: true }).fill("Should Not Exist");
+      await admin.getByLabel("Email", { exact: true }).fill(`nobody-${Date.now()}@test.example`);
+      await admin.getByLabel("Initial password").fill("password123");
+      await admin.getByRole("button", { name: "Create user" }).click();
+    });
+    await expectRefusedForAllBut("admin", create);
+
+    await admin.goto("/admin/services");
+    const renew = await captureAction(admin, () => admin.getByRole("button", { name: "Renew" }).click());
+    await expectRefusedForAllBut("admin", renew);
+    const exorlive = await captureAction(admin, async () => {
+      await admin.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test matrix-athlete (${users.athlete.email})` });
+      await admin.getByLabel("ExorLive user ID").fill("555");
+      await admin.getByRole("button", { name: "Link ExorLive" }).click();
+    });
+    await expectRefusedForAllBut("admin", exorlive);
+
+    const db = openTestDb();
+    expect(JSON.stringify(db.prepare("SELECT role, disabled_at FROM users WHERE id = ?").get(target.id))).toBe(before);
+    expect(db.prepare("SELECT count(*) AS n FROM users WHERE name = 'Should Not Exist'").get()).toEqual({ n: 0 });
+    db.close();
+    expect(accountsOf(users.athlete.id)).toHaveLength(0);
+  });
+
+  test("athlete actions cannot be used by other roles, and a replay under another athlete touches only that athlete's own data", async ({ browser }) => {
+    const athlete = await pageAs(browser, "athlete");
+    await athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Connect" }).click();
+    await athlete.getByLabel("Username").fill(sandboxUsername("td-matrix"));
+    await athlete.getByRole("button", { name: "Approve" }).click();
+    await expect(athlete.getByRole("region", { name: "TrainerDay" })).toContainText("Connected");
+    const [linked] = accountsOf(users.athlete.id);
+
+    const disconnect = await captureAction(athlete, async () => {
+      await athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Disconnect" }).click();
+      await athlete.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+    });
+    await expectRefusedForAllBut("athlete", disconnect);
+    const replayed = await replayAction(sessions.otherAthlete, disconnect);
+    expect(replayed.text).toContain("TrainerDay is not connected.");
+
+    await athlete.reload();
+    const refresh = await captureAction(athlete, () => athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Refresh" }).click());
+    await expectRefusedForAllBut("athlete", refresh);
+    const connect = await captureAction(athlete, () => athlete.getByRole("region", { name: "FitRankings" }).getByRole("button", { name: "Connect" }).click());
+    await expectRefusedForAllBut("athlete", connect);
+
+    expect(accountsOf(users.athlete.id)).toEqual([linked]);
+    expect(accountsOf(users.otherAthlete.id)).toHaveLength(0);
+  });
+
+  test("coach actions", async ({ browser }) => {
+    const coach = await pageAs(browser, "coach");
+    const invite = await captureAction(coach, () => coach.getByRole("button", { name: "Create invite link" }).click());
+    await expectRefusedForAllBut("coach", invite);
+    const db = openTestDb();
+    expect(db.prepare("SELECT count(*) AS n FROM invitations WHERE coach_id = ?").get(users.coach.id)).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+test.describe("routes and pages refuse other roles", () => {
+  const cases: { path: string; allowed: Role }[] = [
+    { path: "/connections", allowed: "athlete" },
+    { path: "/connections/trainerday/history", allowed: "athlete" },
+    { path: "/coach", allowed: "coach" },
+    { path: "/admin", allowed: "admin" },
+    { path: "/admin/connections", allowed: "admin" },
+    { path: "/admin/audit", allowed: "admin" },
+    { path: "/admin/services", allowed: "admin" },
+  ];
+
+  test("pages redirect every other role to its own home and anonymous visitors to sign in", async ({ browser }) => {
+    const people = { athlete: await createUser("athlete"), coach: await createUser("coach"), admin: await createUser("admin") };
+    const homes: Record<Role, RegExp> = { athlete: /\/connections$/, coach: /\/coach$/, admin: /\/admin$/ };
+    for (const role of ["athlete", "coach", "admin"] as const) {
+      const page = await (await browser.newContext()).newPage();
+      await signIn(page, people[role].email, people[role].password);
+      for (const { path, allowed } of cases) {
+        const response = await page.request.get(path, { maxRedirects: 0 });
+        if (role === allowed) expect(response.status(), `${role} ${path}`).toBe(200);
+        else {
+          expect(response.status(), `${role} ${path}`).toBeGreaterThanOrEqual(300);
+          expect(response.headers().location, `${role} ${path}`).toMatch(homes[role]);
+        }
+      }
+    }
+    const anonymous = await playwrightRequest.newContext({ baseURL: APP_URL });
+    for (const { path } of cases) {
+      const response = await anonymous.get(path, { maxRedirects: 0 });
+      expect(response.headers().location, `anonymous ${path}`).toMatch(/\/login$/);
+    }
+  });
+
+  test("exports answer 403 to other roles", async ({ browser }) => {
+    const people = { athlete: await createUser("athlete"), coach: await createUser("coach"), admin: await createUser("admin") };
+    const exports: { path: string; allowed: Role }[] = [
+      { path: "/coach/export", allowed: "coach" },
+      { path: "/admin/audit/export", allowed: "admin" },
+    ];
+    for (const role of ["athlete", "coach", "admin"] as const) {
+      const session = await sessionOf(browser, people[role].email, people[role].password);
+      for (const { path, allowed } of exports) {
+        const response = await session.get(path, { maxRedirects: 0 });
+        expect(response.status(), `${role} ${path}`).toBe(role === allowed ? 200 : 403);
+      }
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import "server-only";
+import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { db } from "@/db";
+import { ADMIN_ACTION_KINDS, adminActions, connectionEvents, EVENT_KINDS, SERVICE_IDS, users, type ServiceId } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/users";
+import { assertCan } from "@/lib/authz";
+import { EVENT_LABELS } from "@/lib/connections/history";
+
+export const AUDIT_PAGE_SIZE = 50;
+export const AUDIT_KINDS = [...EVENT_KINDS, ...ADMIN_ACTION_KINDS] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
+  user_created: "User created",
+  role_changed: "Role changed",
+  user_disabled: "User disabled",
+  user_enabled: "User enabled",
+  coach_assigned: "Coach assigned",
+  coach_unassigned: "Coach unassigned",
+  connection_revoked: "Connection revoked by admin",
+  exorlive_linked: "ExorLive linked by admin",
+  master_token_renewed: "Master token renewed",
+};
+
+/** The human label of any audit kind. */
+export function auditKindLabel(kind: AuditKind): string {
+  return (EVENT_LABELS as Record<string, string>)[kind] ?? ADMIN_LABELS[kind as keyof typeof ADMIN_LABELS];
+}
+
+/** Filters of the audit log, as parsed from a query string (all optional; times in ms since the epoch). */
+export const auditFilterSchema = z.object({
+  actor: z.string().max(100).optional().catch(undefined),
+  athlete: z.string().max(100).optional().catch(undefined),
+  service: z.enum(SERVICE_IDS).optional().catch(undefined),
+  kind: z.enum(AUDIT_KINDS).optional().catch(undefined),
+  /** A UTC day (YYYY-MM-DD): from its first millisecond. */
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .transform((day) => new Date(`${day}T00:00:00.000Z`))
+    .optional()
+    .catch(undefined),
+  /** A UTC day (YYYY-MM-DD): up to its last millisecond. */
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .transform((day) => new Date(`${day}T23:59:59.999Z`))
+    .optional()
+    .catch(undefined),
+  cursor: z
+    .string()
+    .regex(/^\d{1,15}:[ac]:\d{1,15}$/)
+    .optional()
+    .catch(undefined),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export interface AuditEntry {
+  /** Stable key: source ("c" connection event, "a" admin action) and id. */
+  key: string;
+  at: Date;
+  kind: AuditKind;
+  label: string;
+  actorName: string;
+  athleteName: string | null;
+  service: ServiceId | null;
+  detail: string | null;
+}
+
+interface Cursor {
+  at: number;
+  source: "a" | "c";
+  id: number;
+}
+
+function parseCursor(value: string | undefined): Cursor | null {
+  if (!value) return null;
+  const [at, source, id] = value.split(":");
+  return { at: Number(at), source: source as "a" | "c", id: Number(id) };
+}
+
+/**
+ * Keyset condition "strictly after `cursor`" in the order (at desc, source desc, id desc), for one source:
+ * an index seek, never an OFFSET scan, so page 4,000 costs what page 1 costs.
+ */
+function afterCursor(cursor: Cursor | null, source: "a" | "c", atColumn: AnySQLiteColumn, idColumn: AnySQLiteColumn): SQL | undefined {
+  if (!cursor) return undefined;
+  const at = new Date(cursor.at);
+  if (source < cursor.source) return lte(atColumn, at);
+  if (source > cursor.source) return lt(atColumn, at);
+  return or(lt(atColumn, at), and(eq(atColumn, at), lt(idColumn, cursor.id)));
+}
+
+/**
+ * One page of the audit log: every connection event and every admin action, newest first, filtered by actor,
+ * athlete (for admin actions: the user acted on), service, kind and time range. Keyset-paginated: pass the
+ * returned `nextCursor` to get the following page. `limit` defaults to 50 (an export passes more).
+ * Admins only: throws ForbiddenError otherwise. Never a token: neither table holds one.
+ */
+export async function listAudit(viewer: SessionUser | null, filter: AuditFilter, limit = AUDIT_PAGE_SIZE): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+  assertCan(viewer, "audit.read");
+  const cursor = parseCursor(filter.cursor);
+  const wantEvents = !filter.kind || (EVENT_KINDS as readonly string[]).includes(filter.kind);
+  const wantActions = !filter.kind || (ADMIN_ACTION_KINDS as readonly string[]).includes(filter.kind);
+  const actor = alias(users, "actor");
+  const athlete = alias(users, "athlete");
+
+  const events = wantEvents
+    ? db
+        .select({
+          id: connectionEvents.id,
+          at: connectionEvents.at,
+          kind: connectionEvents.kind,
+          actorName: actor.name,
+          athleteName: athlete.name,
+          service: connectionEvents.service,
+          detail: connectionEvents.detail,
+        })
+        .from(connectionEvents)
+        .leftJoin(actor, eq(actor.id, connectionEvents.actorId))
+        .leftJoin(athlete, eq(athlete.id, connectionEvents.athleteId))
+        .where(
+          and(
+            filter.actor ? eq(connectionEvents.actorId, filter.actor) : undefined,
+            filter.athlete ? eq(connectionEvents.athleteId, filter.athlete) : undefined,
+            filter.service ? eq(connectionEvents.service, filter.service) : undefined,
+            filter.kind && wantEvents ? eq(connectionEvents.kind, filter.kind as (typeof EVENT_KINDS)[number]) : undefined,
+            filter.from ? gte(connectionEvents.at, filter.from) : undefined,
+            filter.to ? lte(connectionEvents.at, filter.to) : undefined,
+            afterCursor(cursor, "c", connectionEvents.at, connectionEvents.id),
+          ),
+        )
+        .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+        .limit(limit + 1)
+        .all()
+    : [];
+  const actions = wantActions
+    ? db
+        .select({
+          id: adminActions.id,
+          at: adminActions.at,
+          kind: adminActions.kind,
+          actorName: actor.name,
+          athleteName: athlete.name,
+          service: adminActions.service,
+          detail: adminActions.detail,
+        })
+        .from(adminActions)
+        .leftJoin(actor, eq(actor.id, adminActions.actorId))
+        .leftJoin(athlete, eq(athlete.id, adminActions.targetUserId))
+        .where(
+          and(
+            filter.actor ? eq(adminActions.actorId, filter.actor) : undefined,
+            filter.athlete ? eq(adminActions.targetUserId, filter.athlete) : undefined,
+            filter.service ? eq(adminActions.service, filter.service) : undefined,
+            filter.kind && wantActions ? eq(adminActions.kind, filter.kind as (typeof ADMIN_ACTION_KINDS)[number]) : undefined,
+            filter.from ? gte(adminActions.at, filter.from) : undefined,
+            filter.to ? lte(adminActions.at, filter.to) : undefined,
+            afterCursor(cursor, "a", adminActions.at, adminActions.id),
+          ),
+        )
+        .orderBy(desc(adminActions.at), desc(adminActions.id))
+        .limit(limit + 1)
+        .all()
+    : [];
+
+  const merged = [
+    ...events.map((e) => ({ ...e, source: "c" as const })),
+    ...actions.map((a) => ({ ...a, source: "a" as const })),
+  ].sort((x, y) => y.at.getTime() - x.at.getTime() || (x.source === y.source ? y.id - x.id : x.source < y.source ? 1 : -1));
+  const page = merged.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map((e) => ({
+      key: `${e.source}:${e.id}`,
+      at: e.at,
+      kind: e.kind,
+      label: auditKindLabel(e.kind),
+      actorName: e.actorName ?? "TrainLink (automatic)",
+      athleteName: e.athleteName,
+      service: e.service,
+      detail: e.detail,
+    })),
+    nextCursor: merged.length > limit && last ? `${last.at.getTime()}:${last.source}:${last.id}` : null,
+  };
+}
+
+/** People who can appear as actor or athlete in the audit filters (id, name, role), by name. Admins only. */
+export async function listAuditPeople(viewer: SessionUser | null) {
+  assertCan(viewer, "audit.read");
+  return db.select({ id: users.id, name: users.name, email: users.email, role: users.role }).from(users).orderBy(users.name).all();
+}

@@ -1,0 +1,147 @@
+import "server-only";
+import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
+import { db } from "@/db";
+import { accounts, users, type ServiceId } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/users";
+import { assertCan } from "@/lib/authz";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
+import { env } from "@/lib/env";
+import { getIntegration } from "@/lib/integrations";
+import { recordAdminAction } from "./actions-log";
+
+export const CONNECTIONS_PAGE_SIZE = 50;
+
+/** The statuses a stored connection can have (a connection row exists, so never not_configured). */
+export const LISTABLE_STATUSES = ["connected", "expiring", "refresh_failing", "needs_reauth", "revocation_pending", "revoked_by_service", "not_connected"] as const;
+export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
+
+/**
+ * The SQL condition that selects rows whose derived status (lib/connections/status.ts) is `status`, at
+ * `nowMs` with REFRESH_MARGIN_SECONDS; it mirrors connectionStatus so the filter and the badge agree.
+ */
+function statusCondition(status: ListableStatus, nowMs: number): SQL {
+  const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
+  const live = sql`${accounts.state} = 'connected' AND ${accounts.accessToken} IS NOT NULL`;
+  switch (status) {
+    case "connected":
+      return sql`(${live} AND ${accounts.failureCount} = 0 AND (${accounts.expiresAt} IS NULL OR ${accounts.expiresAt} > ${dueBy}))`;
+    case "expiring":
+      return sql`(${live} AND ${accounts.failureCount} = 0 AND ${accounts.expiresAt} <= ${dueBy})`;
+    case "refresh_failing":
+      return sql`(${live} AND ${accounts.failureCount} > 0)`;
+    case "not_connected":
+      return sql`(${accounts.state} = 'disconnected' OR (${accounts.state} = 'connected' AND ${accounts.accessToken} IS NULL))`;
+    default:
+      return sql`${accounts.state} = ${status}`;
+  }
+}
+
+export interface AdminConnectionRow {
+  id: string;
+  athleteId: string;
+  athleteName: string;
+  athleteEmail: string;
+  service: ServiceId;
+  serviceName: string;
+  status: ConnectionStatus;
+  linkedAt: Date | null;
+  expiresAt: number | null;
+  lastRefreshedAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * One page (50 rows) of every connection of every athlete, filtered by service and derived status, ordered by
+ * athlete name. Token columns are never selected. Admins only (ForbiddenError otherwise).
+ */
+export async function listConnectionsPage(
+  viewer: SessionUser | null,
+  options: { service?: ServiceId; status?: ListableStatus; athleteId?: string; page?: number } = {},
+) {
+  assertCan(viewer, "connections.revoke_any");
+  const now = Date.now();
+  const where = and(
+    options.service ? eq(accounts.provider, options.service) : undefined,
+    options.status ? statusCondition(options.status, now) : undefined,
+    options.athleteId ? eq(accounts.userId, options.athleteId) : undefined,
+  );
+  const total = db.select({ n: count() }).from(accounts).where(where).get()?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE));
+  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
+  const rows = db
+    .select({
+      id: accounts.id,
+      athleteId: users.id,
+      athleteName: users.name,
+      athleteEmail: users.email,
+      service: accounts.provider,
+      state: accounts.state,
+      hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
+      expiresAt: accounts.expiresAt,
+      failureCount: accounts.failureCount,
+      linkedAt: accounts.linkedAt,
+      lastRefreshedAt: accounts.lastRefreshedAt,
+      lastError: accounts.lastError,
+    })
+    .from(accounts)
+    .innerJoin(users, eq(users.id, accounts.userId))
+    .where(where)
+    .orderBy(asc(users.name), asc(accounts.provider))
+    .limit(CONNECTIONS_PAGE_SIZE)
+    .offset((page - 1) * CONNECTIONS_PAGE_SIZE)
+    .all();
+  return {
+    page,
+    pageCount,
+    total,
+    rows: rows.map(
+      (r): AdminConnectionRow => ({
+        id: r.id,
+        athleteId: r.athleteId,
+        athleteName: r.athleteName,
+        athleteEmail: r.athleteEmail,
+        service: r.service,
+        serviceName: getIntegration(r.service).name,
+        status: connectionStatus(
+          { state: r.state, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount },
+          true,
+          now,
+          env.REFRESH_MARGIN_SECONDS,
+        ),
+        linkedAt: r.linkedAt,
+        expiresAt: r.expiresAt,
+        lastRefreshedAt: r.lastRefreshedAt,
+        lastError: r.lastError,
+      }),
+    ),
+  };
+}
+
+/**
+ * Revokes connection `connectionId` as an admin, through the same path as the athlete's Disconnect (revoke at
+ * the service, pending on outage, wipe); the admin is the actor of the connection event, and a
+ * `connection_revoked` admin action is recorded. Admins only.
+ */
+export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connectionId: string): Promise<{ ok: string } | { error: string }> {
+  assertCan(viewer, "connections.revoke_any");
+  const row = db
+    .select({ userId: accounts.userId, provider: accounts.provider, name: users.name })
+    .from(accounts)
+    .innerJoin(users, eq(users.id, accounts.userId))
+    .where(eq(accounts.id, connectionId))
+    .get();
+  if (!row) return { error: "That connection no longer exists." };
+  const service = getIntegration(row.provider).name;
+  const result = await disconnectConnection({ athleteId: row.userId, actorId: viewer.id, service: row.provider });
+  if (!result.ok) return { error: result.error };
+  recordAdminAction({
+    actorId: viewer.id,
+    targetUserId: row.userId,
+    kind: "connection_revoked",
+    service: row.provider,
+    detail: result.pending ? "revocation pending: the service was unreachable" : result.revoked ? "revoked at the service" : "wiped locally (no revocation endpoint)",
+  });
+  if (result.pending) return { ok: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
+  return { ok: `${row.name}'s ${service} connection was revoked.${result.note ? ` ${result.note}` : ""}` };
+}

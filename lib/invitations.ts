@@ -1,0 +1,177 @@
+import "server-only";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { db } from "@/db";
+import { coachAthletes, invitations, users } from "@/db/schema";
+import { hashPassword } from "@/lib/auth/password";
+import type { SessionUser } from "@/lib/auth/users";
+import { assertCan } from "@/lib/authz";
+import { env } from "@/lib/env";
+import { formatUtc } from "@/lib/time";
+
+/** How long an invite link stays valid after it is created, in milliseconds (7 days). */
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Longest token accepted from a URL; real tokens are 43 base64url characters (256 bits). */
+const MAX_TOKEN_LENGTH = 200;
+
+/** The SHA-256 (hex) of an invite token: the only form in which a token is ever stored. */
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** "8 Mar 2026, 14:05" (UTC; callers append " UTC"). */
+function formatWhen(date: Date): string {
+  return formatUtc(date, "d MMM yyyy, HH:mm");
+}
+
+/**
+ * Creates a single-use invite link for `coach`'s roster, valid for INVITATION_LIFETIME_MS (7 days).
+ * The token is 256 random bits, base64url (43 characters); only its SHA-256 is stored, so the returned `url`
+ * (`${NEXTAUTH_URL}/invite/<token>`) can never be shown again. `expiresAt` is the absolute expiry.
+ * Throws ForbiddenError unless `coach` holds `invitations.create`.
+ */
+export async function createInvitation(coach: SessionUser): Promise<{ url: string; expiresAt: Date }> {
+  assertCan(coach, "invitations.create");
+  const token = randomBytes(32).toString("base64url");
+  const now = Date.now();
+  const expiresAt = new Date(now + INVITATION_LIFETIME_MS);
+  db.insert(invitations)
+    .values({ id: randomUUID(), tokenHash: hashToken(token), coachId: coach.id, createdAt: new Date(now), expiresAt })
+    .run();
+  return { url: `${env.NEXTAUTH_URL.replace(/\/+$/, "")}/invite/${token}`, expiresAt };
+}
+
+export type InvitationCheck =
+  | { ok: true; coachName: string; expiresAt: Date }
+  | { ok: false; reason: "unknown" | "used" | "expired"; expiredAt?: Date; usedAt?: Date };
+
+/**
+ * Says whether the invite link with `token` can still be accepted (read only; consumes nothing).
+ * `unknown`: no such token, or its coach is disabled or no longer a coach. `used` carries `usedAt`,
+ * `expired` carries `expiredAt` (a used link reports `used` even when it has also expired).
+ */
+export async function checkInvitation(token: string): Promise<InvitationCheck> {
+  if (!token || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: "unknown" };
+  const row = db
+    .select({
+      expiresAt: invitations.expiresAt,
+      usedAt: invitations.usedAt,
+      coachName: users.name,
+      coachRole: users.role,
+      coachDisabledAt: users.disabledAt,
+    })
+    .from(invitations)
+    .innerJoin(users, eq(users.id, invitations.coachId))
+    .where(eq(invitations.tokenHash, hashToken(token)))
+    .get();
+  if (!row || row.coachRole !== "coach" || row.coachDisabledAt) return { ok: false, reason: "unknown" };
+  if (row.usedAt) return { ok: false, reason: "used", usedAt: row.usedAt };
+  if (row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: "expired", expiredAt: row.expiresAt };
+  return { ok: true, coachName: row.coachName, expiresAt: row.expiresAt };
+}
+
+/** The sentence a visitor reads for a refused invitation. */
+function refusalSentence(check: Exclude<InvitationCheck, { ok: true }>): string {
+  switch (check.reason) {
+    case "used":
+      return "This invite link was already used. Ask your coach for a new one.";
+    case "expired":
+      return check.expiredAt
+        ? `This invite link expired on ${formatWhen(check.expiredAt)} UTC. Ask your coach for a new one.`
+        : "This invite link has expired. Ask your coach for a new one.";
+    default:
+      return "This invite link is not valid. Check that you copied the whole link, or ask your coach for a new one.";
+  }
+}
+
+const EMAIL_EXISTS = "An account with this email already exists. Sign in instead.";
+
+/** Thrown inside the acceptance transaction to roll everything back and answer with `message`. */
+class Refusal extends Error {
+  override name = "InvitationRefusal";
+}
+
+export type AcceptResult = { ok: true; userId: string } | { ok: false; error: string };
+
+/**
+ * Signs a new athlete up through the invite link with `token`: on success the invitation is marked used
+ * (used_at, used_by), the user exists with role athlete, an argon2id hash and the lower-cased email, and is
+ * on the inviting coach's roster. The input is expected to be validated already (name trimmed, email valid).
+ *
+ * The password is hashed before the write transaction (argon2 takes ~50 ms; no lock is held meanwhile);
+ * a read-only pre-check refuses hopeless requests without spending that time. The writes then happen in one
+ * IMMEDIATE transaction that consumes the invitation with a conditional UPDATE (unused and unexpired only),
+ * so two concurrent acceptances cannot both succeed. Any refusal rolls the whole transaction back: nothing is
+ * half-written. Refusals resolve to `{ ok: false, error }` with a sentence the visitor can act on; unexpected
+ * database errors are thrown.
+ */
+export async function acceptInvitation(token: string, input: { name: string; email: string; password: string }): Promise<AcceptResult> {
+  const email = input.email.trim().toLowerCase();
+  const name = input.name.trim();
+  const pre = await checkInvitation(token);
+  if (!pre.ok) return { ok: false, error: refusalSentence(pre) };
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { ok: false, error: EMAIL_EXISTS };
+
+  const passwordHash = await hashPassword(input.password);
+  const tokenHash = hashToken(token);
+  const userId = randomUUID();
+  try {
+    db.transaction(
+      (tx) => {
+        const now = new Date();
+        const claimed = tx
+          .update(invitations)
+          .set({ usedAt: now })
+          .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.usedAt), gt(invitations.expiresAt, now)))
+          .returning({ id: invitations.id, coachId: invitations.coachId })
+          .all()[0];
+        if (!claimed) {
+          const row = tx.select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt }).from(invitations).where(eq(invitations.tokenHash, tokenHash)).get();
+          throw new Refusal(
+            refusalSentence(
+              !row ? { ok: false, reason: "unknown" } : row.usedAt ? { ok: false, reason: "used", usedAt: row.usedAt } : { ok: false, reason: "expired", expiredAt: row.expiresAt },
+            ),
+          );
+        }
+        const coach = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).get();
+        if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ ok: false, reason: "unknown" }));
+        const existing = tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get();
+        if (existing) throw new Refusal(EMAIL_EXISTS);
+        tx.insert(users).values({ id: userId, email, name, role: "athlete", passwordHash, createdAt: now }).run();
+        tx.update(invitations).set({ usedBy: userId }).where(eq(invitations.id, claimed.id)).run();
+        tx.insert(coachAthletes).values({ coachId: claimed.coachId, athleteId: userId, createdAt: now }).run();
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    if (error instanceof Refusal) return { ok: false, error: error.message };
+    // A unique-email race cannot happen under an IMMEDIATE transaction, but if the constraint fires anyway the
+    // transaction was rolled back and the answer is the same.
+    if (isUniqueEmailViolation(error)) return { ok: false, error: EMAIL_EXISTS };
+    throw error;
+  }
+  return { ok: true, userId };
+}
+
+function isUniqueEmailViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE" && /users\.email/.test(e.message)) return true;
+  }
+  return false;
+}
+
+/**
+ * `coach`'s invitations that can still be accepted (unused, unexpired), oldest first, for display:
+ * id, createdAt and expiresAt only (the token is not stored, so links cannot be shown again).
+ * Throws ForbiddenError unless `coach` holds `invitations.create`.
+ */
+export async function listOpenInvitations(coach: SessionUser): Promise<{ id: string; createdAt: Date; expiresAt: Date }[]> {
+  assertCan(coach, "invitations.create");
+  return db
+    .select({ id: invitations.id, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+    .from(invitations)
+    .where(and(eq(invitations.coachId, coach.id), isNull(invitations.usedAt), gt(invitations.expiresAt, new Date())))
+    .orderBy(asc(invitations.createdAt))
+    .all();
+}

@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { before, describe, it } from "node:test";
+
+// Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate, then import app modules.
+process.env.NEXTAUTH_URL = "http://localhost:3000";
+
+type Lib = typeof import("@/lib/invitations");
+let lib: Lib;
+let db: typeof import("@/db").db;
+let schema: typeof import("@/db/schema");
+let orm: typeof import("drizzle-orm");
+let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
+type SessionUser = import("@/lib/auth/users").SessionUser;
+let coach: SessionUser;
+
+function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`): SessionUser {
+  const user = { id: randomUUID(), email: `${randomUUID()}@test.example`, name, role };
+  db.insert(schema.users).values(user).run();
+  return user;
+}
+const tokenOf = (url: string) => url.split("/invite/")[1]!;
+const invitationRow = (token: string) => db.select().from(schema.invitations).all().find((row) => row.tokenHash === sha256(token));
+let sha256: (value: string) => string;
+const userCount = () => db.select().from(schema.users).all().length;
+const findUser = (email: string) => db.select().from(schema.users).where(orm.eq(schema.users.email, email)).get();
+
+before(async () => {
+  const { openDatabase, migrateDatabase } = await import("@/db/open");
+  const migrator = openDatabase(process.env.DATABASE_URL!);
+  migrateDatabase(migrator);
+  migrator.$client.close();
+  ({ db } = await import("@/db"));
+  schema = await import("@/db/schema");
+  orm = await import("drizzle-orm");
+  ({ ForbiddenError } = await import("@/lib/authz"));
+  lib = await import("@/lib/invitations");
+  const { createHash } = await import("node:crypto");
+  sha256 = (value) => createHash("sha256").update(value).digest("hex");
+  coach = makeUser("coach", "Coach Carter");
+});
+
+describe("invitations", () => {
+  it("create → check → accept → replay refused", async () => {
+    const before = Date.now();
+    const { url, expiresAt } = await lib.createInvitation(coach);
+    assert.match(url, /^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{43}$/);
+    const token = tokenOf(url);
+    const week = 7 * 24 * 3600 * 1000;
+    assert.ok(Math.abs(expiresAt.getTime() - (before + week)) < 5000, "expires in 7 days");
+
+    const row = invitationRow(token);
+    assert.ok(row, "stored by SHA-256 of the token");
+    assert.equal(db.select().from(schema.invitations).all().some((r) => r.tokenHash === token || r.id === token), false, "the token itself is not stored");
+    assert.deepEqual((await lib.listOpenInvitations(coach)).map((i) => i.id), [row.id]);
+
+    const check = await lib.checkInvitation(token);
+    assert.deepEqual(check, { ok: true, coachName: "Coach Carter", expiresAt: row.expiresAt });
+
+    const result = await lib.acceptInvitation(token, { name: "  Ada Athlete ", email: "Ada@Example.COM", password: "correct horse" });
+    assert.ok(result.ok, JSON.stringify(result));
+    const ada = findUser("ada@example.com");
+    assert.ok(ada, "email stored lower-case");
+    assert.equal(ada.id, result.userId);
+    assert.equal(ada.role, "athlete");
+    assert.equal(ada.name, "Ada Athlete");
+    assert.match(ada.passwordHash ?? "", /^\$argon2id\$/);
+    const link = db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, ada.id)).all();
+    assert.deepEqual(link.map((l) => l.coachId), [coach.id], "on the coach's roster");
+    const used = invitationRow(token)!;
+    assert.ok(used.usedAt);
+    assert.equal(used.usedBy, ada.id);
+    assert.deepEqual(await lib.listOpenInvitations(coach), []);
+    const { authenticate } = await import("@/lib/auth/users");
+    assert.equal((await authenticate("ada@example.com", "correct horse"))?.id, ada.id, "can sign in");
+
+    const recheck = await lib.checkInvitation(token);
+    assert.equal(recheck.ok, false);
+    assert.equal(!recheck.ok && recheck.reason, "used");
+
+    const count = userCount();
+    const again = await lib.acceptInvitation(token, { name: "Bob", email: "bob@example.com", password: "password123" });
+    assert.deepEqual(again, { ok: false, error: "This invite link was already used. Ask your coach for a new one." });
+    assert.equal(userCount(), count, "no second user");
+    assert.equal(findUser("bob@example.com"), undefined);
+  });
+
+  it("two concurrent acceptances of one link: exactly one account", async () => {
+    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const count = userCount();
+    const results = await Promise.all(
+      ["c1", "c2", "c3"].map((n) => lib.acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
+    );
+    assert.equal(results.filter((r) => r.ok).length, 1);
+    for (const r of results.filter((r) => !r.ok)) assert.deepEqual(r, { ok: false, error: "This invite link was already used. Ask your coach for a new one." });
+    assert.equal(userCount(), count + 1);
+  });
+
+  // The transaction re-checks what the read-only pre-check saw: change the database while the password hashes.
+  const duringHashing = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("expiry that happens while the password hashes is still refused inside the transaction, nothing written", async () => {
+    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const count = userCount();
+    const pending = lib.acceptInvitation(token, { name: "Racer", email: "racer@example.com", password: "password123" });
+    await duringHashing();
+    const expiredAt = new Date(Date.now() - 1000);
+    db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
+    const result = await pending;
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error : "", /^This invite link expired on .+ UTC\. Ask your coach for a new one\.$/);
+    assert.equal(userCount(), count);
+    assert.equal(invitationRow(token)!.usedAt, null);
+  });
+
+  it("an email registered while the password hashes is refused inside the transaction and the claim is rolled back", async () => {
+    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const pending = lib.acceptInvitation(token, { name: "Racer", email: "late-dup@example.com", password: "password123" });
+    await duringHashing();
+    db.insert(schema.users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" }).run();
+    const count = userCount();
+    assert.deepEqual(await pending, { ok: false, error: "An account with this email already exists. Sign in instead." });
+    assert.equal(userCount(), count);
+    const row = invitationRow(token)!;
+    assert.equal(row.usedAt, null, "the conditional UPDATE was rolled back");
+    assert.equal(row.usedBy, null);
+  });
+
+  it("an expired invitation is refused and writes nothing", async () => {
+    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const expiredAt = new Date(Date.UTC(2025, 0, 2, 3, 4));
+    db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
+    const check = await lib.checkInvitation(token);
+    assert.deepEqual(check, { ok: false, reason: "expired", expiredAt });
+    const count = userCount();
+    const links = db.select().from(schema.coachAthletes).all().length;
+    const result = await lib.acceptInvitation(token, { name: "Late", email: "late@example.com", password: "password123" });
+    assert.deepEqual(result, { ok: false, error: "This invite link expired on 2 Jan 2025, 03:04 UTC. Ask your coach for a new one." });
+    assert.equal(userCount(), count);
+    assert.equal(db.select().from(schema.coachAthletes).all().length, links);
+    const row = invitationRow(token)!;
+    assert.equal(row.usedAt, null);
+    assert.equal(row.usedBy, null);
+  });
+
+  it("an existing email is refused (any case) and the invitation stays unused", async () => {
+    const existing = makeUser("athlete");
+    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const count = userCount();
+    const result = await lib.acceptInvitation(token, { name: "Dup", email: existing.email.toUpperCase(), password: "password123" });
+    assert.deepEqual(result, { ok: false, error: "An account with this email already exists. Sign in instead." });
+    assert.equal(userCount(), count);
+    const row = invitationRow(token)!;
+    assert.equal(row.usedAt, null);
+    assert.equal(row.usedBy, null);
+    assert.equal((await lib.checkInvitation(token)).ok, true, "still usable");
+    assert.equal(db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, existing.id)).all().length, 0);
+  });
+
+  it("only coaches may create or list invitations", async () => {
+    for (const role of ["athlete", "admin"] as const) {
+      const user = makeUser(role);
+      await assert.rejects(lib.createInvitation(user), ForbiddenError);
+      await assert.rejects(lib.listOpenInvitations(user), ForbiddenError);
+    }
+  });
+
+  it("an unknown token is reported as unknown and accepting it writes nothing", async () => {
+    assert.deepEqual(await lib.checkInvitation("not-a-real-token"), { ok: false, reason: "unknown" });
+    assert.deepEqual(await lib.checkInvitation(""), { ok: false, reason: "unknown" });
+    assert.deepEqual(await lib.checkInvitation("x".repeat(500)), { ok: false, reason: "unknown" });
+    const count = userCount();
+    const result = await lib.acceptInvitation("not-a-real-token", { name: "N", email: "n@example.com", password: "password123" });
+    assert.equal(result.ok, false);
+    assert.equal(userCount(), count);
+  });
+
+  it("a link from a coach who was disabled is no longer valid", async () => {
+    const other = makeUser("coach");
+    const token = tokenOf((await lib.createInvitation(other)).url);
+    db.update(schema.users).set({ disabledAt: new Date() }).where(orm.eq(schema.users.id, other.id)).run();
+    assert.deepEqual(await lib.checkInvitation(token), { ok: false, reason: "unknown" });
+    const result = await lib.acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
+    assert.equal(result.ok, false);
+    assert.equal(invitationRow(token)!.usedAt, null);
+  });
+});
