@@ -121,7 +121,6 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
                           confirmLabel="Revoke"
                           action={revokeConnectionAction}
                           fields={{ connectionId: r.id }}
-                          variant="danger"
                         />
                     </td>
                   </tr>
