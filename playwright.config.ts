@@ -68,6 +68,7 @@ export default defineConfig({
         NEXTAUTH_URL: APP_URL,
         OUTBOUND_TIMEOUT_MS: "3000",
         REFRESHER_INTERVAL_MS: "1000",
+        TRUST_PROXY: "true",
         ...secrets,
         ...sandboxServiceEnv(SANDBOX_URL, APP_URL),
       },

@@ -179,6 +179,13 @@ export const adminActions = sqliteTable(
   (t) => [index("admin_actions_at_idx").on(t.at), index("admin_actions_actor_idx").on(t.actorId)],
 );
 
+/** Failed sign-ins per key ("account:<email>" or "ip:<address>") in the current window, for rate limiting. */
+export const signInFailures = sqliteTable("sign_in_failures", {
+  key: text("key").primaryKey(),
+  windowStart: integer("window_start", { mode: "timestamp_ms" }).notNull(),
+  failures: integer("failures").notNull(),
+});
+
 /** Every webhook call received, accepted or not (the doc defines no signature, so each is kept for audit). */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",

@@ -1,18 +1,74 @@
-import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
-import { SERVER_LOG } from "./config";
-import { rawDatabaseBytes } from "./fixtures/db";
-import { sandboxTokens } from "./fixtures/sandbox";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type Browser } from "@playwright/test";
+import { E2E_DB, SERVER_LOG } from "./config";
+import { signIn } from "./fixtures/auth";
+import { createUser, openTestDb, rawDatabaseBytes } from "./fixtures/db";
+import { sandboxTokens, sandboxUsername } from "./fixtures/sandbox";
 
-// Runs last (files run in name order on the single worker): every token the sandbox issued during the run.
-test("no token issued during the e2e run is in the raw database, its WAL, or the server log", async () => {
-  const issued = await sandboxTokens();
-  const services = new Set(issued.map((t) => t.service));
-  expect([...services].sort()).toEqual(["enduco", "exorlive", "fitrankings", "trainerday"]);
-  const raw = rawDatabaseBytes();
-  const log = readFileSync(SERVER_LOG);
-  for (const token of issued) {
-    expect(raw.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in the database`).toBe(false);
-    expect(log.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in the server log`).toBe(false);
+// Runs last (files run in name order on the single worker), over every token the sandbox issued in the run.
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+async function pageAs(browser: Browser, email: string, password: string) {
+  const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(() => (window.open = () => null));
+  await signIn(page, email, password);
+  return page;
+}
+
+test("no issued token reaches any page or RSC payload of any role, the static bundle, the server log, the database, its WAL or a backup", async ({ browser }) => {
+  test.setTimeout(180_000);
+  // A live athlete with three services linked, on the demo coach's roster, so every view has tokens behind it.
+  const athlete = await createUser("athlete", "canary");
+  const db = openTestDb();
+  const coachId = (db.prepare("SELECT id FROM users WHERE email = 'coach@example.com'").get() as { id: string }).id;
+  db.prepare("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)").run(coachId, athlete.id);
+  db.close();
+  const athletePage = await pageAs(browser, athlete.email, athlete.password);
+  for (const name of ["TrainerDay", "enduco", "FitRankings"]) {
+    await athletePage.getByRole("region", { name }).getByRole("button", { name: "Connect" }).click();
+    if (name !== "FitRankings") await athletePage.getByLabel("Username").fill(sandboxUsername("canary"));
+    await athletePage.getByRole("button", { name: "Approve" }).click();
+    await expect(athletePage).toHaveURL(/linked=/);
   }
+
+  const issued = await sandboxTokens();
+  expect([...new Set(issued.map((t) => t.service))].sort()).toEqual(["enduco", "exorlive", "fitrankings", "trainerday"]);
+  const leaks = (haystack: Buffer | string, where: string) => {
+    const buffer = typeof haystack === "string" ? Buffer.from(haystack) : haystack;
+    for (const token of issued) expect(buffer.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in ${where}`).toBe(false);
+  };
+
+  const views: [string, string[]][] = [
+    [athlete.email, ["/connections", "/connections/trainerday/history", "/connections/enduco/history", "/connections/fitrankings/history"]],
+    ["coach@example.com", ["/coach", `/coach/athletes/${athlete.id}`, "/coach/export"]],
+    ["admin@example.com", ["/admin", `/admin/users/${athlete.id}`, "/admin/connections", `/admin/connections?athlete=${athlete.id}`, "/admin/audit", "/admin/audit/export", "/admin/services"]],
+  ];
+  for (const [email, paths] of views) {
+    const page = email === athlete.email ? athletePage : await pageAs(browser, email, email === athlete.email ? athlete.password : "demo1234");
+    for (const path of paths) {
+      const html = await page.request.get(path);
+      expect(html.status(), path).toBe(200);
+      leaks(await html.body(), `${path} (${email})`);
+      const rsc = await page.request.get(path, { headers: { RSC: "1" } });
+      leaks(await rsc.body(), `${path} RSC payload (${email})`);
+    }
+  }
+
+  for (const file of filesUnder(".next/static")) leaks(readFileSync(file), file);
+  leaks(readFileSync(SERVER_LOG), "the server log");
+  leaks(rawDatabaseBytes(), "the database or its WAL");
+
+  const backup = "data/e2e/backups/canary.db";
+  execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/backup.ts", backup], {
+    env: { ...process.env, DATABASE_URL: E2E_DB, NEXTAUTH_SECRET: "x".repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") },
+  });
+  leaks(readFileSync(backup), "a backup");
 });

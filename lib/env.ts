@@ -42,6 +42,15 @@ export const env = createEnv({
     REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
     /** How many refreshes the background refresher runs at once. */
     REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Failed sign-ins allowed per account, and per client IP, within SIGNIN_WINDOW_MINUTES. */
+    SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+    SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+    SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** "true" when a reverse proxy sets X-Forwarded-For: the per-IP limit then uses its first address. */
+    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    /** PKCE (RFC 7636, S256) on the authorization-code flows; off unless the service is known to accept it. */
+    TRAINERDAY_PKCE: z.enum(["true", "false"]).default("false"),
+    ENDUCO_PKCE: z.enum(["true", "false"]).default("false"),
     /** "false" turns the background refresher off (e.g. for a read-only replica). */
     REFRESHER_ENABLED: z.enum(["true", "false"]).default("true"),
   },
@@ -71,6 +80,12 @@ export const env = createEnv({
     REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
     REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
     REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
+    SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
+    SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,
+    SIGNIN_WINDOW_MINUTES: process.env.SIGNIN_WINDOW_MINUTES,
+    TRUST_PROXY: process.env.TRUST_PROXY,
+    TRAINERDAY_PKCE: process.env.TRAINERDAY_PKCE,
+    ENDUCO_PKCE: process.env.ENDUCO_PKCE,
   },
   emptyStringAsUndefined: true,
   skipValidation: process.env.NEXT_PHASE === "phase-production-build",

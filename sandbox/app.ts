@@ -110,6 +110,8 @@ async function handle(
       ...(info.grantType !== undefined ? { grantType: info.grantType } : {}),
       status: res.headersSent ? res.statusCode : (info.pendingStatus ?? 0),
       ...(info.account !== undefined ? { account: info.account } : {}),
+      ...(info.pkce !== undefined ? { pkce: info.pkce } : {}),
+      ...(info.reused !== undefined ? { reused: info.reused } : {}),
       at: new Date().toISOString(),
     });
   }

@@ -104,6 +104,26 @@ export async function handleControl(
       sendJson(res, 200, currentModes(ctx));
       return true;
     }
+    case "/seed": {
+      // Makes random_faults reproducible until the next reset.
+      if (!allowMethod(req, res, "POST")) return true;
+      const body = await readJson(req);
+      if (!body) {
+        sendJson(res, 400, { error: "invalid_json" });
+        return true;
+      }
+      const { seed } = body;
+      if (typeof seed !== "number" || !Number.isSafeInteger(seed)) {
+        sendJson(res, 400, { error: "invalid_seed" });
+        return true;
+      }
+      ctx.state.setSeed(seed);
+      sendJson(res, 200, { seed });
+      return true;
+    }
+    case "/stats":
+      if (allowMethod(req, res, "GET")) sendJson(res, 200, ctx.state.statsSnapshot());
+      return true;
     case "/requests": {
       if (!allowMethod(req, res, "GET")) return true;
       const service = serviceFilter(res, query);

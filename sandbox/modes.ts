@@ -5,9 +5,25 @@ import type { SandboxContext } from "./context.js";
 import { OAuthError, sendJson } from "./http.js";
 import type { RequestInfo } from "./state.js";
 
+/** `random_faults`: probability of a 503 answer, then of a hang like `token_timeout` (else served normally). */
+export const RANDOM_FAULT_503 = 0.25;
+export const RANDOM_FAULT_TIMEOUT = 0.15;
+
 /**
- * Applies `token_503`, `token_timeout` or `token_invalid_json` to a token endpoint
- * (for FitRankings: the master-token endpoint). Returns true when it answered.
+ * The fault `random_faults` picks for one request, from the service's (possibly seeded) stream:
+ * `token_503` (p 0.25), `token_timeout` (p 0.15) or none (p 0.6).
+ */
+function randomFault(ctx: SandboxContext, service: ServiceId): "token_503" | "token_timeout" | undefined {
+  const draw = ctx.state.random(service);
+  if (draw < RANDOM_FAULT_503) return "token_503";
+  if (draw < RANDOM_FAULT_503 + RANDOM_FAULT_TIMEOUT) return "token_timeout";
+  return undefined;
+}
+
+/**
+ * Applies `token_503`, `token_timeout`, `token_invalid_json` or `random_faults` to a token endpoint
+ * (for FitRankings: the master-token endpoint). Returns true when it answered (or holds the request):
+ * the request is then not processed at all, so nothing is redeemed, rotated or spent.
  */
 export function applyTokenMode(
   ctx: SandboxContext,
@@ -15,9 +31,10 @@ export function applyTokenMode(
   res: ServerResponse,
   info: RequestInfo,
 ): boolean {
-  const mode = ctx.state.mode(service);
+  const configured = ctx.state.mode(service);
+  const mode = configured === "random_faults" ? randomFault(ctx, service) : configured;
   if (mode === "token_503") {
-    sendJson(res, 503, { error: "temporarily_unavailable", error_description: "Sandbox mode token_503." });
+    sendJson(res, 503, { error: "temporarily_unavailable", error_description: `Sandbox mode ${configured}.` });
     return true;
   }
   if (mode === "token_invalid_json") {
@@ -31,7 +48,7 @@ export function applyTokenMode(
     const timer = setTimeout(() => {
       ctx.timers.delete(timer);
       if (!res.headersSent && !res.destroyed) {
-        sendJson(res, 504, { error: "temporarily_unavailable", error_description: "Sandbox mode token_timeout." });
+        sendJson(res, 504, { error: "temporarily_unavailable", error_description: `Sandbox mode ${configured}.` });
       }
     }, ctx.config.tokenTimeoutMs);
     timer.unref();

@@ -1,5 +1,9 @@
-/** All sandbox state, in memory: modes, recorded requests, issued tokens, grants, codes, pending consents. */
+/**
+ * All sandbox state, in memory: modes, recorded requests, issued tokens, grants, codes, pending consents,
+ * the random_faults generators and the request counters of `/__sandbox/stats`.
+ */
 import type { ServiceId } from "./config.js";
+import { mulberry32, serviceSeed } from "./random.js";
 
 export const MODES = [
   "normal",
@@ -13,6 +17,7 @@ export const MODES = [
   "short_expiry",
   "omit_refresh_token",
   "refresh_invalid_grant",
+  "random_faults",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
@@ -20,12 +25,20 @@ export type Mode = (typeof MODES)[number];
 /** Modes of the services that issue refreshable tokens (TrainerDay, enduco, ExorLive). */
 const REFRESH_MODES = ["short_expiry", "omit_refresh_token", "refresh_invalid_grant"] as const satisfies readonly Mode[];
 
+/** Failure modes of every token endpoint (FitRankings: the master-token endpoint). */
+const TOKEN_MODES = ["token_503", "token_timeout", "token_invalid_json", "random_faults"] as const satisfies readonly Mode[];
+
+/** The services whose refresh requests are counted (the ones issuing refresh tokens). */
+export const REFRESH_SERVICES = ["trainerday", "enduco", "exorlive"] as const satisfies readonly ServiceId[];
+
+export type RefreshServiceId = (typeof REFRESH_SERVICES)[number];
+
 /** Which modes make sense for which service (others are refused by the control API). */
 export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
-  trainerday: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", ...REFRESH_MODES],
-  enduco: ["normal", "token_503", "token_timeout", "token_invalid_json", "revoke_503", "standard_grant_only", ...REFRESH_MODES],
-  fitrankings: ["normal", "token_503", "token_timeout", "token_invalid_json", "master_token_401"],
-  exorlive: ["normal", "token_503", "token_timeout", "token_invalid_json", "unknown_user", ...REFRESH_MODES],
+  trainerday: ["normal", ...TOKEN_MODES, "revoke_503", ...REFRESH_MODES],
+  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "standard_grant_only", ...REFRESH_MODES],
+  fitrankings: ["normal", ...TOKEN_MODES, "master_token_401"],
+  exorlive: ["normal", ...TOKEN_MODES, "unknown_user", ...REFRESH_MODES],
 };
 
 /** `webhook`: a notification the sandbox sent (enduco), recorded by the control API. */
@@ -41,6 +54,10 @@ export interface RecordedRequest {
   event?: string;
   status: number;
   account?: string;
+  /** Token endpoint (TrainerDay, enduco, ExorLive): whether a PKCE code_verifier was checked. */
+  pkce?: boolean;
+  /** Refresh requests only, when the refresh token had already been rotated away (RFC 9700 §4.14). */
+  reused?: true;
   at: string;
 }
 
@@ -52,6 +69,10 @@ export interface RequestInfo {
   account?: string;
   /** Status to record when the handler returns before answering (token_timeout). */
   pendingStatus?: number;
+  /** See RecordedRequest.pkce. */
+  pkce?: boolean;
+  /** See RecordedRequest.reused. */
+  reused?: true;
 }
 
 export interface IssuedToken {
@@ -64,6 +85,8 @@ export interface IssuedToken {
   issuedAt: number;
   expiresAt?: number;
   revoked: boolean;
+  /** Refresh tokens: replaced by a newer one in a rotation (then also `revoked`). */
+  rotated: boolean;
 }
 
 /** One user's authorization of one client; tokens hang off it. */
@@ -86,6 +109,8 @@ export interface AuthCode {
   account: string;
   expiresAt: number;
   used: boolean;
+  /** PKCE (S256) code_challenge of the authorization request, when it had one. */
+  codeChallenge?: string;
 }
 
 /** Authorize parameters kept server-side while the consent page is shown. */
@@ -98,6 +123,27 @@ export interface PendingConsent {
   state?: string;
   defaultUsername: string;
   expiresAt: number;
+  /** PKCE (S256) code_challenge, handed on to the issued code. */
+  codeChallenge?: string;
+}
+
+/** What `GET /__sandbox/stats` answers: counts since the last reset. */
+export interface SandboxStats {
+  /** Refresh requests processed (not answered by a failure mode), per service. */
+  refreshRequests: Record<RefreshServiceId, number>;
+  /** Refresh requests that presented a refresh token already rotated away, per service. */
+  refreshReuse: Record<RefreshServiceId, number>;
+  /** Every request to a token endpoint (FitRankings: master-token), whatever the answer. */
+  tokenRequests: number;
+}
+
+/** True for the services that issue refresh tokens. */
+export function isRefreshService(service: ServiceId): service is RefreshServiceId {
+  return (REFRESH_SERVICES as readonly ServiceId[]).includes(service);
+}
+
+function zeroCounts(): Record<RefreshServiceId, number> {
+  return { trainerday: 0, enduco: 0, exorlive: 0 };
 }
 
 const MAX_RECORDED_REQUESTS = 10_000;
@@ -115,8 +161,12 @@ export class SandboxState {
   readonly masterTokens = new Map<string, string>();
   requests: RecordedRequest[] = [];
   private grantCounter = 0;
+  /** `POST /__sandbox/seed`: the seed, and one generator per service drawn from it (unset: Math.random). */
+  private seed: number | undefined;
+  private readonly generators = new Map<ServiceId, () => number>();
+  private stats: SandboxStats = { refreshRequests: zeroCounts(), refreshReuse: zeroCounts(), tokenRequests: 0 };
 
-  /** Clears all state and modes. */
+  /** Clears all state, modes, the seed and the counters. */
   reset(): void {
     this.modes.clear();
     this.tokens.clear();
@@ -126,6 +176,50 @@ export class SandboxState {
     this.lastCallbackUri.clear();
     this.masterTokens.clear();
     this.requests = [];
+    this.seed = undefined;
+    this.generators.clear();
+    this.stats = { refreshRequests: zeroCounts(), refreshReuse: zeroCounts(), tokenRequests: 0 };
+  }
+
+  /** Makes `random()` deterministic: each service gets its own mulberry32 stream derived from `seed`. */
+  setSeed(seed: number): void {
+    this.seed = seed;
+    this.generators.clear();
+  }
+
+  /** A number in [0, 1) for `service`: from its seeded stream after `setSeed`, else Math.random(). */
+  random(service: ServiceId): number {
+    if (this.seed === undefined) return Math.random();
+    let next = this.generators.get(service);
+    if (next === undefined) {
+      next = mulberry32(serviceSeed(this.seed, service));
+      this.generators.set(service, next);
+    }
+    return next();
+  }
+
+  /** Counts one token-endpoint request. */
+  countTokenRequest(): void {
+    this.stats.tokenRequests += 1;
+  }
+
+  /** Counts one refresh request that got past the failure modes. */
+  countRefresh(service: ServiceId): void {
+    if (isRefreshService(service)) this.stats.refreshRequests[service] += 1;
+  }
+
+  /** Counts one refresh request that presented a refresh token already rotated away. */
+  countReuse(service: ServiceId): void {
+    if (isRefreshService(service)) this.stats.refreshReuse[service] += 1;
+  }
+
+  /** A copy of the counters. */
+  statsSnapshot(): SandboxStats {
+    return {
+      refreshRequests: { ...this.stats.refreshRequests },
+      refreshReuse: { ...this.stats.refreshReuse },
+      tokenRequests: this.stats.tokenRequests,
+    };
   }
 
   /** Current mode of a service (`normal` unless set). */
@@ -163,6 +257,7 @@ export class SandboxState {
       clientId,
       issuedAt: now,
       revoked: false,
+      rotated: false,
       ...(opts.account !== undefined ? { account: opts.account } : {}),
       ...(opts.grantId !== undefined ? { grantId: opts.grantId } : {}),
       ...(opts.ttlSeconds !== undefined ? { expiresAt: now + opts.ttlSeconds * 1000 } : {}),
@@ -183,6 +278,12 @@ export class SandboxState {
     if (token.expiresAt !== undefined && token.expiresAt <= now) return false;
     if (token.grantId !== undefined && this.grants.get(token.grantId)?.revoked) return false;
     return true;
+  }
+
+  /** Rotation: the refresh token was replaced by a newer one and stops working. */
+  rotateAway(token: IssuedToken): void {
+    token.revoked = true;
+    token.rotated = true;
   }
 
   /** Revokes a grant and every token issued under it. */

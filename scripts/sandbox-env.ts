@@ -8,6 +8,9 @@ export function sandboxServiceEnv(sandboxUrl: string, appUrl: string): Record<st
   return {
     // The app's webhook secret, and the URLs the sandbox's "provider management interface" sends webhooks to.
     ENDUCO_WEBHOOK_SECRET: webhookSecret,
+    // The sandbox verifies PKCE whenever a code_challenge is sent.
+    TRAINERDAY_PKCE: "true",
+    ENDUCO_PKCE: "true",
     ENDUCO_DEREGISTER_WEBHOOK_URL: `${appUrl}/api/webhooks/enduco/deregister/${webhookSecret}`,
     ENDUCO_PLAN_CHANGED_WEBHOOK_URL: `${appUrl}/api/webhooks/enduco/plan-changed/${webhookSecret}`,
     TRAINERDAY_BASE_URL: `${sandboxUrl}/trainerday`,

@@ -1,5 +1,6 @@
 /** Tests for the four-service OAuth sandbox (sandbox/), run in-process on a free port. */
 import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
@@ -1084,5 +1085,318 @@ describe("enduco webhooks", () => {
       startSandbox({ port: 0, env: { ENDUCO_DEREGISTER_WEBHOOK_URL: "ftp://host/secret-path" }, log: () => {} }),
       (err: Error) => err.message.includes("ENDUCO_DEREGISTER_WEBHOOK_URL") && !err.message.includes("secret-path"),
     );
+  });
+});
+
+// ---------- PKCE ----------
+
+/** RFC 7636 Appendix B. */
+const RFC7636 = {
+  verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+  challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+};
+
+function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(48).toString("base64url"); // 64 characters
+  return { verifier, challenge: createHash("sha256").update(verifier, "ascii").digest("base64url") };
+}
+
+function withChallenge(authorizeUrl: string, challenge: string, method = "S256"): string {
+  return `${authorizeUrl}&${new URLSearchParams({ code_challenge: challenge, code_challenge_method: method }).toString()}`;
+}
+
+async function codeFrom(authorizeUrl: string): Promise<string> {
+  const code = (await consent(authorizeUrl)).location.searchParams.get("code");
+  assert.ok(code);
+  return code;
+}
+
+async function tdExchangeWith(code: string, extra: Record<string, string>): Promise<Response> {
+  return postForm(`${base}/trainerday/oauth/token`, {
+    grant_type: "authorization_code",
+    code,
+    client_id: TD.id,
+    client_secret: TD.secret,
+    redirect_uri: CALLBACK,
+    ...extra,
+  });
+}
+
+async function enExchangeWith(code: string, extra: Record<string, string>): Promise<Response> {
+  return enToken({ grant_type: "code", code, redirect_uri: CALLBACK, ...extra });
+}
+
+/** The `pkce` field of every recorded token request of a service, in order. */
+async function pkceFlags(service: string): Promise<unknown[]> {
+  return (await recorded(service, "token")).map((r) => [r.status, r.pkce]);
+}
+
+/** Redirect of an authorize request answered without a consent page. */
+async function authorizeRedirect(url: string): Promise<URL> {
+  const res = await fetch(url, { redirect: "manual" });
+  assert.equal(res.status, 302);
+  return new URL(res.headers.get("location") ?? "");
+}
+
+describe("PKCE (S256)", () => {
+  test("TrainerDay: the RFC 7636 example verifier redeems a code bound to its challenge; recorded pkce: true", async () => {
+    const code = await codeFrom(withChallenge(tdAuthorizeUrl("calendar:read", { state: "p1" }), RFC7636.challenge));
+    const res = await tdExchangeWith(code, { code_verifier: RFC7636.verifier });
+    assert.equal(res.status, 200);
+    const body = await json(res);
+    assert.match(String(body.refresh_token), /^sbx-td-rt-/);
+    assert.deepEqual(await pkceFlags("trainerday"), [[200, true]]);
+  });
+
+  test("enduco: happy path with a random 64-character verifier", async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = await codeFrom(withChallenge(enAuthorizeUrl(base, EN.id), challenge));
+    const res = await enExchangeWith(code, { code_verifier: verifier });
+    assert.equal(res.status, 200);
+    assert.equal((await json(res)).token_type, "Bearer");
+    assert.deepEqual(await pkceFlags("enduco"), [[200, true]]);
+  });
+
+  test("wrong verifier → invalid_grant and the code is burnt", async () => {
+    const { verifier, challenge } = pkcePair();
+    const code = await codeFrom(withChallenge(tdAuthorizeUrl("calendar:read"), challenge));
+    await assertOAuthError(await tdExchangeWith(code, { code_verifier: pkcePair().verifier }), 400, "invalid_grant");
+    await assertOAuthError(await tdExchangeWith(code, { code_verifier: verifier }), 400, "invalid_grant");
+    assert.deepEqual(await pkceFlags("trainerday"), [
+      [400, true],
+      [400, false], // already used: refused before any verifier check
+    ]);
+
+    // A verifier that hashes to the challenge but is too short for RFC 7636 §4.1 is refused too.
+    const short = "abc";
+    const shortChallenge = createHash("sha256").update(short).digest("base64url");
+    const enCodeValue = await codeFrom(withChallenge(enAuthorizeUrl(base, EN.id), shortChallenge));
+    await assertOAuthError(await enExchangeWith(enCodeValue, { code_verifier: short }), 400, "invalid_grant");
+  });
+
+  test("missing verifier → invalid_grant and the code is burnt (both services)", async () => {
+    const td = pkcePair();
+    const tdCodeValue = await codeFrom(withChallenge(tdAuthorizeUrl("calendar:read"), td.challenge));
+    await assertOAuthError(await tdExchangeWith(tdCodeValue, {}), 400, "invalid_grant");
+    await assertOAuthError(await tdExchangeWith(tdCodeValue, { code_verifier: td.verifier }), 400, "invalid_grant");
+
+    const en = pkcePair();
+    const enCodeValue = await codeFrom(withChallenge(enAuthorizeUrl(base, EN.id), en.challenge));
+    await assertOAuthError(await enExchangeWith(enCodeValue, {}), 400, "invalid_grant");
+    await assertOAuthError(await enExchangeWith(enCodeValue, { code_verifier: en.verifier }), 400, "invalid_grant");
+    assert.deepEqual(await pkceFlags("enduco"), [
+      [400, true],
+      [400, false],
+    ]);
+  });
+
+  test("plain, a missing method, another method or a malformed challenge → redirect with invalid_request", async () => {
+    const { challenge } = pkcePair();
+    const plain = await authorizeRedirect(withChallenge(tdAuthorizeUrl("calendar:read", { state: "s-plain" }), challenge, "plain"));
+    assert.equal(plain.searchParams.get("error"), "invalid_request");
+    assert.equal(plain.searchParams.get("state"), "s-plain");
+    assert.equal(plain.searchParams.has("code"), false);
+    assert.equal(`${plain.origin}${plain.pathname}`, "http://localhost:3000/api/callback");
+
+    const noMethod = await authorizeRedirect(`${tdAuthorizeUrl("calendar:read")}&code_challenge=${challenge}`);
+    assert.equal(noMethod.searchParams.get("error"), "invalid_request", "no method means plain");
+    const enPlain = await authorizeRedirect(withChallenge(enAuthorizeUrl(base, EN.id), challenge, "plain"));
+    assert.equal(enPlain.searchParams.get("error"), "invalid_request");
+    assert.equal(enPlain.searchParams.get("state"), "en-state");
+    const other = await authorizeRedirect(withChallenge(enAuthorizeUrl(base, EN.id), challenge, "S512"));
+    assert.equal(other.searchParams.get("error"), "invalid_request");
+    const malformed = await authorizeRedirect(withChallenge(tdAuthorizeUrl("calendar:read"), "too-short"));
+    assert.equal(malformed.searchParams.get("error"), "invalid_request");
+    const methodOnly = await authorizeRedirect(`${tdAuthorizeUrl("calendar:read")}&code_challenge_method=S256`);
+    assert.equal(methodOnly.searchParams.get("error"), "invalid_request");
+  });
+
+  test("no challenge: exchanged as before, a verifier sent anyway is ignored; recorded pkce: false", async () => {
+    assert.equal((await tdExchangeWith(await tdCode(), {})).status, 200);
+    assert.equal((await tdExchangeWith(await tdCode(), { code_verifier: pkcePair().verifier })).status, 200);
+    assert.equal((await enExchangeWith(await enCode(), { code_verifier: "not even well-formed" })).status, 200);
+    assert.deepEqual(await pkceFlags("trainerday"), [
+      [200, false],
+      [200, false],
+    ]);
+    assert.deepEqual(await pkceFlags("enduco"), [[200, false]]);
+  });
+});
+
+// ---------- random_faults, seed, refresh reuse, stats ----------
+
+async function seed(url: string, value: unknown): Promise<Response> {
+  return fetch(`${url}/__sandbox/seed`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ seed: value }),
+  });
+}
+
+async function stats(url = base): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/__sandbox/stats`);
+  assert.equal(res.status, 200);
+  return json(res);
+}
+
+/** Runs `fn` with the shared helpers (tdTokens, tdRefresh, …) pointed at another sandbox. */
+async function onSandbox<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  const saved = base;
+  base = url;
+  try {
+    return await fn();
+  } finally {
+    base = saved;
+  }
+}
+
+describe("random_faults, seed, refresh reuse and stats", () => {
+  let fast: RunningSandbox;
+
+  before(async () => {
+    fast = await startSandbox({ port: 0, env: cleanEnv, tokenTimeoutMs: 20, log: () => {} });
+  });
+
+  after(async () => {
+    await fast.close();
+  });
+
+  /** 40 FitRankings master-token requests under random_faults after reset (+ seed); their statuses. */
+  async function faultRun(seedValue: number | undefined): Promise<number[]> {
+    await fetch(`${fast.url}/__sandbox/reset`, { method: "POST" });
+    if (seedValue !== undefined) assert.equal((await seed(fast.url, seedValue)).status, 200);
+    await setMode(fast.url, "fitrankings", "random_faults");
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const res = await fetch(`${fast.url}/fitrankings/iq/tokens/master-token/`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_id: FR.id, client_secret: FR.secret }),
+      });
+      statuses.push(res.status);
+      await res.text();
+    }
+    return statuses;
+  }
+
+  test("a fixed seed gives a reproducible mix of 503, hang (504) and normal answers", async () => {
+    const first = await faultRun(42);
+    const second = await faultRun(42);
+    assert.deepEqual(second, first, "same seed, same sequence");
+    const count = (status: number): number => first.filter((s) => s === status).length;
+    assert.ok(count(503) > 0 && count(504) > 0 && count(200) > 0, JSON.stringify(first));
+    assert.equal(count(503) + count(504) + count(200), 40);
+    assert.deepEqual(
+      (await recorded("fitrankings", "master-token", fast.url)).map((r) => r.status),
+      second,
+    );
+    assert.equal((await stats(fast.url)).tokenRequests, 40);
+    assert.notDeepEqual(await faultRun(43), first, "another seed, another sequence");
+    assert.notDeepEqual(await faultRun(undefined), first, "reset clears the seed");
+  });
+
+  test("random_faults is accepted for all four services and leaves revoke alone; seed validation", async () => {
+    for (const service of ["trainerday", "enduco", "fitrankings", "exorlive"]) await setMode(base, service, "random_faults");
+    for (let i = 0; i < 10; i += 1) {
+      assert.equal((await postForm(`${base}/trainerday/oauth/revoke`, { token: "sbx-td-at-unknown" })).status, 200);
+    }
+    for (const bad of ["7", 1.5, null, Number.MAX_SAFE_INTEGER + 2]) {
+      const res = await seed(base, bad);
+      assert.equal(res.status, 400, String(bad));
+      assert.deepEqual(await res.json(), { error: "invalid_seed" });
+    }
+    assert.deepEqual(await (await seed(base, -1)).json(), { seed: -1 });
+    assert.equal((await fetch(`${base}/__sandbox/seed`)).status, 405);
+  });
+
+  test("TrainerDay: presenting a rotated-away refresh token is recorded reused and counted", async () => {
+    assert.deepEqual(await stats(), {
+      refreshRequests: { trainerday: 0, enduco: 0, exorlive: 0 },
+      refreshReuse: { trainerday: 0, enduco: 0, exorlive: 0 },
+      tokenRequests: 0,
+    });
+    const first = await tdTokens({ username: "rita" });
+    const second = await json(await tdRefresh(String(first.refresh_token)));
+    await assertOAuthError(await tdRefresh(String(first.refresh_token)), 400, "invalid_grant");
+    assert.equal((await tdRefresh(String(second.refresh_token))).status, 200, "reuse is detected, nothing revoked");
+    await assertOAuthError(await tdRefresh("sbx-td-rt-never-issued"), 400, "invalid_grant");
+
+    const refreshes = (await recorded("trainerday", "token")).filter((r) => r.grantType === "refresh_token");
+    assert.deepEqual(
+      refreshes.map((r) => [r.status, r.reused, r.account]),
+      [
+        [200, undefined, "rita"],
+        [400, true, "rita"],
+        [200, undefined, "rita"],
+        [400, undefined, undefined],
+      ],
+    );
+    // enduco does not rotate: presenting the same refresh token twice is no reuse. ExorLive rotates.
+    const en = await enTokens();
+    assert.equal((await enRefresh(String(en.refresh_token))).status, 200);
+    assert.equal((await enRefresh(String(en.refresh_token))).status, 200);
+    const ex = await exTokens();
+    assert.equal((await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) })).status, 200);
+    await assertOAuthError(
+      await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }),
+      400,
+      "invalid_grant",
+    );
+    assert.deepEqual(await stats(), {
+      refreshRequests: { trainerday: 4, enduco: 2, exorlive: 2 },
+      refreshReuse: { trainerday: 1, enduco: 0, exorlive: 1 },
+      tokenRequests: 11,
+    });
+    await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+    assert.equal((await stats()).tokenRequests, 0);
+  });
+
+  test("a refresh answered 503 or timed out spends nothing: the same token then works once", async () => {
+    const first = await tdTokens();
+    const rt = String(first.refresh_token);
+    await setMode(base, "trainerday", "token_503");
+    assert.equal((await tdRefresh(rt)).status, 503);
+    await setMode(base, "trainerday", "token_timeout");
+    const slow = await tdRefresh(rt);
+    assert.equal(slow.status, 504);
+    await slow.text();
+    await setMode(base, "trainerday", "token_invalid_json");
+    assert.equal((await tdRefresh(rt)).status, 200);
+    await setMode(base, "trainerday", "normal");
+    assert.equal((await tdRefresh(rt)).status, 200, "not spent by the faulted attempts");
+    const active = (await sandboxTokens("trainerday")).filter((t) => t.kind === "refresh" && t.active === true);
+    assert.equal(active.length, 1, "rotated exactly once");
+    assert.deepEqual(await stats(), {
+      refreshRequests: { trainerday: 1, enduco: 0, exorlive: 0 },
+      refreshReuse: { trainerday: 0, enduco: 0, exorlive: 0 },
+      tokenRequests: 5,
+    });
+  });
+
+  test("a client retrying faulted refreshes with the same token under seeded random_faults never reuses one", async () => {
+    await onSandbox(fast.url, async () => {
+      await fetch(`${fast.url}/__sandbox/reset`, { method: "POST" });
+      let rt = String((await tdTokens()).refresh_token);
+      assert.equal((await seed(fast.url, 7)).status, 200);
+      await setMode(fast.url, "trainerday", "random_faults");
+      let served = 0;
+      let faulted = 0;
+      while (served < 10) {
+        const res = await tdRefresh(rt);
+        if (res.status === 200) {
+          rt = String((await json(res)).refresh_token);
+          served += 1;
+        } else {
+          assert.ok(res.status === 503 || res.status === 504, String(res.status));
+          await res.text();
+          faulted += 1;
+        }
+      }
+      assert.ok(faulted > 0);
+      const s = await stats(fast.url);
+      assert.deepEqual(s.refreshRequests, { trainerday: 10, enduco: 0, exorlive: 0 });
+      assert.deepEqual(s.refreshReuse, { trainerday: 0, enduco: 0, exorlive: 0 });
+      assert.equal(s.tokenRequests, 1 + 10 + faulted);
+    });
   });
 });

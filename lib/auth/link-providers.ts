@@ -40,7 +40,8 @@ export function linkProvider(integration: AuthorizationCodeIntegration, link: Li
     type: "oauth",
     clientId: credentials?.clientId,
     clientSecret: credentials?.clientSecret,
-    checks: ["state"],
+    // PKCE where the service accepts it: next-auth keeps the verifier in an encrypted cookie of this browser.
+    checks: integration.pkce ? ["pkce", "state"] : ["state"],
     authorization: {
       url: integration.authorizationUrl,
       params: { response_type: "code", scope: integration.requestedScopes.join(" ") },
@@ -57,8 +58,9 @@ export function linkProvider(integration: AuthorizationCodeIntegration, link: Li
           return fail("state_invalid", "state does not match the state cookie");
         }
         if (!params.code) return fail("missing_code", "callback carried no authorization code");
+        if (integration.pkce && !checks.code_verifier) return fail("state_invalid", "PKCE code_verifier cookie missing");
         try {
-          link.exchange = await integration.exchangeCode(params.code, provider.callbackUrl, await getLearnedSettings(integration.id));
+          link.exchange = await integration.exchangeCode(params.code, provider.callbackUrl, await getLearnedSettings(integration.id), checks.code_verifier);
         } catch (error) {
           return fail(exchangeFailureCode(error), error instanceof Error ? error.message : "token exchange failed");
         }

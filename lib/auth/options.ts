@@ -8,12 +8,16 @@ import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } f
 import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "./link-context";
 import { linkProvider } from "./link-providers";
+import { clearSignInFailures, isSignInBlocked, recordSignInFailure, signInKeys } from "./rate-limit";
 import { authenticate } from "./users";
 
 const credentialsInput = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
   password: z.string().min(1).max(200),
 });
+
+/** The error code the login form shows as "too many failed sign-ins". */
+export const RATE_LIMITED = "RateLimited";
 
 /** Session lifetime in seconds (8 hours): a dashboard session, not a remember-me. */
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
@@ -35,11 +39,19 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
         id: "credentials",
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, req) {
           const parsed = credentialsInput.safeParse(raw);
           if (!parsed.success) return null;
+          const keys = signInKeys(parsed.data.email, req?.headers);
+          // A thrown error reaches the login form as its code; it is the same for every account.
+          if (isSignInBlocked(keys)) throw new Error(RATE_LIMITED);
           const user = await authenticate(parsed.data.email, parsed.data.password);
-          return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+          if (!user) {
+            recordSignInFailure(keys);
+            return null;
+          }
+          clearSignInFailures(keys.account);
+          return { id: user.id, email: user.email, name: user.name, role: user.role };
         },
       }),
       ...integrations()

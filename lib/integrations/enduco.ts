@@ -46,10 +46,16 @@ export function enduco(): AuthorizationCodeIntegration {
     requestedScopes: ["plans_read", "user_read", "workouts_write"],
     revocation: "refresh_token",
     authorizationUrl: `${baseUrl}/oauth2/authorize`,
-    async exchangeCode(code, redirectUri, learned) {
+    pkce: env.ENDUCO_PKCE === "true",
+    async exchangeCode(code, redirectUri, learned, codeVerifier) {
       const first: CodeGrant = learned.code_grant_type === "authorization_code" ? "authorization_code" : "code";
       const exchange = (grantType: CodeGrant) =>
-        postForm(name, `${baseUrl}/oauth2/token`, { grant_type: grantType, code, redirect_uri: redirectUri }, authHeader());
+        postForm(
+          name,
+          `${baseUrl}/oauth2/token`,
+          { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) },
+          authHeader(),
+        );
       let grantType = first;
       let body: unknown;
       try {

@@ -42,7 +42,8 @@ export function trainerday(): AuthorizationCodeIntegration {
     requestedScopes: ["athlete:read", "calendar:read", "workout:read"],
     revocation: "access_token",
     authorizationUrl: `${baseUrl}/oauth/authorize`,
-    async exchangeCode(code, redirectUri) {
+    pkce: env.TRAINERDAY_PKCE === "true",
+    async exchangeCode(code, redirectUri, _learned, codeVerifier) {
       const { clientId, clientSecret } = requireCredentials();
       const body = await postForm(name, `${baseUrl}/oauth/token`, {
         grant_type: "authorization_code",
@@ -50,6 +51,7 @@ export function trainerday(): AuthorizationCodeIntegration {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uri: redirectUri,
+        ...(codeVerifier ? { code_verifier: codeVerifier } : {}),
       });
       return { tokens: parseTokenResponse(name, body, nowSeconds()), accountId: null };
     },

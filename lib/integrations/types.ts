@@ -70,12 +70,14 @@ export interface CodeExchange {
 export interface AuthorizationCodeIntegration extends Integration {
   flow: "authorization_code";
   authorizationUrl: string;
+  /** Send PKCE (RFC 7636, S256): only where the service is known to accept it (RFC 9700 §2.1.1). */
+  pkce: boolean;
   /**
    * Exchanges an authorization code for tokens. `redirectUri` is the callback the code was sent to;
    * `learned` is what an earlier exchange taught us about the service (see CodeExchange.learned).
    * Throws ServiceError.
    */
-  exchangeCode(code: string, redirectUri: string, learned: Readonly<Record<string, string>>): Promise<CodeExchange>;
+  exchangeCode(code: string, redirectUri: string, learned: Readonly<Record<string, string>>, codeVerifier?: string): Promise<CodeExchange>;
   /** Revokes access at the service (RFC 7009). Throws ServiceError; a 2xx answer means done. */
   revoke(tokens: ConnectionTokens): Promise<void>;
 }

@@ -11,6 +11,7 @@ import {
   sendHtml,
   single,
 } from "../http.js";
+import { checkChallenge } from "../pkce.js";
 import type { PendingConsent } from "../state.js";
 import { newToken, randomHex, randomUsername, type TokenTag } from "../tokens.js";
 
@@ -63,7 +64,10 @@ function consentHtml(entry: PendingConsent, descriptions: Readonly<Record<string
   });
 }
 
-/** Handles `GET authorize` for a service using the standard code flow (TrainerDay, enduco). */
+/**
+ * Handles `GET authorize` for a service using the standard code flow (TrainerDay, enduco), with
+ * optional PKCE (S256 only; anything else redirects back with `error=invalid_request`).
+ */
 export function handleCodeAuthorize(args: RouteArgs, spec: CodeFlowSpec): void {
   const { ctx, res, query, info } = args;
   info.endpoint = "authorize";
@@ -73,12 +77,16 @@ export function handleCodeAuthorize(args: RouteArgs, spec: CodeFlowSpec): void {
   let responseType: string | undefined;
   let scopeParam: string | undefined;
   let state: string | undefined;
+  let codeChallenge: string | undefined;
+  let codeChallengeMethod: string | undefined;
   try {
     clientId = single(query, "client_id");
     redirectUri = single(query, "redirect_uri");
     responseType = single(query, "response_type");
     scopeParam = single(query, "scope");
     state = single(query, "state");
+    codeChallenge = single(query, "code_challenge");
+    codeChallengeMethod = single(query, "code_challenge_method");
   } catch (err) {
     fail(err instanceof OAuthError ? err.description : "Malformed request.");
     return;
@@ -96,6 +104,14 @@ export function handleCodeAuthorize(args: RouteArgs, spec: CodeFlowSpec): void {
     return;
   }
   const stateParams: Array<[string, string]> = state !== undefined ? [["state", state]] : [];
+  const pkce = checkChallenge(codeChallenge, codeChallengeMethod);
+  if (!pkce.ok) {
+    redirect(
+      res,
+      appendQuery(redirectUri, [["error", "invalid_request"], ["error_description", pkce.description], ...stateParams]),
+    );
+    return;
+  }
   const requested = [...new Set((scopeParam ?? "").split(" ").filter((s) => s !== ""))];
   if (requested.length === 0 || requested.some((s) => !spec.supportedScopes.includes(s))) {
     redirect(res, appendQuery(redirectUri, [["error", "invalid_scope"], ...stateParams]));
@@ -109,6 +125,7 @@ export function handleCodeAuthorize(args: RouteArgs, spec: CodeFlowSpec): void {
       redirectUri,
       scope: requested,
       ...(state !== undefined ? { state } : {}),
+      ...(pkce.challenge !== undefined ? { codeChallenge: pkce.challenge } : {}),
     },
     spec.descriptions,
   );
@@ -178,7 +195,7 @@ export async function handleConsentDecision(
   redirect(res, appendQuery(pending.redirectUri, [...onApprove(pending, username, granted), ...stateParams]));
 }
 
-/** Issues a single-use authorization code for an approved consent. */
+/** Issues a single-use authorization code for an approved consent (bound to its PKCE challenge, if any). */
 export function issueCode(args: RouteArgs, spec: CodeFlowSpec, pending: PendingConsent, account: string, scope: string[]): string {
   const value = newToken(spec.tag, "code");
   args.ctx.state.codes.set(value, {
@@ -190,6 +207,7 @@ export function issueCode(args: RouteArgs, spec: CodeFlowSpec, pending: PendingC
     account,
     expiresAt: Date.now() + args.ctx.config.codeTtlMs,
     used: false,
+    ...(pending.codeChallenge !== undefined ? { codeChallenge: pending.codeChallenge } : {}),
   });
   return value;
 }

@@ -89,7 +89,9 @@ async function token(args: RouteArgs): Promise<void> {
   const grantType = required(form, "grant_type");
   const codeGrant = args.ctx.state.mode("enduco") === "standard_grant_only" ? "authorization_code" : "code";
   if (grantType === codeGrant) {
-    const entry = redeemCode(args, "enduco", required(form, "code"), clientId, required(form, "redirect_uri"));
+    const code = required(form, "code");
+    const redirectUri = required(form, "redirect_uri");
+    const entry = redeemCode(args, "enduco", code, clientId, redirectUri, single(form, "code_verifier"));
     const grant = args.ctx.state.createGrant("enduco", clientId, entry.account, entry.scope);
     const refreshToken = newToken("en", "rt");
     args.ctx.state.issue("enduco", "refresh", refreshToken, clientId, { account: grant.account, grantId: grant.id });

@@ -103,7 +103,7 @@ async function token(args: RouteArgs): Promise<void> {
   if (grantType === "refresh_token") {
     const { token: old, grant } = findRefreshGrant(args, "exorlive", required(form, "refresh_token"), clientId);
     const keep = omitsRefreshToken(args.ctx, "exorlive");
-    if (!keep) old.revoked = true; // rotation
+    if (!keep) args.ctx.state.rotateAway(old); // rotation
     sendJson(args.res, 200, issueTokens(args, grant, keep));
     return;
   }

@@ -57,6 +57,7 @@ function detail(args: RouteArgs, status: number, message: string): void {
 async function masterToken(args: RouteArgs): Promise<void> {
   const { ctx, req, res, info } = args;
   info.endpoint = "master-token";
+  ctx.state.countTokenRequest();
   const body = await readBody(req);
   if (applyTokenMode(ctx, "fitrankings", res, info)) return;
   if (ctx.state.mode("fitrankings") === "master_token_401") {

@@ -1,35 +1,45 @@
-/** Shared token-endpoint logic: reading the request, redeeming codes, finding refresh tokens. */
+/** Shared token-endpoint logic: reading the request, redeeming codes (with PKCE), finding refresh tokens. */
 import type { ServiceId } from "../config.js";
 import type { RouteArgs } from "../context.js";
 import { applyRefreshMode, applyRevokeMode, applyTokenMode } from "../modes.js";
 import { OAuthError, mediaType, readBody } from "../http.js";
+import { verifierMatches } from "../pkce.js";
 import type { AuthCode, Grant, IssuedToken } from "../state.js";
 
 /**
  * Reads a token request body, records its grant_type, applies the service's token failure mode
- * and requires a form body. Returns null when a failure mode already answered.
+ * and requires a form body. Returns null when a failure mode already answered. Counts the request
+ * (and, once past the failure modes, a refresh request) for `/__sandbox/stats`.
  */
 export async function readTokenRequest(args: RouteArgs, service: ServiceId): Promise<URLSearchParams | null> {
   const { ctx, req, res, info } = args;
   info.endpoint = "token";
+  info.pkce = false;
+  ctx.state.countTokenRequest();
   const body = await readBody(req);
   const params = new URLSearchParams(body.toString("utf8"));
   const grantType = params.get("grant_type");
   if (grantType !== null) info.grantType = grantType.slice(0, 64);
   if (applyTokenMode(ctx, service, res, info)) return null;
+  if (grantType === "refresh_token") ctx.state.countRefresh(service);
   if (mediaType(req) !== "application/x-www-form-urlencoded") {
     throw new OAuthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.");
   }
   return params;
 }
 
-/** Redeems a single-use authorization code; any mismatch is `invalid_grant`. */
+/**
+ * Redeems a single-use authorization code; any mismatch is `invalid_grant`. A code issued with a PKCE
+ * challenge needs the matching `codeVerifier`; a failed check burns the code (a redirect_uri mismatch
+ * does not). Without a challenge the verifier is ignored.
+ */
 export function redeemCode(
   args: RouteArgs,
   service: ServiceId,
   code: string,
   clientId: string,
   redirectUri: string | undefined,
+  codeVerifier?: string,
 ): AuthCode {
   const { ctx, info } = args;
   const entry = ctx.state.codes.get(code);
@@ -43,12 +53,22 @@ export function redeemCode(
     throw new OAuthError(400, "invalid_grant", "redirect_uri does not match the authorization request.");
   }
   entry.used = true;
+  if (entry.codeChallenge !== undefined) {
+    info.pkce = true;
+    if (codeVerifier === undefined) {
+      throw new OAuthError(400, "invalid_grant", "code_verifier is required: the authorization request had a code_challenge.");
+    }
+    if (!verifierMatches(codeVerifier, entry.codeChallenge)) {
+      throw new OAuthError(400, "invalid_grant", "code_verifier does not match the code_challenge.");
+    }
+  }
   return entry;
 }
 
 /**
  * Finds an active refresh token of this client and its grant; otherwise `invalid_grant`
- * (always, for a known token, under `refresh_invalid_grant`).
+ * (always, for a known token, under `refresh_invalid_grant`). A token already rotated away is
+ * flagged `reused` and counted (RFC 9700 §4.14), then refused like any other spent token.
  */
 export function findRefreshGrant(
   args: RouteArgs,
@@ -63,6 +83,10 @@ export function findRefreshGrant(
     throw new OAuthError(400, "invalid_grant", "Unknown refresh token.");
   }
   info.account = grant.account;
+  if (token.rotated) {
+    info.reused = true;
+    ctx.state.countReuse(service);
+  }
   applyRefreshMode(ctx, service);
   if (!ctx.state.isActive(token) || grant.refreshToken !== value) {
     throw new OAuthError(400, "invalid_grant", "Refresh token is revoked or was already used.");

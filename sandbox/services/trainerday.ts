@@ -71,7 +71,7 @@ async function token(args: RouteArgs): Promise<void> {
   if (grantType === "authorization_code") {
     const code = required(form, "code");
     const redirectUri = required(form, "redirect_uri");
-    const entry = redeemCode(args, "trainerday", code, clientId, redirectUri);
+    const entry = redeemCode(args, "trainerday", code, clientId, redirectUri, single(form, "code_verifier"));
     const grant = args.ctx.state.createGrant("trainerday", clientId, entry.account, entry.scope);
     sendJson(args.res, 200, issueTokens(args, grant));
     return;
@@ -79,7 +79,7 @@ async function token(args: RouteArgs): Promise<void> {
   if (grantType === "refresh_token") {
     const { token: old, grant } = findRefreshGrant(args, "trainerday", required(form, "refresh_token"), clientId);
     const keep = omitsRefreshToken(args.ctx, "trainerday");
-    if (!keep) old.revoked = true; // rotation: the old refresh token stops working
+    if (!keep) args.ctx.state.rotateAway(old); // rotation: the old refresh token stops working
     sendJson(args.res, 200, issueTokens(args, grant, keep));
     return;
   }

@@ -26,7 +26,11 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError("The email or password is incorrect. Check both and try again.");
+      setError(
+        result?.error === "RateLimited"
+          ? "Too many failed sign-ins for this account or from your network. Wait 15 minutes, then try again."
+          : "The email or password is incorrect. Check both and try again.",
+      );
     } catch {
       setError("Sign-in could not be reached. Check your connection and try again.");
     }

@@ -1,0 +1,182 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { APP_URL } from "./config";
+import { signIn } from "./fixtures/auth";
+import { createUser, openTestDb } from "./fixtures/db";
+
+let clientNumber = 0;
+
+/**
+ * Signs in through next-auth's credentials endpoint the way the login form does; returns the outcome. Each call
+ * comes from its own client address (X-Forwarded-For, trusted in e2e) unless `headers` names one, so failures
+ * here never count against the loopback address the other tests sign in from.
+ */
+async function credentialsSignIn(api: APIRequestContext, email: string, password: string, headers: Record<string, string> = { "x-forwarded-for": `198.18.${Math.floor(++clientNumber / 250)}.${clientNumber % 250}` }) {
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const started = performance.now();
+  const response = await api.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true", callbackUrl: "/" },
+    headers,
+    maxRedirects: 0,
+  });
+  const elapsed = performance.now() - started;
+  const body = (await response.json().catch(() => ({}))) as { url?: string };
+  const error = body.url ? new URL(body.url, APP_URL).searchParams.get("error") : null;
+  return { ok: !error && response.status() === 200, error, elapsed, response };
+}
+
+test.describe("web hardening", () => {
+  test("every page carries the security headers, and pages with account data are not stored", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    for (const path of ["/login", "/invite/not-a-token"]) {
+      const headers = (await page.request.get(path)).headers();
+      expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(headers["content-security-policy"], path).not.toContain("unsafe-eval");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("no-referrer");
+    }
+    await signIn(page, athlete.email, athlete.password);
+    for (const path of ["/connections", "/connections/trainerday/history"]) {
+      const headers = (await page.request.get(path)).headers();
+      expect(headers["cache-control"], path).toContain("no-store");
+      expect(headers["content-security-policy"], path).toMatch(/default-src 'self'/);
+    }
+  });
+
+  test("the session cookie is HttpOnly and SameSite=Lax", async () => {
+    const athlete = await createUser("athlete");
+    const api = await playwrightRequest.newContext({ baseURL: APP_URL });
+    const { ok, response } = await credentialsSignIn(api, athlete.email, athlete.password);
+    expect(ok).toBe(true);
+    const cookie = response.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("next-auth.session-token="));
+    expect(cookie?.value).toMatch(/HttpOnly/i);
+    expect(cookie?.value).toMatch(/SameSite=Lax/i);
+  });
+
+  test("served over HTTPS, the session cookie is Secure (and __Secure- prefixed)", async () => {
+    test.setTimeout(60_000);
+    const port = 3197;
+    const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXTAUTH_URL: `https://localhost:${port}`,
+        NEXTAUTH_SECRET: "s".repeat(40),
+        TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+        DATABASE_URL: "data/e2e/https.db",
+        REFRESHER_ENABLED: "false",
+      },
+      stdio: "ignore",
+    });
+    try {
+      const api = await playwrightRequest.newContext({ baseURL: `http://localhost:${port}` });
+      await expect.poll(async () => (await api.get("/login").catch(() => null))?.status() ?? 0, { timeout: 30_000 }).toBe(200);
+      const user = await createUser("athlete", "https", "data/e2e/https.db");
+      // Over plain HTTP the client would not send Secure cookies back, so carry the CSRF cookie by hand.
+      const csrf = await api.get("/api/auth/csrf");
+      const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.includes("csrf-token"))!.value.split(";")[0]!;
+      expect(csrfCookie).toMatch(/^__Host-next-auth\.csrf-token=/);
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const response = await api.post("/api/auth/callback/credentials", {
+        form: { csrfToken, email: user.email, password: user.password, json: "true" },
+        headers: { cookie: csrfCookie },
+        maxRedirects: 0,
+      });
+      const session = response.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.includes("session-token"));
+      expect(session?.value).toMatch(/^__Secure-next-auth\.session-token=/);
+      expect(session?.value).toMatch(/;\s*Secure/i);
+      expect(session?.value).toMatch(/HttpOnly/i);
+      expect(session?.value).toMatch(/SameSite=Lax/i);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  test("route handlers that change state refuse a foreign Origin and Origin: null", async ({ request }) => {
+    for (const origin of ["https://evil.example", "null"]) {
+      const signin = await request.post("/api/auth/signin/trainerday", { headers: { origin }, form: { callbackUrl: "/connections" }, maxRedirects: 0 });
+      expect(signin.status(), origin).toBe(403);
+      const webhook = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", { headers: { origin }, data: { userId: "x" } });
+      expect(webhook.status(), origin).toBe(403);
+      const signout = await request.post("/api/auth/signout", { headers: { origin }, form: { csrfToken: "x" }, maxRedirects: 0 });
+      expect(signout.status(), origin).toBe(403);
+    }
+    const sameOrigin = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", { headers: { origin: APP_URL }, data: { userId: "nobody" } });
+    expect(sameOrigin.status()).toBe(202);
+  });
+
+  test("no GET route changes the database, for any role", async ({ browser }) => {
+    const athlete = await createUser("athlete");
+    const coach = await createUser("coach");
+    const admin = await createUser("admin");
+    const digest = () => {
+      const db = openTestDb();
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      const hash = createHash("sha256");
+      for (const table of tables) hash.update(`${table}:${JSON.stringify(db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all())}`);
+      db.close();
+      return hash.digest("hex");
+    };
+    const routes = [
+      "/", "/login", "/connections", "/connections/trainerday/history", "/connections/link-complete?linked=trainerday", "/coach", "/coach/export",
+      `/coach/athletes/${athlete.id}`, "/admin", `/admin/users/${athlete.id}`, "/admin/connections", "/admin/audit", "/admin/audit/export", "/admin/services",
+      "/invite/not-a-real-token", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signin", "/api/auth/signin/trainerday",
+      "/api/auth/signout", "/api/auth/error", "/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret",
+    ];
+    const contexts = [];
+    for (const user of [athlete, coach, admin]) {
+      const context = await browser.newContext();
+      await signIn(await context.newPage(), user.email, user.password);
+      contexts.push(context.request);
+    }
+    contexts.push(await playwrightRequest.newContext({ baseURL: APP_URL }));
+    const before = digest();
+    for (const api of contexts) for (const route of routes) expect((await api.get(route, { maxRedirects: 0 })).status(), route).toBeLessThan(500);
+    expect(digest()).toBe(before);
+  });
+});
+
+test.describe("sign-in abuse", () => {
+  test("10 failures on one account block it for 15 minutes, with a clear message, even with the right password", async ({ page }) => {
+    const athlete = await createUser("athlete");
+    const api = await playwrightRequest.newContext({ baseURL: APP_URL });
+    for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, athlete.email, "wrong")).error).toBe("CredentialsSignin");
+    expect((await credentialsSignIn(api, athlete.email, athlete.password)).error).toBe("RateLimited");
+    await page.goto("/login");
+    await page.getByLabel("Email").fill(athlete.email);
+    await page.getByLabel("Password").fill(athlete.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins" })).toBeVisible();
+  });
+
+  test("10 failures from one IP (behind the trusted proxy) block that IP, not others", async () => {
+    const api = await playwrightRequest.newContext({ baseURL: APP_URL });
+    const attacker = { "x-forwarded-for": "203.0.113.77" };
+    for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, `nobody-${i}-${Date.now()}@test.example`, "wrong", attacker)).error).toBe("CredentialsSignin");
+    const victim = await createUser("athlete");
+    expect((await credentialsSignIn(api, victim.email, victim.password, attacker)).error).toBe("RateLimited");
+    const fresh = await playwrightRequest.newContext({ baseURL: APP_URL });
+    expect((await credentialsSignIn(fresh, victim.email, victim.password, { "x-forwarded-for": "198.51.100.4" })).ok).toBe(true);
+  });
+
+  test("no user enumeration: same message, and median sign-in time for known and unknown emails within 20%", async () => {
+    test.setTimeout(120_000);
+    const known: number[] = [];
+    const unknown: number[] = [];
+    const api = await playwrightRequest.newContext({ baseURL: APP_URL });
+    for (let i = 0; i < 15; i++) {
+      const user = await createUser("athlete", `timing-${i}`);
+      const a = await credentialsSignIn(api, user.email, "not-the-password");
+      const b = await credentialsSignIn(api, `absent-${i}-${Date.now()}@test.example`, "not-the-password");
+      expect(a.error).toBe("CredentialsSignin");
+      expect(b.error).toBe(a.error);
+      known.push(a.elapsed);
+      unknown.push(b.elapsed);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const [k, u] = [median(known), median(unknown)];
+    test.info().annotations.push({ type: "timing", description: `median known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms` });
+    expect(Math.abs(k - u) / Math.max(k, u)).toBeLessThan(0.2);
+  });
+});
