@@ -114,6 +114,8 @@ export class SandboxState {
   /** FitRankings: master token per client id. */
   readonly masterTokens = new Map<string, string>();
   requests: RecordedRequest[] = [];
+  /** Every recorded request counted by service, endpoint, grant_type, status and account (unbounded, unlike `requests`). */
+  readonly counts = new Map<string, number>();
   private grantCounter = 0;
 
   /** Clears all state and modes. */
@@ -125,6 +127,7 @@ export class SandboxState {
     this.consents.clear();
     this.lastCallbackUri.clear();
     this.masterTokens.clear();
+    this.counts.clear();
     this.requests = [];
   }
 
@@ -135,6 +138,8 @@ export class SandboxState {
 
   /** Appends one request record (bounded). */
   record(entry: RecordedRequest): void {
+    const key = JSON.stringify([entry.service, entry.endpoint, entry.grantType ?? null, entry.status, entry.account ?? null]);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.requests.push(entry);
     if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
   }
