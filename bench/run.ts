@@ -162,6 +162,8 @@ interface ScenarioResult {
   bytesPerResponse: number;
   non2xx: number;
   errors: number;
+  /** The server's peak RSS while this scenario ran, in MB. */
+  peakRssMb: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -179,7 +181,11 @@ function cannon(url: string, headers: Record<string, string>, durationS: number)
   });
 }
 
+/** Peak RSS (kB) since the last reset: the sampler raises it, each scenario reads and resets it. */
+const rss = { peakKb: 0, scenarioKb: 0 };
+
 async function runScenario(s: Scenario, floorP50: number | null): Promise<ScenarioResult> {
+  rss.scenarioKb = 0;
   const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*" };
   if (s.cookie) headers.cookie = s.cookie;
   const probe = await fetch(`${BENCH_APP_URL}${s.path}`, { headers, redirect: "manual" });
@@ -201,8 +207,9 @@ async function runScenario(s: Scenario, floorP50: number | null): Promise<Scenar
     bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    peakRssMb: round(rss.scenarioKb / 1024),
   };
-  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor`);
+  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor, peak RSS ${out.peakRssMb} MB`);
   return out;
 }
 
@@ -316,9 +323,10 @@ async function main() {
   await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
   log(`app on ${BENCH_APP_URL} (pid ${server.pid}), sandbox on ${BENCH_SANDBOX_URL}`);
 
-  let peakKb = 0;
   const sampler = setInterval(() => {
-    peakKb = Math.max(peakKb, rssKb(server.pid!));
+    const kb = rssKb(server.pid!);
+    rss.peakKb = Math.max(rss.peakKb, kb);
+    rss.scenarioKb = Math.max(rss.scenarioKb, kb);
   }, 250);
   sampler.unref();
 
@@ -360,7 +368,7 @@ async function main() {
   }
 
   clearInterval(sampler);
-  peakKb = Math.max(peakKb, rssKb(server.pid!));
+  const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
   stopAll();
 
   const floor = results[0]!;
@@ -411,8 +419,8 @@ async function main() {
     `${options.athletes} athletes, ${seed.connections} connections, ${seed.events} events (seeded in ${(seed.ms / 1000).toFixed(1)} s); autocannon ${options.connections} connections × ${options.durationS} s per scenario`,
     "",
     table(
-      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50"],
-      results.map((r) => [`${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"), r.p50, r.p95, r.p99, r.rps, r.ratioToFloor]),
+      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "KB/response", "peak RSS MB"],
+      results.map((r) => [`${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"), r.p50, r.p95, r.p99, r.rps, r.ratioToFloor, round(r.bytesPerResponse / 1024), r.peakRssMb]),
     ),
     "",
     table(
