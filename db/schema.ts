@@ -19,17 +19,22 @@ const createdAt = () =>
     .notNull()
     .default(sql`(unixepoch('subsec') * 1000)`);
 
-export const users = sqliteTable("users", {
-  id: text("id").primaryKey(),
-  email: text("email").notNull().unique(),
-  name: text("name").notNull(),
-  passwordHash: text("password_hash"),
-  role: text("role", { enum: ROLES }).notNull().default("athlete"),
-  createdAt: createdAt(),
-  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
-  /** Sessions issued before this moment are refused (set when the user is disabled). */
-  sessionsRevokedAt: integer("sessions_revoked_at", { mode: "timestamp_ms" }),
-});
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ROLES }).notNull().default("athlete"),
+    createdAt: createdAt(),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    /** Sessions issued before this moment are refused (set when the user is disabled). */
+    sessionsRevokedAt: integer("sessions_revoked_at", { mode: "timestamp_ms" }),
+  },
+  // Lists ordered by name (admin users, admin connections) walk this index instead of sorting every row.
+  (t) => [index("users_name_idx").on(t.name, t.id)],
+);
 
 export const coachAthletes = sqliteTable(
   "coach_athletes",

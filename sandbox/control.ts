@@ -138,6 +138,23 @@ export async function handleControl(
       );
       return true;
     }
+    case "/counts": {
+      // Counts of every request since start or reset (not capped like /requests): one row per
+      // service, endpoint, grantType, status and account. Filters: service, endpoint, grantType.
+      if (!allowMethod(req, res, "GET")) return true;
+      const service = serviceFilter(res, query);
+      if (service === null) return true;
+      const endpoint = query.get("endpoint");
+      const grantType = query.get("grantType");
+      const rows = [];
+      for (const [key, count] of ctx.state.counts) {
+        const [s, e, g, status, account] = JSON.parse(key) as [string, string, string | null, number, string | null];
+        if ((service !== undefined && s !== service) || (endpoint && e !== endpoint) || (grantType && g !== grantType)) continue;
+        rows.push({ service: s, endpoint: e, grantType: g, status, account, count });
+      }
+      sendJson(res, 200, rows);
+      return true;
+    }
     case "/tokens": {
       if (!allowMethod(req, res, "GET")) return true;
       const service = serviceFilter(res, query);

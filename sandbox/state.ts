@@ -160,6 +160,8 @@ export class SandboxState {
   /** FitRankings: master token per client id. */
   readonly masterTokens = new Map<string, string>();
   requests: RecordedRequest[] = [];
+  /** Every recorded request counted by service, endpoint, grant_type, status and account (unbounded, unlike `requests`). */
+  readonly counts = new Map<string, number>();
   private grantCounter = 0;
   /** `POST /__sandbox/seed`: the seed, and one generator per service drawn from it (unset: Math.random). */
   private seed: number | undefined;
@@ -175,6 +177,7 @@ export class SandboxState {
     this.consents.clear();
     this.lastCallbackUri.clear();
     this.masterTokens.clear();
+    this.counts.clear();
     this.requests = [];
     this.seed = undefined;
     this.generators.clear();
@@ -229,6 +232,8 @@ export class SandboxState {
 
   /** Appends one request record (bounded). */
   record(entry: RecordedRequest): void {
+    const key = JSON.stringify([entry.service, entry.endpoint, entry.grantType ?? null, entry.status, entry.account ?? null]);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     this.requests.push(entry);
     if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
   }

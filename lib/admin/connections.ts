@@ -53,7 +53,7 @@ export interface AdminConnectionRow {
 
 /**
  * One page (50 rows) of every connection of every athlete, filtered by service and derived status, ordered by
- * athlete name. Token columns are never selected. Admins only (ForbiddenError otherwise).
+ * athlete name (then id, so equal names keep one order; the users_name_idx index serves it without a sort). Token columns are never selected. Admins only (ForbiddenError otherwise).
  */
 export async function listConnectionsPage(
   viewer: SessionUser | null,
@@ -87,7 +87,7 @@ export async function listConnectionsPage(
     .from(accounts)
     .innerJoin(users, eq(users.id, accounts.userId))
     .where(where)
-    .orderBy(asc(users.name), asc(accounts.provider))
+    .orderBy(asc(users.name), asc(users.id), asc(accounts.provider))
     .limit(CONNECTIONS_PAGE_SIZE)
     .offset((page - 1) * CONNECTIONS_PAGE_SIZE)
     .all();

@@ -141,16 +141,12 @@ function refreshedText(date: Date | null): string {
   return date ? `Last refreshed ${formatUtc(date, "d MMM yyyy, HH:mm")} UTC` : "Never refreshed";
 }
 
-/** The badge in a focusable wrapper whose tooltip (last refresh) shows on hover and on keyboard focus. */
+/** The badge in a focusable wrapper whose tooltip (last refresh) shows on hover and on keyboard focus (globals.css). */
 function StatusCell({ cell, tipId }: { cell: RosterCell; tipId: string }) {
   return (
-    <span tabIndex={0} aria-describedby={tipId} className={`group relative inline-flex rounded-full ${FOCUS}`}>
+    <span tabIndex={0} aria-describedby={tipId} className="roster-cell">
       <StatusBadge status={cell.status} />
-      <span
-        id={tipId}
-        role="tooltip"
-        className="absolute bottom-full left-0 z-10 mb-1 hidden whitespace-nowrap rounded-md bg-slate-900 px-2 py-1 text-xs font-medium text-white shadow-lg group-hover:block group-focus:block"
-      >
+      <span id={tipId} role="tooltip" className="roster-tip">
         {refreshedText(cell.lastRefreshedAt)}
       </span>
     </span>
@@ -233,7 +229,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                     </tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
-                    {roster.rows.map((athlete) => (
+                    {roster.rows.map((athlete, rowIndex) => (
                       <tr key={athlete.id}>
                         <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
                           <Link href={`/coach/athletes/${athlete.id}`} className={LINK}>
@@ -243,7 +239,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                         </th>
                         {roster.services.map((s) => (
                           <td key={s.id} className="px-4 py-3">
-                            <StatusCell cell={athlete.cells[s.id]} tipId={`refreshed-${athlete.id}-${s.id}`} />
+                            <StatusCell cell={athlete.cells[s.id]} tipId={`tip-${rowIndex}-${s.id}`} />
                           </td>
                         ))}
                       </tr>

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
-import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, listAudit, listAuditPeople } from "@/lib/admin/audit";
+import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, findAuditPeople, listAudit } from "@/lib/admin/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getIntegration, integrations } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
@@ -17,7 +17,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const raw = await searchParams;
   const flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== "" && v !== undefined));
   const filter = auditFilterSchema.parse(flat);
-  const [{ entries, nextCursor }, people] = await Promise.all([listAudit(admin, filter), listAuditPeople(admin)]);
+  const [{ entries, nextCursor }, people] = await Promise.all([listAudit(admin, filter), findAuditPeople(admin, [filter.actor, filter.athlete])]);
+  const actorPerson = filter.actor ? people.get(filter.actor) : undefined;
+  const athletePerson = filter.athlete ? people.get(filter.athlete) : undefined;
   const kept = {
     actor: filter.actor,
     athlete: filter.athlete,
@@ -42,27 +44,39 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="actor" className={LABEL_CLASS}>
             Actor
           </label>
-          <select id="actor" name="actor" defaultValue={filter.actor ?? ""} className={FIELD_CLASS}>
-            <option value="">Anyone</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.role})
-              </option>
-            ))}
-          </select>
+          <input
+            id="actor"
+            name="actor"
+            type="text"
+            inputMode="email"
+            autoComplete="off"
+            placeholder="Anyone (email)"
+            defaultValue={actorPerson?.email ?? filter.actor ?? ""}
+            aria-describedby="actor-found"
+            className={FIELD_CLASS}
+          />
+          <p id="actor-found" className="mt-1 text-xs text-slate-500">
+            {filter.actor ? (actorPerson ? `${actorPerson.name} (${actorPerson.role})` : "No such user") : "Email of who did it"}
+          </p>
         </div>
         <div>
           <label htmlFor="athlete" className={LABEL_CLASS}>
             Athlete or user
           </label>
-          <select id="athlete" name="athlete" defaultValue={filter.athlete ?? ""} className={FIELD_CLASS}>
-            <option value="">Anyone</option>
-            {people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.email})
-              </option>
-            ))}
-          </select>
+          <input
+            id="athlete"
+            name="athlete"
+            type="text"
+            inputMode="email"
+            autoComplete="off"
+            placeholder="Anyone (email)"
+            defaultValue={athletePerson?.email ?? filter.athlete ?? ""}
+            aria-describedby="athlete-found"
+            className={FIELD_CLASS}
+          />
+          <p id="athlete-found" className="mt-1 text-xs text-slate-500">
+            {filter.athlete ? (athletePerson ? `${athletePerson.name} (${athletePerson.email})` : "No such user") : "Email of the athlete or user"}
+          </p>
         </div>
         <div>
           <label htmlFor="service" className={LABEL_CLASS}>

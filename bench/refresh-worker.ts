@@ -1,0 +1,200 @@
+/**
+ * The refresh half of `npm run bench`, in its own process so that REFRESHER_CONCURRENCY (read once by
+ * lib/env) can differ per run. Run with `tsx --conditions=react-server` and the bench environment
+ * (bench/config.ts benchAppEnv); the app modules are the real ones, against the real sandbox.
+ *
+ *   link <count>   links <count> TrainerDay, enduco and ExorLive connections of seeded athletes through the
+ *                  sandbox's real flows (consent + code exchange; ExorLive's server-to-server link) and stores
+ *                  them with storeLinkedConnection; writes the set to data/bench/refresh-set.json.
+ *   drain          makes every connection of the set due at once, runs the refresher until drained
+ *                  (runRefresherUntilDrained, REFRESHER_CONCURRENCY at a time), then checks each connection against
+ *                  the sandbox: refresh requests per connection (duplicates) and stored tokens (losses).
+ *
+ * The last line of stdout is the JSON result.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { BENCH_REFRESH_SET, BENCH_SANDBOX_URL } from "./config";
+
+type RefreshService = "trainerday" | "enduco" | "exorlive";
+interface SetEntry {
+  id: string;
+  userId: string;
+  service: RefreshService;
+  /** The sandbox's account (username, or ExorLive user id): what its request log and tokens carry. */
+  account: string;
+}
+
+const { db } = await import("@/db");
+const { env } = await import("@/lib/env");
+const { getIntegration, findAuthorizationCodeIntegration, isServerToServer } = await import("@/lib/integrations");
+const { storeLinkedConnection } = await import("@/lib/connections/link");
+const { runRefresherUntilDrained } = await import("@/lib/connections/refresher");
+const { openToken } = await import("@/lib/connections/sealing");
+const sqlite = db.$client;
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index]!, index);
+      }
+    }),
+  );
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(`${BENCH_SANDBOX_URL}${path}`);
+  if (!res.ok) throw new Error(`sandbox ${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+/** TrainerDay or enduco through the consent page, as the browser would; ExorLive server to server. */
+async function linkOne(entry: { userId: string; service: RefreshService }, index: number): Promise<string> {
+  const integration = getIntegration(entry.service);
+  if (isServerToServer(integration)) {
+    const account = String(900_000_000 + index);
+    const exchange = await integration.linkUser(account);
+    await storeLinkedConnection({ athleteId: entry.userId, actorId: entry.userId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
+    return account;
+  }
+  const flow = findAuthorizationCodeIntegration(entry.service);
+  if (!flow?.credentials) throw new Error(`${entry.service} is not configured`);
+  const redirectUri = `${env.NEXTAUTH_URL}/api/auth/callback/${entry.service}`;
+  const authorize = new URL(flow.authorizationUrl);
+  authorize.search = new URLSearchParams({ client_id: flow.credentials.clientId, redirect_uri: redirectUri, response_type: "code", scope: flow.requestedScopes.join(" "), state: `bench-${index}` }).toString();
+  const html = await (await fetch(authorize)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !requestId) throw new Error(`${entry.service}: no consent page`);
+  const username = `bench-${entry.service}-${index}`;
+  const body = new URLSearchParams({ request_id: requestId, username, decision: "approve" });
+  for (const scope of flow.requestedScopes) body.append("scope", scope);
+  const decided = await fetch(new URL(action, BENCH_SANDBOX_URL), { method: "POST", body, redirect: "manual" });
+  const code = new URL(decided.headers.get("location") ?? "http://x/").searchParams.get("code");
+  if (!code) throw new Error(`${entry.service}: no code`);
+  const exchange = await flow.exchangeCode(code, redirectUri, {});
+  await storeLinkedConnection({ athleteId: entry.userId, actorId: entry.userId, integration: flow, tokens: exchange.tokens, accountId: exchange.accountId });
+  return username;
+}
+
+async function link(count: number) {
+  const started = Date.now();
+  const rows = sqlite
+    .prepare("SELECT id, user_id AS userId, provider AS service FROM accounts WHERE provider IN ('trainerday', 'enduco', 'exorlive') ORDER BY rowid LIMIT ?")
+    .all(count) as { id: string; userId: string; service: RefreshService }[];
+  if (rows.length < count) throw new Error(`only ${rows.length} refreshable connections seeded; ${count} asked`);
+  const set: SetEntry[] = new Array(rows.length);
+  let failed = 0;
+  await pool(rows, 16, async (row, index) => {
+    try {
+      set[index] = { ...row, account: await linkOne(row, index) };
+    } catch (error) {
+      failed++;
+      if (failed <= 3) console.error(`link ${row.service} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  if (failed > 0) throw new Error(`${failed} links failed`);
+  writeFileSync(BENCH_REFRESH_SET, JSON.stringify(set));
+  return { linked: set.length, ms: Date.now() - started };
+}
+
+interface StatRow {
+  service: string;
+  account: string | null;
+  status: number;
+  count: number;
+}
+interface TokenRow {
+  service: string;
+  kind: string;
+  value: string;
+  account?: string;
+  active: boolean;
+}
+
+async function refreshCounts(): Promise<Map<string, number>> {
+  const rows = await getJson<StatRow[]>("/__sandbox/counts?endpoint=token&grantType=refresh_token");
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(`${r.service} ${r.account}`, (counts.get(`${r.service} ${r.account}`) ?? 0) + r.count);
+  return counts;
+}
+
+async function drain() {
+  const set = JSON.parse(readFileSync(BENCH_REFRESH_SET, "utf8")) as SetEntry[];
+  const ids = new Set(set.map((e) => e.id));
+  const nowMs = Date.now();
+  const nowS = Math.floor(nowMs / 1000);
+  // Only the set may be due: push every other connection out of the refresher's reach for this run.
+  sqlite.transaction(() => {
+    const others = sqlite.prepare("SELECT id FROM accounts WHERE state = 'connected' AND expires_at IS NOT NULL AND expires_at <= ?").all(nowS + 86_400) as { id: string }[];
+    const later = sqlite.prepare("UPDATE accounts SET expires_at = ? WHERE id = ?");
+    for (const { id } of others) if (!ids.has(id)) later.run(nowS + 2 * 86_400, id);
+    sqlite.prepare("UPDATE accounts SET next_attempt_at = ? WHERE state = 'revocation_pending'").run(nowMs + 86_400_000);
+    const due = sqlite.prepare("UPDATE accounts SET expires_at = ?, next_attempt_at = NULL, failure_count = 0 WHERE id = ?");
+    for (const { id } of set) due.run(nowS - 10, id);
+  })();
+
+  const before = await refreshCounts();
+  const started = Date.now();
+  // The server's own loop (startRefresher runs this every REFRESHER_INTERVAL_MS), REFRESHER_CONCURRENCY at once.
+  const { passes, refreshed, failed } = await runRefresherUntilDrained();
+  const ms = Date.now() - started;
+
+  // Duplicates: refresh requests the sandbox received per connection beyond the one expected.
+  const after = await refreshCounts();
+  const expected = new Set(set.map((e) => `${e.service} ${e.account}`));
+  let duplicates = 0;
+  let requests = 0;
+  let missing = 0;
+  let unexpected = 0;
+  for (const [key, n] of after) {
+    const delta = n - (before.get(key) ?? 0);
+    if (delta <= 0) continue;
+    requests += delta;
+    if (expected.has(key)) duplicates += delta - 1;
+    else unexpected += delta;
+  }
+  for (const key of expected) if ((after.get(key) ?? 0) - (before.get(key) ?? 0) === 0) missing++;
+
+  // Losses: every connection must be connected, fresh, open under the key, and hold the newest refresh and
+  // access tokens the sandbox issued for its account.
+  const latest = new Map<string, { access?: string; refresh?: string }>();
+  for (const service of ["trainerday", "enduco", "exorlive"]) {
+    for (const t of await getJson<TokenRow[]>(`/__sandbox/tokens?service=${service}`)) {
+      if (!t.active || !t.account || (t.kind !== "access" && t.kind !== "refresh")) continue;
+      const entry = latest.get(`${service} ${t.account}`) ?? {};
+      entry[t.kind] = t.value; // issue order: the last active one wins
+      latest.set(`${service} ${t.account}`, entry);
+    }
+  }
+  const read = sqlite.prepare("SELECT state, access_token AS accessToken, refresh_token AS refreshToken, expires_at AS expiresAt, last_refreshed_at AS lastRefreshedAt FROM accounts WHERE id = ?");
+  let lost = 0;
+  const reasons: Record<string, number> = {};
+  for (const entry of set) {
+    const row = read.get(entry.id) as { state: string; accessToken: string | null; refreshToken: string | null; expiresAt: number | null; lastRefreshedAt: number | null } | undefined;
+    const issued = latest.get(`${entry.service} ${entry.account}`);
+    let reason: string | null = null;
+    try {
+      if (!row || row.state !== "connected") reason = `state ${row?.state ?? "missing"}`;
+      else if (!row.accessToken || !row.refreshToken) reason = "token missing";
+      else if (row.lastRefreshedAt === null || row.lastRefreshedAt < started) reason = "not refreshed";
+      else if (openToken(row.refreshToken, entry.id, "refresh_token") !== issued?.refresh) reason = "refresh token is not the sandbox's latest";
+      else if (openToken(row.accessToken, entry.id, "access_token") !== issued?.access) reason = "access token is not the sandbox's latest";
+    } catch {
+      reason = "token does not open";
+    }
+    if (reason) {
+      lost++;
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+    }
+  }
+  return { concurrency: env.REFRESHER_CONCURRENCY, connections: set.length, ms, perSecond: Math.round((set.length / ms) * 1000 * 10) / 10, passes, refreshed, failed, requests, duplicates, missing, unexpected, lost, reasons };
+}
+
+const [command, arg] = process.argv.slice(2);
+const result = command === "link" ? await link(Number(arg)) : command === "drain" ? await drain() : null;
+if (!result) throw new Error("usage: refresh-worker.ts link <count> | drain");
+console.log(JSON.stringify(result));
+process.exit(0);

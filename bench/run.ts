@@ -1,0 +1,462 @@
+/**
+ * `npm run bench`: seeds a benchmark database, starts the production build and the sandbox on their own ports,
+ * and measures (see README "Performance"):
+ *   - latency and throughput of the main pages under autocannon at a fixed concurrency, against a trivial
+ *     route handler of the same app (the floor);
+ *   - refresh throughput: N connections made due at once, drained by the real refresher against the
+ *     sandbox, at each REFRESHER_CONCURRENCY, with duplicate refreshes and lost tokens counted;
+ *   - first-load JavaScript (compressed, as transferred) of three pages in Chromium;
+ *   - the server's peak RSS.
+ * Prints a table and writes bench/results.json.
+ *
+ * Options (flags or env): --small (CI: 200 athletes, 5 s, 500 refreshes, concurrency 1,4),
+ * --athletes=N (BENCH_ATHLETES, 5000), --events=N (BENCH_EVENTS, 200000), --duration=S (BENCH_DURATION, 10),
+ * --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10), --refresh=N (BENCH_REFRESH, 10000),
+ * --concurrency=1,4,16 (BENCH_CONCURRENCY), --build (BENCH_BUILD=1: rebuild even if a build exists),
+ * --out=FILE (BENCH_OUT, bench/results.json).
+ */
+import autocannon from "autocannon";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { chromium } from "@playwright/test";
+import {
+  BENCH_APP_PORT,
+  BENCH_APP_URL,
+  BENCH_DB,
+  BENCH_DIR,
+  BENCH_PASSWORD,
+  BENCH_SANDBOX_PORT,
+  BENCH_SANDBOX_URL,
+  BENCH_SERVER_LOG,
+  benchAppEnv,
+  benchEmail,
+} from "./config";
+import { seedBenchDatabase } from "./seed";
+
+const root = process.cwd();
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+// ---------- options ----------
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, "").split("=");
+    return [k!, v ?? "true"] as const;
+  }),
+);
+const small = args.has("small") || process.env.BENCH_SMALL === "1";
+const opt = (flag: string, envName: string, full: string, smallValue: string) => args.get(flag) ?? process.env[envName] ?? (small ? smallValue : full);
+const options = {
+  small,
+  athletes: Number(opt("athletes", "BENCH_ATHLETES", "5000", "200")),
+  events: Number(opt("events", "BENCH_EVENTS", "200000", "8000")),
+  durationS: Number(opt("duration", "BENCH_DURATION", "10", "5")),
+  connections: Number(opt("connections", "BENCH_CONNECTIONS", "10", "10")),
+  refresh: Number(opt("refresh", "BENCH_REFRESH", "10000", "500")),
+  concurrency: opt("concurrency", "BENCH_CONCURRENCY", "1,4,16", "1,4").split(",").map(Number),
+  build: args.has("build") || process.env.BENCH_BUILD === "1",
+  out: args.get("out") ?? process.env.BENCH_OUT ?? "bench/results.json",
+};
+
+const children: ChildProcess[] = [];
+function stopAll() {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+}
+process.on("SIGINT", () => {
+  stopAll();
+  process.exit(130);
+});
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function waitFor(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// ---------- memory: RSS of the server's process tree ----------
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]!) ?? []));
+  return out;
+}
+
+function rssKb(pid: number): number {
+  let total = 0;
+  for (const p of descendants(pid)) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      total += Number(match?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+// ---------- sign-in through next-auth's real credentials flow ----------
+function cookiesOf(res: Response, jar: Map<string, string>) {
+  for (const header of res.headers.getSetCookie()) {
+    const [pair] = header.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+}
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+
+async function signIn(email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const csrf = await fetch(`${BENCH_APP_URL}/api/auth/csrf`);
+  cookiesOf(csrf, jar);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${BENCH_APP_URL}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
+    body: new URLSearchParams({ csrfToken, email, password: BENCH_PASSWORD, callbackUrl: BENCH_APP_URL, json: "true" }),
+  });
+  cookiesOf(res, jar);
+  if (!jar.has("next-auth.session-token")) throw new Error(`sign-in of ${email} failed (HTTP ${res.status})`);
+  return `next-auth.session-token=${jar.get("next-auth.session-token")}`;
+}
+
+// ---------- load scenarios ----------
+interface Scenario {
+  name: string;
+  path: string;
+  cookie: string | null;
+  /** Text the response must contain (checked once before measuring). */
+  expect: string;
+}
+interface ScenarioResult {
+  name: string;
+  path: string;
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  ratioToFloor: number;
+  bytesPerResponse: number;
+  non2xx: number;
+  errors: number;
+  /** The server's peak RSS while this scenario ran, in MB. */
+  peakRssMb: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function cannon(url: string, headers: Record<string, string>, durationS: number): Promise<{ latencies: number[]; result: autocannon.Result }> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon({ url, connections: options.connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
+      error ? reject(error) : resolve({ latencies, result }),
+    );
+    instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+  });
+}
+
+/** Peak RSS (kB) since the last reset: the sampler raises it, each scenario reads and resets it. */
+const rss = { peakKb: 0, scenarioKb: 0 };
+
+async function runScenario(s: Scenario, floorP50: number | null): Promise<ScenarioResult> {
+  rss.scenarioKb = 0;
+  const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*" };
+  if (s.cookie) headers.cookie = s.cookie;
+  const probe = await fetch(`${BENCH_APP_URL}${s.path}`, { headers, redirect: "manual" });
+  const text = await probe.text();
+  if (probe.status !== 200 || !text.includes(s.expect)) throw new Error(`${s.name}: ${s.path} answered ${probe.status} without "${s.expect}"`);
+  await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(1, Math.min(3, Math.round(options.durationS / 3)))); // warm-up, discarded
+  const { latencies, result } = await cannon(`${BENCH_APP_URL}${s.path}`, headers, options.durationS);
+  latencies.sort((a, b) => a - b);
+  const p50 = percentile(latencies, 50);
+  const out: ScenarioResult = {
+    name: s.name,
+    path: s.path,
+    requests: result.requests.total,
+    p50: round(p50, 2),
+    p95: round(percentile(latencies, 95), 2),
+    p99: round(percentile(latencies, 99), 2),
+    rps: round(result.requests.total / result.duration),
+    ratioToFloor: floorP50 ? round(p50 / floorP50, 2) : 1,
+    bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    peakRssMb: round(rss.scenarioKb / 1024),
+  };
+  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor, peak RSS ${out.peakRssMb} MB`);
+  return out;
+}
+
+// ---------- page weight ----------
+function browserLaunch() {
+  let bundled = false;
+  try {
+    bundled = existsSync(chromium.executablePath());
+  } catch {
+    bundled = false;
+  }
+  const executablePath = process.env.CHROMIUM_PATH ?? (bundled ? undefined : existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  return {
+    executablePath,
+    args: executablePath ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] : [],
+  };
+}
+
+interface PageWeight {
+  page: string;
+  scripts: number;
+  jsCompressedKb: number;
+  jsUncompressedKb: number;
+  totalTransferKb: number;
+}
+
+async function pageWeights(pages: { path: string; cookie: string }[]): Promise<PageWeight[]> {
+  const browser = await chromium.launch(browserLaunch());
+  const out: PageWeight[] = [];
+  try {
+    for (const { path, cookie } of pages) {
+      const context = await browser.newContext(); // empty cache: a first load
+      const [name, value] = [cookie.slice(0, cookie.indexOf("=")), cookie.slice(cookie.indexOf("=") + 1)];
+      await context.addCookies([{ name, value, url: BENCH_APP_URL }]);
+      const page = await context.newPage();
+      const responses: import("@playwright/test").Response[] = [];
+      page.on("response", (r) => responses.push(r));
+      const main = await page.goto(`${BENCH_APP_URL}${path}`, { waitUntil: "networkidle" });
+      if (!main || main.status() !== 200 || new URL(page.url()).pathname !== path) throw new Error(`page weight: ${path} did not load (${main?.status()} at ${page.url()})`);
+      let js = 0;
+      let jsRaw = 0;
+      let total = 0;
+      let scripts = 0;
+      for (const r of responses) {
+        const sizes = await r.request().sizes();
+        total += sizes.responseBodySize + sizes.responseHeadersSize;
+        const type = r.headers()["content-type"] ?? "";
+        if (r.request().resourceType() === "script" || type.includes("javascript")) {
+          scripts++;
+          js += sizes.responseBodySize; // encoded (compressed) body bytes as transferred
+          jsRaw += (await r.body().catch(() => Buffer.alloc(0))).length;
+        }
+      }
+      out.push({ page: path, scripts, jsCompressedKb: round(js / 1024), jsUncompressedKb: round(jsRaw / 1024), totalTransferKb: round(total / 1024) });
+      log(`page weight ${path}: ${scripts} scripts, ${round(js / 1024)} KB compressed JS (${round(jsRaw / 1024)} KB uncompressed)`);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return out;
+}
+
+// ---------- refresh throughput ----------
+function worker(command: string[], extraEnv: Record<string, string>): Record<string, unknown> {
+  const res = spawnSync(bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], {
+    env: benchAppEnv(extraEnv),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (res.status !== 0) throw new Error(`refresh worker ${command.join(" ")} failed:\n${res.stderr}\n${res.stdout}`);
+  const last = res.stdout.trim().split("\n").at(-1)!;
+  return JSON.parse(last) as Record<string, unknown>;
+}
+
+// ---------- table ----------
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  return [line(cells[0]!), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}
+
+// ---------- main ----------
+async function main() {
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const loadAtStart = round(os.loadavg()[0]!, 2);
+  log(`options: ${JSON.stringify(options)}`);
+  mkdirSync(BENCH_DIR, { recursive: true });
+
+  if (options.build || !existsSync(join(root, ".next", "BUILD_ID"))) {
+    log("building (next build) …");
+    const built = spawnSync(bin("next"), ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (built.status !== 0) throw new Error("next build failed");
+  }
+
+  log(`seeding ${BENCH_DB}: ${options.athletes} athletes, ${options.events} events …`);
+  const seed = await seedBenchDatabase({ path: BENCH_DB, athletes: options.athletes, events: options.events });
+  log(`seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
+
+  const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
+  children.push(sandbox);
+  rmSync(BENCH_SERVER_LOG, { force: true });
+  const serverLog = createWriteStream(BENCH_SERVER_LOG);
+  const server = spawn(bin("next"), ["start", "-p", String(BENCH_APP_PORT)], { env: benchAppEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  children.push(server);
+  server.stdout!.pipe(serverLog);
+  server.stderr!.pipe(serverLog);
+  await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
+  await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
+  log(`app on ${BENCH_APP_URL} (pid ${server.pid}), sandbox on ${BENCH_SANDBOX_URL}`);
+
+  const sampler = setInterval(() => {
+    const kb = rssKb(server.pid!);
+    rss.peakKb = Math.max(rss.peakKb, kb);
+    rss.scenarioKb = Math.max(rss.scenarioKb, kb);
+  }, 250);
+  sampler.unref();
+
+  const athlete = await signIn(benchEmail.athlete(1));
+  const coach = await signIn(benchEmail.coach(1));
+  const admin = await signIn(benchEmail.admin(1));
+  log("signed in as athlete-1, coach-1 and admin-1");
+
+  const weights = await pageWeights([
+    { path: "/connections", cookie: athlete },
+    { path: "/coach", cookie: coach },
+    { path: "/admin", cookie: admin },
+  ]);
+
+  const scenarios: Scenario[] = [
+    { name: "floor: GET /api/health", path: "/api/health", cookie: null, expect: '"ok":true' },
+    // A page with no session and no data: what any server-rendered page costs here, whatever its data.
+    { name: "reference: /login page", path: "/login", cookie: null, expect: "Sign in" },
+    { name: "athlete /connections", path: "/connections", cookie: athlete, expect: "Connections" },
+    { name: "coach /coach", path: "/coach", cookie: coach, expect: "Roster" },
+    { name: "coach /coach needs attention", path: "/coach?attention=1", cookie: coach, expect: "Roster" },
+    { name: "admin connections p1", path: "/admin/connections", cookie: admin, expect: "Connections" },
+    { name: "admin connections p80", path: "/admin/connections?page=80", cookie: admin, expect: "Connections" },
+    { name: "admin users search", path: "/admin?q=berg", cookie: admin, expect: "Users" },
+    { name: "admin audit filtered", path: "/admin/audit?service=enduco&kind=refreshed", cookie: admin, expect: "Audit log" },
+    { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: "Name,Email" },
+  ];
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) results.push(await runScenario(s, results[0]?.p50 ?? null));
+
+  log(`refresh: linking ${options.refresh} connections through the sandbox …`);
+  const linked = worker(["link", String(options.refresh)], {});
+  log(`linked ${linked.linked} in ${linked.ms} ms`);
+  const refresh: Record<string, unknown>[] = [];
+  for (const c of options.concurrency) {
+    const r = worker(["drain"], { REFRESHER_CONCURRENCY: String(c) });
+    refresh.push(r);
+    log(`refresh concurrency ${c}: ${r.connections} in ${r.ms} ms = ${r.perSecond}/s, duplicates ${r.duplicates}, lost ${r.lost}, failed ${r.failed}`);
+  }
+
+  clearInterval(sampler);
+  const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
+  stopAll();
+
+  const floor = results[0]!;
+  const coachPage = results.find((r) => r.path === "/coach")!;
+  const adminRows = results.filter((r) => r.path.startsWith("/admin"));
+  const r16 = refresh.find((r) => r.concurrency === 16);
+  const targets = [
+    { target: "/coach p50 ≤ 3× floor p50", met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
+    { target: "/coach p95 < 60 ms", met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
+    { target: "admin lists and audit ≤ 3× floor p50", met: adminRows.every((r) => r.ratioToFloor <= 3), value: adminRows.map((r) => `×${r.ratioToFloor}`).join(", ") },
+    {
+      target: "refresh ≥ 300/s at concurrency 16",
+      met: r16 ? Number(r16.perSecond) >= 300 : null,
+      value: r16 ? `${r16.perSecond}/s` : "not run",
+    },
+    { target: "0 duplicate refreshes, 0 lost tokens", met: refresh.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0), value: refresh.map((r) => `${r.duplicates}/${r.lost}`).join(", ") },
+    { target: "first-load JS < 200 KB compressed", met: weights.every((w) => w.jsCompressedKb < 200), value: weights.map((w) => `${w.jsCompressedKb} KB`).join(", ") },
+    { target: "server peak RSS < 400 MB", met: peakKb / 1024 < 400, value: `${round(peakKb / 1024)} MB` },
+  ];
+
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
+    loadAverage: { start: loadAtStart, end: round(os.loadavg()[0]!, 2) },
+  };
+  const report = {
+    startedAt: startedAt.toISOString(),
+    totalSeconds: round((Date.now() - t0) / 1000),
+    machine,
+    options,
+    seed,
+    scenarios: results,
+    refresh: { linked, runs: refresh },
+    pageWeight: weights,
+    peakRssMb: round(peakKb / 1024),
+    targets,
+  };
+  writeFileSync(options.out, JSON.stringify(report, null, 2) + "\n");
+
+  const text = [
+    "",
+    `TrainLink benchmark, ${startedAt.toISOString()}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+    `load average (1 min) ${machine.loadAverage.start} at start, ${machine.loadAverage.end} at end (2 cores: above ~1 other work competes)`,
+    `${options.athletes} athletes, ${seed.connections} connections, ${seed.events} events (seeded in ${(seed.ms / 1000).toFixed(1)} s); autocannon ${options.connections} connections × ${options.durationS} s per scenario`,
+    "",
+    table(
+      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "KB/response", "peak RSS MB"],
+      results.map((r) => [`${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"), r.p50, r.p95, r.p99, r.rps, r.ratioToFloor, round(r.bytesPerResponse / 1024), r.peakRssMb]),
+    ),
+    "",
+    table(
+      ["refresh concurrency", "connections", "seconds", "refreshes/s", "duplicates", "lost"],
+      refresh.map((r) => [String(r.concurrency), Number(r.connections), round(Number(r.ms) / 1000, 2), Number(r.perSecond), Number(r.duplicates), Number(r.lost)]),
+    ),
+    "",
+    table(
+      ["first load", "scripts", "JS KB (compressed)", "JS KB (uncompressed)"],
+      weights.map((w) => [w.page, w.scripts, w.jsCompressedKb, w.jsUncompressedKb]),
+    ),
+    "",
+    `server peak RSS: ${round(peakKb / 1024)} MB`,
+    "",
+    table(
+      ["target", "met", "value"],
+      targets.map((t) => [t.target, t.met === null ? "n/a" : t.met ? "yes" : "NO", t.value]),
+    ),
+    "",
+    `results: ${options.out}; total ${round((Date.now() - t0) / 1000)} s`,
+  ].join("\n");
+  console.log(text);
+
+  const broken = results.some((r) => r.non2xx > 0 || r.errors > 0) || refresh.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0);
+  if (broken) {
+    console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes or lost tokens (see above)");
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    stopAll();
+    setTimeout(() => process.exit(), 300).unref();
+  });
