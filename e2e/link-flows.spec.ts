@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { signIn } from "./fixtures/auth";
 import { accountsOf, createUser, eventsOf, openTestDb, rawDatabaseBytes } from "./fixtures/db";
@@ -68,6 +69,10 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   expect(issued.length).toBeGreaterThanOrEqual(4);
   const raw = rawDatabaseBytes();
   for (const token of issued) expect(raw.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in the raw db`).toBe(false);
+
+  // Two connected cards on one page: still no serious accessibility problem (e.g. duplicate ids).
+  const serious = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious).toEqual([]);
 
   // ...and none reaches the page.
   const html = await page.content();

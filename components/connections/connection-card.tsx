@@ -1,29 +1,10 @@
 import { formatDistanceStrict } from "date-fns";
 import Link from "next/link";
 import type { ConnectionCardData } from "@/lib/connections/view";
-import type { ScopeInfo } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
 import { ConnectionActions } from "./connection-actions";
+import { ScopeList } from "./scope-list";
 import { StatusBadge } from "./status-badge";
-
-function ScopeList({ scopes, label, muted = false }: { scopes: ScopeInfo[]; label: string; muted?: boolean }) {
-  const id = `${label.replace(/\W+/g, "-").toLowerCase()}`;
-  return (
-    <div>
-      <h3 id={id} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-        {label}
-      </h3>
-      <ul aria-labelledby={id} className="mt-1.5 space-y-1">
-        {scopes.map((scope) => (
-          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
-            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
-            {scope.description}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
 
 function When({ label, date, now }: { label: string; date: Date; now: Date }) {
   const relative = formatDistanceStrict(date, now, { addSuffix: true });
@@ -110,11 +91,11 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
         {connected ? (
           <>
             {card.grantedScopes.length > 0 ? (
-              <ScopeList scopes={card.grantedScopes} label="Granted scopes" />
+              <ScopeList id={`${card.service}-granted`} scopes={card.grantedScopes} label="Granted scopes" />
             ) : (
               <p className="text-sm text-slate-600">{card.name} has no scopes: the connection gives access to your {card.name} activities.</p>
             )}
-            {card.missingScopes.length > 0 ? <ScopeList scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
+            {card.missingScopes.length > 0 ? <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
               {card.expiresAt !== null ? (

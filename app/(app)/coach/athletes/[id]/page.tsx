@@ -2,12 +2,12 @@ import { formatDistanceStrict } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ScopeList } from "@/components/connections/scope-list";
 import { StatusBadge } from "@/components/connections/status-badge";
 import { requireRole } from "@/lib/auth/session";
 import { ForbiddenError } from "@/lib/authz";
 import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
 import type { ConnectionStatus } from "@/lib/connections/status";
-import type { ScopeInfo } from "@/lib/integrations";
 import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster";
 import { formatUtc } from "@/lib/time";
 
@@ -50,24 +50,6 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
     <div>
       <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">{children}</dd>
-    </div>
-  );
-}
-
-function ScopeList({ id, label, scopes, muted = false }: { id: string; label: string; scopes: ScopeInfo[]; muted?: boolean }) {
-  return (
-    <div>
-      <h3 id={id} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-        {label}
-      </h3>
-      <ul aria-labelledby={id} className="mt-1.5 space-y-1">
-        {scopes.map((scope) => (
-          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
-            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
-            {scope.description}
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

@@ -1,0 +1,20 @@
+import type { ScopeInfo } from "@/lib/integrations";
+
+/** A labelled list of scopes with their descriptions; `muted` strikes them through (requested, not granted). `id` must be unique on the page. */
+export function ScopeList({ id, label, scopes, muted = false }: { id: string; label: string; scopes: ScopeInfo[]; muted?: boolean }) {
+  return (
+    <div>
+      <h3 id={id} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+        {label}
+      </h3>
+      <ul aria-labelledby={id} className="mt-1.5 space-y-1">
+        {scopes.map((scope) => (
+          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
+            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
+            {scope.description}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
