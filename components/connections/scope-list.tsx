@@ -9,8 +9,8 @@ export function ScopeList({ id, label, scopes, muted = false }: { id: string; la
       </h3>
       <ul aria-labelledby={id} className="mt-1.5 space-y-1">
         {scopes.map((scope) => (
-          <li key={scope.id} className={`text-sm ${muted ? "text-slate-500" : "text-slate-700"}`}>
-            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
+          <li key={scope.id} className={`text-sm ${muted ? "text-slate-600" : "text-slate-700"}`}>
+            <code className={`rounded px-1 py-0.5 text-xs ${muted ? "bg-slate-100 text-slate-700 line-through" : "bg-brand-50 text-brand-900"}`}>{scope.id}</code>{" "}
             {scope.description}
           </li>
         ))}
