@@ -111,15 +111,16 @@ async function refreshUnderLease(id: string, margin: number, force: boolean, act
 async function refreshNow(row: Account & { accessToken: string }, owner: string, actorId: string | null): Promise<string> {
   const integration = getIntegration(row.provider);
   let issued;
+  let previousRefreshToken: string;
   try {
-    const refreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
-    issued = await integration.refresh!(refreshToken);
+    previousRefreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
+    issued = await integration.refresh!(previousRefreshToken);
   } catch (error) {
     throw recordRefreshFailure(row, owner, error, actorId);
   }
   const now = new Date();
   const accessToken = sealToken(issued.accessToken, row.id, "access_token");
-  const rotated = issued.refreshToken !== null;
+  const rotated = issued.refreshToken !== null && issued.refreshToken !== previousRefreshToken;
   const persisted = db.transaction(
     (tx) => {
       const result = tx
@@ -150,7 +151,7 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
           kind: "refreshed",
           detail: [
             issued.expiresAt ? `new access token valid until ${new Date(issued.expiresAt * 1000).toISOString()}` : "new access token without expiry",
-            rotated ? "refresh token rotated" : "refresh token kept (none in the response)",
+            rotated ? "refresh token rotated" : issued.refreshToken === null ? "refresh token kept (none in the response)" : "refresh token unchanged",
             row.failureCount > 0 ? `recovered after ${row.failureCount} failed attempt(s)` : null,
           ]
             .filter(Boolean)
