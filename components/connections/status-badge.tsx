@@ -16,7 +16,7 @@ const TONE: Record<ConnectionStatus, BadgeTone> = {
 export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return (
     <Badge tone={TONE[status]}>
-      <span aria-hidden="true" className="size-1.5 rounded-full bg-current" />
+      <span aria-hidden="true" className="badge-dot" />
       {STATUS_LABELS[status]}
     </Badge>
   );

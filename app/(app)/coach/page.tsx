@@ -232,7 +232,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                     {roster.rows.map((athlete, rowIndex) => (
                       <tr key={athlete.id}>
                         <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
-                          <Link href={`/coach/athletes/${athlete.id}`} className={LINK}>
+                          <Link href={`/coach/athletes/${athlete.id}`} className="roster-link">
                             {athlete.name}
                           </Link>
                           <span className="block text-xs font-normal text-slate-500">{athlete.email}</span>
