@@ -9,7 +9,7 @@ import { assertCan, ForbiddenError } from "@/lib/authz";
 import { connectionStatus, NEEDS_ATTENTION, STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { toCsv } from "@/lib/csv";
 import { env } from "@/lib/env";
-import { integrations, type ScopeInfo } from "@/lib/integrations";
+import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations";
 import { splitScope } from "@/lib/integrations/tokens";
 import { formatUtc } from "@/lib/time";
 
@@ -313,9 +313,6 @@ export interface AthleteDetail {
   services: AthleteServiceDetail[];
 }
 
-function describe(ids: readonly string[], catalogue: readonly ScopeInfo[]): ScopeInfo[] {
-  return ids.map((id) => catalogue.find((s) => s.id === id) ?? { id, description: "Not described in the service's documentation" });
-}
 
 /**
  * What a coach sees of one athlete: name, email and per service the status, scopes, expiry and times. Throws
@@ -368,8 +365,8 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
         service: integration.id,
         name: integration.name,
         status,
-        grantedScopes: describe(granted, integration.scopes),
-        missingScopes: describe(
+        grantedScopes: describeScopes(granted, integration.scopes),
+        missingScopes: describeScopes(
           requested.filter((s) => !granted.includes(s)),
           integration.scopes,
         ),

@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useActionState, useEffect, useState } from "react";
 import { disconnectAction, refreshAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
@@ -11,19 +12,6 @@ import type { ServiceId } from "@/db/schema";
 import type { ConnectionStatus } from "@/lib/connections/status";
 
 type Flow = "authorization_code" | "token_in_callback" | "server_to_server";
-
-type ActionResult = { ok: string; note?: string } | { error: string } | null;
-
-function Outcome({ state }: { state: ActionResult }) {
-  if (!state) return null;
-  if ("error" in state) return <Alert tone="error">{state.error}</Alert>;
-  return (
-    <Alert tone="success">
-      {state.ok}
-      {state.note ? <span className="mt-1 block">{state.note}</span> : null}
-    </Alert>
-  );
-}
 
 /**
  * The buttons of one card: Connect (or Reconnect), Refresh, Disconnect with a confirmation dialog; the outcome
@@ -150,8 +138,8 @@ export function ConnectionActions({
         ) : null}
       </div>
       {connectError ? <Alert tone="error">{connectError}</Alert> : null}
-      <Outcome state={refreshState} />
-      <Outcome state={disconnectState} />
+      <ActionOutcome state={refreshState} />
+      <ActionOutcome state={disconnectState} />
     </div>
   );
 }

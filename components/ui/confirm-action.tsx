@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState, useEffect, useState } from "react";
-import { Alert } from "./alert";
+import { ActionOutcome } from "./action-outcome";
 import { Button, type ButtonVariant } from "./button";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "./dialog";
 import { useHydrated } from "./use-hydrated";
@@ -60,8 +60,7 @@ export function ConfirmAction({
           </form>
         </DialogContent>
       </DialogRoot> : null}
-      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
-      {state && "ok" in state ? <Alert tone="success">{state.ok}</Alert> : null}
+      <ActionOutcome state={state} />
     </div>
   );
 }

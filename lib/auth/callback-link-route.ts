@@ -1,12 +1,11 @@
 import "server-only";
 import type { NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
-import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { can } from "@/lib/authz";
 import { POPUP_COMPLETE_PATH } from "@/lib/connections/callback-link";
 import { consumeLinkFlow } from "@/lib/connections/flows";
 import { LinkError, storeLinkedConnection } from "@/lib/connections/link";
-import { getIntegration, isTokenInCallback } from "@/lib/integrations";
+import { getIntegration, isTokenInCallback, parseServiceId } from "@/lib/integrations";
 import { linkFailure, redirectTo } from "./link-responses";
 import { getCurrentUser, ROLE_HOME } from "./session";
 
@@ -30,7 +29,8 @@ function harden(response: NextResponse): NextResponse {
  * and `Referrer-Policy: no-referrer`, so the token leaves the address bar and history at once.
  */
 export async function handleTokenCallback(req: NextRequest, serviceId: string): Promise<NextResponse> {
-  const integration = (SERVICE_IDS as readonly string[]).includes(serviceId) ? getIntegration(serviceId as ServiceId) : null;
+  const id = parseServiceId(serviceId);
+  const integration = id ? getIntegration(id) : null;
   if (!integration || !isTokenInCallback(integration)) return harden(redirectTo("/connections"));
   const user = await getCurrentUser();
   if (!user) return harden(redirectTo("/login?notice=link_signed_out"));

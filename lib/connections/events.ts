@@ -1,5 +1,4 @@
 import "server-only";
-import { desc, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { connectionEvents, type EventKind, type ServiceId } from "@/db/schema";
 
@@ -17,15 +16,4 @@ export function recordEvent(event: EventInput, tx: Pick<typeof db, "insert"> = d
   tx.insert(connectionEvents)
     .values({ ...event, detail: event.detail?.slice(0, 500) ?? null, at: new Date() })
     .run();
-}
-
-/** The most recent events of one athlete's connections, newest first (`limit` rows, default 50). */
-export async function listEventsForAthlete(athleteId: string, limit = 50) {
-  return db
-    .select()
-    .from(connectionEvents)
-    .where(eq(connectionEvents.athleteId, athleteId))
-    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
-    .limit(limit)
-    .all();
 }

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type ServiceId } from "@/db/schema";
 import { env } from "@/lib/env";
-import { integrations, type ScopeInfo } from "@/lib/integrations";
+import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations";
 import { splitScope } from "@/lib/integrations/tokens";
 import { connectionStatus, type ConnectionStatus } from "./status";
 
@@ -35,9 +35,6 @@ export interface ConnectionCardData {
   planChangedAt: Date | null;
 }
 
-function describe(ids: readonly string[], catalogue: readonly ScopeInfo[]): ScopeInfo[] {
-  return ids.map((id) => catalogue.find((s) => s.id === id) ?? { id, description: "Not described in the service's documentation" });
-}
 
 /** The four cards of `athleteId`'s connections page, in registry order. */
 export async function listConnectionCards(athleteId: string): Promise<ConnectionCardData[]> {
@@ -62,8 +59,8 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
         : !configured
           ? `${integration.name} has no client credentials configured on this server.`
           : null,
-      grantedScopes: describe(granted, integration.scopes),
-      missingScopes: describe(
+      grantedScopes: describeScopes(granted, integration.scopes),
+      missingScopes: describeScopes(
         requested.filter((s) => !granted.includes(s)),
         integration.scopes,
       ),

@@ -1,9 +1,9 @@
-import type { ServiceId } from "@/db/schema";
+import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { enduco } from "./enduco";
 import { exorlive } from "./exorlive";
 import { fitrankings } from "./fitrankings";
 import { trainerday } from "./trainerday";
-import type { AuthorizationCodeIntegration, Integration, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
+import type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
 
 export type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
 
@@ -20,6 +20,16 @@ export function getIntegration(id: ServiceId): Integration {
   const found = integrations().find((i) => i.id === id);
   if (!found) throw new Error(`Unknown service: ${id}`);
   return found;
+}
+
+/** Scope ids with their descriptions from `catalogue`; ids the service's doc does not describe say so. */
+export function describeScopes(ids: readonly string[], catalogue: readonly ScopeInfo[]): ScopeInfo[] {
+  return ids.map((id) => catalogue.find((s) => s.id === id) ?? { id, description: "Not described in the service's documentation" });
+}
+
+/** The service id `value` names, or null when it is not one of the four. */
+export function parseServiceId(value: unknown): ServiceId | null {
+  return typeof value === "string" && (SERVICE_IDS as readonly string[]).includes(value) ? (value as ServiceId) : null;
 }
 
 /** Narrows to services linked with the browser authorization-code flow (TrainerDay, enduco). */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -46,8 +46,7 @@ export function CreateUserForm() {
       <Button type="submit" disabled={pending || !hydrated}>
         {pending ? "Creating…" : "Create user"}
       </Button>
-      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
-      {state && "ok" in state ? <Alert tone="success">{state.ok}</Alert> : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }

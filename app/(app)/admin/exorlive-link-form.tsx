@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -41,8 +42,7 @@ export function ExorLiveLinkForm({ athletes, configured }: { athletes: { id: str
         </Button>
       </div>
       {!configured ? <Alert tone="info">ExorLive is not configured on this server: set its client id, secret and requester URL.</Alert> : null}
-      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
-      {state && "ok" in state ? <Alert tone="success">{state.ok}</Alert> : null}
+      <ActionOutcome state={state} />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { checkFitRankingsAction, renewMasterTokenAction } from "./actions";
@@ -25,17 +25,8 @@ export function MasterTokenControls({ configured }: { configured: boolean }) {
           </Button>
         </form>
       </div>
-      {[renewState, checkState].map((state, index) =>
-        state && "error" in state ? (
-          <Alert key={index} tone="error">
-            {state.error}
-          </Alert>
-        ) : state && "ok" in state ? (
-          <Alert key={index} tone="success">
-            {state.ok}
-          </Alert>
-        ) : null,
-      )}
+      <ActionOutcome state={renewState} />
+      <ActionOutcome state={checkState} />
     </div>
   );
 }

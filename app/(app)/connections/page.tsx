@@ -1,17 +1,13 @@
 import type { Metadata } from "next";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
-import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { asLinkFailureCode, linkFailureMessage } from "@/lib/connections/messages";
 import { listConnectionCards } from "@/lib/connections/view";
-import { getIntegration } from "@/lib/integrations";
+import { getIntegration, parseServiceId } from "@/lib/integrations";
 
 export const metadata: Metadata = { title: "Connections" };
 
-function asService(value: string | string[] | undefined): ServiceId | null {
-  return typeof value === "string" && (SERVICE_IDS as readonly string[]).includes(value) ? (value as ServiceId) : null;
-}
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole("athlete");
@@ -19,8 +15,8 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const cards = await listConnectionCards(user.id);
   const now = new Date();
 
-  const linked = asService(params.linked);
-  const failedService = asService(params.service);
+  const linked = parseServiceId(params.linked);
+  const failedService = parseServiceId(params.service);
   const failure = asLinkFailureCode(typeof params.error === "string" ? params.error : undefined);
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
 

@@ -1,17 +1,12 @@
 "use client";
 
 import { useActionState, useState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { Role } from "@/db/schema";
 import { changeRoleAction, setCoachesAction } from "../../actions";
-
-function Outcome({ state }: { state: { ok: string } | { error: string } | null }) {
-  if (!state) return null;
-  return "error" in state ? <Alert tone="error">{state.error}</Alert> : <Alert tone="success">{state.ok}</Alert>;
-}
 
 /** Role select with a Change role button. */
 export function RoleForm({ userId, role, disabled }: { userId: string; role: Role; disabled: boolean }) {
@@ -35,7 +30,7 @@ export function RoleForm({ userId, role, disabled }: { userId: string; role: Rol
           {pending ? "Saving…" : "Change role"}
         </Button>
       </div>
-      <Outcome state={state} />
+      <ActionOutcome state={state} />
     </form>
   );
 }
@@ -69,7 +64,7 @@ export function CoachesForm({ userId, coaches, assigned }: { userId: string; coa
       <Button type="submit" variant="secondary" disabled={pending || !hydrated}>
         {pending ? "Saving…" : "Save coaches"}
       </Button>
-      <Outcome state={state} />
+      <ActionOutcome state={state} />
     </form>
   );
 }
