@@ -15,8 +15,7 @@ const TONE: Record<ConnectionStatus, BadgeTone> = {
 /** The connection status as a coloured badge whose text is the status label. */
 export function StatusBadge({ status }: { status: ConnectionStatus }) {
   return (
-    <Badge tone={TONE[status]}>
-      <span aria-hidden="true" className="badge-dot" />
+    <Badge tone={TONE[status]} dot>
       {STATUS_LABELS[status]}
     </Badge>
   );

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { StatusBadge } from "@/components/connections/status-badge";
 import { requireRole } from "@/lib/auth/session";
-import { listRoster, parseRosterQuery, rosterSearchParams, type RosterCell, type RosterServiceSummary } from "@/lib/roster";
-import { formatUtc } from "@/lib/time";
+import { listRoster, parseRosterQuery, rosterSearchParams, type RosterServiceSummary } from "@/lib/roster";
 import { InvitePanel } from "./invite-panel";
+import { RosterTable } from "./roster-table";
 
 export const metadata: Metadata = { title: "Roster" };
 
@@ -137,22 +136,6 @@ function Controls({ q, attention, sort, exportHref, filtered }: { q: string; att
   );
 }
 
-function refreshedText(date: Date | null): string {
-  return date ? `Last refreshed ${formatUtc(date, "d MMM yyyy, HH:mm")} UTC` : "Never refreshed";
-}
-
-/** The badge in a focusable wrapper whose tooltip (last refresh) shows on hover and on keyboard focus (globals.css). */
-function StatusCell({ cell, tipId }: { cell: RosterCell; tipId: string }) {
-  return (
-    <span tabIndex={0} aria-describedby={tipId} className="roster-cell">
-      <StatusBadge status={cell.status} />
-      <span id={tipId} role="tooltip" className="roster-tip">
-        {refreshedText(cell.lastRefreshedAt)}
-      </span>
-    </span>
-  );
-}
-
 function PageLink({ href, label, rel }: { href: string | null; label: string; rel: "prev" | "next" }) {
   return href ? (
     <Link href={href} rel={rel} className={`rounded-md px-3 py-1.5 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 ${LINK}`}>
@@ -212,40 +195,16 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                 {filtered ? " matching the filters" : ""}.
               </p>
               <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-                <table className="min-w-full divide-y divide-slate-200 text-sm">
-                  <caption className="px-4 pt-3 text-left text-xs text-slate-500">
-                    Connection status per athlete and service, sorted by {query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh.
-                  </caption>
-                  <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    <tr>
-                      <th scope="col" className="px-4 py-3">
-                        Athlete
-                      </th>
-                      {roster.services.map((s) => (
-                        <th scope="col" key={s.id} className="px-4 py-3">
-                          {s.name}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {roster.rows.map((athlete, rowIndex) => (
-                      <tr key={athlete.id}>
-                        <th scope="row" className="px-4 py-3 text-left font-medium text-slate-900">
-                          <Link href={`/coach/athletes/${athlete.id}`} className="roster-link">
-                            {athlete.name}
-                          </Link>
-                          <span className="block text-xs font-normal text-slate-500">{athlete.email}</span>
-                        </th>
-                        {roster.services.map((s) => (
-                          <td key={s.id} className="px-4 py-3">
-                            <StatusCell cell={athlete.cells[s.id]} tipId={`tip-${rowIndex}-${s.id}`} />
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <RosterTable
+                  services={roster.services}
+                  caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh.`}
+                  rows={roster.rows.map((athlete) => ({
+                    id: athlete.id,
+                    name: athlete.name,
+                    email: athlete.email,
+                    cells: roster.services.map((s) => ({ status: athlete.cells[s.id].status, refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null })),
+                  }))}
+                />
               </div>
               <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
                 <PageLink href={roster.page > 1 ? pageHref(roster.page - 1) : null} label="Previous" rel="prev" />

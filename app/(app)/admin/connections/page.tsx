@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { StatusBadge } from "@/components/connections/status-badge";
-import { ConfirmAction } from "@/components/ui/confirm-action";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { Pagination } from "@/components/ui/pagination";
 import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { LISTABLE_STATUSES, listConnectionsPage, type ListableStatus } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
-import { STATUS_LABELS } from "@/lib/connections/status";
+import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { integrations } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
-import { revokeConnectionAction } from "../actions";
+import { ConnectionsTable } from "./connections-table";
 
 export const metadata: Metadata = { title: "Connections" };
+
+/** No tokens held: nothing expires and nothing to revoke. */
+const GONE: ReadonlySet<ConnectionStatus> = new Set(["not_connected", "revoked_by_service"]);
 
 const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
   typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
@@ -67,69 +68,20 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           </Link>
         ) : null}
       </form>
-      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Connections, {total} matching</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-3">Athlete</th>
-              <th scope="col" className="px-4 py-3">Service</th>
-              <th scope="col" className="px-4 py-3">Status</th>
-              <th scope="col" className="px-4 py-3">Linked</th>
-              <th scope="col" className="px-4 py-3">Access token expires</th>
-              <th scope="col" className="px-4 py-3">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-4 py-6 text-center text-slate-600">
-                  No connection matches these filters.
-                </td>
-              </tr>
-            ) : (
-              rows.map((r) => {
-                const revocable = r.status !== "not_connected" && r.status !== "revoked_by_service";
-                return (
-                  <tr key={r.id} aria-label={`${r.athleteName} ${r.serviceName}`}>
-                    <th scope="row" className="px-4 py-3 text-left font-medium">
-                      <Link href={`/admin/users/${r.athleteId}`} className="text-brand-700 hover:underline">
-                        {r.athleteName}
-                      </Link>
-                      <span className="block text-xs font-normal text-slate-500">{r.athleteEmail}</span>
-                    </th>
-                    <td className="px-4 py-3 text-slate-800">{r.serviceName}</td>
-                    <td className="px-4 py-3">
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td className="px-4 py-3 text-slate-700">{r.linkedAt ? `${formatUtc(r.linkedAt, "d MMM yyyy, HH:mm")} UTC` : "—"}</td>
-                    <td className="px-4 py-3 text-slate-700">
-                      {r.status === "not_connected" || r.status === "revoked_by_service"
-                        ? "—"
-                        : r.expiresAt
-                          ? `${formatUtc(new Date(r.expiresAt * 1000), "d MMM, HH:mm")} UTC`
-                          : "Does not expire"}
-                    </td>
-                    <td className="px-4 py-3 text-right">
-                      <ConfirmAction
-                          available={revocable}
-                          label="Revoke"
-                          title={`Revoke ${r.serviceName} for ${r.athleteName}?`}
-                          description={`TrainLink asks ${r.serviceName} to revoke access and deletes the stored tokens. ${r.athleteName} sees ${r.serviceName} as not connected, and you are recorded as the one who revoked it.`}
-                          confirmLabel="Revoke"
-                          action={revokeConnectionAction}
-                          fields={{ connectionId: r.id }}
-                        />
-                    </td>
-                  </tr>
-                );
-              })
-            )}
-          </tbody>
-        </table>
-      </div>
+      <ConnectionsTable
+        caption={`Connections, ${total} matching`}
+        rows={rows.map((r) => ({
+          id: r.id,
+          athleteId: r.athleteId,
+          athleteName: r.athleteName,
+          athleteEmail: r.athleteEmail,
+          serviceName: r.serviceName,
+          status: r.status,
+          linked: r.linkedAt ? `${formatUtc(r.linkedAt, "d MMM yyyy, HH:mm")} UTC` : "—",
+          expires: GONE.has(r.status) ? "—" : r.expiresAt ? `${formatUtc(new Date(r.expiresAt * 1000), "d MMM, HH:mm")} UTC` : "Does not expire",
+          revocable: !GONE.has(r.status),
+        }))}
+      />
       <Pagination path="/admin/connections" params={{ service, status, athlete: athleteId }} page={page} pageCount={pageCount} />
     </div>
   );

@@ -1,0 +1,87 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { StatusBadge } from "@/components/connections/status-badge";
+import type { ConnectionStatus } from "@/lib/connections/status";
+
+/** One athlete of the matrix as the table draws it: one cell per service, in the order of `services`. */
+export interface RosterTableRow {
+  id: string;
+  name: string;
+  email: string;
+  /** `refreshedAt`: the last successful refresh, milliseconds since the epoch; null when none. */
+  cells: { status: ConnectionStatus; refreshedAt: number | null }[];
+}
+
+const UTC_MINUTE = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** "Last refreshed 21 Nov 2026, 21:52 UTC" or "Never refreshed". */
+export function refreshedText(refreshedAt: number | null): string {
+  return refreshedAt === null ? "Never refreshed" : `Last refreshed ${UTC_MINUTE.format(refreshedAt)} UTC`;
+}
+
+/**
+ * The roster matrix. A client component on purpose: the server sends the rows as data (about 10 KB for 50
+ * athletes) and this renders them once, instead of the server rendering every cell, serialising it into the RSC
+ * payload and the HTML rendering it again. The last-refresh tooltip exists only for the cell under the pointer
+ * or keyboard focus (as Radix's tooltips do: described-by while open, Escape closes), not 200 hidden copies.
+ * Links do not prefetch: 50 athlete pages per roster view would be 50 requests.
+ */
+export function RosterTable({ services, rows, caption }: { services: { id: string; name: string }[]; rows: RosterTableRow[]; caption: string }) {
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
+      <caption className="px-4 pt-3 text-left text-xs text-slate-500">{caption}</caption>
+      <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+        <tr>
+          <th scope="col">Athlete</th>
+          {services.map((s) => (
+            <th scope="col" key={s.id}>
+              {s.name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((athlete, rowIndex) => (
+          <tr key={athlete.id}>
+            <th scope="row">
+              <Link href={`/coach/athletes/${athlete.id}`} prefetch={false} className="table-link">
+                {athlete.name}
+              </Link>
+              <span className="cell-note">{athlete.email}</span>
+            </th>
+            {athlete.cells.map((cell, i) => {
+              const tipId = `tip-${rowIndex}-${i}`;
+              const shown = open === tipId;
+              const show = () => setOpen(tipId);
+              const hide = () => setOpen((current) => (current === tipId ? null : current));
+              return (
+                <td key={services[i]?.id ?? i}>
+                  <span
+                    tabIndex={0}
+                    className="roster-cell"
+                    aria-describedby={shown ? tipId : undefined}
+                    onMouseEnter={show}
+                    onMouseLeave={hide}
+                    onFocus={show}
+                    onBlur={hide}
+                    onKeyDown={(event) => (event.key === "Escape" ? hide() : undefined)}
+                  >
+                    <StatusBadge status={cell.status} />
+                    {shown ? (
+                      <span id={tipId} role="tooltip" className="roster-tip">
+                        {refreshedText(cell.refreshedAt)}
+                      </span>
+                    ) : null}
+                  </span>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
