@@ -34,18 +34,18 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       </form>
 
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Users, {total} in all</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3">Name</th>
-              <th scope="col" className="px-4 py-3">Email</th>
-              <th scope="col" className="px-4 py-3">Role</th>
-              <th scope="col" className="px-4 py-3">Coaches</th>
-              <th scope="col" className="px-4 py-3">Connections</th>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Coaches</th>
+              <th scope="col">Connections</th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="divide-y divide-slate-100 text-slate-700">
             {rows.length === 0 ? (
               <tr>
                 <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
@@ -55,8 +55,8 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
             ) : (
               rows.map((u) => (
                 <tr key={u.id}>
-                  <th scope="row" className="px-4 py-3 text-left font-medium">
-                    <Link href={`/admin/users/${u.id}`} className="text-brand-700 hover:underline">
+                  <th scope="row">
+                    <Link href={`/admin/users/${u.id}`} prefetch={false} className="table-link">
                       {u.name}
                     </Link>
                     {u.disabledAt ? (
@@ -65,12 +65,12 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
                       </span>
                     ) : null}
                   </th>
-                  <td className="px-4 py-3 text-slate-700">{u.email}</td>
-                  <td className="px-4 py-3">
+                  <td>{u.email}</td>
+                  <td>
                     <Badge tone={u.role === "admin" ? "red" : u.role === "coach" ? "blue" : "gray"}>{u.role}</Badge>
                   </td>
-                  <td className="px-4 py-3 text-slate-700">{u.role === "athlete" ? u.coaches.join(", ") || "—" : "—"}</td>
-                  <td className="px-4 py-3 text-slate-700">{u.role === "athlete" ? u.connected : "—"}</td>
+                  <td>{u.role === "athlete" ? u.coaches.join(", ") || "—" : "—"}</td>
+                  <td>{u.role === "athlete" ? u.connected : "—"}</td>
                 </tr>
               ))
             )}

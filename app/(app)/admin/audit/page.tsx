@@ -126,19 +126,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       </form>
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Audit log entries</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-3">Time (UTC)</th>
-              <th scope="col" className="px-4 py-3">What</th>
-              <th scope="col" className="px-4 py-3">Who</th>
-              <th scope="col" className="px-4 py-3">Athlete or user</th>
-              <th scope="col" className="px-4 py-3">Service</th>
-              <th scope="col" className="px-4 py-3">Detail</th>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">What</th>
+              <th scope="col">Who</th>
+              <th scope="col">Athlete or user</th>
+              <th scope="col">Service</th>
+              <th scope="col">Detail</th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="divide-y divide-slate-100 text-slate-700">
             {entries.length === 0 ? (
               <tr>
                 <td colSpan={6} className="px-4 py-6 text-center text-slate-600">
@@ -148,14 +148,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ) : (
               entries.map((e) => (
                 <tr key={e.key}>
-                  <td className="whitespace-nowrap px-4 py-3 text-slate-700">
+                  <td className="whitespace-nowrap">
                     <time dateTime={e.at.toISOString()}>{formatUtc(e.at, "yyyy-MM-dd HH:mm:ss")}</time>
                   </td>
-                  <td className="px-4 py-3 font-medium text-slate-900">{e.label}</td>
-                  <td className="px-4 py-3 text-slate-700">{e.actorName}</td>
-                  <td className="px-4 py-3 text-slate-700">{e.athleteName ?? "—"}</td>
-                  <td className="px-4 py-3 text-slate-700">{e.service ? getIntegration(e.service).name : "—"}</td>
-                  <td className="max-w-md break-words px-4 py-3 text-slate-600">{e.detail ?? ""}</td>
+                  <td className="font-medium text-slate-900">{e.label}</td>
+                  <td>{e.actorName}</td>
+                  <td>{e.athleteName ?? "—"}</td>
+                  <td>{e.service ? getIntegration(e.service).name : "—"}</td>
+                  <td className="max-w-md break-words text-slate-600">{e.detail ?? ""}</td>
                 </tr>
               ))
             )}

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { before, describe, it } from "node:test";
+
+type SessionUser = import("@/lib/auth/users").SessionUser;
+let db: typeof import("@/db").db;
+let schema: typeof import("@/db/schema");
+let admin: typeof import("@/lib/admin/connections");
+
+const NOW = Date.now();
+const viewer: SessionUser = { id: randomUUID(), email: "admin@test.example", name: "Admin", role: "admin" };
+
+before(async () => {
+  const { openDatabase, migrateDatabase } = await import("@/db/open");
+  const migrator = openDatabase(process.env.DATABASE_URL!);
+  migrateDatabase(migrator);
+  migrator.$client.close();
+  ({ db } = await import("@/db"));
+  schema = await import("@/db/schema");
+  admin = await import("@/lib/admin/connections");
+});
+
+describe("admin connections list", () => {
+  const services = ["trainerday", "enduco", "fitrankings"] as const;
+  let expected: string[] = [];
+
+  before(() => {
+    // 45 athletes, several sharing a name (ties broken by id), 3 connections each: 135 rows, 3 pages of 50.
+    const athletes = Array.from({ length: 45 }, (_, i) => ({ id: randomUUID(), email: `${randomUUID()}@test.example`, name: `Athlete ${String(i % 30).padStart(2, "0")}`, role: "athlete" as const }));
+    db.insert(schema.users).values(athletes).run();
+    for (const athlete of athletes)
+      for (const [i, provider] of services.entries())
+        db.insert(schema.accounts)
+          .values({
+            id: randomUUID(),
+            userId: athlete.id,
+            provider,
+            providerAccountId: randomUUID(),
+            accessToken: i === 2 ? null : "v1.k.i.c.t",
+            keyId: "k",
+            expiresAt: Math.floor(NOW / 1000) + 3600,
+            state: i === 2 ? "disconnected" : "connected",
+            linkedAt: new Date(NOW),
+            updatedAt: new Date(NOW),
+          })
+          .run();
+    const order = [...athletes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+    expected = order.flatMap((a) => [...services].sort().map((s) => `${a.id}/${s}`));
+  });
+
+  it("pages cover every connection exactly once, in name, id, service order, at any page number", async () => {
+    const seen: string[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const result = await admin.listConnectionsPage(viewer, { page });
+      assert.equal(result.total, 135);
+      assert.equal(result.pageCount, 3);
+      assert.equal(result.rows.length, page < 3 ? 50 : 35);
+      seen.push(...result.rows.map((r) => `${r.athleteId}/${r.service}`));
+    }
+    assert.deepEqual(seen, expected);
+  });
+
+  it("a page past the end shows the last page; filters narrow the rows and the count", async () => {
+    const last = await admin.listConnectionsPage(viewer, { page: 999 });
+    assert.equal(last.page, 3);
+    assert.deepEqual(
+      last.rows.map((r) => `${r.athleteId}/${r.service}`),
+      expected.slice(100),
+    );
+    const enduco = await admin.listConnectionsPage(viewer, { service: "enduco", page: 1 });
+    assert.equal(enduco.total, 45);
+    assert.ok(enduco.rows.every((r) => r.service === "enduco"));
+    const gone = await admin.listConnectionsPage(viewer, { status: "not_connected", page: 1 });
+    assert.equal(gone.total, 45);
+    assert.ok(gone.rows.every((r) => r.service === "fitrankings" && r.status === "not_connected"));
+  });
+
+  it("refuses anyone but an admin", async () => {
+    await assert.rejects(admin.listConnectionsPage({ ...viewer, role: "coach" }), /Forbidden|not allowed/i);
+  });
+});
