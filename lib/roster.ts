@@ -9,7 +9,7 @@ import { assertCan, ForbiddenError } from "@/lib/authz";
 import { connectionStatus, NEEDS_ATTENTION, STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { toCsv } from "@/lib/csv";
 import { env } from "@/lib/env";
-import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations";
+import { describeScopes, getIntegration, integrations, type ScopeInfo } from "@/lib/integrations";
 import { splitScope } from "@/lib/integrations/tokens";
 import { formatUtc } from "@/lib/time";
 
@@ -156,55 +156,57 @@ export function needsAttention(row: RosterRow): boolean {
 }
 
 /**
- * The whole roster of `coach` with a status per service, in exactly two queries (athletes; their connections),
- * both restricted in SQL to active athletes (role athlete, not disabled) on this coach's roster. Token
- * columns are never selected: only whether an access token is present.
+ * The roster of a coach in one query: each active athlete (role athlete, not disabled) on the roster, once per
+ * connection row (or once with null connection columns when there is none). Token columns are never selected:
+ * only whether an access token is present. Prepared on first use (not at import: builds import this module
+ * without a database); `coachId` is its one parameter.
  */
+const prepareRosterQuery = () =>
+  db
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      provider: accounts.provider,
+      state: accounts.state,
+      hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
+      expiresAt: accounts.expiresAt,
+      failureCount: accounts.failureCount,
+      lastRefreshedAt: accounts.lastRefreshedAt,
+    })
+    .from(coachAthletes)
+    .innerJoin(users, eq(users.id, coachAthletes.athleteId))
+    .leftJoin(accounts, eq(accounts.userId, users.id))
+    .where(and(eq(coachAthletes.coachId, sql.placeholder("coachId")), eq(users.role, "athlete"), isNull(users.disabledAt)))
+    .prepare();
+let rosterQuery: ReturnType<typeof prepareRosterQuery> | undefined;
+
+/** The whole roster of `coach` with a status per service (one query, see prepareRosterQuery). */
 function loadRoster(coach: SessionUser, nowMs: number) {
   assertCan(coach, "roster.read");
   const services = integrations();
-  const onRoster = and(eq(coachAthletes.coachId, coach.id), eq(users.role, "athlete"), isNull(users.disabledAt));
-  const athletes = db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(coachAthletes)
-    .innerJoin(users, eq(users.id, coachAthletes.athleteId))
-    .where(onRoster)
-    .all();
-  const connections = athletes.length
-    ? db
-        .select({
-          userId: accounts.userId,
-          provider: accounts.provider,
-          state: accounts.state,
-          hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
-          expiresAt: accounts.expiresAt,
-          failureCount: accounts.failureCount,
-          lastRefreshedAt: accounts.lastRefreshedAt,
-        })
-        .from(accounts)
-        .innerJoin(coachAthletes, eq(coachAthletes.athleteId, accounts.userId))
-        .innerJoin(users, eq(users.id, accounts.userId))
-        .where(onRoster)
-        .all()
-    : [];
-  const byKey = new Map(connections.map((c) => [`${c.userId}\u0000${c.provider}`, c]));
-  const rows: RosterRow[] = athletes.map((athlete) => {
-    const cells = {} as Record<ServiceId, RosterCell>;
-    for (const service of services) {
-      const c = byKey.get(`${athlete.id}\u0000${service.id}`);
-      cells[service.id] = {
-        status: connectionStatus(
-          c ? { state: c.state, accessToken: c.hasToken ? "sealed" : null, expiresAt: c.expiresAt, failureCount: c.failureCount } : null,
-          service.credentials !== null,
-          nowMs,
-          env.REFRESH_MARGIN_SECONDS,
-        ),
-        lastRefreshedAt: c?.lastRefreshedAt ?? null,
-      };
+  const byAthlete = new Map<string, RosterRow>();
+  for (const r of (rosterQuery ??= prepareRosterQuery()).all({ coachId: coach.id })) {
+    let row = byAthlete.get(r.id);
+    if (!row) {
+      const cells = {} as Record<ServiceId, RosterCell>;
+      for (const service of services) cells[service.id] = { status: service.credentials !== null ? "not_connected" : "not_configured", lastRefreshedAt: null };
+      row = { id: r.id, name: r.name, email: r.email, cells };
+      byAthlete.set(r.id, row);
     }
-    return { ...athlete, cells };
-  });
-  return { services: services.map((s) => ({ id: s.id, name: s.name })), rows };
+    if (r.provider === null || !(r.provider in row.cells)) continue;
+    const service = getIntegration(r.provider);
+    row.cells[r.provider] = {
+      status: connectionStatus(
+        { state: r.state!, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount ?? 0 },
+        service.credentials !== null,
+        nowMs,
+        env.REFRESH_MARGIN_SECONDS,
+      ),
+      lastRefreshedAt: r.lastRefreshedAt,
+    };
+  }
+  return { services: services.map((s) => ({ id: s.id, name: s.name })), rows: [...byAthlete.values()] };
 }
 
 /** Applies search, the attention filter and the sort (search is Unicode-aware, unlike SQLite's LIKE). */

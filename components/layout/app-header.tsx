@@ -21,7 +21,7 @@ export function AppHeader({ user }: { user: SessionUser }) {
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6">
         <div className="flex items-center gap-8">
-          <Link href="/" className="text-lg font-bold tracking-tight text-brand-900">
+          <Link href="/" prefetch={false} className="text-lg font-bold tracking-tight text-brand-900">
             TrainLink
           </Link>
           <MainNav items={NAV[user.role]} />
