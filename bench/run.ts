@@ -2,7 +2,8 @@
  * `npm run bench`: seeds a benchmark database, starts the production build and the sandbox on their own ports,
  * and measures (see README "Performance"):
  *   - latency and throughput of the main pages under autocannon at a fixed concurrency, against a trivial
- *     route handler of the same app (the floor);
+ *     route handler of the same app (the floor), then the p50 with one request at a time (no queueing: the
+ *     server's own cost per request);
  *   - refresh throughput: N connections made due at once, drained by the real refresher against the
  *     sandbox, at each REFRESHER_CONCURRENCY, with duplicate refreshes and lost tokens counted;
  *   - first-load JavaScript (compressed, as transferred) of three pages in Chromium;
@@ -26,13 +27,14 @@ import {
   BENCH_APP_URL,
   BENCH_DB,
   BENCH_DIR,
-  BENCH_PASSWORD,
   BENCH_SANDBOX_PORT,
   BENCH_SANDBOX_URL,
   BENCH_SERVER_LOG,
   benchAppEnv,
   benchEmail,
 } from "./config";
+import { nextStartCommand } from "../scripts/next-start";
+import { signIn, waitFor } from "./client";
 import { seedBenchDatabase } from "./seed";
 
 const root = process.cwd();
@@ -71,20 +73,6 @@ process.on("SIGINT", () => {
 const log = (line: string) => console.log(`[bench] ${line}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-async function waitFor(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 // ---------- memory: RSS of the server's process tree ----------
 function descendants(pid: number): number[] {
   const parents = new Map<number, number[]>();
@@ -116,32 +104,6 @@ function rssKb(pid: number): number {
   return total;
 }
 
-// ---------- sign-in through next-auth's real credentials flow ----------
-function cookiesOf(res: Response, jar: Map<string, string>) {
-  for (const header of res.headers.getSetCookie()) {
-    const [pair] = header.split(";");
-    const eq = pair!.indexOf("=");
-    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
-}
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-
-async function signIn(email: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const csrf = await fetch(`${BENCH_APP_URL}/api/auth/csrf`);
-  cookiesOf(csrf, jar);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const res = await fetch(`${BENCH_APP_URL}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
-    body: new URLSearchParams({ csrfToken, email, password: BENCH_PASSWORD, callbackUrl: BENCH_APP_URL, json: "true" }),
-  });
-  cookiesOf(res, jar);
-  if (!jar.has("next-auth.session-token")) throw new Error(`sign-in of ${email} failed (HTTP ${res.status})`);
-  return `next-auth.session-token=${jar.get("next-auth.session-token")}`;
-}
-
 // ---------- load scenarios ----------
 interface Scenario {
   name: string;
@@ -159,6 +121,9 @@ interface ScenarioResult {
   p99: number;
   rps: number;
   ratioToFloor: number;
+  /** p50 with one request at a time (no queueing): what one request of this page costs the server, in ms. */
+  serialP50: number;
+  serialRatioToFloor: number;
   bytesPerResponse: number;
   non2xx: number;
   errors: number;
@@ -171,10 +136,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function cannon(url: string, headers: Record<string, string>, durationS: number): Promise<{ latencies: number[]; result: autocannon.Result }> {
+function cannon(url: string, headers: Record<string, string>, durationS: number, connections = options.connections): Promise<{ latencies: number[]; result: autocannon.Result }> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
-    const instance = autocannon({ url, connections: options.connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
+    const instance = autocannon({ url, connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
       error ? reject(error) : resolve({ latencies, result }),
     );
     instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
@@ -184,7 +149,7 @@ function cannon(url: string, headers: Record<string, string>, durationS: number)
 /** Peak RSS (kB) since the last reset: the sampler raises it, each scenario reads and resets it. */
 const rss = { peakKb: 0, scenarioKb: 0 };
 
-async function runScenario(s: Scenario, floorP50: number | null): Promise<ScenarioResult> {
+async function runScenario(s: Scenario, floor: ScenarioResult | null): Promise<ScenarioResult> {
   rss.scenarioKb = 0;
   const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*" };
   if (s.cookie) headers.cookie = s.cookie;
@@ -195,6 +160,8 @@ async function runScenario(s: Scenario, floorP50: number | null): Promise<Scenar
   const { latencies, result } = await cannon(`${BENCH_APP_URL}${s.path}`, headers, options.durationS);
   latencies.sort((a, b) => a - b);
   const p50 = percentile(latencies, 50);
+  const serial = (await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(2, Math.round(options.durationS / 3)), 1)).latencies.sort((a, b) => a - b);
+  const serialP50 = percentile(serial, 50);
   const out: ScenarioResult = {
     name: s.name,
     path: s.path,
@@ -203,13 +170,15 @@ async function runScenario(s: Scenario, floorP50: number | null): Promise<Scenar
     p95: round(percentile(latencies, 95), 2),
     p99: round(percentile(latencies, 99), 2),
     rps: round(result.requests.total / result.duration),
-    ratioToFloor: floorP50 ? round(p50 / floorP50, 2) : 1,
+    ratioToFloor: floor ? round(p50 / floor.p50, 2) : 1,
+    serialP50: round(serialP50, 2),
+    serialRatioToFloor: floor ? round(serialP50 / floor.serialP50, 2) : 1,
     bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     peakRssMb: round(rss.scenarioKb / 1024),
   };
-  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor, peak RSS ${out.peakRssMb} MB`);
+  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor; one at a time p50 ${out.serialP50} ms (×${out.serialRatioToFloor}); peak RSS ${out.peakRssMb} MB`);
   return out;
 }
 
@@ -315,7 +284,7 @@ async function main() {
   children.push(sandbox);
   rmSync(BENCH_SERVER_LOG, { force: true });
   const serverLog = createWriteStream(BENCH_SERVER_LOG);
-  const server = spawn(bin("next"), ["start", "-p", String(BENCH_APP_PORT)], { env: benchAppEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: benchAppEnv(), stdio: ["ignore", "pipe", "pipe"] });
   children.push(server);
   server.stdout!.pipe(serverLog);
   server.stderr!.pipe(serverLog);
@@ -355,7 +324,7 @@ async function main() {
     { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: "Name,Email" },
   ];
   const results: ScenarioResult[] = [];
-  for (const s of scenarios) results.push(await runScenario(s, results[0]?.p50 ?? null));
+  for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
 
   log(`refresh: linking ${options.refresh} connections through the sandbox …`);
   const linked = worker(["link", String(options.refresh)], {});
@@ -419,8 +388,19 @@ async function main() {
     `${options.athletes} athletes, ${seed.connections} connections, ${seed.events} events (seeded in ${(seed.ms / 1000).toFixed(1)} s); autocannon ${options.connections} connections × ${options.durationS} s per scenario`,
     "",
     table(
-      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "KB/response", "peak RSS MB"],
-      results.map((r) => [`${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"), r.p50, r.p95, r.p99, r.rps, r.ratioToFloor, round(r.bytesPerResponse / 1024), r.peakRssMb]),
+      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "1 at a time p50 ms", "× floor", "KB/response", "peak RSS MB"],
+      results.map((r) => [
+        `${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"),
+        r.p50,
+        r.p95,
+        r.p99,
+        r.rps,
+        r.ratioToFloor,
+        r.serialP50,
+        r.serialRatioToFloor,
+        round(r.bytesPerResponse / 1024),
+        r.peakRssMb,
+      ]),
     ),
     "",
     table(

@@ -4,6 +4,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext } fr
 import { APP_URL } from "./config";
 import { signIn } from "./fixtures/auth";
 import { createUser, openTestDb } from "./fixtures/db";
+import { nextStartCommand } from "../scripts/next-start";
 
 let clientNumber = 0;
 
@@ -57,7 +58,7 @@ test.describe("web hardening", () => {
   test("served over HTTPS, the session cookie is Secure (and __Secure- prefixed)", async () => {
     test.setTimeout(60_000);
     const port = 3197;
-    const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
+    const child = spawn(...nextStartCommand(port), {
       env: {
         ...process.env,
         NODE_ENV: "production",

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { nextStartCommand } from "../scripts/next-start";
 
 /** Runs `next start` on a spare port with `env` and resolves with its exit code and output. */
 function startServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("node_modules/.bin/next", ["start", "-p", "3199"], {
+    const child = spawn(...nextStartCommand(3199), {
       // Empty values shadow any .env.local on a developer's machine.
       env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_SECRET: "", TOKEN_ENCRYPTION_KEY: "", DATABASE_URL: "data/e2e/startup.db", ...env },
     });

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { nextStartCommand } from "./next-start";
 import { sandboxServiceEnv } from "./sandbox-env";
 
 const root = process.cwd();
@@ -105,7 +106,7 @@ try {
   }
   start(tsx, ["sandbox/server.ts"]);
   await waitFor(`${sandboxUrl}/__sandbox/health`, 30_000);
-  start(next, ["start", "-p", String(port)]);
+  start(...nextStartCommand(port));
   await waitFor(`${appUrl}/login`, 60_000);
   console.log(`
 TrainLink is running at ${appUrl}   (service sandbox at ${sandboxUrl})

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { APP_PORT, E2E_DIR, SERVER_LOG } from "../e2e/config";
+import { nextStartCommand } from "./next-start";
 
 const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -27,7 +28,7 @@ await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"]);
 await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"]);
 
 const log = createWriteStream(SERVER_LOG, { flags: "a" });
-const server = spawn(bin("next"), ["start", "-p", String(APP_PORT)], { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+const server = spawn(...nextStartCommand(APP_PORT), { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
 for (const stream of [server.stdout, server.stderr]) {
   stream.on("data", (chunk: Buffer) => {
     log.write(chunk);

@@ -1,0 +1,79 @@
+/**
+ * `npm run bench:profile`: where a page's time goes. Seeds the 5,000-athlete benchmark database (unless
+ * --noseed and one exists), starts the production build under Node's CPU profiler, requests each page one at a
+ * time (after a warm-up) and prints its p50 and p90 in milliseconds and its size; the .cpuprofile lands in
+ * data/bench/profile/ for Chromium's DevTools (Performance → Load profile) or any cpuprofile viewer.
+ *
+ * Options: --paths=/coach,/admin (default: the benchmark's pages), --n=200 (requests per page), --noseed,
+ * --noprof (timings only).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { nextStartCommand } from "../scripts/next-start";
+import { waitFor, signIn } from "./client";
+import { BENCH_APP_PORT, BENCH_APP_URL, BENCH_DB, BENCH_DIR, BENCH_SANDBOX_PORT, BENCH_SANDBOX_URL, benchAppEnv, benchEmail } from "./config";
+import { seedBenchDatabase } from "./seed";
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, "").split("=");
+    return [k!, v ?? "true"] as const;
+  }),
+);
+const n = Number(args.get("n") ?? 200);
+const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
+  ["/api/health", null],
+  ["/login", null],
+  ["/connections", "athlete"],
+  ["/coach", "coach"],
+  ["/coach?attention=1", "coach"],
+  ["/admin", "admin"],
+  ["/admin/connections", "admin"],
+  ["/admin/connections?page=80", "admin"],
+  ["/admin?q=berg", "admin"],
+  ["/admin/audit?service=enduco&kind=refreshed", "admin"],
+  ["/coach/export", "coach"],
+];
+
+async function main() {
+  if (!args.has("noseed") || !existsSync(BENCH_DB)) await seedBenchDatabase({ path: BENCH_DB, athletes: 5000, events: 200_000 });
+  const profileDir = `${BENCH_DIR}/profile`;
+  mkdirSync(profileDir, { recursive: true });
+  const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
+  const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
+  const profiler = args.has("noprof") ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv(), stdio: "ignore" });
+  try {
+    await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
+    await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
+    const cookies = { athlete: await signIn(benchEmail.athlete(1)), coach: await signIn(benchEmail.coach(1)), admin: await signIn(benchEmail.admin(1)) };
+    const only = args.get("paths")?.split(",");
+    for (const [path, who] of PAGES.filter(([p]) => !only || only.includes(p))) {
+      const headers: Record<string, string> = { "accept-encoding": "gzip" };
+      if (who) headers.cookie = cookies[who];
+      const once = async () => {
+        const started = performance.now();
+        const res = await fetch(`${BENCH_APP_URL}${path}`, { headers });
+        const body = await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        return { ms: performance.now() - started, bytes: body.byteLength };
+      };
+      for (let i = 0; i < 30; i++) await once();
+      const runs = [];
+      for (let i = 0; i < n; i++) runs.push(await once());
+      const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+      const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!.toFixed(2);
+      console.log(`${path.padEnd(45)} p50 ${at(0.5)} ms  p90 ${at(0.9)} ms  ${(runs[0]!.bytes / 1024).toFixed(1)} KB`);
+    }
+  } finally {
+    server.kill("SIGINT"); // SIGINT lets Node write the profile
+    sandbox.kill();
+    await new Promise((r) => server.once("exit", r));
+    if (profiler.length) console.log(`CPU profile in ${profileDir}/`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
