@@ -121,8 +121,10 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     await expect(before).toContainText("Your coach or an administrator links ExorLive for you");
 
     await signIn(page, "admin@example.com", "demo1234");
-    await page.goto("/admin/services");
-    await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-athlete (${athlete.email})` });
+    // From the athlete's admin page: the shortcut opens the form with their email filled in.
+    await page.goto(`/admin/users/${athlete.id}`);
+    await page.getByRole("link", { name: "link ExorLive" }).click();
+    await expect(page.getByLabel("Athlete's email")).toHaveValue(athlete.email);
     await page.getByLabel("ExorLive user ID").fill(exorliveUserId);
     await page.getByRole("button", { name: "Link ExorLive" }).click();
     await expect(page.getByRole("status").filter({ hasText: "ExorLive is linked" })).toContainText(`ExorLive user ${exorliveUserId}`);
@@ -155,7 +157,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       await setSandboxMode("exorlive", mode);
       await signIn(page, "admin@example.com", "demo1234");
       await page.goto("/admin/services");
-      await page.getByLabel("Athlete", { exact: true }).selectOption({ label: `Test exor-${mode} (${athlete.email})` });
+      await page.getByLabel("Athlete's email").fill(athlete.email);
       await page.getByLabel("ExorLive user ID").fill("4242");
       await page.getByRole("button", { name: "Link ExorLive" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText(message);
@@ -163,6 +165,21 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       expect(accountsOf(athlete.id)).toHaveLength(0);
     });
   }
+
+  test("an email that is no active athlete's is refused before ExorLive is asked", async ({ page }) => {
+    const coach = await createUser("coach", "exor-not-athlete");
+    const before = (await sandboxRequests({ service: "exorlive" })).length;
+    await signIn(page, "admin@example.com", "demo1234");
+    await page.goto("/admin/services");
+    for (const email of ["nobody-at-all@example.com", coach.email]) {
+      await page.getByLabel("Athlete's email").fill(email);
+      await page.getByLabel("ExorLive user ID").fill("4242");
+      await page.getByRole("button", { name: "Link ExorLive" }).click();
+      await expect(page.getByRole("main").getByRole("alert")).toContainText(`No active athlete has the email ${email}`);
+    }
+    expect(accountsOf(coach.id)).toHaveLength(0);
+    expect(await sandboxRequests({ service: "exorlive" })).toHaveLength(before);
+  });
 });
 
 test("the FitRankings master token is obtained once, reused, and renewed when FitRankings rejects it", async ({ page }) => {

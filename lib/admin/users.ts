@@ -183,13 +183,18 @@ export async function setCoaches(viewer: SessionUser | null, athleteId: string, 
   );
 }
 
-/** Active athletes (id, name, email) by name, for the ExorLive link form. Admins only. */
-export async function listUsersForLinking(viewer: SessionUser | null) {
+/**
+ * The active athlete (role athlete, not disabled) whose email is `email` (any case), as `{ id, name }`, or
+ * null. For the admin's ExorLive link form, which takes an email rather than listing thousands of athletes.
+ * Throws ForbiddenError unless `viewer` may link for athletes.
+ */
+export async function findActiveAthleteByEmail(viewer: SessionUser | null, email: string) {
   assertCan(viewer, "connections.link_for_athlete");
-  return db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(and(eq(users.role, "athlete"), sql`${users.disabledAt} IS NULL`))
-    .orderBy(asc(users.name))
-    .all();
+  return (
+    db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.email, email.trim().toLowerCase()), eq(users.role, "athlete"), sql`${users.disabledAt} IS NULL`))
+      .get() ?? null
+  );
 }

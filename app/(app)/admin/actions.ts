@@ -5,7 +5,7 @@ import { z } from "zod";
 import { ROLES } from "@/db/schema";
 import { recordAdminAction } from "@/lib/admin/actions-log";
 import { revokeConnectionAsAdmin } from "@/lib/admin/connections";
-import { changeRole, createUser, setCoaches, setUserDisabled } from "@/lib/admin/users";
+import { changeRole, createUser, findActiveAthleteByEmail, setCoaches, setUserDisabled } from "@/lib/admin/users";
 import { authedAction } from "@/lib/actions";
 import { linkServerToServer } from "@/lib/connections/admin-link";
 import { checkFitRankingsAccess, renewMasterToken } from "@/lib/connections/master-token";
@@ -74,15 +74,17 @@ export const revokeConnectionAction = authedAction(
 export const linkExorLiveAction = authedAction(
   "connections.link_for_athlete",
   z.object({
-    athleteId: z.string({ error: "Choose an athlete to link." }).min(1, "Choose an athlete to link."),
+    athleteEmail: z.email({ error: "Enter the athlete's email address." }).max(320),
     exorliveUserId: z
       .string({ error: "Enter the ExorLive user ID." })
       .trim()
       .min(1, "Enter the ExorLive user ID.")
       .regex(/^\d{1,18}$/, "ExorLive user IDs are digits only (up to 18)."),
   }),
-  async ({ athleteId, exorliveUserId }, admin) => {
-    const result = await linkServerToServer({ admin, athleteId, service: "exorlive", serviceUserId: exorliveUserId });
+  async ({ athleteEmail, exorliveUserId }, admin) => {
+    const athlete = await findActiveAthleteByEmail(admin, athleteEmail);
+    if (!athlete) return { error: `No active athlete has the email ${athleteEmail}. Check it on the Users page. Nothing was stored.` };
+    const result = await linkServerToServer({ admin, athleteId: athlete.id, service: "exorlive", serviceUserId: exorliveUserId });
     revalidatePath("/admin", "layout");
     return result;
   },

@@ -9,27 +9,21 @@ import { linkExorLiveAction } from "./actions";
 
 const FIELD = "mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 
-/** The admin's ExorLive link form: pick an athlete, enter their ExorLive user id. */
-export function ExorLiveLinkForm({ athletes, configured }: { athletes: { id: string; name: string; email: string }[]; configured: boolean }) {
+/**
+ * The admin's ExorLive link form: the athlete's email (a field, not a list: a federation has thousands of
+ * athletes) and their ExorLive user id. `email` pre-fills the first field (from the athlete's admin page).
+ */
+export function ExorLiveLinkForm({ configured, email }: { configured: boolean; email?: string }) {
   const [state, action, pending] = useActionState(linkExorLiveAction, null);
   const hydrated = useHydrated();
   return (
     <form action={action} className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-end">
         <div>
-          <label htmlFor="athleteId" className="block text-sm font-medium text-slate-700">
-            Athlete
+          <label htmlFor="athleteEmail" className="block text-sm font-medium text-slate-700">
+            Athlete&apos;s email
           </label>
-          <select id="athleteId" name="athleteId" required defaultValue="" className={FIELD}>
-            <option value="" disabled>
-              Choose an athlete…
-            </option>
-            {athletes.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name} ({a.email})
-              </option>
-            ))}
-          </select>
+          <input id="athleteEmail" name="athleteEmail" type="email" required maxLength={320} defaultValue={email} autoComplete="off" className={FIELD} />
         </div>
         <div>
           <label htmlFor="exorliveUserId" className="block text-sm font-medium text-slate-700">

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
-import { listUsersForLinking } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { masterTokenStatus } from "@/lib/connections/master-token";
 import { getIntegration, integrations } from "@/lib/integrations";
@@ -10,9 +9,9 @@ import { MasterTokenControls } from "../master-token-controls";
 
 export const metadata: Metadata = { title: "Services" };
 
-export default async function AdminServicesPage() {
-  const admin = await requireRole("admin");
-  const athletes = await listUsersForLinking(admin);
+export default async function AdminServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireRole("admin");
+  const { email } = await searchParams;
   const master = await masterTokenStatus();
   return (
     <div className="space-y-6">
@@ -26,9 +25,9 @@ export default async function AdminServicesPage() {
         </h2>
         <p className="mt-1 mb-4 text-sm text-slate-600">
           ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from
-          the athlete&apos;s ExorLive user ID.
+          the athlete&apos;s ExorLive user ID. Each athlete&apos;s page on Users has a shortcut here with their email filled in.
         </p>
-        <ExorLiveLinkForm athletes={athletes} configured={getIntegration("exorlive").credentials !== null} />
+        <ExorLiveLinkForm configured={getIntegration("exorlive").credentials !== null} email={typeof email === "string" ? email.slice(0, 320) : undefined} />
       </section>
 
       <section aria-labelledby="service-credentials" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">

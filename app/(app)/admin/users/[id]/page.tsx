@@ -40,6 +40,10 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
               <Link href={`/admin/connections?athlete=${user.id}`} className="text-brand-700 hover:underline">
                 connections
               </Link>
+              {" · "}
+              <Link href={`/admin/services?${new URLSearchParams({ email: user.email })}#link-exorlive`} className="text-brand-700 hover:underline">
+                link ExorLive
+              </Link>
             </>
           ) : null}
         </p>
