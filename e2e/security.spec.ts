@@ -89,6 +89,13 @@ test.describe("web hardening", () => {
       expect(session?.value).toMatch(/;\s*Secure/i);
       expect(session?.value).toMatch(/HttpOnly/i);
       expect(session?.value).toMatch(/SameSite=Lax/i);
+      // Pages read that __Secure- cookie (and not the plain one) as the signed-in user.
+      const sessionCookie = session!.value.split(";")[0]!;
+      const page = await api.get("/connections", { headers: { cookie: sessionCookie }, maxRedirects: 0 });
+      expect(page.status()).toBe(200);
+      expect(await page.text()).toContain("Test https");
+      const plain = await api.get("/connections", { headers: { cookie: sessionCookie.replace(/^__Secure-/, "") }, maxRedirects: 0 });
+      expect(plain.status()).toBe(307);
     } finally {
       child.kill("SIGTERM");
     }

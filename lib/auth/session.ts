@@ -1,9 +1,9 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
-import { getAuthOptions } from "./options";
+import { readSession } from "./session-cookie";
 import { findActiveUser, type SessionUser } from "./users";
 
 /**
@@ -11,9 +11,8 @@ import { findActiveUser, type SessionUser } from "./users";
  * changed role takes effect at once), or null. Cached per request.
  */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  const session = await getServerSession(getAuthOptions());
-  const id = session?.user?.id;
-  return id ? findActiveUser(id, session.user.issuedAt) : null;
+  const session = await readSession(await cookies());
+  return session ? findActiveUser(session.userId, session.signedInAt) : null;
 });
 
 /** The home page of each role. */
