@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { encode } from "next-auth/jwt";
 
 process.env.NEXTAUTH_URL = "http://localhost:3000";
-const { readSession, SESSION_COOKIE } = await import("@/lib/auth/session-cookie");
+const { readSession, sessionCookieName } = await import("@/lib/auth/session-cookie");
+const SESSION_COOKIE = sessionCookieName();
 const secret = process.env.NEXTAUTH_SECRET!;
 
 /** A cookie store as next/headers gives it, over plain name → value pairs. */

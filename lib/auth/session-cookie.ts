@@ -2,8 +2,13 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { env } from "@/lib/env";
 
-/** next-auth v4's session cookie: `__Secure-` prefixed when NEXTAUTH_URL is https, as next-auth names it. */
-export const SESSION_COOKIE = `${env.NEXTAUTH_URL.startsWith("https://") ? "__Secure-" : ""}next-auth.session-token`;
+/**
+ * next-auth v4's session cookie: `__Secure-` prefixed when NEXTAUTH_URL is https, as next-auth names it. A
+ * function, not a constant: `next build` imports this module without the server's environment.
+ */
+export function sessionCookieName(): string {
+  return `${env.NEXTAUTH_URL.startsWith("https://") ? "__Secure-" : ""}next-auth.session-token`;
+}
 
 /** The cookies of a request, as next/headers' cookies() gives them. */
 export interface CookieReader {
@@ -21,12 +26,13 @@ export interface CookieReader {
  * every page for nothing (README, Performance).
  */
 export async function readSession(store: CookieReader): Promise<{ userId: string; signedInAt?: number } | null> {
-  let raw = store.get(SESSION_COOKIE)?.value;
+  const name = sessionCookieName();
+  let raw = store.get(name)?.value;
   if (!raw) {
     const chunks = store
       .getAll()
-      .filter((c) => c.name.startsWith(`${SESSION_COOKIE}.`))
-      .sort((a, b) => Number(a.name.slice(SESSION_COOKIE.length + 1)) - Number(b.name.slice(SESSION_COOKIE.length + 1)));
+      .filter((c) => c.name.startsWith(`${name}.`))
+      .sort((a, b) => Number(a.name.slice(name.length + 1)) - Number(b.name.slice(name.length + 1)));
     raw = chunks.map((c) => c.value).join("");
   }
   if (!raw) return null;
