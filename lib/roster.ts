@@ -224,7 +224,7 @@ function filterAndSort(rows: RosterRow[], filters: RosterFilters): RosterRow[] {
 /**
  * One page (50 rows) of `coach`'s roster matrix: only active athletes on this coach's own roster, filtered by
  * `q` (name or email, case-insensitive) and `attention`, sorted by name or worst status (ties by name). A
- * page past the end shows the last page. The summary and attentionCount cover the whole roster. Two queries
+ * page past the end shows the last page. The summary and attentionCount cover the whole roster. One query
  * whatever the roster size; never a token. Throws ForbiddenError unless `coach` holds roster.read.
  */
 export async function listRoster(coach: SessionUser, options: RosterQuery = {}, nowMs = Date.now()): Promise<RosterPage> {
