@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { StatusBadge } from "@/components/connections/status-badge";
 import type { ConnectionStatus } from "@/lib/connections/status";
+import { formatUtcMinute } from "@/lib/time";
 
 /** One athlete of the matrix as the table draws it: one cell per service, in the order of `services`. */
 export interface RosterTableRow {
@@ -14,11 +15,9 @@ export interface RosterTableRow {
   cells: { status: ConnectionStatus; refreshedAt: number | null }[];
 }
 
-const UTC_MINUTE = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-
-/** "Last refreshed 21 Nov 2026, 21:52 UTC" or "Never refreshed". */
-export function refreshedText(refreshedAt: number | null): string {
-  return refreshedAt === null ? "Never refreshed" : `Last refreshed ${UTC_MINUTE.format(refreshedAt)} UTC`;
+/** "Last refreshed 21 Nov 2026, 21:52 UTC" or "Never refreshed"; `refreshedAt` in milliseconds since the epoch. */
+function refreshedText(refreshedAt: number | null): string {
+  return refreshedAt === null ? "Never refreshed" : `Last refreshed ${formatUtcMinute(refreshedAt)} UTC`;
 }
 
 /**
