@@ -340,7 +340,6 @@ async function main() {
   const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
   stopAll();
 
-  const floor = results[0]!;
   const coachPage = results.find((r) => r.path === "/coach")!;
   const adminRows = results.filter((r) => r.path.startsWith("/admin"));
   const r16 = refresh.find((r) => r.concurrency === 16);

@@ -18,7 +18,6 @@ export function safeReturnPath(requested: string | null | undefined, origin: str
       return fallback;
     }
   }
-  // eslint-disable-next-line no-control-regex
   if (!candidate.startsWith("/") || candidate.startsWith("//") || /[\\\u0000-\u001f]/.test(candidate)) return fallback;
   let decoded: string;
   try {

@@ -49,7 +49,6 @@ function splitUrl(raw: string): { path: string; query: URLSearchParams } {
 
 /** The path as logged: no query string, no control characters, bounded length. */
 function loggablePath(path: string): string {
-  // eslint-disable-next-line no-control-regex
   return path.replace(/[\x00-\x1f\x7f]/g, "?").slice(0, 200);
 }
 

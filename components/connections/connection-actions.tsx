@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { disconnectAction, refreshAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
@@ -32,16 +32,17 @@ export function ConnectionActions({
   canConnect: boolean;
   canRefresh: boolean;
 }) {
-  const [disconnectState, disconnect, disconnecting] = useActionState(disconnectAction, null);
+  const [open, setOpen] = useState(false);
+  // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
+  const [disconnectState, disconnect, disconnecting] = useActionState(async (previous: Parameters<typeof disconnectAction>[0], form: FormData) => {
+    const result = await disconnectAction(previous, form);
+    setOpen(false);
+    return result;
+  }, null);
   const [refreshState, refresh, refreshing] = useActionState(refreshAction, null);
   const [connecting, setConnecting] = useState(false);
   const [connectError, setConnectError] = useState<string | null>(null);
-  const [open, setOpen] = useState(false);
   const hydrated = useHydrated();
-
-  useEffect(() => {
-    if (disconnectState) setOpen(false);
-  }, [disconnectState]);
 
   const linked = status === "connected" || status === "expiring" || status === "refresh_failing" || status === "needs_reauth" || status === "revocation_pending";
   const offerConnect = !linked || status === "needs_reauth";

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { ActionOutcome } from "./action-outcome";
 import { Button, type ButtonVariant } from "./button";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "./dialog";
@@ -32,12 +32,14 @@ export function ConfirmAction({
   /** False hides the button but keeps the outcome of the last submission visible (the row changed state). */
   available?: boolean;
 }) {
-  const [state, submit, pending] = useActionState(action, null);
   const [open, setOpen] = useState(false);
+  // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
+  const [state, submit, pending] = useActionState(async (previous: Result, form: FormData) => {
+    const result = await action(previous, form);
+    setOpen(false);
+    return result;
+  }, null);
   const hydrated = useHydrated();
-  useEffect(() => {
-    if (state) setOpen(false);
-  }, [state]);
   return (
     <div className="space-y-2">
       {available ? <DialogRoot open={open} onOpenChange={setOpen}>

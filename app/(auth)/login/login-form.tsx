@@ -23,6 +23,8 @@ export function LoginForm() {
         redirect: false,
       });
       if (result?.ok && !result.error) {
+        // A full load, not router.push: every server component must render with the new session cookie.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign("/");
         return;
       }

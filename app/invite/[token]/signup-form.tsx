@@ -38,6 +38,8 @@ export function SignupForm({ token }: { token: string }) {
         redirect: false,
       });
       if (signedIn?.ok && !signedIn.error) {
+        // A full load, not router.push: every server component must render with the new session cookie.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign("/connections");
         return;
       }

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useState } from "react";
 import { StatusBadge } from "@/components/connections/status-badge";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
@@ -29,12 +29,14 @@ export interface ConnectionsTableRow {
  * Performance). The outcome of the last revocation shows above the table.
  */
 export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[]; caption: string }) {
-  const [state, submit, pending] = useActionState(revokeConnectionAction, null);
   const [target, setTarget] = useState<ConnectionsTableRow | null>(null);
+  // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
+  const [state, submit, pending] = useActionState(async (previous: Parameters<typeof revokeConnectionAction>[0], form: FormData) => {
+    const result = await revokeConnectionAction(previous, form);
+    setTarget(null);
+    return result;
+  }, null);
   const hydrated = useHydrated();
-  useEffect(() => {
-    if (state) setTarget(null);
-  }, [state]);
 
   return (
     <div className="space-y-3">
