@@ -10,7 +10,7 @@
  *   - the server's peak RSS.
  * Prints a table and writes bench/results.json.
  *
- * Options (flags or env): --small (CI: 200 athletes, 5 s, 500 refreshes, concurrency 1,4),
+ * Options (flags or env): --small (CI: 200 athletes and 2 coaches, 5 s, 500 refreshes, concurrency 1,4),
  * --athletes=N (BENCH_ATHLETES, 5000), --events=N (BENCH_EVENTS, 200000), --duration=S (BENCH_DURATION, 10),
  * --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10), --refresh=N (BENCH_REFRESH, 10000),
  * --concurrency=1,4,16 (BENCH_CONCURRENCY), --build (BENCH_BUILD=1: rebuild even if a build exists),
@@ -277,7 +277,8 @@ async function main() {
   }
 
   log(`seeding ${BENCH_DB}: ${options.athletes} athletes, ${options.events} events …`);
-  const seed = await seedBenchDatabase({ path: BENCH_DB, athletes: options.athletes, events: options.events });
+  // 50 coaches of 100 athletes at full size; the small run keeps rosters of 100 with fewer coaches.
+  const seed = await seedBenchDatabase({ path: BENCH_DB, athletes: options.athletes, events: options.events, coaches: Math.max(2, Math.round(options.athletes / 100)) });
   log(`seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
 
   const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
