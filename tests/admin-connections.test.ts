@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { openMigratedDb } from "./helpers/db";
 
 type SessionUser = import("@/lib/auth/users").SessionUser;
 let db: typeof import("@/db").db;
@@ -11,12 +12,7 @@ const NOW = Date.now();
 const viewer: SessionUser = { id: randomUUID(), email: "admin@test.example", name: "Admin", role: "admin" };
 
 before(async () => {
-  const { openDatabase, migrateDatabase } = await import("@/db/open");
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
-  ({ db } = await import("@/db"));
-  schema = await import("@/db/schema");
+  ({ db, schema } = await openMigratedDb());
   admin = await import("@/lib/admin/connections");
 });
 

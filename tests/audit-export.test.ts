@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { openMigratedDb } from "./helpers/db";
 
 type SessionUser = import("@/lib/auth/users").SessionUser;
 let db: typeof import("@/db").db;
@@ -15,20 +16,16 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ text: string;
   let out = "";
   let chunks = 0;
   const decoder = new TextDecoder();
-  for await (const chunk of stream) {
-    out += decoder.decode(chunk, { stream: true });
+  const reader = stream.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    out += decoder.decode(next.value, { stream: true });
     chunks++;
   }
   return { text: out + decoder.decode(), chunks };
 }
 
 before(async () => {
-  const { openDatabase, migrateDatabase } = await import("@/db/open");
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
-  ({ db } = await import("@/db"));
-  schema = await import("@/db/schema");
+  ({ db, schema } = await openMigratedDb());
   audit = await import("@/lib/admin/audit");
   ({ auditCsvStream } = await import("@/lib/admin/audit-export"));
   ({ toCsv } = await import("@/lib/csv"));

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { openMigratedDb } from "./helpers/db";
 
 // Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate, then import app modules.
 process.env.NEXTAUTH_URL = "http://localhost:3000";
@@ -26,12 +27,7 @@ const userCount = () => db.select().from(schema.users).all().length;
 const findUser = (email: string) => db.select().from(schema.users).where(orm.eq(schema.users.email, email)).get();
 
 before(async () => {
-  const { openDatabase, migrateDatabase } = await import("@/db/open");
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
-  ({ db } = await import("@/db"));
-  schema = await import("@/db/schema");
+  ({ db, schema } = await openMigratedDb());
   orm = await import("drizzle-orm");
   ({ ForbiddenError } = await import("@/lib/authz"));
   lib = await import("@/lib/invitations");

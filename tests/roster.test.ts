@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { openMigratedDb } from "./helpers/db";
 
 // Env first (tests/setup.ts gave us a fresh DATABASE_URL): three services configured, ExorLive not (so its
 // empty cells are "not_configured"). Then migrate, then import app modules.
@@ -68,12 +69,7 @@ const names = (rows: { name: string }[]) => rows.map((r) => r.name);
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
 before(async () => {
-  const { openDatabase, migrateDatabase } = await import("@/db/open");
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
-  ({ db } = await import("@/db"));
-  schema = await import("@/db/schema");
+  ({ db, schema } = await openMigratedDb());
   ({ ForbiddenError } = await import("@/lib/authz"));
   ({ toCsv } = await import("@/lib/csv"));
   roster = await import("@/lib/roster");

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { startSandbox } from "../../sandbox/server";
+import { openMigratedDb } from "./db";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -26,12 +27,10 @@ export async function startLifecycleEnv() {
     EXORLIVE_REQUESTER_URL: requesterUrl,
     OUTBOUND_TIMEOUT_MS: "1500",
   });
-  const { openDatabase, migrateDatabase } = await import("@/db/open");
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
-  const { db } = await import("@/db");
-  const { users, accounts } = await import("@/db/schema");
+  const {
+    db,
+    schema: { users, accounts },
+  } = await openMigratedDb();
   const { findAuthorizationCodeIntegration } = await import("@/lib/integrations");
   const { storeLinkedConnection } = await import("@/lib/connections/link");
   const { eq } = await import("drizzle-orm");
