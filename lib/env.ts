@@ -42,6 +42,8 @@ export const env = createEnv({
     REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
     /** How many refreshes the background refresher runs at once. */
     REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Days a routine `refreshed` event is kept (failures, links, revocations are kept for good); 0 keeps all. */
+    REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
     /** Failed sign-ins allowed per account, and per client IP, within SIGNIN_WINDOW_MINUTES. */
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -79,6 +81,7 @@ export const env = createEnv({
     REFRESH_MARGIN_SECONDS: process.env.REFRESH_MARGIN_SECONDS,
     REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
     REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
+    REFRESH_EVENTS_RETENTION_DAYS: process.env.REFRESH_EVENTS_RETENTION_DAYS,
     REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
     SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
     SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,

@@ -5,6 +5,7 @@ import { accounts } from "@/db/schema";
 import { env } from "@/lib/env";
 import { retryRevocation } from "./disconnect";
 import { getFreshAccessToken } from "./refresh";
+import { pruneRefreshEvents } from "./retention";
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {
@@ -83,22 +84,32 @@ export async function runRefresherUntilDrained(maxPasses = 1_000): Promise<Refre
 
 const globalForRefresher = globalThis as unknown as { refresherTimer?: NodeJS.Timeout };
 
+/** How often the refresher also prunes old routine refresh events (pruneRefreshEvents), in milliseconds. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
 /**
  * Starts the background refresher once per server process (from instrumentation.ts): every
  * REFRESHER_INTERVAL_MS (default 30 000 ms) it runs passes until the backlog is drained
- * (runRefresherUntilDrained), never two at once. Does nothing when REFRESHER_ENABLED is
- * "false". Errors of a pass are logged (never a token) and the next pass runs as usual.
+ * (runRefresherUntilDrained), never two at once, and once an hour prunes routine refresh events past their
+ * retention (pruneRefreshEvents). Does nothing when REFRESHER_ENABLED is "false". Errors of a pass are logged
+ * (never a token) and the next pass runs as usual.
  */
 export function startRefresher(): void {
   if (env.REFRESHER_ENABLED !== "true" || globalForRefresher.refresherTimer) return;
   let running = false;
+  let prunedAt = 0;
   globalForRefresher.refresherTimer = setInterval(() => {
     if (running) return;
     running = true;
     runRefresherUntilDrained()
-      .then((pass) => {
+      .then(async (pass) => {
         if (pass.refreshed + pass.failed + pass.revoked > 0) {
           console.info(`[refresher] refreshed ${pass.refreshed}, failed ${pass.failed}, revocations completed ${pass.revoked}`);
+        }
+        if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = Date.now();
+          const pruned = await pruneRefreshEvents();
+          if (pruned > 0) console.info(`[refresher] pruned ${pruned} refresh events older than ${env.REFRESH_EVENTS_RETENTION_DAYS} days`);
         }
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))

@@ -6,6 +6,7 @@ import { requireRole } from "@/lib/auth/session";
 import { listConnectionHistory } from "@/lib/connections/history";
 import { getIntegration } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Connection history" };
 
@@ -30,7 +31,10 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
           ← Connections
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{integration.name} history</h1>
-        <p className="mt-1 text-sm text-slate-600">Everything that happened to this connection, newest first. Times are UTC.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Everything that happened to this connection, newest first. Times are UTC.
+          {env.REFRESH_EVENTS_RETENTION_DAYS > 0 ? ` Automatic refreshes are kept for ${env.REFRESH_EVENTS_RETENTION_DAYS} days; everything else for good.` : ""}
+        </p>
       </div>
       {entries.length === 0 ? (
         <p className="rounded-xl bg-white p-6 text-sm text-slate-600 ring-1 ring-slate-200">Nothing has happened with {integration.name} yet.</p>

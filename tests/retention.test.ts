@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { before, describe, it } from "node:test";
+import { openMigratedDb } from "./helpers/db";
+
+process.env.REFRESH_EVENTS_RETENTION_DAYS = "30";
+type Db = Awaited<ReturnType<typeof openMigratedDb>>;
+let db: Db["db"];
+let schema: Db["schema"];
+let pruneRefreshEvents: typeof import("@/lib/connections/retention").pruneRefreshEvents;
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const DAY = 86_400_000;
+
+before(async () => {
+  ({ db, schema } = await openMigratedDb());
+  ({ pruneRefreshEvents } = await import("@/lib/connections/retention"));
+});
+
+describe("retention of routine refresh events", () => {
+  it("deletes only `refreshed` events older than the retention, in batches, and keeps every other kind", async () => {
+    const athlete = randomUUID();
+    db.insert(schema.users).values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" }).run();
+    const row = (kind: "refreshed" | "refresh_failed" | "linked" | "needs_reauth", ageDays: number) => ({ athleteId: athlete, service: "trainerday" as const, kind, at: new Date(NOW - ageDays * DAY) });
+    db.insert(schema.connectionEvents)
+      .values([
+        ...Array.from({ length: 1_203 }, (_, i) => row("refreshed", 31 + (i % 300))), // past retention
+        ...Array.from({ length: 50 }, () => row("refreshed", 29)), // within
+        row("refresh_failed", 400),
+        row("linked", 400),
+        row("needs_reauth", 90),
+      ])
+      .run();
+    const deleted = await pruneRefreshEvents(NOW, { batch: 100 });
+    assert.equal(deleted, 1_203);
+    const left = db.select({ kind: schema.connectionEvents.kind }).from(schema.connectionEvents).all();
+    assert.equal(left.filter((e) => e.kind === "refreshed").length, 50);
+    assert.deepEqual(left.filter((e) => e.kind !== "refreshed").map((e) => e.kind).sort(), ["linked", "needs_reauth", "refresh_failed"]);
+    assert.equal(await pruneRefreshEvents(NOW), 0);
+  });
+
+  it("stops at maxRows per call; the next call goes on", async () => {
+    const athlete = randomUUID();
+    db.insert(schema.users).values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" }).run();
+    db.insert(schema.connectionEvents)
+      .values(Array.from({ length: 450 }, () => ({ athleteId: athlete, service: "enduco" as const, kind: "refreshed" as const, at: new Date(NOW - 60 * DAY) })))
+      .run();
+    assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
+    assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
+    assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 50);
+  });
+});
