@@ -3,8 +3,9 @@ import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, findAuditPeople, listAudit } from "@/lib/admin/audit";
 import { requireRole } from "@/lib/auth/session";
-import { getIntegration, integrations } from "@/lib/integrations";
+import { getIntegration } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
+import { ServiceFilter } from "@/components/connections/service-filter";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -78,19 +79,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {filter.athlete ? (athletePerson ? `${athletePerson.name} (${athletePerson.email})` : "No such user") : "Email of the athlete or user"}
           </p>
         </div>
-        <div>
-          <label htmlFor="service" className={LABEL_CLASS}>
-            Service
-          </label>
-          <select id="service" name="service" defaultValue={filter.service ?? ""} className={FIELD_CLASS}>
-            <option value="">All services</option>
-            {integrations().map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ServiceFilter value={filter.service} />
         <div>
           <label htmlFor="kind" className={LABEL_CLASS}>
             Kind

@@ -6,9 +6,9 @@ import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { LISTABLE_STATUSES, listConnectionsPage, type ListableStatus } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
 import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
-import { integrations } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
 import { ConnectionsTable } from "./connections-table";
+import { ServiceFilter } from "@/components/connections/service-filter";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -33,19 +33,7 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
       </div>
       <form method="get" className="flex flex-wrap items-end gap-3">
         {athleteId ? <input type="hidden" name="athlete" value={athleteId} /> : null}
-        <div>
-          <label htmlFor="service" className={LABEL_CLASS}>
-            Service
-          </label>
-          <select id="service" name="service" defaultValue={service ?? ""} className={FIELD_CLASS}>
-            <option value="">All services</option>
-            {integrations().map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ServiceFilter value={service} />
         <div>
           <label htmlFor="status" className={LABEL_CLASS}>
             Status
