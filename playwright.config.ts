@@ -1,81 +1,57 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { chromium, defineConfig, devices } from "@playwright/test";
-import { APP_PORT, APP_URL, E2E_DB, SANDBOX_PORT, SANDBOX_URL } from "./e2e/config";
-import { sandboxServiceEnv } from "./scripts/sandbox-env";
-
-/**
- * Playwright's own Chromium when it is installed; otherwise the system's (Debian: /usr/bin/chromium), or
- * CHROMIUM_PATH when set. The extra flags keep a root, offline Chromium quiet and working.
- */
-function browserLaunch() {
-  const custom = process.env.CHROMIUM_PATH;
-  let bundled = false;
-  try {
-    bundled = existsSync(chromium.executablePath());
-  } catch {
-    bundled = false;
-  }
-  const executablePath = custom ?? (bundled ? undefined : existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-  return {
-    executablePath,
-    args: executablePath
-      ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-      : [],
-  };
-}
+import { defineConfig, devices } from "@playwright/test";
+import { APP_URL, E2E_WORKERS } from "./e2e/config";
+import { browserLaunchOptions } from "./scripts/browser";
 
 const secrets = {
-  // Fresh per run: the e2e database is recreated each run too.
+  // Fresh per run (the e2e databases are recreated each run too), for the servers scripts/e2e-server.ts starts.
   NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
 };
 
+const LAST = /(canary|sign-in-timing)\.spec\.ts$/;
+const chromium = { ...devices["Desktop Chrome"], launchOptions: browserLaunchOptions() };
+
 export default defineConfig({
   testDir: "./e2e",
   outputDir: "test-results",
+  // Files are spread over the workers; each worker has its own app, sandbox and database (e2e/config.ts), so
+  // a test that switches the sandbox into a failure mode disturbs no other worker. Tests in one file run in order.
   fullyParallel: false,
-  workers: 1, // tests switch the shared sandbox into failure modes
+  workers: E2E_WORKERS,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
+    // Each worker re-reads this file with its own TEST_PARALLEL_INDEX, so APP_URL is that worker's app.
     baseURL: APP_URL,
-    trace: "retain-on-failure",
+    // Recording a trace costs about a quarter of the suite's time on 2 cores; E2E_TRACE=1 keeps one per failure.
+    trace: process.env.E2E_TRACE === "1" ? "retain-on-failure" : "off",
     screenshot: "only-on-failure",
-    launchOptions: browserLaunch(),
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], launchOptions: browserLaunch() } }],
-  webServer: [
-    {
-      command: "node_modules/.bin/tsx sandbox/server.ts",
-      url: `${SANDBOX_URL}/__sandbox/health`,
-      env: { SANDBOX_PORT: String(SANDBOX_PORT), ...sandboxServiceEnv(SANDBOX_URL, APP_URL) },
-      reuseExistingServer: false,
-      stdout: "ignore",
-      timeout: 30_000,
-    },
-    {
-      command: "node_modules/.bin/tsx scripts/e2e-server.ts",
-      url: `${APP_URL}/login`,
-      env: {
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        PORT: String(APP_PORT),
-        DATABASE_URL: E2E_DB,
-        NEXTAUTH_URL: APP_URL,
-        OUTBOUND_TIMEOUT_MS: "3000",
-        REFRESHER_INTERVAL_MS: "1000",
-        TRUST_PROXY: "true",
-        ...secrets,
-        ...sandboxServiceEnv(SANDBOX_URL, APP_URL),
-      },
-      reuseExistingServer: false,
-      stdout: "ignore",
-      stderr: "pipe",
-      timeout: 300_000,
-    },
+  projects: [
+    { name: "chromium", use: chromium, testIgnore: LAST },
+    // After every other test, one at a time: the canary scan of every token the run's sandboxes issued, and the
+    // one test that compares timings (no other worker's load may blur them).
+    { name: "last", use: chromium, testMatch: LAST, dependencies: ["chromium"], workers: 1 },
   ],
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/e2e-server.ts",
+    wait: { stdout: /e2e servers ready/ },
+    env: {
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      E2E_WORKERS: String(E2E_WORKERS),
+      OUTBOUND_TIMEOUT_MS: "3000",
+      REFRESHER_INTERVAL_MS: "1000",
+      TRUST_PROXY: "true",
+      ...secrets,
+    },
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 300_000,
+  },
 });

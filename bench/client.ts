@@ -1,20 +1,7 @@
-/** HTTP helpers shared by the benchmark and the profiler: waiting for a server, signing in through next-auth. */
+/** HTTP helpers shared by the benchmark and the profiler: waiting for a server (scripts/wait-for.ts), signing in through next-auth. */
 import { BENCH_APP_URL, BENCH_PASSWORD } from "./config";
 
-/** Polls `url` until it answers 2xx; throws after `timeoutMs` milliseconds. */
-export async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export { waitFor } from "../scripts/wait-for";
 
 function cookiesOf(res: Response, jar: Map<string, string>) {
   for (const header of res.headers.getSetCookie()) {

@@ -22,6 +22,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import os from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { ensureBrowser, launchOptionsFor } from "../scripts/browser";
 import {
   BENCH_APP_PORT,
   BENCH_APP_URL,
@@ -183,20 +184,6 @@ async function runScenario(s: Scenario, floor: ScenarioResult | null): Promise<S
 }
 
 // ---------- page weight ----------
-function browserLaunch() {
-  let bundled = false;
-  try {
-    bundled = existsSync(chromium.executablePath());
-  } catch {
-    bundled = false;
-  }
-  const executablePath = process.env.CHROMIUM_PATH ?? (bundled ? undefined : existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-  return {
-    executablePath,
-    args: executablePath ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"] : [],
-  };
-}
-
 interface PageWeight {
   page: string;
   scripts: number;
@@ -206,7 +193,7 @@ interface PageWeight {
 }
 
 async function pageWeights(pages: { path: string; cookie: string }[]): Promise<PageWeight[]> {
-  const browser = await chromium.launch(browserLaunch());
+  const browser = await chromium.launch(launchOptionsFor(await ensureBrowser({ provision: true })));
   const out: PageWeight[] = [];
   try {
     for (const { path, cookie } of pages) {

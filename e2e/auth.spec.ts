@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { signIn } from "./fixtures/auth";
+import { signIn, signInWithForm } from "./fixtures/auth";
 import { createUser } from "./fixtures/db";
 
 test("a wrong password and an unknown email get the same message", async ({ page }) => {
@@ -26,7 +26,7 @@ test("a wrong password and an unknown email get the same message", async ({ page
 test("pages redirect visitors who may not see them", async ({ page }) => {
   await page.goto("/connections");
   await expect(page).toHaveURL(/\/login$/);
-  await signIn(page, "coach@example.com", "demo1234");
+  await signInWithForm(page, "coach@example.com", "demo1234");
   await expect(page).toHaveURL(/\/coach$/);
   await page.goto("/connections");
   await expect(page).toHaveURL(/\/coach$/);
@@ -54,6 +54,6 @@ test("the login and connections pages have no detectable accessibility violation
   await page.goto("/login");
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
   const athlete = await createUser("athlete");
-  await signIn(page, athlete.email, athlete.password);
+  await signInWithForm(page, athlete.email, athlete.password);
   expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
 });

@@ -1,31 +1,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { APP_URL } from "./config";
-import { signIn } from "./fixtures/auth";
+import { credentialsSignIn, signIn } from "./fixtures/auth";
 import { createUser, openTestDb } from "./fixtures/db";
 import { nextStartCommand } from "../scripts/next-start";
-
-let clientNumber = 0;
-
-/**
- * Signs in through next-auth's credentials endpoint the way the login form does; returns the outcome. Each call
- * comes from its own client address (X-Forwarded-For, trusted in e2e) unless `headers` names one, so failures
- * here never count against the loopback address the other tests sign in from.
- */
-async function credentialsSignIn(api: APIRequestContext, email: string, password: string, headers: Record<string, string> = { "x-forwarded-for": `198.18.${Math.floor(++clientNumber / 250)}.${clientNumber % 250}` }) {
-  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const started = performance.now();
-  const response = await api.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email, password, json: "true", callbackUrl: "/" },
-    headers,
-    maxRedirects: 0,
-  });
-  const elapsed = performance.now() - started;
-  const body = (await response.json().catch(() => ({}))) as { url?: string };
-  const error = body.url ? new URL(body.url, APP_URL).searchParams.get("error") : null;
-  return { ok: !error && response.status() === 200, error, elapsed, response };
-}
 
 test.describe("web hardening", () => {
   test("every page carries the security headers, and pages with account data are not stored", async ({ page }) => {
@@ -166,25 +145,5 @@ test.describe("sign-in abuse", () => {
     expect((await credentialsSignIn(api, victim.email, victim.password, attacker)).error).toBe("RateLimited");
     const fresh = await playwrightRequest.newContext({ baseURL: APP_URL });
     expect((await credentialsSignIn(fresh, victim.email, victim.password, { "x-forwarded-for": "198.51.100.4" })).ok).toBe(true);
-  });
-
-  test("no user enumeration: same message, and median sign-in time for known and unknown emails within 20%", async () => {
-    test.setTimeout(120_000);
-    const known: number[] = [];
-    const unknown: number[] = [];
-    const api = await playwrightRequest.newContext({ baseURL: APP_URL });
-    for (let i = 0; i < 15; i++) {
-      const user = await createUser("athlete", `timing-${i}`);
-      const a = await credentialsSignIn(api, user.email, "not-the-password");
-      const b = await credentialsSignIn(api, `absent-${i}-${Date.now()}@test.example`, "not-the-password");
-      expect(a.error).toBe("CredentialsSignin");
-      expect(b.error).toBe(a.error);
-      known.push(a.elapsed);
-      unknown.push(b.elapsed);
-    }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-    const [k, u] = [median(known), median(unknown)];
-    test.info().annotations.push({ type: "timing", description: `median known ${k.toFixed(1)} ms, unknown ${u.toFixed(1)} ms` });
-    expect(Math.abs(k - u) / Math.max(k, u)).toBeLessThan(0.2);
   });
 });

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nextStartCommand } from "./next-start";
 import { sandboxServiceEnv } from "./sandbox-env";
+import { waitFor } from "./wait-for";
 
 const root = process.cwd();
 const port = Number(process.env.PORT ?? 3000);
@@ -79,20 +80,6 @@ function buildIsStale(): boolean {
   const sources = ["app", "components", "lib", "db", "public"].map((d) => newestMtime(join(root, d)));
   const configs = ["next.config.mjs", "package.json", "postcss.config.mjs", "instrumentation.ts"].map((f) => statSync(join(root, f)).mtimeMs);
   return Math.max(...sources, ...configs) > statSync(buildId).mtimeMs;
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, { redirect: "manual" });
-      if (response.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 const tsx = join(root, "node_modules", ".bin", "tsx");

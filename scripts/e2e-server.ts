@@ -1,39 +1,79 @@
 /**
- * The app server of the e2e run (started by playwright.config.ts): a fresh SQLite file under data/e2e,
- * a production build (skipped with E2E_SKIP_BUILD=1 when one exists), migrations, demo users, then
- * `next start`. The server's stdout and stderr also go to data/e2e/server.log for the tests to inspect.
+ * The servers of the e2e run (started once by playwright.config.ts): a production build (skipped with
+ * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh SQLite file under
+ * data/e2e/<i>/, migrations, demo users, the sandbox and `next start`, all pairs at once. Each server's stdout and
+ * stderr go to data/e2e/<i>/server.log (and sandbox.log) for the tests to inspect. Prints "e2e servers ready"
+ * when every pair answers; if any server stops early it prints the end of its log and exits 1.
  */
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { APP_PORT, E2E_DIR, SERVER_LOG } from "../e2e/config";
+import { E2E_DIR, PAIRS } from "../e2e/config";
 import { nextStartCommand } from "./next-start";
+import { sandboxServiceEnv } from "./sandbox-env";
+import { waitFor } from "./wait-for";
 
 const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const children: ChildProcess[] = [];
+let stopping = false;
 
-function run(command: string, args: string[]): Promise<void> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env: process.env });
+    const child = spawn(command, args, { stdio: "inherit", env });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with ${code}`))));
   });
 }
 
+function stopAll(code: number): never {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  process.exit(code);
+}
+
+/** Starts a long-running server whose output goes to `logFile`; the whole run stops if it exits early. */
+function startServer(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): void {
+  const log = createWriteStream(logFile, { flags: "a" });
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  children.push(child);
+  child.on("exit", (code) => {
+    if (stopping) return;
+    const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n") : "";
+    console.error(`e2e: ${name} stopped early (exit ${code}). End of ${logFile}:\n${tail}`);
+    stopAll(1);
+  });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(0));
+
 rmSync(E2E_DIR, { recursive: true, force: true });
-mkdirSync(E2E_DIR, { recursive: true });
 if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(join(root, ".next", "BUILD_ID"))) {
   await run(bin("next"), ["build"]);
 }
-await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"]);
-await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"]);
 
-const log = createWriteStream(SERVER_LOG, { flags: "a" });
-const server = spawn(...nextStartCommand(APP_PORT), { env: process.env, stdio: ["ignore", "pipe", "pipe"] });
-for (const stream of [server.stdout, server.stderr]) {
-  stream.on("data", (chunk: Buffer) => {
-    log.write(chunk);
-    process.stdout.write(chunk);
-  });
-}
-server.on("exit", (code) => process.exit(code ?? 0));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+await Promise.all(
+  PAIRS.map(async (p) => {
+    mkdirSync(p.dir, { recursive: true });
+    const env = {
+      ...process.env,
+      ...sandboxServiceEnv(p.sandboxUrl, p.appUrl),
+      PORT: String(p.appPort),
+      SANDBOX_PORT: String(p.sandboxPort),
+      DATABASE_URL: p.db,
+      NEXTAUTH_URL: p.appUrl,
+    };
+    await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"], env);
+    await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
+    startServer(`sandbox ${p.index}`, bin("tsx"), ["sandbox/server.ts"], env, join(p.dir, "sandbox.log"));
+    startServer(`app ${p.index}`, ...nextStartCommand(p.appPort), env, p.serverLog);
+    await waitFor(`${p.sandboxUrl}/__sandbox/health`, 60_000);
+    await waitFor(`${p.appUrl}/login`, 120_000);
+  }),
+).catch((error: Error) => {
+  console.error(`e2e: ${error.message}`);
+  stopAll(1);
+});
+
+console.log(`e2e servers ready: ${PAIRS.map((p) => `${p.appUrl} + ${p.sandboxUrl}`).join(", ")}`);

@@ -2,12 +2,14 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
-import { E2E_DB, SERVER_LOG } from "./config";
+import { E2E_DB, PAIRS } from "./config";
 import { signIn } from "./fixtures/auth";
 import { createUser, openTestDb, rawDatabaseBytes } from "./fixtures/db";
-import { sandboxTokens, sandboxUsername } from "./fixtures/sandbox";
+import { sandboxTokens, sandboxUsername, type SandboxToken } from "./fixtures/sandbox";
 
-// Runs last (files run in name order on the single worker), over every token the sandbox issued in the run.
+// The "last" project runs this after every other test (playwright.config.ts), over every token that any
+// worker's sandbox issued in the run: each pair's tokens must be absent from this pair's pages, from every
+// pair's server log, database and WAL, and from the static bundle.
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -39,7 +41,8 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
     await expect(athletePage).toHaveURL(/linked=/);
   }
 
-  const issued = await sandboxTokens();
+  const issued: SandboxToken[] = [];
+  for (const p of PAIRS) issued.push(...(await sandboxTokens(undefined, p.sandboxUrl)));
   expect([...new Set(issued.map((t) => t.service))].sort()).toEqual(["enduco", "exorlive", "fitrankings", "trainerday"]);
   const leaks = (haystack: Buffer | string, where: string) => {
     const buffer = typeof haystack === "string" ? Buffer.from(haystack) : haystack;
@@ -63,10 +66,12 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
   }
 
   for (const file of filesUnder(".next/static")) leaks(readFileSync(file), file);
-  leaks(readFileSync(SERVER_LOG), "the server log");
-  leaks(rawDatabaseBytes(), "the database or its WAL");
+  for (const p of PAIRS) {
+    leaks(readFileSync(p.serverLog), `the server log of pair ${p.index}`);
+    leaks(rawDatabaseBytes(p.db), `the database of pair ${p.index} or its WAL`);
+  }
 
-  const backup = "data/e2e/backups/canary.db";
+  const backup = "data/e2e/backups/canary.db"; // of this pair's database
   execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/backup.ts", backup], {
     env: { ...process.env, DATABASE_URL: E2E_DB, NEXTAUTH_SECRET: "x".repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") },
   });
