@@ -90,6 +90,22 @@ test("a coach sees exactly their athletes, the right statuses after a service fa
   expect(forbidden.status()).toBe(404);
 });
 
+test("the summary says what is true: no broken connections, and how many are not linked yet", async ({ browser }) => {
+  const coach = await createUser("coach", "summary-coach");
+  const athlete = await createUser("athlete", "summary-athlete");
+  assign(coach.id, athlete.id);
+  const athletePage = await signedIn(browser, athlete.email, athlete.password);
+  await athletePage.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Connect" }).click();
+  await athletePage.getByLabel("Username").fill(sandboxUsername("td-summary"));
+  await athletePage.getByRole("button", { name: "Approve" }).click();
+  await expect(athletePage.getByRole("region", { name: "TrainerDay" })).toContainText("Connected");
+
+  const page = await signedIn(browser, coach.email, coach.password);
+  const summary = page.getByRole("region", { name: "Summary" });
+  await expect(summary).toContainText("No broken connections · 3 connections not linked yet");
+  await expect(summary).not.toContainText(/fine|working/);
+});
+
 test("an invite link signs up an athlete onto the coach's roster, and a second use is refused", async ({ browser }) => {
   const coach = await createUser("coach", "inviting-coach");
   const page = await signedIn(browser, coach.email, coach.password);

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { signIn } from "./fixtures/auth";
+import { APP_PORT, APP_URL } from "./config";
+import { signIn, signInWithForm } from "./fixtures/auth";
 import { accountsOf, createUser, eventsOf, openTestDb, rawDatabaseBytes } from "./fixtures/db";
 import { sandboxRequests, sandboxTokens, sandboxUsername, setSandboxMode, type Service } from "./fixtures/sandbox";
 
@@ -41,6 +42,9 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   await signIn(page, "athlete@example.com", "demo1234");
   await expect(page).toHaveURL(/\/connections$/);
   for (const name of ["TrainerDay", "enduco", "FitRankings", "ExorLive"]) await expect(card(page, name)).toContainText("Not connected");
+  // Athletes see that these are sandbox services, never which base URL the server uses.
+  await expect(card(page, "TrainerDay")).toContainText("Sandbox");
+  await expect(page.getByRole("main")).not.toContainText(/Custom endpoint|127\.0\.0\.1/);
   await expect(card(page, "FitRankings").getByRole("button", { name: "Connect" })).toBeEnabled();
   await expect(card(page, "ExorLive").getByRole("button", { name: "Connect" })).toBeDisabled();
 
@@ -94,6 +98,22 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   db.close();
   expect(rows).toHaveLength(2);
   for (const row of rows) expect(row).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
+});
+
+test("opened under another name of this machine (127.0.0.1), the app moves to NEXTAUTH_URL's host first, so linking keeps the session", async ({ page }) => {
+  const athlete = await createUser("athlete", "loopback");
+  const otherName = `http://127.0.0.1:${APP_PORT}`;
+  await page.goto(`${otherName}/connections?from=address-bar`);
+  await expect(page).toHaveURL(`${APP_URL}/login`);
+  const direct = await page.request.get(`${otherName}/login?x=1`, { maxRedirects: 0 });
+  expect(direct.status()).toBe(307);
+  expect(direct.headers().location).toBe(`${APP_URL}/login?x=1`);
+
+  await signInWithForm(page, athlete.email, athlete.password);
+  await link(page, "TrainerDay", sandboxUsername("td-loopback"));
+  await expect(page).toHaveURL(`${APP_URL}/connections?linked=trainerday`);
+  await expect(card(page, "TrainerDay")).toContainText("Connected");
+  expect(accountsOf(athlete.id)).toHaveLength(1);
 });
 
 test.describe("refused callbacks store nothing and explain what happened", () => {

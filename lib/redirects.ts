@@ -29,3 +29,36 @@ export function safeReturnPath(requested: string | null | undefined, origin: str
   const path = candidate.split(/[?#]/)[0] ?? "";
   return ALLOWED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`)) ? candidate : fallback;
 }
+
+const LOOPBACK_HOSTNAME = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function portOf(url: URL): string {
+  return url.port || (url.protocol === "https:" ? "443" : "80");
+}
+
+/**
+ * Where a GET to `requestHost` (the Host header, "name:port") should be sent instead, or null to serve it.
+ *
+ * Session cookies belong to one host name, and redirect URIs derive from NEXTAUTH_URL, so a visitor who opened
+ * the app under another name of the same machine (127.0.0.1 or the LAN address `next start` prints, while
+ * NEXTAUTH_URL says localhost) would come back from a service signed out. When NEXTAUTH_URL (`canonical`) names
+ * a loopback host, a request on the same port under any other host name is answered with `canonical`'s origin
+ * plus `pathAndQuery`. Deployments with a public NEXTAUTH_URL are left to their reverse proxy (which may forward
+ * any Host header), and a different port is never redirected (a local proxy in front of the app).
+ */
+export function canonicalOriginRedirect(requestHost: string | null, canonical: URL, pathAndQuery: string): URL | null {
+  if (!requestHost || !LOOPBACK_HOSTNAME.test(canonical.hostname)) return null;
+  let requested: URL;
+  try {
+    requested = new URL(`${canonical.protocol}//${requestHost}`);
+  } catch {
+    return null;
+  }
+  if (requested.hostname.toLowerCase() === canonical.hostname.toLowerCase() || portOf(requested) !== portOf(canonical)) return null;
+  // Path and query only: whatever `pathAndQuery` holds ("//elsewhere", "https://…"), the origin stays canonical's.
+  const parsed = new URL(pathAndQuery, "http://path.invalid");
+  const target = new URL(canonical.origin);
+  target.pathname = parsed.pathname;
+  target.search = parsed.search;
+  return target;
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { basicClientAuth } from "@/lib/integrations/http";
 import { parseTokenResponse, splitScope } from "@/lib/integrations/tokens";
-import { safeReturnPath } from "@/lib/redirects";
+import { canonicalOriginRedirect, safeReturnPath } from "@/lib/redirects";
 
 const origin = "http://localhost:3000";
 
@@ -53,5 +53,48 @@ describe("basicClientAuth (RFC 6749 §2.3.1)", () => {
     const header = basicClientAuth("client id", "s:e/c+r%t");
     const decoded = Buffer.from(header.replace(/^Basic /, ""), "base64").toString();
     assert.equal(decoded, "client+id:s%3Ae%2Fc%2Br%25t");
+  });
+});
+
+describe("canonicalOriginRedirect (one host name for the session cookie and the redirect URIs)", () => {
+  const local = new URL("http://localhost:3000");
+  const target = (host: string | null, canonical = local) => canonicalOriginRedirect(host, canonical, "/connections?linked=trainerday")?.href ?? null;
+
+  it("sends other names of this machine on the same port to NEXTAUTH_URL, keeping path and query", () => {
+    for (const host of ["127.0.0.1:3000", "[::1]:3000", "192.0.2.2:3000", "my-laptop:3000"]) {
+      assert.equal(target(host), "http://localhost:3000/connections?linked=trainerday", host);
+    }
+    assert.equal(target("localhost:3000", new URL("http://127.0.0.1:3000")), "http://127.0.0.1:3000/connections?linked=trainerday");
+  });
+
+  it("serves the canonical host itself, in any letter case", () => {
+    assert.equal(target("localhost:3000"), null);
+    assert.equal(target("LOCALHOST:3000"), null);
+  });
+
+  it("never redirects another port (a local proxy in front) or a missing or malformed Host", () => {
+    assert.equal(target("127.0.0.1:3100"), null);
+    assert.equal(target("localhost:8080"), null);
+    assert.equal(target(null), null);
+    assert.equal(target("bad host:3000"), null);
+  });
+
+  it("leaves deployments with a public NEXTAUTH_URL to their reverse proxy", () => {
+    assert.equal(target("10.0.0.5:3000", new URL("https://club.example")), null);
+    assert.equal(target("localhost:443", new URL("https://club.example")), null);
+  });
+
+  it("treats a default port as the port it stands for", () => {
+    assert.equal(target("127.0.0.1", new URL("http://localhost")), "http://localhost/connections?linked=trainerday");
+    assert.equal(target("127.0.0.1:80", new URL("http://localhost")), "http://localhost/connections?linked=trainerday");
+  });
+});
+
+describe("canonicalOriginRedirect never leaves NEXTAUTH_URL's origin", () => {
+  it("keeps hostile paths on the canonical origin", () => {
+    const local = new URL("http://localhost:3000");
+    for (const path of ["//evil.example/x", "https://evil.example/x", "/\\evil.example", "/%2F%2Fevil.example"]) {
+      assert.equal(canonicalOriginRedirect("127.0.0.1:3000", local, path)?.origin, "http://localhost:3000", path);
+    }
   });
 });

@@ -78,8 +78,9 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
             <h2 id={headingId} className="text-base font-semibold text-slate-900">
               {card.name}
             </h2>
-            {card.environment !== "production" ? (
-              <p className="text-xs text-slate-500">{card.environment === "beta" ? "Beta environment" : "Custom endpoint"}</p>
+            {/* Athletes care whether this is the real service, not which URL the server uses (admins see that). */}
+            {card.environment === "beta" || card.environment === "sandbox" ? (
+              <p className="text-xs text-slate-600">{card.environment === "beta" ? "Beta environment" : "Sandbox"}</p>
             ) : null}
           </div>
         </div>

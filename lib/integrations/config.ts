@@ -10,7 +10,12 @@ export function clientCredentials(clientId: string | undefined, clientSecret: st
   return clientId && clientSecret ? { clientId, clientSecret } : null;
 }
 
-/** Names where `baseUrl` points: the label of its host in `known` (e.g. "production", "beta"), else "custom". */
+/**
+ * Names where `baseUrl` points: the label of its host in `known` (e.g. "production", "beta"); "sandbox" for a
+ * service on this machine (loopback: the sandbox of `npm run demo` and the tests); else "custom".
+ */
 export function environmentOf(baseUrl: string, known: Record<string, string>): string {
-  return known[new URL(baseUrl).hostname] ?? "custom";
+  const { hostname } = new URL(baseUrl);
+  if (known[hostname]) return known[hostname];
+  return /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(hostname) ? "sandbox" : "custom";
 }

@@ -51,6 +51,21 @@ function SummaryBar({ summary, rosterSize }: { summary: RosterServiceSummary; ro
   );
 }
 
+/**
+ * The one sentence a coach reads first, and only what is true: athletes that need attention; else no broken
+ * connection, saying how many connections are not linked yet; only when every connection works, "all working".
+ */
+function Headline({ attentionCount, notLinked }: { attentionCount: number; notLinked: number }) {
+  const box = "mt-3 rounded-lg px-4 py-3 text-lg font-semibold ring-1 ring-inset";
+  if (attentionCount > 0) {
+    return <p className={`${box} bg-red-50 text-red-900 ring-red-600/20`}>{plural(attentionCount, "athlete needs attention", "athletes need attention")}</p>;
+  }
+  if (notLinked > 0) {
+    return <p className={`${box} bg-slate-50 text-slate-900 ring-slate-300`}>No broken connections · {plural(notLinked, "connection", "connections")} not linked yet</p>;
+  }
+  return <p className={`${box} bg-emerald-50 text-emerald-900 ring-emerald-600/20`}>Every connection is working</p>;
+}
+
 function Summary({ summary, rosterSize, attentionCount }: { summary: RosterServiceSummary[]; rosterSize: number; attentionCount: number }) {
   return (
     <section aria-labelledby="roster-summary" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
@@ -60,13 +75,7 @@ function Summary({ summary, rosterSize, attentionCount }: { summary: RosterServi
         </h2>
         <p className="text-sm text-slate-600">{plural(rosterSize, "athlete", "athletes")} on your roster</p>
       </div>
-      {attentionCount > 0 ? (
-        <p className="mt-3 rounded-lg bg-red-50 px-4 py-3 text-lg font-semibold text-red-900 ring-1 ring-inset ring-red-600/20">
-          {attentionCount === 1 ? "1 athlete needs attention" : `${attentionCount} athletes need attention`}
-        </p>
-      ) : (
-        <p className="mt-3 rounded-lg bg-emerald-50 px-4 py-3 text-lg font-semibold text-emerald-900 ring-1 ring-inset ring-emerald-600/20">All athletes are fine</p>
-      )}
+      <Headline attentionCount={attentionCount} notLinked={summary.reduce((n, s) => n + s.notConnected, 0)} />
       <ul aria-label="Athletes per service" className="mt-4 space-y-3">
         {summary.map((s) => (
           <SummaryBar key={s.service} summary={s} rosterSize={rosterSize} />
