@@ -219,6 +219,21 @@ export const serviceSettings = sqliteTable(
 );
 
 /**
+ * The health of TrainLink's own client credentials at each service. A row exists while the service refuses them
+ * (`invalid_client`, `unauthorized_client`, `unsupported_grant_type` or a bare 401 from its token endpoint): an
+ * operator problem, not the athletes'. The refresher leaves the service alone until `next_attempt_at`; the first
+ * success deletes the row (lib/connections/service-health.ts).
+ */
+export const serviceHealth = sqliteTable("service_health", {
+  service: text("service", { enum: SERVICE_IDS }).primaryKey(),
+  credentialsRejectedAt: integer("credentials_rejected_at", { mode: "timestamp_ms" }).notNull(),
+  lastError: text("last_error").notNull(),
+  failureCount: integer("failure_count").notNull().default(1),
+  nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
  * App-level credentials a service issues to this app as a whole (the FitRankings master token), sealed like
  * connection tokens. One row per service and kind.
  */
@@ -249,3 +264,4 @@ export type ConnectionEvent = typeof connectionEvents.$inferSelect;
 export type OAuthFlow = typeof oauthFlows.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AdminAction = typeof adminActions.$inferSelect;
+export type ServiceHealth = typeof serviceHealth.$inferSelect;

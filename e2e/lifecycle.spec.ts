@@ -71,6 +71,30 @@ test("a service outage during Refresh keeps the connection, says so, and the nex
   await expect(enduco.getByRole("note")).toHaveCount(0);
 });
 
+test("a refused client secret is the operator's problem: the athlete keeps the connection, the admin sees the service flagged, and it clears by itself", async ({ page, browser }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await link(page, "TrainerDay", sandboxUsername("td-client"));
+  const trainerday = card(page, "TrainerDay");
+  await setSandboxMode("trainerday", "client_rejected");
+  await trainerday.getByRole("button", { name: "Refresh" }).click();
+  await expect(trainerday.getByRole("alert")).toContainText("refused TrainLink's own credentials");
+  await expect(trainerday).not.toContainText("Needs reconnect");
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected", failure_count: 0 });
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin@example.com", "demo1234");
+  await admin.goto("/admin/services");
+  await expect(admin.getByText("Credentials rejected")).toBeVisible();
+  await expect(admin.getByRole("main").getByRole("alert")).toContainText("TrainerDay has refused TrainLink's client credentials");
+
+  await setSandboxMode("trainerday", "normal");
+  await trainerday.getByRole("button", { name: "Refresh" }).click();
+  await expect(trainerday.getByRole("status")).toContainText("TrainerDay refreshed");
+  await admin.reload();
+  await expect(admin.getByText("Credentials rejected")).toHaveCount(0);
+});
+
 test("the background refresher renews a token before it expires, with no user action", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);

@@ -12,8 +12,10 @@ test.describe("sign-in abuse", () => {
     const known: number[] = [];
     const unknown: number[] = [];
     const api = await playwrightRequest.newContext({ baseURL: APP_URL });
-    for (let i = 0; i < 15; i++) {
-      const user = await createUser("athlete", `timing-${i}`);
+    // Users first: hashing their passwords here (argon2id) must not overlap the timed requests.
+    const users = [];
+    for (let i = 0; i < 21; i++) users.push(await createUser("athlete", `timing-${i}`));
+    for (const [i, user] of users.entries()) {
       const a = await credentialsSignIn(api, user.email, "not-the-password");
       const b = await credentialsSignIn(api, `absent-${i}-${Date.now()}@test.example`, "not-the-password");
       expect(a.error).toBe("CredentialsSignin");

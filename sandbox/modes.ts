@@ -21,7 +21,8 @@ function randomFault(ctx: SandboxContext, service: ServiceId): "token_503" | "to
 }
 
 /**
- * Applies `token_503`, `token_timeout`, `token_invalid_json` or `random_faults` to a token endpoint
+ * Applies `token_503`, `token_timeout`, `token_invalid_json`, `random_faults` or `client_rejected` (401
+ * `invalid_client`, as after a rotated client secret) to a token endpoint
  * (for FitRankings: the master-token endpoint). Returns true when it answered (or holds the request):
  * the request is then not processed at all, so nothing is redeemed, rotated or spent.
  */
@@ -33,6 +34,11 @@ export function applyTokenMode(
 ): boolean {
   const configured = ctx.state.mode(service);
   const mode = configured === "random_faults" ? randomFault(ctx, service) : configured;
+  if (mode === "client_rejected") {
+    // As a service answers after an operator mistyped or rotated the client secret (RFC 6749 §5.2).
+    sendJson(res, 401, { error: "invalid_client", error_description: "Sandbox mode client_rejected: client authentication failed." });
+    return true;
+  }
   if (mode === "token_503") {
     sendJson(res, 503, { error: "temporarily_unavailable", error_description: `Sandbox mode ${configured}.` });
     return true;

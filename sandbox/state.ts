@@ -18,6 +18,7 @@ export const MODES = [
   "omit_refresh_token",
   "refresh_invalid_grant",
   "random_faults",
+  "client_rejected",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
@@ -26,7 +27,7 @@ export type Mode = (typeof MODES)[number];
 const REFRESH_MODES = ["short_expiry", "omit_refresh_token", "refresh_invalid_grant"] as const satisfies readonly Mode[];
 
 /** Failure modes of every token endpoint (FitRankings: the master-token endpoint). */
-const TOKEN_MODES = ["token_503", "token_timeout", "token_invalid_json", "random_faults"] as const satisfies readonly Mode[];
+const TOKEN_MODES = ["token_503", "token_timeout", "token_invalid_json", "random_faults", "client_rejected"] as const satisfies readonly Mode[];
 
 /** The services whose refresh requests are counted (the ones issuing refresh tokens). */
 export const REFRESH_SERVICES = ["trainerday", "enduco", "exorlive"] as const satisfies readonly ServiceId[];

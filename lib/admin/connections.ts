@@ -1,41 +1,19 @@
 import "server-only";
-import { and, asc, count, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
+import { statusCondition, type ListableStatus } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations";
 import { recordAdminAction } from "./actions-log";
 
 export const CONNECTIONS_PAGE_SIZE = 50;
 
-/** The statuses a stored connection can have (a connection row exists, so never not_configured). */
-export const LISTABLE_STATUSES = ["connected", "expiring", "refresh_failing", "needs_reauth", "revocation_pending", "revoked_by_service", "not_connected"] as const;
-export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
-
-/**
- * The SQL condition that selects rows whose derived status (lib/connections/status.ts) is `status`, at
- * `nowMs` with REFRESH_MARGIN_SECONDS; it mirrors connectionStatus so the filter and the badge agree.
- */
-function statusCondition(status: ListableStatus, nowMs: number): SQL {
-  const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
-  const live = sql`${accounts.state} = 'connected' AND ${accounts.accessToken} IS NOT NULL`;
-  switch (status) {
-    case "connected":
-      return sql`(${live} AND ${accounts.failureCount} = 0 AND (${accounts.expiresAt} IS NULL OR ${accounts.expiresAt} > ${dueBy}))`;
-    case "expiring":
-      return sql`(${live} AND ${accounts.failureCount} = 0 AND ${accounts.expiresAt} <= ${dueBy})`;
-    case "refresh_failing":
-      return sql`(${live} AND ${accounts.failureCount} > 0)`;
-    case "not_connected":
-      return sql`(${accounts.state} = 'disconnected' OR (${accounts.state} = 'connected' AND ${accounts.accessToken} IS NULL))`;
-    default:
-      return sql`${accounts.state} = ${status}`;
-  }
-}
+export { LISTABLE_STATUSES, type ListableStatus } from "@/lib/connections/status-sql";
 
 export interface AdminConnectionRow {
   id: string;
@@ -63,7 +41,7 @@ export async function listConnectionsPage(
   const now = Date.now();
   const where = and(
     options.service ? eq(accounts.provider, options.service) : undefined,
-    options.status ? statusCondition(options.status, now) : undefined,
+    options.status ? statusCondition(options.status, now, env.REFRESH_MARGIN_SECONDS) : undefined,
     options.athleteId ? eq(accounts.userId, options.athleteId) : undefined,
   );
   const total = db.select({ n: count() }).from(accounts).where(where).get()?.n ?? 0;

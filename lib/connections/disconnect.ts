@@ -8,6 +8,8 @@ import { ServiceError } from "@/lib/integrations/http";
 import { recordEvent } from "./events";
 import { backoffMs, claimLease, readConnection, releaseLease } from "./lease";
 import { openToken } from "./sealing";
+import { LIVE_STATES } from "./state-machine";
+import { disconnected, revocationPending, revocationRetryFailed } from "./transitions";
 
 export type DisconnectResult =
   | { ok: true; revoked: boolean; pending?: boolean; note?: string }
@@ -30,33 +32,6 @@ async function revokeAtService(row: Account): Promise<RevokeOutcome> {
   }
 }
 
-/** Wipes the tokens of `row` (now disconnected) and records who did it and how, in one transaction. */
-function wipe(row: Account, actorId: string | null, detail: string): void {
-  db.transaction(
-    (tx) => {
-      tx.update(accounts)
-        .set({
-          accessToken: null,
-          refreshToken: null,
-          keyId: null,
-          expiresAt: null,
-          state: "disconnected",
-          failureCount: 0,
-          lastError: null,
-          lastErrorAt: null,
-          nextAttemptAt: null,
-          refreshLeaseUntil: null,
-          refreshLeaseOwner: null,
-          updatedAt: new Date(),
-        })
-        .where(eq(accounts.id, row.id))
-        .run();
-      recordEvent({ actorId, athleteId: row.userId, service: row.provider, kind: "disconnected", detail }, tx);
-    },
-    { behavior: "immediate" },
-  );
-}
-
 /**
  * Disconnects `athleteId` from `service` on behalf of `actorId` (the athlete, or later an admin): revokes at
  * the service where it documents an endpoint (RFC 7009; TrainerDay sends the access token, enduco the refresh
@@ -72,34 +47,21 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
   const row = db
     .select()
     .from(accounts)
-    .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), inArray(accounts.state, ["connected", "needs_reauth", "revocation_pending"])))
+    .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), inArray(accounts.state, LIVE_STATES)))
     .get();
   if (!row) return { ok: false, error: `${integration.name} is not connected.` };
 
   const outcome = await revokeAtService(row);
   switch (outcome.kind) {
     case "revoked":
-      wipe(row, actorId, "revoked at the service");
+      disconnected(row, actorId, "revoked at the service");
       return { ok: true, revoked: true };
     case "none":
-      wipe(row, actorId, "no revocation endpoint documented; tokens wiped locally");
+      disconnected(row, actorId, "no revocation endpoint documented; tokens wiped locally");
       return { ok: true, revoked: false, note: integration.disconnectNote };
     case "transient": {
       const failures = row.state === "revocation_pending" ? row.failureCount + 1 : 1;
-      const nextAttemptAt = new Date(Date.now() + backoffMs(failures));
-      db.transaction(
-        (tx) => {
-          tx.update(accounts)
-            .set({ state: "revocation_pending", failureCount: failures, lastError: outcome.message, lastErrorAt: new Date(), nextAttemptAt, updatedAt: new Date() })
-            .where(eq(accounts.id, row.id))
-            .run();
-          recordEvent(
-            { actorId, athleteId, service, kind: "revocation_pending", detail: `${outcome.message}; retried automatically, next after ${nextAttemptAt.toISOString()}` },
-            tx,
-          );
-        },
-        { behavior: "immediate" },
-      );
+      revocationPending(row, actorId, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
       return { ok: true, revoked: false, pending: true };
     }
     case "refused":
@@ -126,23 +88,10 @@ export async function retryRevocation(connectionId: string): Promise<"revoked" |
   }
   const outcome = await revokeAtService(row);
   if (outcome.kind === "revoked" || outcome.kind === "none") {
-    wipe(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
+    disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
     return "revoked";
   }
   const failures = row.failureCount + 1;
-  const nextAttemptAt = new Date(Date.now() + backoffMs(failures));
-  db.transaction(
-    (tx) => {
-      tx.update(accounts)
-        .set({ failureCount: failures, lastError: outcome.message, lastErrorAt: new Date(), nextAttemptAt, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: new Date() })
-        .where(and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)))
-        .run();
-      recordEvent(
-        { actorId: null, athleteId: row.userId, service: row.provider, kind: "revocation_failed", detail: `${outcome.message}; next attempt after ${nextAttemptAt.toISOString()}` },
-        tx,
-      );
-    },
-    { behavior: "immediate" },
-  );
+  revocationRetryFailed(row, owner, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
   return "pending";
 }

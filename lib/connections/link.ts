@@ -1,13 +1,11 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { and, eq, ne } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { accounts, serviceSettings, type ServiceId } from "@/db/schema";
-import { sealedKeyId } from "@/lib/crypto";
+import { serviceSettings, type ServiceId } from "@/db/schema";
 import type { Integration } from "@/lib/integrations";
 import type { IssuedTokens } from "@/lib/integrations/tokens";
-import { recordEvent } from "./events";
-import { sealToken } from "./sealing";
+import { credentialsAccepted } from "./service-health";
+import { AccountInUseError, linked } from "./transitions";
 
 /** Thrown when a link cannot be stored; `code` is one of the link failure codes shown to the user. */
 export class LinkError extends Error {
@@ -19,8 +17,8 @@ export class LinkError extends Error {
 
 /**
  * Stores (or replaces) the connection of `athleteId` to `integration` with freshly issued tokens, sealed,
- * and writes a `linked`/`relinked` event, all in one IMMEDIATE transaction: either the whole connection is
- * written or nothing is. When the service did not say which scope it granted, the requested scope is
+ * and writes a `linked`/`relinked` event, all in one IMMEDIATE transaction (the `linked` transition): either
+ * the whole connection is written or nothing is. When the service did not say which scope it granted, the requested scope is
  * recorded as granted (RFC 6749 §5.1: scope is omitted when identical to the request).
  * Throws LinkError("account_in_use") when the service account is already connected to another user.
  */
@@ -32,67 +30,25 @@ export async function storeLinkedConnection(input: {
   accountId: string | null;
   note?: string;
 }): Promise<void> {
-  const { athleteId, actorId, integration, tokens, accountId } = input;
+  const { integration, tokens } = input;
   const granted = tokens.grantedScope ?? [...integration.requestedScopes];
   if (integration.requestedScopes.length > 0 && granted.length === 0) throw new LinkError("no_scope_granted");
-  db.transaction(
-    (tx) => {
-      if (accountId) {
-        const other = tx
-          .select({ id: accounts.id })
-          .from(accounts)
-          .where(and(eq(accounts.provider, integration.id), eq(accounts.providerAccountId, accountId), ne(accounts.userId, athleteId)))
-          .get();
-        if (other) throw new LinkError("account_in_use");
-      }
-      const existing = tx
-        .select({ id: accounts.id, state: accounts.state })
-        .from(accounts)
-        .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, integration.id)))
-        .get();
-      const id = existing?.id ?? randomUUID();
-      const now = new Date();
-      const accessToken = sealToken(tokens.accessToken, id, "access_token");
-      const row = {
-        providerAccountId: accountId,
-        accessToken,
-        refreshToken: tokens.refreshToken ? sealToken(tokens.refreshToken, id, "refresh_token") : null,
-        keyId: sealedKeyId(accessToken),
-        expiresAt: tokens.expiresAt,
-        tokenType: tokens.tokenType,
-        scope: granted.join(" "),
-        requestedScope: integration.requestedScopes.join(" "),
-        environment: integration.environment,
-        state: "connected" as const,
-        linkedAt: now,
-        lastRefreshedAt: null,
-        lastError: null,
-        lastErrorAt: null,
-        failureCount: 0,
-        nextAttemptAt: null,
-        refreshLeaseUntil: null,
-        refreshLeaseOwner: null,
-        updatedAt: now,
-      };
-      if (existing) {
-        tx.update(accounts).set(row).where(eq(accounts.id, id)).run();
-      } else {
-        tx.insert(accounts).values({ id, userId: athleteId, provider: integration.id, type: "oauth", ...row }).run();
-      }
-      const relinked = existing?.state === "connected";
-      recordEvent(
-        {
-          actorId,
-          athleteId,
-          service: integration.id,
-          kind: relinked ? "relinked" : "linked",
-          detail: [`granted: ${row.scope || "(none)"}`, input.note].filter(Boolean).join("; "),
-        },
-        tx,
-      );
-    },
-    { behavior: "immediate" },
-  );
+  try {
+    linked({
+      athleteId: input.athleteId,
+      actorId: input.actorId,
+      service: integration.id,
+      tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, tokenType: tokens.tokenType, grantedScope: granted },
+      accountId: input.accountId,
+      requestedScopes: integration.requestedScopes,
+      environment: integration.environment,
+      note: input.note,
+    });
+  } catch (error) {
+    if (error instanceof AccountInUseError) throw new LinkError("account_in_use");
+    throw error;
+  }
+  credentialsAccepted(integration.id);
 }
 
 /** What earlier exchanges taught us about `service` (service_settings rows as a key → value record). */

@@ -1,15 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { db } from "@/db";
-import { accounts, type Account } from "@/db/schema";
-import { sealedKeyId } from "@/lib/crypto";
+import type { Account } from "@/db/schema";
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations";
 import { ServiceError } from "@/lib/integrations/http";
 import { recordEvent } from "./events";
 import { backoffMs, claimLease, readConnection, releaseLease } from "./lease";
-import { openToken, sealToken } from "./sealing";
+import { credentialsAccepted, credentialsRejected, isOperatorError } from "./service-health";
+import { openToken } from "./sealing";
+import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "./transitions";
 
 /** The connection cannot give a token: not connected, needs reconnecting, or gone. `message` is safe to show. */
 export class ConnectionUnavailableError extends Error {
@@ -56,9 +55,11 @@ function unavailable(row: Account | undefined): ConnectionUnavailableError {
  * the response omits it) and the new expiry are written in one transaction, with a `refreshed` event.
  *
  * `actorId` is who asked (null for the background refresher), recorded in the events.
- * Throws ConnectionUnavailableError (not connected, needs reconnect) or RefreshFailedError: `reauth` for
- * `invalid_grant` or another 400/401 from the token endpoint (the connection becomes `needs_reauth`),
- * transient otherwise (5xx, timeout, network: tokens kept, error recorded, next attempt after a backoff).
+ * Throws ConnectionUnavailableError (not connected, needs reconnect) or RefreshFailedError: `reauth` only for
+ * `invalid_grant` (the connection becomes `needs_reauth`); for a refusal of TrainLink's own client credentials
+ * (`invalid_client`, `unauthorized_client`, `unsupported_grant_type`, a bare 401) the connection is kept as it
+ * is and the service is flagged and paused (service-health.ts); otherwise transient (5xx, timeout, network,
+ * another 4xx: tokens kept, error recorded, next attempt after a backoff).
  */
 export async function getFreshAccessToken(
   connectionId: string,
@@ -118,52 +119,21 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
   } catch (error) {
     throw recordRefreshFailure(row, owner, error, actorId);
   }
-  const now = new Date();
-  const accessToken = sealToken(issued.accessToken, row.id, "access_token");
   const rotated = issued.refreshToken !== null && issued.refreshToken !== previousRefreshToken;
-  const persisted = db.transaction(
-    (tx) => {
-      const result = tx
-        .update(accounts)
-        .set({
-          accessToken,
-          refreshToken: rotated ? sealToken(issued.refreshToken!, row.id, "refresh_token") : row.refreshToken,
-          keyId: sealedKeyId(accessToken),
-          expiresAt: issued.expiresAt,
-          scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
-          lastRefreshedAt: now,
-          lastError: null,
-          lastErrorAt: null,
-          failureCount: 0,
-          nextAttemptAt: null,
-          refreshLeaseOwner: null,
-          refreshLeaseUntil: null,
-          updatedAt: now,
-        })
-        .where(and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner), eq(accounts.state, "connected")))
-        .run();
-      if (result.changes !== 1) return false;
-      recordEvent(
-        {
-          actorId,
-          athleteId: row.userId,
-          service: row.provider,
-          kind: "refreshed",
-          detail: [
-            issued.expiresAt ? `new access token valid until ${new Date(issued.expiresAt * 1000).toISOString()}` : "new access token without expiry",
-            rotated ? "refresh token rotated" : issued.refreshToken === null ? "refresh token kept (none in the response)" : "refresh token unchanged",
-            row.failureCount > 0 ? `recovered after ${row.failureCount} failed attempt(s)` : null,
-          ]
-            .filter(Boolean)
-            .join("; "),
-        },
-        tx,
-      );
-      return true;
-    },
-    { behavior: "immediate" },
-  );
-  if (!persisted) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+  const detail = [
+    issued.expiresAt ? `new access token valid until ${new Date(issued.expiresAt * 1000).toISOString()}` : "new access token without expiry",
+    rotated ? "refresh token rotated" : issued.refreshToken === null ? "refresh token kept (none in the response)" : "refresh token unchanged",
+    row.failureCount > 0 ? `recovered after ${row.failureCount} failed attempt(s)` : null,
+  ]
+    .filter(Boolean)
+    .join("; ");
+  try {
+    refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail);
+  } catch (error) {
+    if (error instanceof IllegalTransitionError) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+    throw error;
+  }
+  credentialsAccepted(row.provider);
   return issued.accessToken;
 }
 
@@ -172,48 +142,45 @@ function recordRefreshFailure(row: Account, owner: string, error: unknown, actor
   const name = getIntegration(row.provider).name;
   const serviceError = error instanceof ServiceError ? error : null;
   const message = serviceError ? serviceError.message : `${name}'s stored refresh token could not be read`;
-  const reauth = serviceError !== null && (serviceError.kind === "invalid_grant" || serviceError.status === 400 || serviceError.status === 401);
-  if (reauth) {
+  if (serviceError && isOperatorError(serviceError)) {
+    // TrainLink's own credentials were refused (a rotated or mistyped secret): the operator's problem. The
+    // connection keeps its state and tokens; the refresher pauses the service until they work again.
+    const retryAt = credentialsRejected(row.provider, message);
+    releaseLease(row.id, owner);
+    recordEvent({
+      actorId,
+      athleteId: row.userId,
+      service: row.provider,
+      kind: "refresh_failed",
+      detail: `service-level (${serviceError.oauthError ?? serviceError.kind}): ${message}; TrainLink's client credentials were refused; connection and tokens kept; refreshes of ${name} paused until ${retryAt.toISOString()}`,
+    });
+    return new RefreshFailedError(
+      `${name} refused TrainLink's own credentials (${message}). Your connection is kept: an administrator has to correct TrainLink's ${name} settings, and it then recovers by itself.`,
+      false,
+    );
+  }
+  // Only invalid_grant means the athlete's grant is gone (RFC 6749 §5.2); any other refusal keeps the connection.
+  if (serviceError?.kind === "invalid_grant") {
     markNeedsReauth(row, owner, message, actorId);
     return new RefreshFailedError(`${name} no longer accepts the stored authorization (${message}). Reconnect it.`, true);
   }
   const failures = row.failureCount + 1;
-  const now = Date.now();
-  const nextAttemptAt = new Date(now + backoffMs(failures));
-  db.transaction(
-    (tx) => {
-      tx.update(accounts)
-        .set({ failureCount: failures, lastError: message, lastErrorAt: new Date(now), nextAttemptAt, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: new Date(now) })
-        .where(and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)))
-        .run();
-      recordEvent(
-        {
-          actorId,
-          athleteId: row.userId,
-          service: row.provider,
-          kind: "refresh_failed",
-          detail: `transient (${serviceError?.kind ?? "unreadable"}): ${message}; tokens kept; next attempt after ${nextAttemptAt.toISOString()}`,
-        },
-        tx,
-      );
-    },
-    { behavior: "immediate" },
-  );
+  const nextAttemptAt = new Date(Date.now() + backoffMs(failures));
+  const detail = `transient (${serviceError?.kind ?? "unreadable"}): ${message}; tokens kept; next attempt after ${nextAttemptAt.toISOString()}`;
+  ignoreIfMovedOn(() => refreshFailed(row, owner, { message, nextAttemptAt, failures }, actorId, detail));
   return new RefreshFailedError(`${name} could not refresh the access token (${message}). The connection is kept and retried automatically.`, false);
 }
 
-/** Moves a connection to `needs_reauth` (keeping nothing usable for refresh) and writes the events. */
+/** Moves a connection to `needs_reauth` (the `needsReauth` transition), unless it left `connected` meanwhile. */
 function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): void {
-  const now = new Date();
-  db.transaction(
-    (tx) => {
-      tx.update(accounts)
-        .set({ state: "needs_reauth", lastError: reason, lastErrorAt: now, nextAttemptAt: null, refreshLeaseOwner: null, refreshLeaseUntil: null, updatedAt: now })
-        .where(owner ? and(eq(accounts.id, row.id), eq(accounts.refreshLeaseOwner, owner)) : eq(accounts.id, row.id))
-        .run();
-      recordEvent({ actorId, athleteId: row.userId, service: row.provider, kind: "refresh_failed", detail: `refused: ${reason}` }, tx);
-      recordEvent({ actorId: null, athleteId: row.userId, service: row.provider, kind: "needs_reauth", detail: "the athlete must reconnect" }, tx);
-    },
-    { behavior: "immediate" },
-  );
+  ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId));
+}
+
+/** Runs a transition that a concurrent Disconnect (or webhook) may have overtaken: then there is nothing to record. */
+function ignoreIfMovedOn(write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!(error instanceof IllegalTransitionError)) throw error;
+  }
 }

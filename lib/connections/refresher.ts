@@ -1,11 +1,12 @@
 import "server-only";
-import { and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lte, notInArray, or } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts } from "@/db/schema";
 import { env } from "@/lib/env";
 import { retryRevocation } from "./disconnect";
 import { getFreshAccessToken } from "./refresh";
 import { pruneRefreshEvents } from "./retention";
+import { pausedServices } from "./service-health";
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {
@@ -27,7 +28,8 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
 
 /**
  * One pass of the background refresher: refreshes every connection whose access token expires within
- * REFRESH_MARGIN_SECONDS and whose backoff has passed, and retries pending revocations, with at most
+ * REFRESH_MARGIN_SECONDS and whose backoff has passed (skipping services paused because they refuse
+ * TrainLink's own credentials), and retries pending revocations, with at most
  * REFRESHER_CONCURRENCY (default 4) at once. Each refresh goes through getFreshAccessToken, so it shares the
  * single flight with on-demand callers and other processes. `nowMs` is milliseconds since the epoch.
  */
@@ -35,10 +37,20 @@ export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise
   const now = new Date(nowMs);
   const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
   const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
+  // Services whose token endpoint refuses TrainLink's own credentials wait out their pause (service-health.ts).
+  const paused = pausedServices(now);
   const due = db
     .select({ id: accounts.id })
     .from(accounts)
-    .where(and(eq(accounts.state, "connected"), isNotNull(accounts.refreshToken), lte(accounts.expiresAt, dueBy), backoffPassed))
+    .where(
+      and(
+        eq(accounts.state, "connected"),
+        isNotNull(accounts.refreshToken),
+        lte(accounts.expiresAt, dueBy),
+        backoffPassed,
+        paused.length > 0 ? notInArray(accounts.provider, paused) : undefined,
+      ),
+    )
     .limit(limit)
     .all();
   const revocations = db

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AppDatabase } from "@/db/open";
 import { accounts, appCredentials } from "@/db/schema";
 import { open, seal, sealedKeyId, type Keyring } from "@/lib/crypto";
+import { resealTokens } from "./transitions";
 
 /**
  * Re-seals every stored token (connection access and refresh tokens, app-level credentials) that is not
@@ -30,11 +31,7 @@ export function rotateKeys(database: AppDatabase, keyring: Keyring): { resealed:
           const context = `accounts.${field}:${row.id}`;
           return seal(open(value, keyring, context), keyring, context);
         };
-        const accessToken = reseal(row.accessToken, "access_token");
-        tx.update(accounts)
-          .set({ accessToken, refreshToken: reseal(row.refreshToken, "refresh_token"), keyId: accessToken ? sealedKeyId(accessToken) : null })
-          .where(eq(accounts.id, row.id))
-          .run();
+        resealTokens(tx, row.id, { accessToken: reseal(row.accessToken, "access_token"), refreshToken: reseal(row.refreshToken, "refresh_token") });
         resealed += 1;
       },
       { behavior: "immediate" },

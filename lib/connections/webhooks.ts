@@ -5,7 +5,7 @@ import { z } from "zod";
 import { db } from "@/db";
 import { accounts, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
-import { recordEvent } from "./events";
+import { planChanged, revokedByService } from "./transitions";
 
 export const ENDUCO_WEBHOOK_EVENTS = ["deregister", "plan-changed"] as const;
 export type EnducoWebhookEvent = (typeof ENDUCO_WEBHOOK_EVENTS)[number];
@@ -69,34 +69,11 @@ export async function handleEnducoWebhook(event: string, secret: string, rawBody
     record(kind, 202, serviceUserId, "no live connection for this enduco user");
     return { status: 202, body: { accepted: true, matched: false } };
   }
-  const now = new Date();
   db.transaction(
     (tx) => {
-      if (kind === "deregister") {
-        tx.update(accounts)
-          .set({
-            state: "revoked_by_service",
-            accessToken: null,
-            refreshToken: null,
-            keyId: null,
-            expiresAt: null,
-            failureCount: 0,
-            nextAttemptAt: null,
-            refreshLeaseOwner: null,
-            refreshLeaseUntil: null,
-            updatedAt: now,
-          })
-          .where(eq(accounts.id, row.id))
-          .run();
-        recordEvent(
-          { actorId: null, athleteId: row.userId, service: "enduco", kind: "deregistered_by_service", detail: "enduco reported that the user cancelled access; tokens wiped" },
-          tx,
-        );
-      } else {
-        tx.update(accounts).set({ planChangedAt: now, updatedAt: now }).where(eq(accounts.id, row.id)).run();
-        recordEvent({ actorId: null, athleteId: row.userId, service: "enduco", kind: "plan_changed", detail: "enduco reported a changed training plan" }, tx);
-      }
-      tx.insert(webhookDeliveries).values({ service: "enduco", kind, status: 200, serviceUserId, detail: "applied", at: now }).run();
+      if (kind === "deregister") revokedByService(row, "enduco reported that the user cancelled access; tokens wiped", tx);
+      else planChanged(row, "enduco reported a changed training plan", tx);
+      tx.insert(webhookDeliveries).values({ service: "enduco", kind, status: 200, serviceUserId, detail: "applied", at: new Date() }).run();
     },
     { behavior: "immediate" },
   );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { requireRole } from "@/lib/auth/session";
 import { masterTokenStatus } from "@/lib/connections/master-token";
+import { serviceHealthByService } from "@/lib/connections/service-health";
 import { getIntegration, integrations } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
 import { ExorLiveLinkForm } from "../exorlive-link-form";
@@ -13,6 +14,7 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
   await requireRole("admin");
   const { email } = await searchParams;
   const master = await masterTokenStatus();
+  const health = serviceHealthByService();
   return (
     <div className="space-y-6">
       <div>
@@ -43,6 +45,14 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
                 <p className="text-sm text-slate-600">
                   {service.environment} · <code className="text-xs">{service.baseUrl}</code>
                 </p>
+                {health[service.id] ? (
+                  <p role="alert" className="mt-2 max-w-prose rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-inset ring-red-600/20">
+                    {service.name} has refused TrainLink&apos;s client credentials since {formatUtc(health[service.id]!.credentialsRejectedAt, "d MMM yyyy, HH:mm")} UTC (
+                    {health[service.id]!.lastError}). Check the client ID and secret in this server&apos;s configuration. Athletes&apos; connections are
+                    kept; refreshes of {service.name} are paused until {formatUtc(health[service.id]!.nextAttemptAt, "HH:mm")} UTC and resume by
+                    themselves once the credentials work.
+                  </p>
+                ) : null}
                 {service.id === "fitrankings" ? (
                   <p className="mt-1 text-sm text-slate-700">
                     Master token:{" "}
@@ -51,7 +61,11 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
                 ) : null}
               </div>
               <div className="flex flex-col items-end gap-2">
-                <Badge tone={service.credentials ? "green" : "amber"}>{service.credentials ? "Configured" : "Not configured"}</Badge>
+                {health[service.id] ? (
+                  <Badge tone="red">Credentials rejected</Badge>
+                ) : (
+                  <Badge tone={service.credentials ? "green" : "amber"}>{service.credentials ? "Configured" : "Not configured"}</Badge>
+                )}
                 {service.id === "fitrankings" ? <MasterTokenControls configured={service.credentials !== null} /> : null}
               </div>
             </li>

@@ -1,0 +1,67 @@
+import "server-only";
+import { eq, gt } from "drizzle-orm";
+import { db } from "@/db";
+import { serviceHealth, type ServiceHealth, type ServiceId } from "@/db/schema";
+import type { ServiceError } from "@/lib/integrations/http";
+import { backoffMs } from "./lease";
+
+/**
+ * True when a token endpoint's refusal is about TrainLink's own client credentials or configuration, not the
+ * athlete's grant (RFC 6749 §5.2): `invalid_client` (a bare 401 is read as that), `unauthorized_client` and
+ * `unsupported_grant_type`. Such a refusal changes no connection (SECURITY.md line 18).
+ */
+export function isOperatorError(error: ServiceError): boolean {
+  return error.kind === "invalid_client" || error.kind === "unsupported_grant_type" || error.oauthError === "unauthorized_client";
+}
+
+/**
+ * Records that `service` refused TrainLink's client credentials (`message`: the service's answer, safe to show)
+ * and pauses the background refresher for that service: 30 s after the first refusal, doubling with each
+ * refusal after a pause has run out, at most an hour. Returns the time the refresher tries again.
+ */
+export function credentialsRejected(service: ServiceId, message: string): Date {
+  return db.transaction(
+    (tx) => {
+      const now = new Date();
+      const current = tx.select().from(serviceHealth).where(eq(serviceHealth.service, service)).get();
+      // Refusals while a pause is running (the other refreshes of the same pass, an athlete's own Refresh) do
+      // not lengthen it: the backoff grows once per attempt after a pause.
+      if (current && current.nextAttemptAt > now) {
+        tx.update(serviceHealth).set({ lastError: message, updatedAt: now }).where(eq(serviceHealth.service, service)).run();
+        return current.nextAttemptAt;
+      }
+      const failureCount = (current?.failureCount ?? 0) + 1;
+      const nextAttemptAt = new Date(now.getTime() + backoffMs(failureCount));
+      const row = { lastError: message, failureCount, nextAttemptAt, updatedAt: now };
+      tx.insert(serviceHealth)
+        .values({ service, credentialsRejectedAt: current?.credentialsRejectedAt ?? now, ...row })
+        .onConflictDoUpdate({ target: serviceHealth.service, set: row })
+        .run();
+      return nextAttemptAt;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** The service accepted TrainLink's credentials again (a refresh or code exchange succeeded): clears the flag. */
+export function credentialsAccepted(service: ServiceId): void {
+  // Read first: this runs after every successful refresh, and a read takes no write lock.
+  if (db.select({ service: serviceHealth.service }).from(serviceHealth).where(eq(serviceHealth.service, service)).get()) {
+    db.delete(serviceHealth).where(eq(serviceHealth.service, service)).run();
+  }
+}
+
+/** Services the refresher must leave alone at `now` (credentials rejected, next attempt still ahead). */
+export function pausedServices(now: Date): ServiceId[] {
+  return db
+    .select({ service: serviceHealth.service })
+    .from(serviceHealth)
+    .where(gt(serviceHealth.nextAttemptAt, now))
+    .all()
+    .map((r) => r.service);
+}
+
+/** Every service whose credentials are currently rejected, for the admin Services page. */
+export function serviceHealthByService(): Partial<Record<ServiceId, ServiceHealth>> {
+  return Object.fromEntries(db.select().from(serviceHealth).all().map((r) => [r.service, r]));
+}

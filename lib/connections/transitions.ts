@@ -1,0 +1,321 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
+import { db } from "@/db";
+import type { AppDatabase } from "@/db/open";
+import { accounts, type Account, type ConnectionState, type EventKind } from "@/db/schema";
+import { sealedKeyId } from "@/lib/crypto";
+import { env } from "@/lib/env";
+import { CONNECTION_TRANSITIONS, type TransitionName } from "./state-machine";
+import { recordEvent, type EventInput } from "./events";
+import { sealToken } from "./sealing";
+
+/**
+ * Every write to a connection row (`accounts`) lives in this module: the named transitions of
+ * CONNECTION_TRANSITIONS (state-machine.ts, drawn in docs/connection-states.md), the single-flight lease, and
+ * key rotation's re-sealing. Each transition checks its start state in the UPDATE itself (and the lease owner
+ * where it is given), writes its columns and its connection_events rows in one IMMEDIATE transaction (or the
+ * caller's, when one is passed), and throws IllegalTransitionError when the row is in another state. ESLint
+ * forbids `update(accounts)`, `insert(accounts)` and `delete(accounts)` anywhere else.
+ */
+
+/** A transition was asked of a connection in a state it may not start from (or whose lease another holds). */
+export class IllegalTransitionError extends Error {
+  override name = "IllegalTransitionError";
+  constructor(
+    readonly transition: TransitionName,
+    readonly actual: ConnectionState | "none",
+    readonly leaseLost = false,
+  ) {
+    super(`${transition} may not start from ${actual}${leaseLost ? " (lease held by another caller)" : ""}`);
+  }
+}
+
+/** A transaction handle, or the database itself. */
+type Tx = Pick<AppDatabase, "select" | "insert" | "update">;
+
+function inTransaction<T>(tx: Tx | undefined, body: (tx: Tx) => T): T {
+  return tx ? body(tx) : db.transaction((t) => body(t), { behavior: "immediate" });
+}
+
+/** Columns that end a refresh or revocation attempt: the lease is free again. */
+const LEASE_FREE = { refreshLeaseOwner: null, refreshLeaseUntil: null } as const;
+/** Columns that clear the failure bookkeeping. */
+const NO_FAILURES = { failureCount: 0, lastError: null, lastErrorAt: null, nextAttemptAt: null } as const;
+/** Columns that remove every credential. */
+const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresAt: null } as const;
+
+/**
+ * Applies transition `name` to connection `id`: one UPDATE whose WHERE holds the allowed start states (and
+ * `owner`'s lease when given), then `events`. Throws IllegalTransitionError when no row matched.
+ */
+function apply(tx: Tx, name: TransitionName, id: string, set: Partial<typeof accounts.$inferInsert>, events: EventInput[], owner?: string | null): void {
+  const from = (CONNECTION_TRANSITIONS[name].from as readonly (ConnectionState | "none")[]).filter((s): s is ConnectionState => s !== "none");
+  const where: SQL[] = [eq(accounts.id, id), inArray(accounts.state, from)];
+  if (owner) where.push(eq(accounts.refreshLeaseOwner, owner));
+  const to = CONNECTION_TRANSITIONS[name].to;
+  const result = tx
+    .update(accounts)
+    .set({ ...set, ...(to === "same" ? {} : { state: to }), updatedAt: new Date() })
+    .where(and(...where))
+    .run();
+  if (result.changes !== 1) {
+    const current = tx.select({ state: accounts.state, owner: accounts.refreshLeaseOwner }).from(accounts).where(eq(accounts.id, id)).get();
+    throw new IllegalTransitionError(name, current?.state ?? "none", !!owner && current !== undefined && from.includes(current.state) && current.owner !== owner);
+  }
+  for (const event of events) recordEvent(event, tx);
+}
+
+const event = (row: Pick<Account, "userId" | "provider">, actorId: string | null, kind: EventKind, detail: string | null): EventInput => ({
+  actorId,
+  athleteId: row.userId,
+  service: row.provider,
+  kind,
+  detail,
+});
+
+// ---------- linking ----------
+
+/** Freshly issued tokens and what the service said about them, as `linked` stores them (plain; sealed here). */
+export interface LinkedTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number | null;
+  tokenType: string | null;
+  grantedScope: string[];
+}
+
+/**
+ * `linked`: stores (or replaces) the connection of `athleteId` to `service`, from no row or any state, with
+ * fresh tokens sealed under the row's id, and writes `linked` (or `relinked` when it was connected). Throws
+ * AccountInUseError when `accountId` is connected to another athlete. Returns the connection id.
+ */
+export function linked(
+  input: {
+    athleteId: string;
+    actorId: string;
+    service: Account["provider"];
+    tokens: LinkedTokens;
+    accountId: string | null;
+    requestedScopes: readonly string[];
+    environment: string;
+    note?: string;
+  },
+  tx?: Tx,
+): string {
+  return inTransaction(tx, (t) => {
+    if (input.accountId) {
+      const other = t
+        .select({ id: accounts.id })
+        .from(accounts)
+        .where(and(eq(accounts.provider, input.service), eq(accounts.providerAccountId, input.accountId), ne(accounts.userId, input.athleteId)))
+        .get();
+      if (other) throw new AccountInUseError();
+    }
+    const existing = t
+      .select({ id: accounts.id, state: accounts.state })
+      .from(accounts)
+      .where(and(eq(accounts.userId, input.athleteId), eq(accounts.provider, input.service)))
+      .get();
+    const id = existing?.id ?? randomUUID();
+    const now = new Date();
+    const accessToken = sealToken(input.tokens.accessToken, id, "access_token");
+    const scope = input.tokens.grantedScope.join(" ");
+    const row = {
+      providerAccountId: input.accountId,
+      accessToken,
+      refreshToken: input.tokens.refreshToken ? sealToken(input.tokens.refreshToken, id, "refresh_token") : null,
+      keyId: sealedKeyId(accessToken),
+      expiresAt: input.tokens.expiresAt,
+      tokenType: input.tokens.tokenType,
+      scope,
+      requestedScope: input.requestedScopes.join(" "),
+      environment: input.environment,
+      state: "connected" as const,
+      linkedAt: now,
+      lastRefreshedAt: null,
+      ...NO_FAILURES,
+      ...LEASE_FREE,
+      updatedAt: now,
+    };
+    if (existing) {
+      t.update(accounts).set(row).where(eq(accounts.id, id)).run();
+    } else {
+      t.insert(accounts).values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row }).run();
+    }
+    const kind = existing?.state === "connected" ? "relinked" : "linked";
+    recordEvent(
+      { actorId: input.actorId, athleteId: input.athleteId, service: input.service, kind, detail: [`granted: ${scope || "(none)"}`, input.note].filter(Boolean).join("; ") },
+      t,
+    );
+    return id;
+  });
+}
+
+/** The service account is already connected to another athlete. */
+export class AccountInUseError extends Error {
+  override name = "AccountInUseError";
+}
+
+// ---------- refresh ----------
+
+/**
+ * `refreshed` (under `owner`'s lease, from connected): the new access token, the new refresh token (or the old
+ * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; clears
+ * failures and the lease; writes a `refreshed` event with `detail`.
+ */
+export function refreshed(
+  row: Account,
+  owner: string,
+  issued: { accessToken: string; refreshToken: string | null; expiresAt: number | null; grantedScope: string[] | null },
+  actorId: string | null,
+  detail: string,
+): void {
+  inTransaction(undefined, (tx) => {
+    const accessToken = sealToken(issued.accessToken, row.id, "access_token");
+    apply(
+      tx,
+      "refreshed",
+      row.id,
+      {
+        accessToken,
+        refreshToken: issued.refreshToken !== null ? sealToken(issued.refreshToken, row.id, "refresh_token") : row.refreshToken,
+        keyId: sealedKeyId(accessToken),
+        expiresAt: issued.expiresAt,
+        scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
+        lastRefreshedAt: new Date(),
+        ...NO_FAILURES,
+        ...LEASE_FREE,
+      },
+      [event(row, actorId, "refreshed", detail)],
+      owner,
+    );
+  });
+}
+
+/**
+ * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
+ * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
+ */
+export function refreshFailed(row: Account, owner: string, failure: { message: string; nextAttemptAt: Date; failures: number }, actorId: string | null, detail: string): void {
+  inTransaction(undefined, (tx) =>
+    apply(
+      tx,
+      "refreshFailed",
+      row.id,
+      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
+      [event(row, actorId, "refresh_failed", detail)],
+      owner,
+    ),
+  );
+}
+
+/**
+ * `needsReauth` (from connected; under `owner`'s lease when given): the service refused the stored grant, so
+ * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events.
+ */
+export function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): void {
+  inTransaction(undefined, (tx) =>
+    apply(
+      tx,
+      "needsReauth",
+      row.id,
+      { lastError: reason, lastErrorAt: new Date(), nextAttemptAt: null, ...LEASE_FREE },
+      [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
+      owner,
+    ),
+  );
+}
+
+// ---------- disconnect and revocation ----------
+
+/**
+ * `revocationPending` (from connected, needs_reauth or revocation_pending): the service could not be reached to
+ * revoke; tokens kept until it accepts. Records the failure count, error and next attempt, and a
+ * `revocation_pending` event.
+ */
+export function revocationPending(row: Account, actorId: string, failure: { message: string; nextAttemptAt: Date; failures: number }): void {
+  inTransaction(undefined, (tx) =>
+    apply(
+      tx,
+      "revocationPending",
+      row.id,
+      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt },
+      [event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`)],
+    ),
+  );
+}
+
+/** `revocationRetryFailed` (under `owner`'s lease, from revocation_pending): another failed attempt, the next one scheduled. */
+export function revocationRetryFailed(row: Account, owner: string, failure: { message: string; nextAttemptAt: Date; failures: number }): void {
+  inTransaction(undefined, (tx) =>
+    apply(
+      tx,
+      "revocationRetryFailed",
+      row.id,
+      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
+      [event(row, null, "revocation_failed", `${failure.message}; next attempt after ${failure.nextAttemptAt.toISOString()}`)],
+      owner,
+    ),
+  );
+}
+
+/** `disconnected` (from connected, needs_reauth or revocation_pending): tokens wiped, a `disconnected` event with who and how. */
+export function disconnected(row: Account, actorId: string | null, detail: string): void {
+  inTransaction(undefined, (tx) => apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]));
+}
+
+/** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
+export function revokedByService(row: Account, detail: string, tx?: Tx): void {
+  inTransaction(tx, (t) =>
+    apply(t, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [event(row, null, "deregistered_by_service", detail)]),
+  );
+}
+
+/** `planChanged` (any state but disconnected; the state is kept): the service's notice time and a `plan_changed` event. Uses `tx` when given. */
+export function planChanged(row: Account, detail: string, tx?: Tx): void {
+  inTransaction(tx, (t) => apply(t, "planChanged", row.id, { planChangedAt: new Date() }, [event(row, null, "plan_changed", detail)]));
+}
+
+// ---------- the single-flight lease (no state change) ----------
+
+/**
+ * How long a refresh or revocation lease is held at most, in milliseconds: long enough for the outbound call
+ * (OUTBOUND_TIMEOUT_MS) twice over, so a lease only lapses when its holder died.
+ */
+export function leaseMs(): number {
+  return env.OUTBOUND_TIMEOUT_MS * 2 + 5_000;
+}
+
+/**
+ * Claims the single-flight lease of connection `id` for `owner` with one conditional UPDATE, which works the
+ * same across processes sharing the database: it succeeds only when the row is in `state` and no unexpired
+ * lease is held. Returns true when claimed.
+ */
+export function claimLease(id: string, owner: string, state: ConnectionState): boolean {
+  const now = Date.now();
+  const result = db
+    .update(accounts)
+    .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(now + leaseMs()) })
+    .where(and(eq(accounts.id, id), eq(accounts.state, state), or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now)))))
+    .run();
+  return result.changes === 1;
+}
+
+/** Releases the lease of `id` if `owner` still holds it. */
+export function releaseLease(id: string, owner: string): void {
+  db.update(accounts)
+    .set(LEASE_FREE)
+    .where(and(eq(accounts.id, id), eq(accounts.refreshLeaseOwner, owner)))
+    .run();
+}
+
+// ---------- key rotation (no state change) ----------
+
+/** Writes re-sealed token values of connection `id` (npm run keys:rotate), inside the caller's transaction `tx`. */
+export function resealTokens(tx: Tx, id: string, sealed: { accessToken: string | null; refreshToken: string | null }): void {
+  tx.update(accounts)
+    .set({ ...sealed, keyId: sealed.accessToken ? sealedKeyId(sealed.accessToken) : null })
+    .where(eq(accounts.id, id))
+    .run();
+}
