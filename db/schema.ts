@@ -104,6 +104,7 @@ export const EVENT_KINDS = [
   "disconnected",
   "revocation_pending",
   "revocation_failed",
+  "revocation_refused",
   "deregistered_by_service",
   "plan_changed",
 ] as const;

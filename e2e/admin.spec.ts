@@ -102,6 +102,6 @@ test("the admin creates a coach, assigns an athlete to two coaches, changes a ro
   const exported = await page.request.get(`/admin/audit/export?athlete=${athlete.id}`);
   expect(exported.headers()["content-type"]).toContain("text/csv");
   const csv = await exported.text();
-  expect(csv.split(/\r?\n/)[0]).toBe("Time (UTC),Kind,What,Who,Athlete or user,Service,Detail");
+  expect(csv.split(/\r?\n/)[0]).toBe('"Time (UTC)","Kind","What","Who","Athlete or user","Service","Detail"');
   expect(csv).toContain("role_changed");
 });

@@ -223,6 +223,19 @@ test("an unreachable revocation leaves the connection pending until the service 
   expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
 });
 
+test("a revocation the service refuses still disconnects, and the athlete is told how to remove access there", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  await link(page, "enduco", sandboxUsername("en-refused"));
+  await setSandboxMode("enduco", "revoke_refused");
+  await disconnect(page, "enduco");
+  const enduco = card(page, "enduco");
+  await expect(enduco).toContainText("Not connected");
+  await expect(enduco).toContainText("remove TrainLink from the apps connected to your account");
+  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
+  expect(eventsOf(athlete.id).map((e) => e.kind).slice(-2)).toEqual(["revocation_refused", "disconnected"]);
+});
+
 test("re-linking a connected service replaces its stored tokens and keeps one connection", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);

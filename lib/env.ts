@@ -44,6 +44,8 @@ export const env = createEnv({
     REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     /** Days a routine `refreshed` event is kept (failures, links, revocations are kept for good); 0 keeps all. */
     REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+    /** Days a received webhook call stays in webhook_deliveries (what it changed stays in the history); 0 keeps all. */
+    WEBHOOK_DELIVERIES_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
     /** Failed sign-ins allowed per account, and per client IP, within SIGNIN_WINDOW_MINUTES. */
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -82,6 +84,7 @@ export const env = createEnv({
     REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
     REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
     REFRESH_EVENTS_RETENTION_DAYS: process.env.REFRESH_EVENTS_RETENTION_DAYS,
+    WEBHOOK_DELIVERIES_RETENTION_DAYS: process.env.WEBHOOK_DELIVERIES_RETENTION_DAYS,
     REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
     SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
     SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,

@@ -68,12 +68,25 @@ export function applyTokenMode(
   return false;
 }
 
-/** Applies `revoke_503` to a revoke endpoint. Returns true when it answered. */
+/**
+ * Applies `revoke_503` (503: try again later) or `revoke_refused` (400 `unsupported_token_type`, RFC 7009
+ * §2.2.1: a definite refusal; the token stays active) to a revoke endpoint. Returns true when it answered.
+ */
 export function applyRevokeMode(ctx: SandboxContext, service: ServiceId, res: ServerResponse): boolean {
-  if (ctx.state.mode(service) !== "revoke_503") return false;
-  sendJson(res, 503, { error: "temporarily_unavailable", error_description: "Sandbox mode revoke_503." });
-  return true;
+  const mode = ctx.state.mode(service);
+  if (mode === "revoke_503") {
+    sendJson(res, 503, { error: "temporarily_unavailable", error_description: "Sandbox mode revoke_503." });
+    return true;
+  }
+  if (mode === "revoke_refused") {
+    sendJson(res, 400, { error: "unsupported_token_type", error_description: "Sandbox mode revoke_refused." });
+    return true;
+  }
+  return false;
 }
+
+/** How long `refresh_slow` holds a refresh request before serving it normally, in milliseconds. */
+export const SLOW_REFRESH_MS = 1_000;
 
 /** Access-token lifetime, in seconds, under `short_expiry`. */
 export const SHORT_EXPIRY_SECONDS = 305;

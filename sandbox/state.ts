@@ -19,12 +19,14 @@ export const MODES = [
   "refresh_invalid_grant",
   "random_faults",
   "client_rejected",
+  "revoke_refused",
+  "refresh_slow",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
 
 /** Modes of the services that issue refreshable tokens (TrainerDay, enduco, ExorLive). */
-const REFRESH_MODES = ["short_expiry", "omit_refresh_token", "refresh_invalid_grant"] as const satisfies readonly Mode[];
+const REFRESH_MODES = ["short_expiry", "omit_refresh_token", "refresh_invalid_grant", "refresh_slow"] as const satisfies readonly Mode[];
 
 /** Failure modes of every token endpoint (FitRankings: the master-token endpoint). */
 const TOKEN_MODES = ["token_503", "token_timeout", "token_invalid_json", "random_faults", "client_rejected"] as const satisfies readonly Mode[];
@@ -36,8 +38,8 @@ export type RefreshServiceId = (typeof REFRESH_SERVICES)[number];
 
 /** Which modes make sense for which service (others are refused by the control API). */
 export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
-  trainerday: ["normal", ...TOKEN_MODES, "revoke_503", ...REFRESH_MODES],
-  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "standard_grant_only", ...REFRESH_MODES],
+  trainerday: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", ...REFRESH_MODES],
+  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", "standard_grant_only", ...REFRESH_MODES],
   fitrankings: ["normal", ...TOKEN_MODES, "master_token_401"],
   exorlive: ["normal", ...TOKEN_MODES, "unknown_user", ...REFRESH_MODES],
 };

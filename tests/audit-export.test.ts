@@ -50,12 +50,12 @@ describe("audit log CSV export", () => {
     const streamed = await text(auditCsvStream(admin, filter, 100));
     assert.ok(streamed.chunks >= 24, `streamed in ${streamed.chunks} chunks`);
     const lines = streamed.text.trimEnd().split("\r\n");
-    assert.equal(lines[0], "Time (UTC),Kind,What,Who,Athlete or user,Service,Detail");
+    assert.equal(lines[0], '"Time (UTC)","Kind","What","Who","Athlete or user","Service","Detail"');
     // Same rows and order as one unbatched read (CSV-quoted the same way: formula guard, quotes doubled).
     const whole = toCsv(entries.map((e) => [e.at.toISOString(), e.kind, e.label, e.actorName, e.athleteName ?? "", e.service === "trainerday" ? "TrainerDay" : e.service === "enduco" ? "enduco" : "", e.detail ?? ""]));
     assert.equal(streamed.text.slice(streamed.text.indexOf("\r\n") + 2), whole);
     assert.ok(streamed.text.includes(`"note, ""quoted"" 0"`));
-    assert.ok(streamed.text.includes(",'=formula 0\r\n"));
+    assert.ok(streamed.text.includes(`,"'=formula 0"\r\n`));
   });
 
   it("applies the filters, and an empty result is the header alone", async () => {
@@ -63,7 +63,7 @@ describe("audit log CSV export", () => {
     assert.equal(enduco.text.trimEnd().split("\r\n").length, 1 + 1172);
     assert.ok(!enduco.text.includes("TrainerDay"));
     const none = await text(auditCsvStream(admin, audit.auditFilterSchema.parse({ from: "2030-01-01" })));
-    assert.equal(none.text, "Time (UTC),Kind,What,Who,Athlete or user,Service,Detail\r\n");
+    assert.equal(none.text, '"Time (UTC)","Kind","What","Who","Athlete or user","Service","Detail"\r\n');
   });
 
   it("refuses anyone but an admin before reading anything", () => {

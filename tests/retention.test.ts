@@ -8,13 +8,14 @@ type Db = Awaited<ReturnType<typeof openMigratedDb>>;
 let db: Db["db"];
 let schema: Db["schema"];
 let pruneRefreshEvents: typeof import("@/lib/connections/retention").pruneRefreshEvents;
+let pruneWebhookDeliveries: typeof import("@/lib/connections/retention").pruneWebhookDeliveries;
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
 
 before(async () => {
   ({ db, schema } = await openMigratedDb());
-  ({ pruneRefreshEvents } = await import("@/lib/connections/retention"));
+  ({ pruneRefreshEvents, pruneWebhookDeliveries } = await import("@/lib/connections/retention"));
 });
 
 describe("retention of routine refresh events", () => {
@@ -48,5 +49,17 @@ describe("retention of routine refresh events", () => {
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 50);
+  });
+});
+
+describe("retention of webhook deliveries", () => {
+  it("deletes deliveries older than WEBHOOK_DELIVERIES_RETENTION_DAYS (30), in batches, and keeps newer ones", async () => {
+    const delivery = (ageDays: number) => ({ service: "enduco" as const, kind: "deregister", status: 202, detail: "test", at: new Date(NOW - ageDays * DAY) });
+    db.insert(schema.webhookDeliveries)
+      .values([...Array.from({ length: 1_250 }, (_, i) => delivery(31 + (i % 90))), ...Array.from({ length: 7 }, () => delivery(2))])
+      .run();
+    assert.equal(await pruneWebhookDeliveries(NOW, { batch: 500 }), 1_250);
+    assert.equal(db.select().from(schema.webhookDeliveries).all().length, 7);
+    assert.equal(await pruneWebhookDeliveries(NOW), 0);
   });
 });

@@ -327,18 +327,20 @@ describe("roster query parsing", () => {
 });
 
 describe("toCsv", () => {
-  it("quotes commas, quotes and line breaks (RFC 4180, CRLF records)", () => {
-    assert.equal(toCsv([["Name", "Email"], ["a,b", 'say "hi"'], ["line\nbreak", "plain"]]), 'Name,Email\r\n"a,b","say ""hi"""\r\n"line\nbreak",plain\r\n');
+  it("quotes every field and doubles quotes (RFC 4180, CRLF records)", () => {
+    assert.equal(toCsv([["Name", "Email"], ["a,b", 'say "hi"'], ["line\nbreak", "plain"]]), '"Name","Email"\r\n"a,b","say ""hi"""\r\n"line\nbreak","plain"\r\n');
     assert.equal(toCsv([]), "");
-    assert.equal(toCsv([["", "x"]]), ",x\r\n");
+    assert.equal(toCsv([["", "x"]]), '"","x"\r\n');
   });
 
-  it("guards formula injection with a leading apostrophe", () => {
+  it("guards formula injection with an apostrophe at the start of the field and after each , or ;", () => {
     assert.equal(
       toCsv([["=SUM(A1:A9)", "+1", "-2", "@cmd", "\tx", "safe=1", "=1,2"]]),
-      `'=SUM(A1:A9),'+1,'-2,'@cmd,'\tx,safe=1,"'=1,2"\r\n`,
+      `"'=SUM(A1:A9)","'+1","'-2","'@cmd","'\tx","safe=1","'=1,2"\r\n`,
     );
     assert.equal(toCsv([["\rx"]]), `"'\rx"\r\n`);
+    // A spreadsheet splitting at ; (or ,) would start a cell at each of these.
+    assert.equal(toCsv([["Kari;=cmd|' /C calc'!A0", "a,+1", "x; @y", "a;b"]]), `"Kari;'=cmd|' /C calc'!A0","a,'+1","x; @y","a;b"\r\n`);
   });
 
   it("the roster export guards athletes' names too and has the documented header", async () => {
@@ -348,8 +350,8 @@ describe("toCsv", () => {
     const lines = (await roster.rosterCsv(coach, {}, NOW)).split("\r\n");
     assert.equal(
       lines[0],
-      "Name,Email,TrainerDay status,TrainerDay last refreshed (UTC),enduco status,enduco last refreshed (UTC),FitRankings status,FitRankings last refreshed (UTC),ExorLive status,ExorLive last refreshed (UTC)",
+      '"Name","Email","TrainerDay status","TrainerDay last refreshed (UTC)","enduco status","enduco last refreshed (UTC)","FitRankings status","FitRankings last refreshed (UTC)","ExorLive status","ExorLive last refreshed (UTC)"',
     );
-    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")",evil@test.example,Connected,2025-11-21 14:05:09,Not connected,,Not connected,,Not configured,`);
+    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","evil@test.example","Connected","2025-11-21 14:05:09","Not connected","","Not connected","","Not configured",""`);
   });
 });

@@ -127,8 +127,15 @@ export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connec
     targetUserId: row.userId,
     kind: "connection_revoked",
     service: row.provider,
-    detail: result.pending ? "revocation pending: the service was unreachable" : result.revoked ? "revoked at the service" : "wiped locally (no revocation endpoint)",
+    detail: result.pending
+      ? "revocation pending: the service was unreachable"
+      : result.revoked
+        ? "revoked at the service"
+        : result.refused
+          ? "the service refused the revocation; tokens wiped locally"
+          : "wiped locally (no revocation endpoint)",
   });
   if (result.pending) return { ok: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
+  if (result.refused) return { ok: `${row.name}'s ${service} connection was ended here and its tokens deleted, but ${service} refused the revocation.` };
   return { ok: `${row.name}'s ${service} connection was revoked.${result.note ? ` ${result.note}` : ""}` };
 }

@@ -5,15 +5,19 @@ import { db } from "@/db";
 import { accounts, type Account, type ServiceId } from "@/db/schema";
 import { getIntegration, isAuthorizationCode } from "@/lib/integrations";
 import { ServiceError } from "@/lib/integrations/http";
-import { recordEvent } from "./events";
-import { backoffMs, claimLease, readConnection, releaseLease } from "./lease";
+import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "./lease";
 import { openToken } from "./sealing";
-import { LIVE_STATES } from "./state-machine";
-import { disconnected, revocationPending, revocationRetryFailed } from "./transitions";
+import { isLiveState, LIVE_STATES } from "./state-machine";
+import { disconnected, revocationPending, revocationRefused, revocationRetryFailed } from "./transitions";
 
 export type DisconnectResult =
-  | { ok: true; revoked: boolean; pending?: boolean; note?: string }
+  | { ok: true; revoked: boolean; pending?: boolean; refused?: boolean; note?: string }
   | { ok: false; error: string };
+
+/** What the athlete must do when `service` refused to revoke our access: the sentence shown after Disconnect. */
+function refusedNote(service: string, answer: string): string {
+  return `${service} refused to revoke TrainLink's access (${answer}). TrainLink has deleted its copy of the tokens and will never use them again. To end the access at ${service} too, sign in to ${service} and remove TrainLink from the apps connected to your account, or ask ${service} support to.`;
+}
 
 type RevokeOutcome = { kind: "revoked" } | { kind: "none" } | { kind: "transient"; message: string } | { kind: "refused"; message: string };
 
@@ -37,20 +41,51 @@ async function revokeAtService(row: Account): Promise<RevokeOutcome> {
  * the service where it documents an endpoint (RFC 7009; TrainerDay sends the access token, enduco the refresh
  * token), then wipes the sealed tokens with a `disconnected` event. When the service is unavailable (5xx,
  * timeout, network) the connection becomes `revocation_pending`: tokens kept until the service accepts, and the
- * background refresher retries with backoff. When the service refuses for another reason the connection is kept
- * and `{ ok: false, error }` says so. Services without an endpoint are wiped at once, with a note telling the
+ * background refresher retries with backoff. When the service refuses (any other answer) the athlete's decision
+ * still wins: the tokens are wiped here (`revocationRefused`, with the service's answer in the history) and the
+ * result's `note` tells the athlete how to remove access at the service. Services without an endpoint are wiped at once, with a note telling the
  * athlete to remove access at the service too. No transaction is held open across the HTTP call.
  */
 export async function disconnectConnection(input: { athleteId: string; actorId: string; service: ServiceId }): Promise<DisconnectResult> {
   const { athleteId, actorId, service } = input;
   const integration = getIntegration(service);
-  const row = db
-    .select()
+  const found = db
+    .select({ id: accounts.id })
     .from(accounts)
     .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), inArray(accounts.state, LIVE_STATES)))
     .get();
-  if (!row) return { ok: false, error: `${integration.name} is not connected.` };
+  if (!found) return { ok: false, error: `${integration.name} is not connected.` };
+  // Take the single-flight lease first, waiting for a refresh in flight to finish: it may rotate the tokens,
+  // and it is the newest ones that must be revoked (SECURITY.md line 19).
+  const owner = randomUUID();
+  if (!(await waitForLease(found.id, owner))) {
+    return { ok: false, error: `${integration.name} is being refreshed right now and did not finish; try Disconnect again in a minute.` };
+  }
+  const row = readConnection(found.id);
+  if (!row || !isLiveState(row.state)) {
+    releaseLease(found.id, owner);
+    return { ok: false, error: `${integration.name} is not connected.` };
+  }
+  try {
+    return await revokeAndEnd(row, actorId);
+  } finally {
+    releaseLease(row.id, owner); // the transitions free it already; this covers an unexpected error
+  }
+}
 
+/** Claims the lease of `id` for `owner`, polling every 50 ms while another holds it, at most leaseMs() + 1 s. */
+async function waitForLease(id: string, owner: string): Promise<boolean> {
+  const deadline = Date.now() + leaseMs() + 1_000;
+  while (!claimLease(id, owner, LIVE_STATES)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+/** Revokes `row`'s newest tokens at the service (its lease held) and ends or parks the connection accordingly. */
+async function revokeAndEnd(row: Account, actorId: string): Promise<DisconnectResult> {
+  const integration = getIntegration(row.provider);
   const outcome = await revokeAtService(row);
   switch (outcome.kind) {
     case "revoked":
@@ -65,18 +100,17 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
       return { ok: true, revoked: false, pending: true };
     }
     case "refused":
-      recordEvent({ actorId, athleteId, service, kind: "revocation_failed", detail: outcome.message });
-      return {
-        ok: false,
-        error: `${integration.name} did not confirm the revocation (${outcome.message}). Your connection is kept; please try again, or contact an administrator if this persists.`,
-      };
+      // The athlete's Disconnect wins: nothing here may use these tokens again, whatever the service said.
+      revocationRefused(row, actorId, outcome.message);
+      return { ok: true, revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
   }
 }
 
 /**
  * Retries the revocation of a `revocation_pending` connection (called by the background refresher when its
  * backoff has passed). Holds the connection's lease so two processes never revoke the same one at once.
- * Resolves to "revoked" (tokens wiped), "pending" (still failing, next attempt scheduled) or "skipped".
+ * Resolves to "revoked" (tokens wiped: revoked, or refused by the service, which ends the connection here too),
+ * "pending" (still failing, next attempt scheduled) or "skipped".
  */
 export async function retryRevocation(connectionId: string): Promise<"revoked" | "pending" | "skipped"> {
   const owner = randomUUID();
@@ -89,6 +123,10 @@ export async function retryRevocation(connectionId: string): Promise<"revoked" |
   const outcome = await revokeAtService(row);
   if (outcome.kind === "revoked" || outcome.kind === "none") {
     disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
+    return "revoked";
+  }
+  if (outcome.kind === "refused") {
+    revocationRefused(row, null, outcome.message);
     return "revoked";
   }
   const failures = row.failureCount + 1;

@@ -17,6 +17,7 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   disconnected: "Disconnected",
   revocation_pending: "Revocation pending",
   revocation_failed: "Revocation failed",
+  revocation_refused: "Revocation refused by the service",
   deregistered_by_service: "Access cancelled at the service",
   plan_changed: "Plan changed",
 };

@@ -5,7 +5,7 @@ import { accounts } from "@/db/schema";
 import { env } from "@/lib/env";
 import { retryRevocation } from "./disconnect";
 import { getFreshAccessToken } from "./refresh";
-import { pruneRefreshEvents } from "./retention";
+import { pruneRefreshEvents, pruneWebhookDeliveries } from "./retention";
 import { pausedServices } from "./service-health";
 
 /** What one pass of the refresher did. */
@@ -122,6 +122,8 @@ export function startRefresher(): void {
           prunedAt = Date.now();
           const pruned = await pruneRefreshEvents();
           if (pruned > 0) console.info(`[refresher] pruned ${pruned} refresh events older than ${env.REFRESH_EVENTS_RETENTION_DAYS} days`);
+          const deliveries = await pruneWebhookDeliveries();
+          if (deliveries > 0) console.info(`[refresher] pruned ${deliveries} webhook deliveries older than ${env.WEBHOOK_DELIVERIES_RETENTION_DAYS} days`);
         }
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))

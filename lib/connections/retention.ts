@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, lt } from "drizzle-orm";
 import { db } from "@/db";
-import { connectionEvents } from "@/db/schema";
+import { connectionEvents, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
 
 /**
@@ -35,6 +35,24 @@ export async function pruneRefreshEvents(nowMs = Date.now(), { batch = 1_000, ma
     );
     deleted += removed;
     if (removed < batch || deleted >= maxRows) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * Deletes webhook_deliveries rows older than WEBHOOK_DELIVERIES_RETENTION_DAYS (default 30) before `nowMs`
+ * (milliseconds since the epoch), in batches of `batch` rows; resolves to the number deleted (0 when the
+ * retention is 0). What a delivery changed stays in connection_events.
+ */
+export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000 } = {}): Promise<number> {
+  if (env.WEBHOOK_DELIVERIES_RETENTION_DAYS === 0) return 0;
+  const cutoff = new Date(nowMs - env.WEBHOOK_DELIVERIES_RETENTION_DAYS * 86_400_000);
+  let deleted = 0;
+  for (;;) {
+    const ids = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(lt(webhookDeliveries.at, cutoff)).limit(batch).all().map((r) => r.id);
+    if (ids.length) db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run();
+    deleted += ids.length;
+    if (ids.length < batch) return deleted;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

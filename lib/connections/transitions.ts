@@ -240,7 +240,7 @@ export function revocationPending(row: Account, actorId: string, failure: { mess
       tx,
       "revocationPending",
       row.id,
-      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt },
+      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
       [event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`)],
     ),
   );
@@ -263,6 +263,20 @@ export function revocationRetryFailed(row: Account, owner: string, failure: { me
 /** `disconnected` (from connected, needs_reauth or revocation_pending): tokens wiped, a `disconnected` event with who and how. */
 export function disconnected(row: Account, actorId: string | null, detail: string): void {
   inTransaction(undefined, (tx) => apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]));
+}
+
+/**
+ * `revocationRefused` (from connected, needs_reauth or revocation_pending): the service refused to revoke (not
+ * a transient failure), and the athlete's Disconnect still wins: tokens wiped here, never used again, with a
+ * `revocation_refused` event carrying the service's answer and a `disconnected` event.
+ */
+export function revocationRefused(row: Account, actorId: string | null, answer: string): void {
+  inTransaction(undefined, (tx) =>
+    apply(tx, "revocationRefused", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [
+      event(row, actorId, "revocation_refused", answer),
+      event(row, actorId, "disconnected", "the service refused the revocation; tokens wiped here and never used again"),
+    ]),
+  );
 }
 
 /** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
@@ -289,15 +303,16 @@ export function leaseMs(): number {
 
 /**
  * Claims the single-flight lease of connection `id` for `owner` with one conditional UPDATE, which works the
- * same across processes sharing the database: it succeeds only when the row is in `state` and no unexpired
- * lease is held. Returns true when claimed.
+ * same across processes sharing the database: it succeeds only when the row is in `state` (or one of the
+ * states) and no unexpired lease is held. Returns true when claimed.
  */
-export function claimLease(id: string, owner: string, state: ConnectionState): boolean {
+export function claimLease(id: string, owner: string, state: ConnectionState | readonly ConnectionState[]): boolean {
   const now = Date.now();
+  const states = typeof state === "string" ? [state] : [...state];
   const result = db
     .update(accounts)
     .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(now + leaseMs()) })
-    .where(and(eq(accounts.id, id), eq(accounts.state, state), or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now)))))
+    .where(and(eq(accounts.id, id), inArray(accounts.state, states), or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now)))))
     .run();
   return result.changes === 1;
 }

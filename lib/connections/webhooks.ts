@@ -28,24 +28,33 @@ function record(kind: string, status: number, serviceUserId: string | null, deta
   db.insert(webhookDeliveries).values({ service: "enduco", kind, status, serviceUserId, detail, at: new Date() }).run();
 }
 
+/** Largest webhook body read, in bytes (64 KiB); a longer one is answered 413 and not stored. */
+export const MAX_WEBHOOK_BODY_BYTES = MAX_BODY_BYTES;
+
 /**
- * Handles an enduco webhook (enduco.txt §3: "Deregister Webhook URL", "Plan Changed Webhook URL"). The doc
- * defines no signature and no body, so the URL carries ENDUCO_WEBHOOK_SECRET (compared in constant time) and
- * the JSON body must carry the enduco user id as `userId`, `user_id` or `sub`. Answers:
- * 404 for an unknown event or secret (or no secret configured), 400 for a body without a user id (or over
- * 64 KiB, or not JSON), 202 for a user id no connection has, 200 after acting: `deregister` wipes the tokens and
- * marks the connection `revoked_by_service`; `plan-changed` records the time and a `plan_changed` event.
- * Every call is recorded in webhook_deliveries (never the secret).
+ * The webhook event named by the URL when `secret` is ENDUCO_WEBHOOK_SECRET (compared in constant time), else
+ * null: then the caller answers 404 before reading the body or writing anything (SECURITY.md line 21), so an
+ * anonymous request cannot fill the disk.
  */
-export async function handleEnducoWebhook(event: string, secret: string, rawBody: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export function authenticateEnducoWebhook(event: string, secret: string): EnducoWebhookEvent | null {
   const kind = (ENDUCO_WEBHOOK_EVENTS as readonly string[]).includes(event) ? (event as EnducoWebhookEvent) : null;
-  if (!kind || !env.ENDUCO_WEBHOOK_SECRET || !sameSecret(secret, env.ENDUCO_WEBHOOK_SECRET)) {
-    record(kind ?? "unknown", 404, null, kind ? "unknown secret" : "unknown event");
-    return { status: 404, body: { error: "not_found" } };
-  }
-  if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) {
-    record(kind, 400, null, "body too large");
-    return { status: 400, body: { error: "body_too_large" } };
+  if (!kind || !env.ENDUCO_WEBHOOK_SECRET || !sameSecret(secret, env.ENDUCO_WEBHOOK_SECRET)) return null;
+  return kind;
+}
+
+/**
+ * Handles an authenticated enduco webhook (enduco.txt §3: "Deregister Webhook URL", "Plan Changed Webhook URL";
+ * `kind` from authenticateEnducoWebhook). The doc defines no signature and no body, so the JSON body must carry
+ * the enduco user id as `userId`, `user_id` or `sub`; `rawBody` is null when it exceeded
+ * MAX_WEBHOOK_BODY_BYTES. Answers 413 for a body over 64 KiB, 400 for one that is not JSON or has no user id,
+ * 202 for a user id no connection has, 200 after acting: `deregister` wipes the tokens and marks the connection
+ * `revoked_by_service`; `plan-changed` records the time and a `plan_changed` event. Every authenticated call is
+ * recorded in webhook_deliveries (never the secret), kept WEBHOOK_DELIVERIES_RETENTION_DAYS.
+ */
+export async function handleEnducoWebhook(kind: EnducoWebhookEvent, rawBody: string | null): Promise<{ status: number; body: Record<string, unknown> }> {
+  if (rawBody === null || Buffer.byteLength(rawBody) > MAX_BODY_BYTES) {
+    record(kind, 413, null, "body too large");
+    return { status: 413, body: { error: "body_too_large" } };
   }
   let json: unknown;
   try {

@@ -1,7 +1,7 @@
 /** Shared token-endpoint logic: reading the request, redeeming codes (with PKCE), finding refresh tokens. */
 import type { ServiceId } from "../config.js";
 import type { RouteArgs } from "../context.js";
-import { applyRefreshMode, applyRevokeMode, applyTokenMode } from "../modes.js";
+import { applyRefreshMode, applyRevokeMode, applyTokenMode, SLOW_REFRESH_MS } from "../modes.js";
 import { OAuthError, mediaType, readBody } from "../http.js";
 import { verifierMatches } from "../pkce.js";
 import type { AuthCode, Grant, IssuedToken } from "../state.js";
@@ -21,6 +21,10 @@ export async function readTokenRequest(args: RouteArgs, service: ServiceId): Pro
   const grantType = params.get("grant_type");
   if (grantType !== null) info.grantType = grantType.slice(0, 64);
   if (applyTokenMode(ctx, service, res, info)) return null;
+  if (grantType === "refresh_token" && ctx.state.mode(service) === "refresh_slow") {
+    // A refresh held open, then served as usual (rotation included): lets a test disconnect mid-refresh.
+    await new Promise((resolve) => setTimeout(resolve, SLOW_REFRESH_MS));
+  }
   if (grantType === "refresh_token") ctx.state.countRefresh(service);
   if (mediaType(req) !== "application/x-www-form-urlencoded") {
     throw new OAuthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded.");

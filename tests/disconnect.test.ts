@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startLifecycleEnv } from "./helpers/lifecycle";
+
+// SECURITY.md line 19: the athlete's Disconnect always ends the connection here, whatever the service answers.
+// Before the fix a refused revocation kept the connection, and the refresher went on refreshing its tokens.
+
+type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
+let env: Env;
+let disconnect: typeof import("@/lib/connections/disconnect");
+let refresher: typeof import("@/lib/connections/refresher");
+let refresh: typeof import("@/lib/connections/refresh");
+let kinds: (athleteId: string) => string[];
+
+before(async () => {
+  env = await startLifecycleEnv();
+  disconnect = await import("@/lib/connections/disconnect");
+  refresher = await import("@/lib/connections/refresher");
+  refresh = await import("@/lib/connections/refresh");
+  const { connectionEvents } = await import("@/db/schema");
+  const { eq, asc } = await import("drizzle-orm");
+  kinds = (athleteId) => env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all().map((e) => e.kind);
+});
+after(() => env.sandbox.close());
+
+const refreshesOf = async (service: string, account: string) =>
+  (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account).length;
+
+describe("a revocation the service refuses", () => {
+  for (const service of ["trainerday", "enduco"] as const) {
+    it(`${service}: the connection still ends here, the athlete is told how to remove access there, and nothing refreshes it again`, async () => {
+      const { userId, username, connectionId } = await env.linkAthlete(service);
+      await env.mode(service, "revoke_refused");
+      let result;
+      try {
+        result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service });
+      } finally {
+        await env.mode(service, "normal");
+      }
+      assert.equal(result.ok, true);
+      assert.ok(result.ok && result.refused && !result.revoked);
+      assert.match(result.ok ? (result.note ?? "") : "", /refused to revoke.*remove TrainLink from the apps connected to your account/);
+      const row = env.row(connectionId);
+      assert.equal(row.state, "disconnected");
+      assert.equal(row.accessToken, null);
+      assert.equal(row.refreshToken, null);
+      assert.deepEqual(kinds(userId).slice(-2), ["revocation_refused", "disconnected"]);
+
+      env.expire(connectionId);
+      await refresher.runRefresherOnce();
+      assert.equal(await refreshesOf(service, username), 0, "never refreshed after the Disconnect");
+    });
+  }
+
+  it("a pending revocation that the service then refuses ends the connection too", async () => {
+    const { userId, connectionId } = await env.linkAthlete("trainerday");
+    await env.mode("trainerday", "revoke_503");
+    try {
+      const first = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
+      assert.ok(first.ok && first.pending);
+      await env.mode("trainerday", "revoke_refused");
+      await refresher.runRefresherOnce(Date.now() + 31_000);
+    } finally {
+      await env.mode("trainerday", "normal");
+    }
+    const row = env.row(connectionId);
+    assert.equal(row.state, "disconnected");
+    assert.equal(row.refreshToken, null);
+    assert.deepEqual(kinds(userId).slice(-3), ["revocation_pending", "revocation_refused", "disconnected"]);
+  });
+});
+
+describe("a Disconnect during a refresh", () => {
+  for (const service of ["trainerday", "enduco"] as const) {
+    it(`${service}: waits for the refresh and revokes the newest tokens, so no grant stays live at the service`, async () => {
+      const { userId, username, connectionId } = await env.linkAthlete(service);
+      await env.mode(service, "refresh_slow");
+      let result;
+      try {
+        const refreshing = refresh.getFreshAccessToken(connectionId, { force: true }).catch((e: Error) => e);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the refresh holds the lease; the service holds it 1 s
+        result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service });
+        await refreshing;
+      } finally {
+        await env.mode(service, "normal");
+      }
+      assert.ok(result.ok && result.revoked, "revoked");
+      assert.equal(env.row(connectionId).state, "disconnected");
+      const issued = (await (await fetch(`${env.sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as { account?: string; kind: string; active: boolean }[];
+      const mine = issued.filter((t) => t.account === username);
+      assert.ok(mine.length >= 3, "tokens from the link and the refresh");
+      assert.deepEqual(mine.filter((t) => t.active), [], "no live token at the service");
+    });
+  }
+});
