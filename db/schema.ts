@@ -89,7 +89,10 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex("accounts_user_provider_uq").on(t.userId, t.provider),
-    uniqueIndex("accounts_provider_account_uq").on(t.provider, t.providerAccountId),
+    // A service account belongs to at most one athlete among live connections; once unlinked it is free again.
+    uniqueIndex("accounts_provider_account_live_uq")
+      .on(t.provider, t.providerAccountId)
+      .where(sql`${t.state} IN ('connected', 'needs_reauth', 'revocation_pending')`),
     index("accounts_due_idx").on(t.state, t.expiresAt),
   ],
 );

@@ -201,6 +201,8 @@ test("enduco: when grant_type=code is refused, the exchange retries once with au
   expect(eventsOf(athlete.id).at(-1)).toMatchObject({ kind: "linked", detail: expect.stringContaining("grant_type=authorization_code") });
   const [row] = accountsOf(athlete.id);
   expect(row?.provider_account_id).toMatch(/^[0-9a-f]{24}$/);
+  // The card names the linked enduco account (its id, never a token).
+  await expect(card(page, "enduco").getByRole("definition").filter({ hasText: row!.provider_account_id! })).toBeVisible();
 });
 
 test("an unreachable revocation leaves the connection pending until the service accepts it", async ({ page }) => {

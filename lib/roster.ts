@@ -7,6 +7,7 @@ import { assertCanViewAthlete } from "@/lib/athlete-access";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan, ForbiddenError } from "@/lib/authz";
 import { connectionStatus, NEEDS_ATTENTION, STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
+import { isLiveState } from "@/lib/connections/state-machine";
 import { toCsv } from "@/lib/csv";
 import { env } from "@/lib/env";
 import { describeScopes, getIntegration, integrations, type ScopeInfo } from "@/lib/integrations";
@@ -306,6 +307,8 @@ export interface AthleteServiceDetail {
   /** The last refresh or revocation error, in words, and when. */
   lastError: string | null;
   lastErrorAt: Date | null;
+  /** The athlete's account id at the service while linked (never a token); null when none is known. */
+  serviceAccount: string | null;
 }
 
 export interface AthleteDetail {
@@ -344,6 +347,7 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
       lastRefreshedAt: accounts.lastRefreshedAt,
       lastError: accounts.lastError,
       lastErrorAt: accounts.lastErrorAt,
+      providerAccountId: accounts.providerAccountId,
     })
     .from(accounts)
     .where(eq(accounts.userId, athleteId))
@@ -359,7 +363,7 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
         env.REFRESH_MARGIN_SECONDS,
       );
       // As on the athlete's own card (lib/connections/view.ts): scopes and expiry only for a held connection.
-      const live = row && (row.state === "connected" || row.state === "needs_reauth" || row.state === "revocation_pending") ? row : null;
+      const live = row && isLiveState(row.state) ? row : null;
       const held = live?.hasToken ? live : null;
       const granted = held ? splitScope(held.scope ?? "") : [];
       const requested = held ? splitScope(held.requestedScope ?? "") : [];
@@ -377,6 +381,7 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
         linkedAt: held?.linkedAt ?? null,
         lastError: live?.lastError ?? null,
         lastErrorAt: live?.lastErrorAt ?? null,
+        serviceAccount: live?.providerAccountId ?? null,
       };
     }),
   };

@@ -93,3 +93,32 @@ describe("a Disconnect during a refresh", () => {
     });
   }
 });
+
+describe("a service account once unlinked", () => {
+  it("can be linked by another athlete; webhooks reach the live connection; a different account on reconnect is in the history", async () => {
+    const { LinkError } = await import("@/lib/connections/link");
+    const first = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
+    // While A holds it, B cannot take it.
+    await assert.rejects(env.linkAthlete("enduco", { username: "shared-enduco-account" }), (e: Error) => e instanceof LinkError && e.message === "account_in_use");
+    assert.ok((await disconnect.disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })).ok);
+
+    const second = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
+    const accountId = env.row(second.connectionId).providerAccountId;
+    assert.equal(accountId, env.row(first.connectionId).providerAccountId, "the same enduco account");
+    assert.equal(env.row(second.connectionId).state, "connected");
+
+    // enduco's deregister webhook for that account ends B's live connection, not A's old row.
+    const { handleEnducoWebhook } = await import("@/lib/connections/webhooks");
+    assert.equal((await handleEnducoWebhook("deregister", JSON.stringify({ userId: accountId }))).status, 200);
+    assert.equal(env.row(second.connectionId).state, "revoked_by_service");
+    assert.equal(env.row(first.connectionId).state, "disconnected");
+
+    // A reconnects with another enduco account: linked, and the history says it is a different account.
+    await env.linkAthlete("enduco", { username: "another-enduco-account", userId: first.userId });
+    const { connectionEvents } = await import("@/db/schema");
+    const { eq, desc } = await import("drizzle-orm");
+    const last = env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, first.userId)).orderBy(desc(connectionEvents.id)).get()!;
+    assert.equal(last.kind, "linked");
+    assert.match(last.detail ?? "", /a different service account than before \(was [0-9a-f]{24}, now [0-9a-f]{24}\)/);
+  });
+});

@@ -271,7 +271,7 @@ describe("roster statuses, filters, sort, summary", () => {
     const ex = detail.services.find((s) => s.service === "exorlive")!;
     assert.equal(ex.status, "not_configured");
     assert.equal(ex.linkedAt, null);
-    assert.deepEqual(Object.keys(td).sort(), ["expiresAt", "grantedScopes", "lastError", "lastErrorAt", "lastRefreshedAt", "linkedAt", "missingScopes", "name", "service", "status"]);
+    assert.deepEqual(Object.keys(td).sort(), ["expiresAt", "grantedScopes", "lastError", "lastErrorAt", "lastRefreshedAt", "linkedAt", "missingScopes", "name", "service", "serviceAccount", "status"]);
   });
 });
 

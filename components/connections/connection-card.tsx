@@ -99,6 +99,12 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
             {card.missingScopes.length > 0 ? <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
+              {card.serviceAccount ? (
+                <div>
+                  <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{card.name} account</dt>
+                  <dd className="mt-0.5 break-all font-mono text-sm text-slate-700">{card.serviceAccount}</dd>
+                </div>
+              ) : null}
               {card.expiresAt !== null ? (
                 <When label={card.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(card.expiresAt * 1000)} now={now} />
               ) : (

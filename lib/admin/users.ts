@@ -7,6 +7,7 @@ import { accounts, coachAthletes, users, type Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
+import { LIVE_STATES } from "@/lib/connections/state-machine";
 import { recordAdminAction } from "./actions-log";
 
 export const USERS_PAGE_SIZE = 50;
@@ -53,7 +54,7 @@ export async function listUsersPage(viewer: SessionUser | null, options: { q?: s
     ? db
         .select({ userId: accounts.userId, n: count() })
         .from(accounts)
-        .where(and(inArray(accounts.userId, ids), inArray(accounts.state, ["connected", "needs_reauth", "revocation_pending"])))
+        .where(and(inArray(accounts.userId, ids), inArray(accounts.state, LIVE_STATES)))
         .groupBy(accounts.userId)
         .all()
     : [];

@@ -6,7 +6,7 @@ import type { AppDatabase } from "@/db/open";
 import { accounts, type Account, type ConnectionState, type EventKind } from "@/db/schema";
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
-import { CONNECTION_TRANSITIONS, type TransitionName } from "./state-machine";
+import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "./state-machine";
 import { recordEvent, type EventInput } from "./events";
 import { sealToken } from "./sealing";
 
@@ -105,15 +105,23 @@ export function linked(
 ): string {
   return inTransaction(tx, (t) => {
     if (input.accountId) {
+      // Only a live connection holds a service account (SECURITY.md line 20): once unlinked it is free again.
       const other = t
         .select({ id: accounts.id })
         .from(accounts)
-        .where(and(eq(accounts.provider, input.service), eq(accounts.providerAccountId, input.accountId), ne(accounts.userId, input.athleteId)))
+        .where(
+          and(
+            eq(accounts.provider, input.service),
+            eq(accounts.providerAccountId, input.accountId),
+            ne(accounts.userId, input.athleteId),
+            inArray(accounts.state, LIVE_STATES),
+          ),
+        )
         .get();
       if (other) throw new AccountInUseError();
     }
     const existing = t
-      .select({ id: accounts.id, state: accounts.state })
+      .select({ id: accounts.id, state: accounts.state, providerAccountId: accounts.providerAccountId })
       .from(accounts)
       .where(and(eq(accounts.userId, input.athleteId), eq(accounts.provider, input.service)))
       .get();
@@ -144,8 +152,18 @@ export function linked(
       t.insert(accounts).values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row }).run();
     }
     const kind = existing?.state === "connected" ? "relinked" : "linked";
+    const otherAccount =
+      existing?.providerAccountId && input.accountId && existing.providerAccountId !== input.accountId
+        ? `a different service account than before (was ${existing.providerAccountId}, now ${input.accountId})`
+        : null;
     recordEvent(
-      { actorId: input.actorId, athleteId: input.athleteId, service: input.service, kind, detail: [`granted: ${scope || "(none)"}`, input.note].filter(Boolean).join("; ") },
+      {
+        actorId: input.actorId,
+        athleteId: input.athleteId,
+        service: input.service,
+        kind,
+        detail: [`granted: ${scope || "(none)"}`, otherAccount, input.note].filter(Boolean).join("; "),
+      },
       t,
     );
     return id;

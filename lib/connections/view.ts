@@ -5,6 +5,7 @@ import { accounts, type ServiceId } from "@/db/schema";
 import { env } from "@/lib/env";
 import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations";
 import { splitScope } from "@/lib/integrations/tokens";
+import { isLiveState } from "./state-machine";
 import { connectionStatus, type ConnectionStatus } from "./status";
 
 /** What a connection card shows. Holds no token, sealed or not: safe to pass to any component. */
@@ -33,6 +34,8 @@ export interface ConnectionCardData {
   nextAttemptAt: Date | null;
   /** When the service last said the athlete's plan changed (enduco webhook). */
   planChangedAt: Date | null;
+  /** The athlete's account id at the service (never a token), while linked; null when the service gives none. */
+  serviceAccount: string | null;
 }
 
 
@@ -43,7 +46,7 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
     const row = rows.find((r) => r.provider === integration.id);
     const configured = integration.credentials !== null;
     const status = connectionStatus(row, configured, Date.now(), env.REFRESH_MARGIN_SECONDS);
-    const live = row && (row.state === "connected" || row.state === "needs_reauth" || row.state === "revocation_pending") ? row : null;
+    const live = row && isLiveState(row.state) ? row : null;
     const connected = live?.accessToken ? live : null;
     const granted = connected ? splitScope(connected.scope ?? "") : [];
     const requested = connected ? splitScope(connected.requestedScope ?? "") : [];
@@ -73,6 +76,7 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
       lastErrorAt: live?.lastErrorAt ?? null,
       nextAttemptAt: live?.nextAttemptAt ?? null,
       planChangedAt: row?.planChangedAt ?? null,
+      serviceAccount: live?.providerAccountId ?? null,
     };
   });
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db } from "@/db";
 import { accounts, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
+import { isLiveState } from "./state-machine";
 import { planChanged, revokedByService } from "./transitions";
 
 export const ENDUCO_WEBHOOK_EVENTS = ["deregister", "plan-changed"] as const;
@@ -69,11 +70,13 @@ export async function handleEnducoWebhook(kind: EnducoWebhookEvent, rawBody: str
     record(kind, 400, null, "no userId, user_id or sub in the body");
     return { status: 400, body: { error: "missing_user_id" } };
   }
-  const row = db
+  // Several rows may name this enduco user (athletes who unlinked it earlier); the live one, else a revoked one.
+  const candidates = db
     .select()
     .from(accounts)
     .where(and(eq(accounts.provider, "enduco"), eq(accounts.providerAccountId, serviceUserId)))
-    .get();
+    .all();
+  const row = candidates.find((r) => isLiveState(r.state)) ?? candidates.find((r) => r.state === "revoked_by_service");
   if (!row || row.state === "disconnected" || (kind === "deregister" && row.state === "revoked_by_service")) {
     record(kind, 202, serviceUserId, "no live connection for this enduco user");
     return { status: 202, body: { accepted: true, matched: false } };

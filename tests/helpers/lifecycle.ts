@@ -42,10 +42,13 @@ export async function startLifecycleEnv() {
   const requests = async (service: string, endpoint: string) =>
     (await (await fetch(`${sandbox.url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as { grantType?: string; status: number; account?: string }[];
 
-  /** Creates an athlete and links `service` (TrainerDay or enduco) through the sandbox's consent page. */
-  async function linkAthlete(service: "trainerday" | "enduco") {
-    const userId = randomUUID();
-    db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
+  /**
+   * Links `service` (TrainerDay or enduco) through the sandbox's consent page as sandbox user `username` (a new
+   * one by default), for the athlete `existingUserId` or a new athlete.
+   */
+  async function linkAthlete(service: "trainerday" | "enduco", options: { username?: string; userId?: string } = {}) {
+    const userId = options.userId ?? randomUUID();
+    if (!options.userId) db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
     const integration = findAuthorizationCodeIntegration(service);
     assert.ok(integration);
     const redirectUri = `http://localhost:3000/api/auth/callback/${service}`;
@@ -55,7 +58,7 @@ export async function startLifecycleEnv() {
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
     const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
     assert.ok(action && requestId, "consent page");
-    const username = `${service}-${userId.slice(0, 8)}`;
+    const username = options.username ?? `${service}-${userId.slice(0, 8)}`;
     const body = new URLSearchParams({ request_id: requestId, username, decision: "approve" });
     for (const s of integration.requestedScopes) body.append("scope", s);
     const decided = await fetch(`${sandbox.url}${action}`, { method: "POST", body, redirect: "manual" });

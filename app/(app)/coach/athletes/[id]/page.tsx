@@ -122,6 +122,11 @@ function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail
         )}
         <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
           {detail.linkedAt ? <When label="Linked" date={detail.linkedAt} now={now} /> : null}
+          {detail.serviceAccount ? (
+            <Fact label={`${detail.name} account`}>
+              <span className="break-all font-mono">{detail.serviceAccount}</span>
+            </Fact>
+          ) : null}
           {linked ? (
             detail.expiresAt !== null ? (
               <When label={detail.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(detail.expiresAt * 1000)} now={now} />

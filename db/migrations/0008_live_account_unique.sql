@@ -1,0 +1,2 @@
+DROP INDEX `accounts_provider_account_uq`;--> statement-breakpoint
+CREATE UNIQUE INDEX `accounts_provider_account_live_uq` ON `accounts` (`provider`,`provider_account_id`) WHERE "accounts"."state" IN ('connected', 'needs_reauth', 'revocation_pending');
