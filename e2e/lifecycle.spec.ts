@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL, SANDBOX_URL } from "./config";
 import { signIn } from "./fixtures/auth";
-import { accountsOf, createUser, eventsOf, openTestDb } from "./fixtures/db";
+import { accountsOf, createUser, eventsOf, openTestDb, pretendSecondsPassed } from "./fixtures/db";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
 const card = (page: Page, name: string) => page.getByRole("region", { name });
@@ -28,6 +28,10 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
   await trainerday.getByRole("button", { name: "Refresh" }).click();
   await expect(trainerday.getByRole("status")).toContainText(/TrainerDay refreshed: the new access token expires in (60|59) minutes/);
   await expect(trainerday).toContainText("Last refreshed");
+  // Once per 30 s: a second click right away is refused without asking TrainerDay.
+  await trainerday.getByRole("button", { name: "Refresh" }).click();
+  await expect(trainerday.getByRole("alert")).toContainText(/was refreshed moments ago\. You can refresh it again in \d+ seconds?\./);
+  pretendSecondsPassed(athlete.id, 31);
 
   await setSandboxMode("trainerday", "refresh_invalid_grant");
   await trainerday.getByRole("button", { name: "Refresh" }).click();
@@ -65,6 +69,7 @@ test("a service outage during Refresh keeps the connection, says so, and the nex
   expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected" });
 
   await setSandboxMode("enduco", "normal");
+  pretendSecondsPassed(athlete.id, 31);
   await enduco.getByRole("button", { name: "Refresh" }).click();
   await expect(enduco.getByRole("status")).toContainText("enduco refreshed");
   await expect(enduco).toContainText("Connected");

@@ -10,6 +10,8 @@ type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
 let lib: {
   getFreshAccessToken: typeof import("@/lib/connections/refresh").getFreshAccessToken;
+  refreshOnRequest: typeof import("@/lib/connections/refresh").refreshOnRequest;
+  RefreshThrottledError: typeof import("@/lib/connections/refresh").RefreshThrottledError;
   RefreshFailedError: typeof import("@/lib/connections/refresh").RefreshFailedError;
   openToken: typeof import("@/lib/connections/sealing").openToken;
   runRefresherOnce: typeof import("@/lib/connections/refresher").runRefresherOnce;
@@ -172,5 +174,17 @@ describe("background refresher", () => {
     assert.equal(row.accessToken, null);
     assert.equal(row.refreshToken, null);
     assert.deepEqual(lib.eventKinds(userId).slice(-2), ["revocation_pending", "disconnected"]);
+  });
+});
+
+describe("refreshOnRequest (the card's Refresh button)", () => {
+  it("allows one attempt per connection every 30 s, without asking the service in between", async () => {
+    const { userId, username, connectionId } = await env.linkAthlete("trainerday");
+    await lib.refreshOnRequest(connectionId, userId);
+    assert.equal((await refreshRequests("trainerday", username)).length, 1);
+    await assert.rejects(lib.refreshOnRequest(connectionId, userId), (e: Error) => e instanceof lib.RefreshThrottledError && /again in (29|30) seconds/.test(e.message));
+    assert.equal((await refreshRequests("trainerday", username)).length, 1, "the service was not asked");
+    await lib.refreshOnRequest(connectionId, userId, Date.now() + 31_000);
+    assert.equal((await refreshRequests("trainerday", username)).length, 2);
   });
 });

@@ -29,7 +29,32 @@ export class RefreshFailedError extends Error {
   }
 }
 
+/** The athlete asked to refresh again too soon after the last attempt. `message` is safe to show. */
+export class RefreshThrottledError extends Error {
+  override name = "RefreshThrottledError";
+}
+
+/** Least time between two refreshes an athlete asks for on one connection, in seconds. */
+export const MANUAL_REFRESH_INTERVAL_SECONDS = 30;
+
 const inflight = new Map<string, Promise<string>>();
+
+/**
+ * A refresh the athlete asked for (the card's Refresh button): at most one per connection every
+ * MANUAL_REFRESH_INTERVAL_SECONDS (30 s) after the last attempt, successful or not, so repeated clicks cannot
+ * hammer the service; then getFreshAccessToken with `force`. Throws RefreshThrottledError (saying how long to
+ * wait, in seconds) before that, and whatever getFreshAccessToken throws.
+ */
+export async function refreshOnRequest(connectionId: string, actorId: string, nowMs = Date.now()): Promise<string> {
+  const row = readConnection(connectionId);
+  const last = Math.max(row?.lastRefreshedAt?.getTime() ?? 0, row?.lastErrorAt?.getTime() ?? 0);
+  const waitSeconds = Math.ceil((last + MANUAL_REFRESH_INTERVAL_SECONDS * 1000 - nowMs) / 1000);
+  if (row && waitSeconds > 0) {
+    const name = getIntegration(row.provider).name;
+    throw new RefreshThrottledError(`${name} was refreshed moments ago. You can refresh it again in ${waitSeconds} second${waitSeconds === 1 ? "" : "s"}.`);
+  }
+  return getFreshAccessToken(connectionId, { force: true, actorId });
+}
 
 function isFresh(row: Account, marginSeconds: number, nowMs: number): boolean {
   return row.expiresAt === null || row.expiresAt * 1000 - nowMs > marginSeconds * 1000;

@@ -8,7 +8,7 @@ import { authedAction } from "@/lib/actions";
 import { startCallbackLink } from "@/lib/connections/callback-link";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { findConnection } from "@/lib/connections/queries";
-import { ConnectionUnavailableError, getFreshAccessToken, RefreshFailedError } from "@/lib/connections/refresh";
+import { ConnectionUnavailableError, RefreshFailedError, refreshOnRequest, RefreshThrottledError } from "@/lib/connections/refresh";
 import { getIntegration } from "@/lib/integrations";
 import { formatUtc } from "@/lib/time";
 
@@ -59,9 +59,9 @@ export const refreshAction = authedAction(
     const connection = await findConnection(user.id, service);
     if (!connection) return { error: `${name} is not connected.` };
     try {
-      await getFreshAccessToken(connection.id, { force: true, actorId: user.id });
+      await refreshOnRequest(connection.id, user.id);
     } catch (error) {
-      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError) return { error: error.message };
+      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError || error instanceof RefreshThrottledError) return { error: error.message };
       throw error;
     } finally {
       revalidatePath("/connections");
