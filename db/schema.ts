@@ -223,6 +223,15 @@ export const serviceSettings = sqliteTable(
 );
 
 /**
+ * Sessions ended by Sign out before their cookie expires: the session id (`sid` claim of next-auth's JWT) and
+ * the cookie's own expiry, after which the row is useless and pruned.
+ */
+export const revokedSessions = sqliteTable("revoked_sessions", {
+  sid: text("sid").primaryKey(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
  * The health of TrainLink's own client credentials at each service. A row exists while the service refuses them
  * (`invalid_client`, `unauthorized_client`, `unsupported_grant_type` or a bare 401 from its token endpoint): an
  * operator problem, not the athletes'. The refresher leaves the service alone until `next_attempt_at`; the first

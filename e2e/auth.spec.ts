@@ -41,13 +41,23 @@ test("an anonymous visitor cannot start or finish a link", async ({ page, reques
   await expect(page).toHaveURL(/\/login$/);
 });
 
-test("sign out ends the session", async ({ page }) => {
+test("sign out ends the session, on the server too: a copy of its cookie is refused afterwards", async ({ page, browser }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
+  const copied = await page.context().storageState();
+  expect(copied.cookies.some((c) => c.name.endsWith("next-auth.session-token"))).toBe(true);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/connections");
   await expect(page).toHaveURL(/\/login$/);
+
+  const thief = await (await browser.newContext({ storageState: copied })).newPage();
+  await thief.goto("/connections");
+  await expect(thief).toHaveURL(/\/login$/);
+  // Another session of the same user (another device) is not affected.
+  const other = await browser.newPage();
+  await signIn(other, athlete.email, athlete.password);
+  await expect(other).toHaveURL(/\/connections$/);
 });
 
 test("the login and connections pages have no detectable accessibility violations", async ({ page }) => {

@@ -14,20 +14,20 @@ function store(cookies: Record<string, string>) {
     getAll: () => Object.entries(cookies).map(([name, value]) => ({ name, value })),
   };
 }
-const claims = { sub: "user-1", name: "Ada", email: "ada@example.com", role: "coach" as const, signedInAt: 1_700_000_000 };
+const claims = { sub: "user-1", name: "Ada", email: "ada@example.com", role: "coach" as const, signedInAt: 1_700_000_000, sid: "session-1" };
 
 describe("reading the session cookie", () => {
-  it("a session next-auth encoded gives its user id and sign-in time", async () => {
+  it("a session next-auth encoded gives its user id, sign-in time and session id", async () => {
     const token = await encode({ token: claims, secret, maxAge: 3600 });
     assert.equal(SESSION_COOKIE, "next-auth.session-token");
-    assert.deepEqual(await readSession(store({ [SESSION_COOKIE]: token })), { userId: "user-1", signedInAt: 1_700_000_000 });
+    assert.deepEqual(await readSession(store({ [SESSION_COOKIE]: token })), { userId: "user-1", signedInAt: 1_700_000_000, sid: "session-1" });
   });
 
   it("a session split into next-auth's chunks reads the same, in chunk order", async () => {
     const token = await encode({ token: claims, secret, maxAge: 3600 });
     const third = Math.ceil(token.length / 3);
     const chunked = store({ [`${SESSION_COOKIE}.2`]: token.slice(2 * third), [`${SESSION_COOKIE}.0`]: token.slice(0, third), [`${SESSION_COOKIE}.1`]: token.slice(third, 2 * third) });
-    assert.deepEqual(await readSession(chunked), { userId: "user-1", signedInAt: 1_700_000_000 });
+    assert.deepEqual(await readSession(chunked), { userId: "user-1", signedInAt: 1_700_000_000, sid: "session-1" });
   });
 
   it("no cookie, another secret, a tampered, an expired or a claim-less token is no session", async () => {

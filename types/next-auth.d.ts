@@ -15,5 +15,7 @@ declare module "next-auth/jwt" {
     role?: Role;
     /** When the user signed in, in seconds (kept across session refreshes, unlike `iat`). */
     signedInAt?: number;
+    /** This session's id: Sign out records it in revoked_sessions, so a copied cookie stops working. */
+    sid?: string;
   }
 }

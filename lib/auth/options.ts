@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -9,7 +10,7 @@ import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "./link-context";
 import { linkProvider } from "./link-providers";
 import { clearSignInFailures, isSignInBlocked, recordSignInFailure, signInKeys } from "./rate-limit";
-import { authenticate } from "./users";
+import { authenticate, revokeSession } from "./users";
 
 const credentialsInput = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
@@ -90,14 +91,21 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
           token.sub = user.id;
           token.role = user.role;
           token.signedInAt = Math.floor(Date.now() / 1000);
+          token.sid = randomUUID();
         }
-        return { sub: token.sub, name: token.name, email: token.email, role: token.role, signedInAt: token.signedInAt };
+        return { sub: token.sub, name: token.name, email: token.email, role: token.role, signedInAt: token.signedInAt, sid: token.sid };
       },
       async session({ session, token }) {
         if (token.sub && token.role) {
           session.user = { id: token.sub, name: token.name ?? "", email: token.email ?? "", role: token.role, issuedAt: token.signedInAt };
         }
         return session;
+      },
+    },
+    events: {
+      // Sign out ends this session on the server too (SECURITY.md line 21): a copy of its cookie is refused.
+      async signOut({ token }) {
+        if (token?.sid) revokeSession(token.sid, typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S);
       },
     },
     logger: {

@@ -17,7 +17,7 @@ export interface CookieReader {
 }
 
 /**
- * The user id and sign-in time (seconds since the epoch) of the session in `store`, or null when there is no
+ * The user id, sign-in time (seconds since the epoch) and session id of the session in `store`, or null when there is no
  * session cookie or it does not decrypt under NEXTAUTH_SECRET, has expired (next-auth's `exp`, 8 hours after
  * sign-in) or lacks our claims. Reads the cookie whole or in next-auth's chunks (`name.0`, `name.1`, …).
  *
@@ -25,7 +25,7 @@ export interface CookieReader {
  * also mint a CSRF token and re-encrypt a refreshed session cookie that a page cannot set, about 1 ms of
  * every page for nothing (README, Performance).
  */
-export async function readSession(store: CookieReader): Promise<{ userId: string; signedInAt?: number } | null> {
+export async function readSession(store: CookieReader): Promise<{ userId: string; signedInAt?: number; sid?: string } | null> {
   const name = sessionCookieName();
   let raw = store.get(name)?.value;
   if (!raw) {
@@ -38,5 +38,5 @@ export async function readSession(store: CookieReader): Promise<{ userId: string
   if (!raw) return null;
   const token = await decode({ token: raw, secret: env.NEXTAUTH_SECRET }).catch(() => null);
   if (!token?.sub || !token.role) return null;
-  return { userId: token.sub, signedInAt: token.signedInAt };
+  return { userId: token.sub, signedInAt: token.signedInAt, sid: token.sid };
 }

@@ -12,7 +12,7 @@ import { findActiveUser, type SessionUser } from "./users";
  */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await readSession(await cookies());
-  return session ? findActiveUser(session.userId, session.signedInAt) : null;
+  return session ? findActiveUser(session.userId, session.signedInAt, session.sid) : null;
 });
 
 /** The home page of each role. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import { db } from "@/db";
-import { users, type Role, type User } from "@/db/schema";
+import { revokedSessions, users, type Role, type User } from "@/db/schema";
 import { hashPassword, verifyPassword } from "./password";
 
 /** The parts of a user the app passes around; never the password hash. */
@@ -22,9 +22,10 @@ export async function authenticate(email: string, password: string): Promise<Ses
 /**
  * The active user with `id` for a session issued at `issuedAtSeconds` (the JWT's `iat`, seconds), or null when
  * the user is gone, disabled, or their sessions were revoked after this one was issued (a disabled and
- * re-enabled user must sign in again).
+ * re-enabled user must sign in again), or this session (`sid`) was ended by Sign out.
  */
-export async function findActiveUser(id: string, issuedAtSeconds?: number): Promise<SessionUser | null> {
+export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?: string): Promise<SessionUser | null> {
+  if (sid && db.select({ sid: revokedSessions.sid }).from(revokedSessions).where(eq(revokedSessions.sid, sid)).get()) return null;
   const user = db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionsRevokedAt: users.sessionsRevokedAt })
     .from(users)
@@ -33,6 +34,16 @@ export async function findActiveUser(id: string, issuedAtSeconds?: number): Prom
   if (!user || user.disabledAt) return null;
   if (user.sessionsRevokedAt && (issuedAtSeconds === undefined || issuedAtSeconds * 1000 < user.sessionsRevokedAt.getTime())) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/**
+ * Ends session `sid` server-side (Sign out): its cookie, even copied, is refused until it expires at
+ * `expiresAtSeconds` (seconds since the epoch); rows of sessions already expired are deleted on the way.
+ */
+export function revokeSession(sid: string, expiresAtSeconds: number): void {
+  const now = new Date();
+  db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, now)).run();
+  db.insert(revokedSessions).values({ sid, expiresAt: new Date(expiresAtSeconds * 1000) }).onConflictDoNothing().run();
 }
 
 /**
