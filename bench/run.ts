@@ -309,7 +309,7 @@ async function main() {
     { name: "admin connections p80", path: "/admin/connections?page=80", cookie: admin, expect: "Connections" },
     { name: "admin users search", path: "/admin?q=berg", cookie: admin, expect: "Users" },
     { name: "admin audit filtered", path: "/admin/audit?service=enduco&kind=refreshed", cookie: admin, expect: "Audit log" },
-    { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: "Name,Email" },
+    { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: '"Name","Email"' },
   ];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
