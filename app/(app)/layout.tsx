@@ -1,8 +1,11 @@
 import { redirect } from "next/navigation";
 import { AppHeader } from "@/components/layout/app-header";
+import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser } from "@/lib/auth/session";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  // A layout does not know its path: under another host name, start again from the home page.
+  await redirectToCanonicalHost("/");
   const user = await getCurrentUser();
   if (!user) redirect("/login");
   return (

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
 import { Alert } from "@/components/ui/alert";
 import { LoginForm } from "./login-form";
@@ -11,6 +12,8 @@ const NOTICES: Record<string, string> = {
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const query = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]]))).toString();
+  await redirectToCanonicalHost(`/login${query ? `?${query}` : ""}`);
   const user = await getCurrentUser();
   if (user) redirect(ROLE_HOME[user.role]);
   const notice = NOTICES[String((await searchParams).notice ?? "")];

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser } from "@/lib/auth/session";
 import { checkInvitation, type InvitationCheck } from "@/lib/invitations";
 import { formatUtc } from "@/lib/time";
@@ -44,6 +45,7 @@ function Shell({ heading, children }: { heading: string; children: React.ReactNo
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  await redirectToCanonicalHost(`/invite/${encodeURIComponent(token)}`);
   const check = await checkInvitation(token);
   if (!check.ok) {
     const { title, detail } = refusal(check);
