@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { revokedSessions, users, type Role, type User } from "@/db/schema";
 import { hashPassword, verifyPassword } from "./password";
@@ -25,13 +25,21 @@ export async function authenticate(email: string, password: string): Promise<Ses
  * re-enabled user must sign in again), or this session (`sid`) was ended by Sign out.
  */
 export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?: string): Promise<SessionUser | null> {
-  if (sid && db.select({ sid: revokedSessions.sid }).from(revokedSessions).where(eq(revokedSessions.sid, sid)).get()) return null;
+  // One query per request: the user and whether this session was signed out.
   const user = db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, sessionsRevokedAt: users.sessionsRevokedAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      disabledAt: users.disabledAt,
+      sessionsRevokedAt: users.sessionsRevokedAt,
+      signedOut: sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid ?? null})`,
+    })
     .from(users)
     .where(eq(users.id, id))
     .get();
-  if (!user || user.disabledAt) return null;
+  if (!user || user.disabledAt || user.signedOut) return null;
   if (user.sessionsRevokedAt && (issuedAtSeconds === undefined || issuedAtSeconds * 1000 < user.sessionsRevokedAt.getTime())) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }

@@ -35,7 +35,7 @@ export function stateDiagram(): string {
   for (const [name, t] of Object.entries(CONNECTION_TRANSITIONS)) {
     for (const from of t.from) {
       const to = t.to === "same" ? from : t.to;
-      lines.add(`  ${from === "none" ? "[*]" : from} --> ${to === "none" ? "[*]" : to}: ${name}`);
+      lines.add(`  ${from === "none" ? "[*]" : from} --> ${to}: ${name}`);
     }
   }
   return ["stateDiagram-v2", ...[...lines].sort()].join("\n");

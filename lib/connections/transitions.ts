@@ -42,6 +42,16 @@ function inTransaction<T>(tx: Tx | undefined, body: (tx: Tx) => T): T {
 const LEASE_FREE = { refreshLeaseOwner: null, refreshLeaseUntil: null } as const;
 /** Columns that clear the failure bookkeeping. */
 const NO_FAILURES = { failureCount: 0, lastError: null, lastErrorAt: null, nextAttemptAt: null } as const;
+/** A failed attempt: how many in a row, the error in words, and when the next attempt may run. */
+interface Failure {
+  message: string;
+  nextAttemptAt: Date;
+  failures: number;
+}
+
+/** The failure bookkeeping columns of a failed attempt, recorded now. */
+const failureColumns = (failure: Failure) => ({ failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt });
+
 /** Columns that remove every credential. */
 const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresAt: null } as const;
 
@@ -215,13 +225,13 @@ export function refreshed(
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
  * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
  */
-export function refreshFailed(row: Account, owner: string, failure: { message: string; nextAttemptAt: Date; failures: number }, actorId: string | null, detail: string): void {
+export function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): void {
   inTransaction(undefined, (tx) =>
     apply(
       tx,
       "refreshFailed",
       row.id,
-      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
+      { ...failureColumns(failure), ...LEASE_FREE },
       [event(row, actorId, "refresh_failed", detail)],
       owner,
     ),
@@ -252,26 +262,26 @@ export function needsReauth(row: Account, owner: string | null, reason: string, 
  * revoke; tokens kept until it accepts. Records the failure count, error and next attempt, and a
  * `revocation_pending` event.
  */
-export function revocationPending(row: Account, actorId: string, failure: { message: string; nextAttemptAt: Date; failures: number }): void {
+export function revocationPending(row: Account, actorId: string, failure: Failure): void {
   inTransaction(undefined, (tx) =>
     apply(
       tx,
       "revocationPending",
       row.id,
-      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
+      { ...failureColumns(failure), ...LEASE_FREE },
       [event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`)],
     ),
   );
 }
 
 /** `revocationRetryFailed` (under `owner`'s lease, from revocation_pending): another failed attempt, the next one scheduled. */
-export function revocationRetryFailed(row: Account, owner: string, failure: { message: string; nextAttemptAt: Date; failures: number }): void {
+export function revocationRetryFailed(row: Account, owner: string, failure: Failure): void {
   inTransaction(undefined, (tx) =>
     apply(
       tx,
       "revocationRetryFailed",
       row.id,
-      { failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt, ...LEASE_FREE },
+      { ...failureColumns(failure), ...LEASE_FREE },
       [event(row, null, "revocation_failed", `${failure.message}; next attempt after ${failure.nextAttemptAt.toISOString()}`)],
       owner,
     ),

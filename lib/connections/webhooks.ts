@@ -11,7 +11,8 @@ import { planChanged, revokedByService } from "./transitions";
 export const ENDUCO_WEBHOOK_EVENTS = ["deregister", "plan-changed"] as const;
 export type EnducoWebhookEvent = (typeof ENDUCO_WEBHOOK_EVENTS)[number];
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Largest webhook body read, in bytes (64 KiB); a longer one is answered 413 and not stored. */
+export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
 
 const userIdField = z.union([z.string().trim().min(1).max(200), z.number().int().nonnegative()]).transform(String);
 const bodySchema = z
@@ -28,9 +29,6 @@ function sameSecret(given: string, expected: string): boolean {
 function record(kind: string, status: number, serviceUserId: string | null, detail: string): void {
   db.insert(webhookDeliveries).values({ service: "enduco", kind, status, serviceUserId, detail, at: new Date() }).run();
 }
-
-/** Largest webhook body read, in bytes (64 KiB); a longer one is answered 413 and not stored. */
-export const MAX_WEBHOOK_BODY_BYTES = MAX_BODY_BYTES;
 
 /**
  * The webhook event named by the URL when `secret` is ENDUCO_WEBHOOK_SECRET (compared in constant time), else
@@ -53,7 +51,7 @@ export function authenticateEnducoWebhook(event: string, secret: string): Enduco
  * recorded in webhook_deliveries (never the secret), kept WEBHOOK_DELIVERIES_RETENTION_DAYS.
  */
 export async function handleEnducoWebhook(kind: EnducoWebhookEvent, rawBody: string | null): Promise<{ status: number; body: Record<string, unknown> }> {
-  if (rawBody === null || Buffer.byteLength(rawBody) > MAX_BODY_BYTES) {
+  if (rawBody === null || Buffer.byteLength(rawBody) > MAX_WEBHOOK_BODY_BYTES) {
     record(kind, 413, null, "body too large");
     return { status: 413, body: { error: "body_too_large" } };
   }
