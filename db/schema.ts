@@ -110,6 +110,7 @@ export const EVENT_KINDS = [
   "revocation_refused",
   "deregistered_by_service",
   "plan_changed",
+  "tokens_discarded",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -17,6 +17,9 @@ function adminLinkError(error: unknown, name: string, userId: string): string {
   if (error instanceof LinkError && error.code === "account_in_use") {
     return `${name} user ${userId} is already linked to another athlete. Nothing was changed.`;
   }
+  if (error instanceof LinkError && error.code === "revocation_pending") {
+    return `This athlete's earlier ${name} connection is still being disconnected (${name} could not be reached). Nothing was changed; try again in a few minutes.`;
+  }
   if (!(error instanceof ServiceError)) return `Linking ${name} failed on our side. Nothing was stored; please try again.`;
   if (error.oauthError === "invalid_user" || error.status === 404) {
     return `${name} does not know user ID ${userId}. Check the ID in ${name} and try again. Nothing was stored.`;

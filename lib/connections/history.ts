@@ -20,6 +20,7 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   revocation_refused: "Revocation refused by the service",
   deregistered_by_service: "Access cancelled at the service",
   plan_changed: "Plan changed",
+  tokens_discarded: "Issued tokens discarded",
 };
 
 export interface HistoryEntry {

@@ -1,16 +1,19 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
-import { serviceSettings, type ServiceId } from "@/db/schema";
-import type { Integration } from "@/lib/integrations";
+import { accounts, serviceSettings, type ServiceId } from "@/db/schema";
+import { isAuthorizationCode, type Integration } from "@/lib/integrations";
+import { ServiceError } from "@/lib/integrations/http";
 import type { IssuedTokens } from "@/lib/integrations/tokens";
+import { retryRevocation } from "./disconnect";
+import { recordEvent } from "./events";
 import { credentialsAccepted } from "./service-health";
-import { AccountInUseError, linked } from "./transitions";
+import { AccountInUseError, IllegalTransitionError, linked } from "./transitions";
 
 /** Thrown when a link cannot be stored; `code` is one of the link failure codes shown to the user. */
 export class LinkError extends Error {
   override name = "LinkError";
-  constructor(readonly code: "account_in_use" | "no_scope_granted") {
+  constructor(readonly code: "account_in_use" | "no_scope_granted" | "revocation_pending") {
     super(code);
   }
 }
@@ -18,9 +21,18 @@ export class LinkError extends Error {
 /**
  * Stores (or replaces) the connection of `athleteId` to `integration` with freshly issued tokens, sealed,
  * and writes a `linked`/`relinked` event, all in one IMMEDIATE transaction (the `linked` transition): either
- * the whole connection is written or nothing is. When the service did not say which scope it granted, the requested scope is
- * recorded as granted (RFC 6749 §5.1: scope is omitted when identical to the request).
- * Throws LinkError("account_in_use") when the service account is already connected to another user.
+ * the whole connection is written or nothing is. When the service did not say which scope it granted, the
+ * requested scope is recorded as granted (RFC 6749 §5.1: scope is omitted when identical to the request).
+ *
+ * A connection whose Disconnect is still owed to the service (`revocation_pending`) is settled first: the
+ * service just answered the exchange, so its revocation is retried now; only when it still fails is the link
+ * refused. Tokens that are not kept, whatever the reason, are revoked at the service where it documents a
+ * revocation endpoint (best effort, RFC 7009), with a `tokens_discarded` event saying what happened
+ * (SECURITY.md line 19): a refused link never leaves a live grant behind that nobody holds.
+ *
+ * Throws LinkError("account_in_use") when the service account is connected to another athlete,
+ * LinkError("no_scope_granted") when the athlete granted none of the requested scopes, and
+ * LinkError("revocation_pending") when the earlier Disconnect could still not be completed.
  */
 export async function storeLinkedConnection(input: {
   athleteId: string;
@@ -32,8 +44,9 @@ export async function storeLinkedConnection(input: {
 }): Promise<void> {
   const { integration, tokens } = input;
   const granted = tokens.grantedScope ?? [...integration.requestedScopes];
-  if (integration.requestedScopes.length > 0 && granted.length === 0) throw new LinkError("no_scope_granted");
   try {
+    if (integration.requestedScopes.length > 0 && granted.length === 0) throw new LinkError("no_scope_granted");
+    await settlePendingRevocation(input.athleteId, integration.id);
     linked({
       athleteId: input.athleteId,
       actorId: input.actorId,
@@ -45,10 +58,55 @@ export async function storeLinkedConnection(input: {
       note: input.note,
     });
   } catch (error) {
-    if (error instanceof AccountInUseError) throw new LinkError("account_in_use");
-    throw error;
+    const failure =
+      error instanceof AccountInUseError
+        ? new LinkError("account_in_use")
+        : error instanceof IllegalTransitionError && error.actual === "revocation_pending"
+          ? new LinkError("revocation_pending")
+          : error;
+    await discardIssuedTokens(input, failure instanceof LinkError ? failure.code : "the connection could not be stored");
+    throw failure;
   }
   credentialsAccepted(integration.id);
+}
+
+/**
+ * When the athlete's connection to `service` still owes a revocation, retries it now (the lease-held path the
+ * refresher uses). Throws LinkError("revocation_pending") when it is still owed afterwards.
+ */
+async function settlePendingRevocation(athleteId: string, service: ServiceId): Promise<void> {
+  const pending = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), eq(accounts.state, "revocation_pending")))
+    .get();
+  if (!pending) return;
+  if ((await retryRevocation(pending.id)) !== "revoked") throw new LinkError("revocation_pending");
+}
+
+/**
+ * Revokes tokens that were issued for a link that is not kept (best effort: RFC 7009 revocation where the
+ * service documents one; the refresh token where it revokes by refresh token) and records what happened as
+ * a `tokens_discarded` event. Never throws.
+ */
+async function discardIssuedTokens(input: { athleteId: string; actorId: string; integration: Integration; tokens: IssuedTokens }, reason: string): Promise<void> {
+  const { integration, tokens } = input;
+  let outcome: string;
+  if (!isAuthorizationCode(integration) || integration.revocation === "none") {
+    outcome = `${integration.name} documents no revocation endpoint; the tokens it issued were dropped unused`;
+  } else {
+    try {
+      await integration.revoke({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
+      outcome = `the tokens ${integration.name} issued were revoked there`;
+    } catch (error) {
+      outcome = `the tokens ${integration.name} issued could not be revoked (${error instanceof ServiceError ? error.message : "unexpected error"}); they were dropped unused`;
+    }
+  }
+  try {
+    recordEvent({ actorId: input.actorId, athleteId: input.athleteId, service: integration.id, kind: "tokens_discarded", detail: `not linked (${reason}); ${outcome}` });
+  } catch (error) {
+    console.error(`[link] could not record tokens_discarded for ${integration.id}: ${error instanceof Error ? error.message : "unknown error"}`);
+  }
 }
 
 /** What earlier exchanges taught us about `service` (service_settings rows as a key → value record). */

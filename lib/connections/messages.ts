@@ -10,6 +10,7 @@ export const LINK_FAILURE_CODES = [
   "bad_response",
   "account_in_use",
   "no_scope_granted",
+  "revocation_pending",
   "not_configured",
   "link_failed",
 ] as const;
@@ -41,6 +42,8 @@ export function linkFailureMessage(code: LinkFailureCode, service: string): stri
       return `That ${service} account is already connected to another TrainLink user. Sign in to ${service} with your own account and try again.`;
     case "no_scope_granted":
       return `No permissions were granted to TrainLink at ${service}, so nothing was connected. Click Connect and approve at least one.`;
+    case "revocation_pending":
+      return `Your earlier Disconnect from ${service} is not finished: ${service} could not be reached to revoke TrainLink's access, and TrainLink keeps trying. Nothing new was connected; click Connect again in a few minutes.`;
     case "not_configured":
       return `${service} is not configured on this server. An administrator needs to add its client credentials.`;
     case "link_failed":

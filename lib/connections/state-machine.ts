@@ -7,7 +7,7 @@ import type { ConnectionState, EventKind } from "@/db/schema";
  * (`stateDiagram`, checked by tests/state-machine.test.ts).
  */
 export const CONNECTION_TRANSITIONS = {
-  linked: { from: ["none", "connected", "needs_reauth", "revocation_pending", "revoked_by_service", "disconnected"], to: "connected", events: ["linked", "relinked"] },
+  linked: { from: ["none", "connected", "needs_reauth", "revoked_by_service", "disconnected"], to: "connected", events: ["linked", "relinked"] },
   refreshed: { from: ["connected"], to: "connected", events: ["refreshed"] },
   refreshFailed: { from: ["connected"], to: "connected", events: ["refresh_failed"] },
   needsReauth: { from: ["connected"], to: "needs_reauth", events: ["refresh_failed", "needs_reauth"] },

@@ -96,9 +96,10 @@ export interface LinkedTokens {
 }
 
 /**
- * `linked`: stores (or replaces) the connection of `athleteId` to `service`, from no row or any state, with
- * fresh tokens sealed under the row's id, and writes `linked` (or `relinked` when it was connected). Throws
- * AccountInUseError when `accountId` is connected to another athlete. Returns the connection id.
+ * `linked`: stores (or replaces) the connection of `athleteId` to `service`, from no row or any state but
+ * `revocation_pending` (its tokens still owe a revocation), with fresh tokens sealed under the row's id, and
+ * writes `linked` (or `relinked` when it was connected). Throws AccountInUseError when `accountId` is connected
+ * to another athlete, IllegalTransitionError from `revocation_pending`. Returns the connection id.
  */
 export function linked(
   input: {
@@ -135,6 +136,9 @@ export function linked(
       .from(accounts)
       .where(and(eq(accounts.userId, input.athleteId), eq(accounts.provider, input.service)))
       .get();
+    if (existing && !(CONNECTION_TRANSITIONS.linked.from as readonly string[]).includes(existing.state)) {
+      throw new IllegalTransitionError("linked", existing.state);
+    }
     const id = existing?.id ?? randomUUID();
     const now = new Date();
     const accessToken = sealToken(input.tokens.accessToken, id, "access_token");

@@ -43,12 +43,11 @@ export async function startLifecycleEnv() {
     (await (await fetch(`${sandbox.url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as { grantType?: string; status: number; account?: string }[];
 
   /**
-   * Links `service` (TrainerDay or enduco) through the sandbox's consent page as sandbox user `username` (a new
-   * one by default), for the athlete `existingUserId` or a new athlete.
+   * Runs `service`'s (TrainerDay or enduco) authorization-code flow through the sandbox's consent page as sandbox
+   * user `username`, approving `scopes` (all requested by default), and exchanges the code: real tokens, live
+   * at the sandbox, not stored anywhere yet.
    */
-  async function linkAthlete(service: "trainerday" | "enduco", options: { username?: string; userId?: string } = {}) {
-    const userId = options.userId ?? randomUUID();
-    if (!options.userId) db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
+  async function issueTokens(service: "trainerday" | "enduco", username: string, scopes?: readonly string[]) {
     const integration = findAuthorizationCodeIntegration(service);
     assert.ok(integration);
     const redirectUri = `http://localhost:3000/api/auth/callback/${service}`;
@@ -58,16 +57,38 @@ export async function startLifecycleEnv() {
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
     const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
     assert.ok(action && requestId, "consent page");
-    const username = options.username ?? `${service}-${userId.slice(0, 8)}`;
     const body = new URLSearchParams({ request_id: requestId, username, decision: "approve" });
-    for (const s of integration.requestedScopes) body.append("scope", s);
+    for (const s of scopes ?? integration.requestedScopes) body.append("scope", s);
     const decided = await fetch(`${sandbox.url}${action}`, { method: "POST", body, redirect: "manual" });
     const code = new URL(decided.headers.get("location")!).searchParams.get("code");
     assert.ok(code, "authorization code");
-    const exchange = await integration.exchangeCode(code, redirectUri, {});
+    return { integration, exchange: await integration.exchangeCode(code, redirectUri, {}) };
+  }
+
+  /** A new athlete user; returns its id. */
+  function newAthlete(): string {
+    const userId = randomUUID();
+    db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
+    return userId;
+  }
+
+  /**
+   * Links `service` (TrainerDay or enduco) through the sandbox's consent page as sandbox user `username` (a new
+   * one by default), for the athlete `userId` or a new athlete, approving `scopes` (all requested by default).
+   */
+  async function linkAthlete(service: "trainerday" | "enduco", options: { username?: string; userId?: string; scopes?: readonly string[] } = {}) {
+    const userId = options.userId ?? newAthlete();
+    const username = options.username ?? `${service}-${userId.slice(0, 8)}`;
+    const { integration, exchange } = await issueTokens(service, username, options.scopes);
     await storeLinkedConnection({ athleteId: userId, actorId: userId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
     const row = db.select().from(accounts).where(eq(accounts.userId, userId)).get()!;
     return { userId, username, connectionId: row.id, tokens: exchange.tokens };
+  }
+
+  /** The tokens the sandbox issued to sandbox user `account` at `service`, and whether each is still active. */
+  async function issuedTokens(service: string, account: string) {
+    const all = (await (await fetch(`${sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as { account?: string; kind: string; active: boolean }[];
+    return all.filter((t) => t.account === account);
   }
 
   /** Makes a connection's access token look expired to the app (its stored expires_at, seconds). */
@@ -79,5 +100,5 @@ export async function startLifecycleEnv() {
     return db.select().from(accounts).where(eq(accounts.id, connectionId)).get()!;
   }
 
-  return { sandbox, mode, requests, linkAthlete, expire, row, db };
+  return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, issuedTokens, expire, row, db };
 }
