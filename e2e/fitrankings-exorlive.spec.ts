@@ -86,17 +86,61 @@ test.describe("FitRankings (token in the callback URL)", () => {
     expect(accountsOf(athlete.id)).toHaveLength(0);
   });
 
-  test("a callback with a wrong state stores nothing", async ({ page }) => {
+  test("a callback with a wrong or missing state stores nothing", async ({ page }) => {
     const athlete = await createUser("athlete");
     await signIn(page, athlete.email, athlete.password);
-    const response = await page.request.get("/api/connections/fitrankings/callback?state=forged&token=sbx-fr-ut-forged&user_id=424242", { maxRedirects: 0 });
-    expect(response.status()).toBe(303);
-    expect(response.headers()["cache-control"]).toBe("no-store");
-    expect(response.headers().location).toMatch(/\/connections\?error=state_invalid&service=fitrankings$/);
-    await page.goto(response.headers().location!);
+    for (const path of ["/api/connections/fitrankings/callback/forged", "/api/connections/fitrankings/callback?state=forged"]) {
+      const response = await page.request.get(`${path}${path.includes("?") ? "&" : "?"}token=sbx-fr-ut-forged&user_id=424242`, { maxRedirects: 0 });
+      expect(response.status()).toBe(303);
+      expect(response.headers()["cache-control"]).toBe("no-store");
+      expect(response.headers().location).toMatch(/\/connections\?error=state_invalid&service=fitrankings$/);
+    }
+    await page.goto("/connections?error=state_invalid&service=fitrankings");
     await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
     expect(accountsOf(athlete.id)).toHaveLength(0);
     expect(eventsOf(athlete.id).at(-1)).toMatchObject({ service: "fitrankings", kind: "link_failed" });
+  });
+
+  test("a hand-made callback with the athlete's own state stores nothing unless FitRankings confirms the token and the user", async ({ page }) => {
+    await page.addInitScript(() => {
+      window.open = () => null;
+    });
+    const athlete = await createUser("athlete");
+    await signIn(page, athlete.email, athlete.password);
+    /** Runs Connect, then approves as `username` outside the browser: the callback URL FitRankings built, not followed. */
+    const approveAndCatch = async (username: string) => {
+      await card(page, "FitRankings").getByRole("button", { name: "Connect" }).click();
+      const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Approve" }) });
+      const action = new URL((await form.getAttribute("action"))!, page.url());
+      const body = new URLSearchParams({ request_id: (await form.locator('input[name="request_id"]').inputValue())!, username, decision: "approve" });
+      const decided = await fetch(action, { method: "POST", body, redirect: "manual" });
+      await page.goto("/connections");
+      return new URL(decided.headers.get("location")!);
+    };
+    const verifications = async () => (await sandboxRequests({ service: "fitrankings", endpoint: "verify" })).length;
+
+    // The athlete's own real token, but another user's id: FitRankings names the token's owner, who differs.
+    const own = await approveAndCatch(sandboxUsername("fr-own"));
+    const state = own.pathname.split("/").at(-1)!;
+    expect(own.searchParams.get("state")).toBeNull(); // the state is in the path, not the query
+    const before = await verifications();
+    const victim = String(Number(own.searchParams.get("user_id")) + 1);
+    await page.goto(`/api/connections/fitrankings/callback/${state}?token=${own.searchParams.get("token")}&user_id=${victim}`);
+    await expect(page).toHaveURL(/\/connections\?error=token_unverified&service=fitrankings$/);
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("FitRankings did not confirm this connection");
+    expect(await verifications()).toBe(before + 1);
+
+    // A made-up token with a fresh state of this athlete: FitRankings rejects it.
+    const second = await approveAndCatch(sandboxUsername("fr-forged"));
+    await page.goto(`/api/connections/fitrankings/callback/${second.pathname.split("/").at(-1)}?token=sbx-fr-ut-made-up&user_id=${victim}`);
+    await expect(page).toHaveURL(/\/connections\?error=token_unverified&service=fitrankings$/);
+
+    expect(accountsOf(athlete.id)).toHaveLength(0);
+    const failures = eventsOf(athlete.id).filter((e) => e.kind === "link_failed").map((e) => e.detail);
+    expect(failures).toEqual([
+      expect.stringMatching(/^token_unverified: the callback claimed user \d+, FitRankings says the token is user \d+'s$/),
+      expect.stringMatching(/^token_unverified: FitRankings did not accept the user token \(HTTP 401\)$/),
+    ]);
   });
 
   test("a signed-out callback stores nothing and asks to sign in again", async ({ page }) => {

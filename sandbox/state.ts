@@ -45,7 +45,8 @@ export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
 };
 
 /** `webhook`: a notification the sandbox sent (enduco), recorded by the control API. */
-export type Endpoint = "authorize" | "consent" | "token" | "revoke" | "master-token" | "webhook";
+/** `verify`: FitRankings' `/iq/users/me/`, asked with a user token (who is this?). */
+export type Endpoint = "authorize" | "consent" | "token" | "revoke" | "master-token" | "verify" | "webhook";
 
 export type TokenKind = "access" | "refresh" | "user" | "master";
 

@@ -6,6 +6,7 @@ import { POPUP_COMPLETE_PATH } from "@/lib/connections/callback-link";
 import { consumeLinkFlow } from "@/lib/connections/flows";
 import { LinkError, storeLinkedConnection } from "@/lib/connections/link";
 import { getIntegration, isTokenInCallback, parseServiceId } from "@/lib/integrations";
+import { ServiceError } from "@/lib/integrations/http";
 import { linkFailure, redirectTo } from "./link-responses";
 import { getCurrentUser, ROLE_HOME } from "./session";
 
@@ -22,13 +23,17 @@ function harden(response: NextResponse): NextResponse {
 }
 
 /**
- * The callback of a token-in-callback service (FitRankings: `callback_uri?state=…&token=…&user_id=…`).
- * Checks, before storing anything, that an athlete is signed in and that `state` is theirs, for this
- * service, unused and unexpired (consumed now). A callback without a token (the owner refused) or with a
- * malformed one stores nothing. Every answer is a 303 to a clean URL of ours with `Cache-Control: no-store`
- * and `Referrer-Policy: no-referrer`, so the token leaves the address bar and history at once.
+ * The callback of a token-in-callback service (FitRankings: `…/callback/<state>?token=…&user_id=…`; `state` is
+ * the path segment, null when the request came without one). Checks, before storing anything, that an
+ * athlete is signed in and that `state` is theirs, for this service, unused and unexpired (consumed now).
+ * Then the callback must prove itself (SECURITY.md line 20): the token is sent back to the service in an
+ * authenticated request (`identifyUser`), and only when the service accepts it and names the same user as
+ * the callback's `user_id` is the connection stored. A callback without a token (the owner refused), with a
+ * malformed one, or one the service does not confirm stores nothing. Every answer is a 303 to a clean URL of
+ * ours with `Cache-Control: no-store` and `Referrer-Policy: no-referrer`, so the token leaves the address bar
+ * and history at once.
  */
-export async function handleTokenCallback(req: NextRequest, serviceId: string): Promise<NextResponse> {
+export async function handleTokenCallback(req: NextRequest, serviceId: string, state: string | null): Promise<NextResponse> {
   const id = parseServiceId(serviceId);
   const integration = id ? getIntegration(id) : null;
   if (!integration || !isTokenInCallback(integration)) return harden(redirectTo("/connections"));
@@ -37,7 +42,7 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string): 
   if (!can(user, "connections.manage_own")) return harden(redirectTo(ROLE_HOME[user.role]));
 
   const query = req.nextUrl.searchParams;
-  const flow = await consumeLinkFlow({ state: query.get("state"), service: integration.id, userId: user.id });
+  const flow = await consumeLinkFlow({ state, service: integration.id, userId: user.id });
   if (!flow.ok) return harden(linkFailure(user, integration.id, "state_invalid", `state ${flow.reason}`));
   const base = flow.returnTo.split("?")[0] === POPUP_COMPLETE_PATH ? POPUP_COMPLETE_PATH : "/connections";
   if (!query.get("token")) {
@@ -46,14 +51,25 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string): 
   }
   const parsed = callbackQuery.safeParse({ token: query.get("token"), user_id: query.get("user_id") });
   if (!parsed.success) return harden(linkFailure(user, integration.id, "bad_response", "token or user_id malformed", base));
+  let verifiedUserId: string;
+  try {
+    verifiedUserId = await integration.identifyUser(parsed.data.token);
+  } catch (error) {
+    const transient = error instanceof ServiceError && error.transient;
+    const detail = error instanceof ServiceError ? error.message : "the token could not be verified";
+    return harden(linkFailure(user, integration.id, transient ? "exchange_failed" : "token_unverified", detail, base));
+  }
+  if (verifiedUserId !== parsed.data.user_id) {
+    return harden(linkFailure(user, integration.id, "token_unverified", `the callback claimed user ${parsed.data.user_id}, ${integration.name} says the token is user ${verifiedUserId}'s`, base));
+  }
   try {
     await storeLinkedConnection({
       athleteId: user.id,
       actorId: user.id,
       integration,
       tokens: { accessToken: parsed.data.token, refreshToken: null, expiresAt: null, tokenType: "Bearer", grantedScope: [] },
-      accountId: parsed.data.user_id,
-      note: `${integration.name} user ${parsed.data.user_id}`,
+      accountId: verifiedUserId,
+      note: `${integration.name} user ${verifiedUserId}, confirmed by ${integration.name}`,
     });
   } catch (error) {
     return harden(linkFailure(user, integration.id, error instanceof LinkError ? error.code : "link_failed", "could not store", base));

@@ -8,6 +8,7 @@ export const LINK_FAILURE_CODES = [
   "code_rejected",
   "client_rejected",
   "bad_response",
+  "token_unverified",
   "account_in_use",
   "no_scope_granted",
   "revocation_pending",
@@ -38,6 +39,8 @@ export function linkFailureMessage(code: LinkFailureCode, service: string): stri
       return `${service} refused this app's client credentials. Nothing was connected; an administrator needs to check the ${service} configuration.`;
     case "bad_response":
       return `${service} answered with something we could not read. Nothing was stored; please try again later.`;
+    case "token_unverified":
+      return `${service} did not confirm this connection: the token it returned was not accepted, or belongs to another ${service} account. Nothing was connected; click Connect to try again.`;
     case "account_in_use":
       return `That ${service} account is already connected to another TrainLink user. Sign in to ${service} with your own account and try again.`;
     case "no_scope_granted":

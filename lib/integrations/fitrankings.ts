@@ -6,6 +6,7 @@ import type { TokenInCallbackIntegration } from "./types";
 
 const masterTokenAnswer = z.object({ token: z.string().min(1).max(4096) });
 const activitiesAnswer = z.object({ count: z.number().int().nonnegative() });
+const userAnswer = z.object({ id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]) });
 
 /**
  * FitRankings (provider-docs/fitrankings.md): not a code flow. The browser is sent to `/iq/oauth2/` with
@@ -38,6 +39,25 @@ export function fitrankings(): TokenInCallbackIntegration {
       url.searchParams.set("client_id", requireCredentials().clientId);
       url.searchParams.set("callback_uri", callbackUri);
       return url.toString();
+    },
+    async identifyUser(userToken) {
+      // The doc: "to restrict a request to the resources of a specific user, provide that user's unique access
+      // token in place of the master token in the authorization header".
+      let body: unknown;
+      try {
+        body = await request(name, `${baseUrl}/iq/users/me/`, {
+          method: "GET",
+          headers: { authorization: `Token ${userToken}`, accept: "application/json" },
+        });
+      } catch (error) {
+        if (error instanceof ServiceError && (error.status === 401 || error.status === 403)) {
+          throw new ServiceError("invalid_grant", `${name} did not accept the user token (HTTP ${error.status})`, error.status);
+        }
+        throw error;
+      }
+      const parsed = userAnswer.safeParse(body);
+      if (!parsed.success) throw new ServiceError("malformed", `${name} answered the user request without a user id`);
+      return String(parsed.data.id);
     },
     async obtainMasterToken() {
       const { clientId, clientSecret } = requireCredentials();

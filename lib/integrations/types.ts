@@ -95,8 +95,14 @@ export interface ServerToServerIntegration extends Integration {
 /** An integration whose browser flow returns the user token in the callback query (FitRankings). */
 export interface TokenInCallbackIntegration extends Integration {
   flow: "token_in_callback";
-  /** Where to send the browser; `callbackUri` is our callback, carrying our own `state` in its query. */
+  /** Where to send the browser; `callbackUri` is our callback, carrying our own `state` in its path. */
   authorizationRequestUrl(callbackUri: string): string;
+  /**
+   * Asks the service who `userToken` belongs to (an authenticated request made with the user's own token) and
+   * resolves to that user's id. Throws ServiceError: `invalid_grant` when the service rejects the token,
+   * `malformed` for an answer without an id, transient kinds when it cannot be reached.
+   */
+  identifyUser(userToken: string): Promise<string>;
   /** Obtains the app-level master token with the client credentials. Throws ServiceError. */
   obtainMasterToken(): Promise<string>;
   /**

@@ -101,9 +101,13 @@ async function masterToken(args: RouteArgs): Promise<void> {
   sendJson(res, 200, { token: value });
 }
 
-/** `GET /iq/users/me/` with `Authorization: Token <user token>` (or Bearer). */
+/**
+ * `GET /iq/users/me/` with `Authorization: Token <user token>` (or Bearer): the user the token belongs to,
+ * `{id, username}`; 401 for a missing, unknown or other kind of token. TrainLink verifies each callback with it.
+ */
 function me(args: RouteArgs): void {
-  const { ctx, req, res } = args;
+  const { ctx, req, res, info } = args;
+  info.endpoint = "verify";
   const match = /^(?:Token|Bearer) +(\S+) *$/i.exec(req.headers.authorization ?? "");
   const value = match?.[1];
   if (value === undefined) {
@@ -115,6 +119,7 @@ function me(args: RouteArgs): void {
     sendJson(res, 401, { detail: "Invalid token." }, { "WWW-Authenticate": "Token" });
     return;
   }
+  info.account = found.account;
   sendJson(res, 200, { id: Number(fitrankingsUserId(found.account)), username: found.account });
 }
 
