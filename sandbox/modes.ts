@@ -102,11 +102,13 @@ export function omitsRefreshToken(ctx: SandboxContext, service: ServiceId): bool
 }
 
 /**
- * Applies `refresh_invalid_grant` to a refresh request: `invalid_grant`, as if the user had revoked
- * access at the service. Nothing is revoked in the sandbox, so clearing the mode restores refreshes.
+ * Applies `refresh_invalid_grant` (and ExorLive's `user_removed`, which also makes Authorize.aspx answer
+ * `invalid_user`, as after the user was deleted) to a refresh request: `invalid_grant`, as if the user had
+ * revoked access at the service. Nothing is revoked in the sandbox, so clearing the mode restores refreshes.
  */
 export function applyRefreshMode(ctx: SandboxContext, service: ServiceId): void {
-  if (ctx.state.mode(service) !== "refresh_invalid_grant") return;
+  const mode = ctx.state.mode(service);
+  if (mode !== "refresh_invalid_grant" && mode !== "user_removed") return;
   throw new OAuthError(
     400,
     "invalid_grant",

@@ -21,6 +21,7 @@ export const MODES = [
   "client_rejected",
   "revoke_refused",
   "refresh_slow",
+  "user_removed",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
@@ -41,7 +42,7 @@ export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
   trainerday: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", ...REFRESH_MODES],
   enduco: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", "standard_grant_only", ...REFRESH_MODES],
   fitrankings: ["normal", ...TOKEN_MODES, "master_token_401"],
-  exorlive: ["normal", ...TOKEN_MODES, "unknown_user", ...REFRESH_MODES],
+  exorlive: ["normal", ...TOKEN_MODES, "unknown_user", "user_removed", ...REFRESH_MODES],
 };
 
 /** `webhook`: a notification the sandbox sent (enduco), recorded by the control API. */

@@ -2,10 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Account } from "@/db/schema";
 import { env } from "@/lib/env";
-import { getIntegration } from "@/lib/integrations";
+import { getIntegration, isServerToServer } from "@/lib/integrations";
 import { ServiceError } from "@/lib/integrations/http";
 import { recordEvent } from "./events";
-import { backoffMs, claimLease, readConnection, releaseLease } from "./lease";
+import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "./lease";
 import { credentialsAccepted, credentialsRejected, isOperatorError } from "./service-health";
 import { openToken } from "./sealing";
 import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "./transitions";
@@ -112,7 +112,7 @@ export async function getFreshAccessToken(
 async function refreshUnderLease(id: string, margin: number, force: boolean, actorId: string | null): Promise<string> {
   const owner = randomUUID();
   const startedAt = Date.now();
-  const deadline = startedAt + env.OUTBOUND_TIMEOUT_MS * 2 + 10_000;
+  const deadline = startedAt + leaseMs() + 5_000;
   for (;;) {
     const claimed = claimLease(id, owner, "connected");
     const row = readConnection(id);
@@ -142,6 +142,9 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
     previousRefreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
     issued = await integration.refresh!(previousRefreshToken);
   } catch (error) {
+    if (error instanceof ServiceError && error.kind === "invalid_grant" && isServerToServer(integration) && row.providerAccountId) {
+      return relinkFromScratch(row, owner, error, actorId);
+    }
     throw recordRefreshFailure(row, owner, error, actorId);
   }
   const rotated = issued.refreshToken !== null && issued.refreshToken !== previousRefreshToken;
@@ -160,6 +163,44 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
   }
   credentialsAccepted(row.provider);
   return issued.accessToken;
+}
+
+/**
+ * A server-to-server service (ExorLive) refused the refresh token with `invalid_grant`. Its doc lets a client
+ * get a new token "from scratch", and we hold the user id and the client secret, so the connection re-links
+ * itself (under the same lease): new tokens are stored with the `refreshed` transition and an event saying
+ * how they were obtained. Only when that fails too does the connection need an administrator
+ * (`needs_reauth`); a transient failure or a refusal of our own credentials is recorded as such (retried,
+ * or the service paused), and the next attempt tries again. Resolves to the new access token; throws
+ * RefreshFailedError or ConnectionUnavailableError.
+ */
+async function relinkFromScratch(row: Account & { accessToken: string }, owner: string, refused: ServiceError, actorId: string | null): Promise<string> {
+  const integration = getIntegration(row.provider);
+  if (!isServerToServer(integration) || !row.providerAccountId) throw recordRefreshFailure(row, owner, refused, actorId);
+  let exchange;
+  try {
+    exchange = await integration.linkUser(row.providerAccountId);
+  } catch (error) {
+    if (error instanceof ServiceError && (error.transient || isOperatorError(error))) throw recordRefreshFailure(row, owner, error, actorId);
+    const reason = `${refused.message}; a new token from scratch failed too (${error instanceof ServiceError ? error.message : "unexpected error"})`;
+    markNeedsReauth(row, owner, reason, actorId);
+    throw new RefreshFailedError(`${integration.name} no longer accepts the stored authorization, and a new one could not be obtained (${reason}). An administrator must link ${integration.name} again.`, true);
+  }
+  const { tokens } = exchange;
+  const detail = [
+    `the refresh token was refused (${refused.message}); new tokens obtained from scratch for ${integration.name} user ${row.providerAccountId}`,
+    tokens.expiresAt ? `new access token valid until ${new Date(tokens.expiresAt * 1000).toISOString()}` : null,
+  ]
+    .filter(Boolean)
+    .join("; ");
+  try {
+    refreshed(row, owner, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, grantedScope: tokens.grantedScope }, actorId, detail);
+  } catch (error) {
+    if (error instanceof IllegalTransitionError) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+    throw error;
+  }
+  credentialsAccepted(row.provider);
+  return tokens.accessToken;
 }
 
 /** Records a failed refresh on the row (under our lease) and returns the error to throw. */

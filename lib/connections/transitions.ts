@@ -326,11 +326,12 @@ export function planChanged(row: Account, detail: string, tx?: Tx): void {
 // ---------- the single-flight lease (no state change) ----------
 
 /**
- * How long a refresh or revocation lease is held at most, in milliseconds: long enough for the outbound call
- * (OUTBOUND_TIMEOUT_MS) twice over, so a lease only lapses when its holder died.
+ * How long a refresh or revocation lease is held at most, in milliseconds: long enough for three outbound
+ * calls (OUTBOUND_TIMEOUT_MS each: a refresh, then ExorLive's two-call re-link from scratch) plus 5 s, so a
+ * lease only lapses when its holder died.
  */
 export function leaseMs(): number {
-  return env.OUTBOUND_TIMEOUT_MS * 2 + 5_000;
+  return env.OUTBOUND_TIMEOUT_MS * 3 + 5_000;
 }
 
 /**

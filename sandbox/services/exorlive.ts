@@ -43,7 +43,7 @@ function authorize(args: RouteArgs): void {
     throw new OAuthError(400, "invalid_request", "user_id must be a number.");
   }
   info.account = userId;
-  if (ctx.state.mode("exorlive") === "unknown_user") {
+  if (ctx.state.mode("exorlive") === "unknown_user" || ctx.state.mode("exorlive") === "user_removed") {
     throw new OAuthError(404, "invalid_user", "Unknown user_id.");
   }
   const scope = [...new Set((single(query, "scope") ?? "").split(" ").filter((s) => s !== ""))];

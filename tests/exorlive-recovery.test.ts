@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startLifecycleEnv } from "./helpers/lifecycle";
+
+// Issue 12 point 7: ExorLive's doc allows a new token "from scratch", and we hold the user id and the client
+// secret. A refresh refused with invalid_grant re-links server to server; only when that fails too does the
+// connection need an administrator. Before the fix, every invalid_grant made it `needs_reauth`.
+
+type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
+let env: Env;
+let refresh: typeof import("@/lib/connections/refresh");
+let link: () => Promise<{ athleteId: string; connectionId: string; exorliveUserId: string }>;
+let events: (athleteId: string) => { kind: string; detail: string | null }[];
+
+before(async () => {
+  env = await startLifecycleEnv();
+  refresh = await import("@/lib/connections/refresh");
+  const { getIntegration, isServerToServer } = await import("@/lib/integrations");
+  const { storeLinkedConnection } = await import("@/lib/connections/link");
+  const { accounts, connectionEvents } = await import("@/db/schema");
+  const { and, asc, eq } = await import("drizzle-orm");
+  link = async () => {
+    const integration = getIntegration("exorlive");
+    assert.ok(isServerToServer(integration));
+    const athleteId = env.newAthlete();
+    const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
+    const exchange = await integration.linkUser(exorliveUserId);
+    await storeLinkedConnection({ athleteId, actorId: athleteId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
+    const row = env.db.select().from(accounts).where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive"))).get()!;
+    return { athleteId, connectionId: row.id, exorliveUserId };
+  };
+  events = (athleteId) =>
+    env.db.select({ kind: connectionEvents.kind, detail: connectionEvents.detail }).from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+});
+after(() => env.sandbox.close());
+
+describe("ExorLive recovers by itself", () => {
+  it("a refresh refused with invalid_grant gets new tokens from scratch; the connection stays connected", async () => {
+    const { athleteId, connectionId, exorliveUserId } = await link();
+    const before = env.row(connectionId);
+    await env.mode("exorlive", "refresh_invalid_grant");
+    let token: string;
+    try {
+      token = await refresh.getFreshAccessToken(connectionId, { force: true });
+    } finally {
+      await env.mode("exorlive", "normal");
+    }
+    assert.match(token, /^sbx-ex-at-/);
+    const row = env.row(connectionId);
+    assert.equal(row.state, "connected");
+    assert.notEqual(row.accessToken, before.accessToken);
+    assert.notEqual(row.refreshToken, before.refreshToken, "the new grant's refresh token is stored");
+    assert.equal(row.failureCount, 0);
+    const last = events(athleteId).at(-1)!;
+    assert.equal(last.kind, "refreshed");
+    assert.match(last.detail ?? "", new RegExp(`refresh token was refused \\(ExorLive refused the request \\(HTTP 400, invalid_grant\\)\\); new tokens obtained from scratch for ExorLive user ${exorliveUserId}`));
+    const grants = (await env.requests("exorlive", "token")).slice(-2).map((r) => `${r.grantType}:${r.status}`);
+    assert.deepEqual(grants, ["refresh_token:400", "authorization_code:200"]);
+
+    // The new refresh token works like any other.
+    assert.match(await refresh.getFreshAccessToken(connectionId, { force: true }), /^sbx-ex-at-/);
+    assert.equal(events(athleteId).at(-1)!.kind, "refreshed");
+  });
+
+  it("when the user is gone at ExorLive too, the connection needs an administrator", async () => {
+    const { athleteId, connectionId } = await link();
+    await env.mode("exorlive", "user_removed");
+    try {
+      await assert.rejects(refresh.getFreshAccessToken(connectionId, { force: true }), (e: Error) => e instanceof refresh.RefreshFailedError && e.reauth && /An administrator must link ExorLive again/.test(e.message));
+    } finally {
+      await env.mode("exorlive", "normal");
+    }
+    const row = env.row(connectionId);
+    assert.equal(row.state, "needs_reauth");
+    assert.match(row.lastError ?? "", /invalid_grant.*a new token from scratch failed too \(ExorLive refused the request \(HTTP 404, invalid_user\)\)/);
+    assert.deepEqual(events(athleteId).slice(-2).map((e) => e.kind), ["refresh_failed", "needs_reauth"]);
+  });
+
+  it("a service outage during the re-link is transient: tokens kept, retried later", async () => {
+    const { connectionId } = await link();
+    const before = env.row(connectionId);
+    // refresh_invalid_grant refuses the refresh; then the sandbox goes down for the re-link's Authorize.aspx.
+    await env.mode("exorlive", "refresh_invalid_grant");
+    const { getIntegration } = await import("@/lib/integrations");
+    const integration = getIntegration("exorlive") as import("@/lib/integrations/types").ServerToServerIntegration;
+    const linkUser = integration.linkUser;
+    try {
+      // Not a mock of the behaviour under test: the outage is real HTTP (sandbox token_503) during the re-link.
+      integration.linkUser = async (id) => {
+        await env.mode("exorlive", "token_503");
+        return linkUser(id);
+      };
+      await assert.rejects(refresh.getFreshAccessToken(connectionId, { force: true }), (e: Error) => e instanceof refresh.RefreshFailedError && !e.reauth);
+    } finally {
+      integration.linkUser = linkUser;
+      await env.mode("exorlive", "normal");
+    }
+    const row = env.row(connectionId);
+    assert.equal(row.state, "connected");
+    assert.equal(row.refreshToken, before.refreshToken);
+    assert.equal(row.failureCount, 1);
+    assert.ok(row.nextAttemptAt && row.nextAttemptAt.getTime() > Date.now());
+  });
+});
