@@ -46,7 +46,7 @@ export default defineConfig({
       E2E_WORKERS: String(E2E_WORKERS),
       OUTBOUND_TIMEOUT_MS: "3000",
       REFRESHER_INTERVAL_MS: "1000",
-      TRUST_PROXY: "true",
+      TRUST_PROXY_HOPS: "1",
       ...secrets,
     },
     reuseExistingServer: false,

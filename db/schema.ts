@@ -189,11 +189,15 @@ export const adminActions = sqliteTable(
   (t) => [index("admin_actions_at_idx").on(t.at), index("admin_actions_actor_idx").on(t.actorId)],
 );
 
-/** Failed sign-ins per key ("account:<email>" or "ip:<address>") in the current window, for rate limiting. */
-export const signInFailures = sqliteTable("sign_in_failures", {
+/**
+ * Sign-in throttling (lib/auth/throttle.ts): consecutive failed sign-ins per key — `pair:<email>|<client>`,
+ * `client:<address>`, `account:<email>` or `pair:<email>|device:<id>` — and when the last one happened; the
+ * next attempt on that key waits a delay that grows with the count. Forgotten after a quiet day.
+ */
+export const signInThrottle = sqliteTable("sign_in_throttle", {
   key: text("key").primaryKey(),
-  windowStart: integer("window_start", { mode: "timestamp_ms" }).notNull(),
   failures: integer("failures").notNull(),
+  lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
 });
 
 /** Every webhook call received, accepted or not (the doc defines no signature, so each is kept for audit). */

@@ -124,25 +124,48 @@ test.describe("web hardening", () => {
   });
 });
 
-test.describe("sign-in abuse", () => {
-  test("10 failures on one account block it for 15 minutes, with a clear message, even with the right password", async ({ page }) => {
+test.describe("sign-in abuse (growing delays per account and client; device cookies)", () => {
+  test("10 failures on one account from one client slow that client down, with a clear message, even with the right password; another client still signs in", async ({ page }) => {
     const athlete = await createUser("athlete");
     const api = await playwrightRequest.newContext({ baseURL: APP_URL });
-    for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, athlete.email, "wrong")).error).toBe("CredentialsSignin");
-    expect((await credentialsSignIn(api, athlete.email, athlete.password)).error).toBe("RateLimited");
+    const client = { "x-forwarded-for": "192.0.2.10" };
+    for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, athlete.email, "wrong", client)).error).toBe("CredentialsSignin");
+    expect((await credentialsSignIn(api, athlete.email, athlete.password, client)).error).toMatch(/^RateLimited:(29|30)$/);
+    // The left-most X-Forwarded-For entry is the client's own claim; only the one our proxy appended counts.
+    expect((await credentialsSignIn(api, athlete.email, athlete.password, { "x-forwarded-for": "198.51.100.99, 192.0.2.10" })).error).toMatch(/^RateLimited/);
+    await page.setExtraHTTPHeaders(client);
     await page.goto("/login");
     await page.getByLabel("Email").fill(athlete.email);
     await page.getByLabel("Password").fill(athlete.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins" })).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: /Too many failed sign-ins for this account from here\. Wait (29|30) seconds/ })).toBeVisible();
+    const elsewhere = await playwrightRequest.newContext({ baseURL: APP_URL });
+    expect((await credentialsSignIn(elsewhere, athlete.email, athlete.password, { "x-forwarded-for": "192.0.2.11" })).ok).toBe(true);
   });
 
-  test("10 failures from one IP (behind the trusted proxy) block that IP, not others", async () => {
+  test("an attacker who knows only the email cannot keep the owner out of a device the owner signed in from before", async () => {
+    const owner = await createUser("admin");
+    const shared = { "x-forwarded-for": "192.0.2.20" }; // the attacker sits behind the owner's own network address
+    const ownerDevice = await playwrightRequest.newContext({ baseURL: APP_URL });
+    expect((await credentialsSignIn(ownerDevice, owner.email, owner.password, shared)).ok).toBe(true);
+    const deviceCookie = (await ownerDevice.storageState()).cookies.find((c) => c.name === "trainlink.device");
+    expect(deviceCookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/api/auth/callback/credentials" });
+    expect(deviceCookie?.value).not.toContain(owner.email);
+
+    const attacker = await playwrightRequest.newContext({ baseURL: APP_URL });
+    for (let i = 0; i < 12; i++) expect((await credentialsSignIn(attacker, owner.email, "guess", shared)).error).toMatch(/^(CredentialsSignin|RateLimited)/);
+    expect((await credentialsSignIn(attacker, owner.email, owner.password, shared)).error).toMatch(/^RateLimited/);
+    const newDevice = await playwrightRequest.newContext({ baseURL: APP_URL });
+    expect((await credentialsSignIn(newDevice, owner.email, owner.password, shared)).error).toMatch(/^RateLimited/);
+    expect((await credentialsSignIn(ownerDevice, owner.email, owner.password, shared)).ok).toBe(true);
+  });
+
+  test("10 failures from one client (behind the trusted proxy) across accounts slow that client down, not others", async () => {
     const api = await playwrightRequest.newContext({ baseURL: APP_URL });
     const attacker = { "x-forwarded-for": "203.0.113.77" };
     for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, `nobody-${i}-${Date.now()}@test.example`, "wrong", attacker)).error).toBe("CredentialsSignin");
     const victim = await createUser("athlete");
-    expect((await credentialsSignIn(api, victim.email, victim.password, attacker)).error).toBe("RateLimited");
+    expect((await credentialsSignIn(api, victim.email, victim.password, attacker)).error).toMatch(/^RateLimited/);
     const fresh = await playwrightRequest.newContext({ baseURL: APP_URL });
     expect((await credentialsSignIn(fresh, victim.email, victim.password, { "x-forwarded-for": "198.51.100.4" })).ok).toBe(true);
   });

@@ -46,12 +46,17 @@ export const env = createEnv({
     REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
     /** Days a received webhook call stays in webhook_deliveries (what it changed stays in the history); 0 keeps all. */
     WEBHOOK_DELIVERIES_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
-    /** Failed sign-ins allowed per account, and per client IP, within SIGNIN_WINDOW_MINUTES. */
+    /**
+     * Sign-in throttling (lib/auth/throttle.ts): failed sign-ins allowed before delays start, per (account,
+     * client or device), per client address, and per account across all clients without its device cookie;
+     * then delays of 30 s doubling up to SIGNIN_MAX_DELAY_MINUTES.
+     */
     SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
-    SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
-    /** "true" when a reverse proxy sets X-Forwarded-For: the per-IP limit then uses its first address. */
-    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    SIGNIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
+    SIGNIN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).default(15),
+    /** Reverse proxies in front of the app that append to X-Forwarded-For; the client is the entry this many from the right. 0: no trusted proxy. */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** PKCE (RFC 7636, S256) on the authorization-code flows; off unless the service is known to accept it. */
     TRAINERDAY_PKCE: z.enum(["true", "false"]).default("false"),
     ENDUCO_PKCE: z.enum(["true", "false"]).default("false"),
@@ -88,8 +93,10 @@ export const env = createEnv({
     REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
     SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
     SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,
-    SIGNIN_WINDOW_MINUTES: process.env.SIGNIN_WINDOW_MINUTES,
-    TRUST_PROXY: process.env.TRUST_PROXY,
+    SIGNIN_ACCOUNT_MAX_FAILURES: process.env.SIGNIN_ACCOUNT_MAX_FAILURES,
+    SIGNIN_MAX_DELAY_MINUTES: process.env.SIGNIN_MAX_DELAY_MINUTES,
+    // TRUST_PROXY=true (before TRUST_PROXY_HOPS existed) meant one proxy.
+    TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS ?? (process.env.TRUST_PROXY === "true" ? "1" : undefined),
     TRAINERDAY_PKCE: process.env.TRAINERDAY_PKCE,
     ENDUCO_PKCE: process.env.ENDUCO_PKCE,
   },

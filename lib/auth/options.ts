@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
+import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { LinkError, saveLearnedSettings, storeLinkedConnection } from "@/lib/connections/link";
@@ -9,7 +10,8 @@ import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } f
 import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "./link-context";
 import { linkProvider } from "./link-providers";
-import { clearSignInFailures, isSignInBlocked, recordSignInFailure, signInKeys } from "./rate-limit";
+import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName, issueDeviceCookie, readCookie, verifiedDevice } from "./device-cookie";
+import { clientAddress, recordSignInFailure, recordSignInSuccess, signInWaitSeconds, type SignInAttempt } from "./throttle";
 import { authenticate, revokeSession } from "./users";
 
 const credentialsInput = z.object({
@@ -17,7 +19,7 @@ const credentialsInput = z.object({
   password: z.string().min(1).max(200),
 });
 
-/** The error code the login form shows as "too many failed sign-ins". */
+/** The error code the login form shows as "too many failed sign-ins"; `RateLimited:<seconds to wait>`. */
 export const RATE_LIMITED = "RateLimited";
 
 /** Session lifetime in seconds (8 hours): a dashboard session, not a remember-me. */
@@ -43,15 +45,28 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
         async authorize(raw, req) {
           const parsed = credentialsInput.safeParse(raw);
           if (!parsed.success) return null;
-          const keys = signInKeys(parsed.data.email, req?.headers);
-          // A thrown error reaches the login form as its code; it is the same for every account.
-          if (isSignInBlocked(keys)) throw new Error(RATE_LIMITED);
-          const user = await authenticate(parsed.data.email, parsed.data.password);
+          const { email, password } = parsed.data;
+          const attempt: SignInAttempt = {
+            email,
+            client: clientAddress(req?.headers),
+            device: await verifiedDevice(readCookie(req?.headers?.cookie, deviceCookieName()), email),
+          };
+          // A thrown error reaches the login form as its code; the wait is computed the same for every email.
+          const wait = signInWaitSeconds(attempt);
+          if (wait > 0) throw new Error(`${RATE_LIMITED}:${wait}`);
+          const user = await authenticate(email, password);
           if (!user) {
-            recordSignInFailure(keys);
+            recordSignInFailure(attempt);
             return null;
           }
-          clearSignInFailures(keys.account);
+          recordSignInSuccess(attempt);
+          (await cookies()).set(deviceCookieName(), await issueDeviceCookie(email), {
+            httpOnly: true,
+            sameSite: "lax",
+            secure: env.NEXTAUTH_URL.startsWith("https://"),
+            path: DEVICE_COOKIE_PATH,
+            maxAge: DEVICE_COOKIE_MAX_AGE_S,
+          });
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         },
       }),

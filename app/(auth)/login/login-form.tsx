@@ -28,11 +28,7 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError(
-        result?.error === "RateLimited"
-          ? "Too many failed sign-ins for this account or from your network. Wait 15 minutes, then try again."
-          : "The email or password is incorrect. Check both and try again.",
-      );
+      setError(result?.error?.startsWith("RateLimited") ? rateLimitedMessage(result.error) : "The email or password is incorrect. Check both and try again.");
     } catch {
       setError("Sign-in could not be reached. Check your connection and try again.");
     }
@@ -73,4 +69,11 @@ export function LoginForm() {
       </Button>
     </form>
   );
+}
+
+/** The sentence for `RateLimited:<seconds>`: how long to wait. */
+function rateLimitedMessage(code: string): string {
+  const seconds = Number(code.split(":")[1]) || 60;
+  const wait = seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many failed sign-ins for this account from here. Wait ${wait}, then try again; each further failure makes the wait longer.`;
 }
