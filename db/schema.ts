@@ -149,6 +149,12 @@ export const oauthFlows = sqliteTable("oauth_flows", {
   createdAt: createdAt(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
+  /**
+   * next-auth's check cookies of this flow (state, PKCE code_verifier) as next-auth set them: JSON name → value,
+   * each value next-auth's own encrypted JWT. Replayed to next-auth at the callback, so flows started in two
+   * tabs (one cookie name each) do not overwrite each other's. Null for flows without them (FitRankings).
+   */
+  checkCookies: text("check_cookies"),
 });
 
 /**

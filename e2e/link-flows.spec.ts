@@ -186,6 +186,39 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
   });
 });
 
+test("link flows started in two tabs do not break each other (two services, and the same service twice)", async ({ page }) => {
+  const athlete = await createUser("athlete");
+  await signIn(page, athlete.email, athlete.password);
+  const second = await page.context().newPage();
+  await second.goto("/connections");
+  // Tab 1 starts TrainerDay, tab 2 starts enduco; tab 1 finishes first, then tab 2.
+  await openConsent(page, "TrainerDay");
+  await openConsent(second, "enduco");
+  await page.getByLabel("Username").fill(sandboxUsername("td-tab1"));
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=trainerday$/);
+  await second.getByLabel("Username").fill(sandboxUsername("en-tab2"));
+  await second.getByRole("button", { name: "Approve" }).click();
+  await expect(second).toHaveURL(/\/connections\?linked=enduco$/);
+  expect(accountsOf(athlete.id).map((a) => `${a.provider}:${a.state}`).sort()).toEqual(["enduco:connected", "trainerday:connected"]);
+
+  // The same service in both tabs, finished in the order they were started: both complete.
+  await page.goto("/connections");
+  await second.goto("/connections");
+  await card(page, "TrainerDay").getByRole("button", { name: "Disconnect" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
+  await expect(card(page, "TrainerDay")).toContainText("Not connected");
+  await second.reload();
+  await openConsent(page, "TrainerDay");
+  await openConsent(second, "TrainerDay");
+  for (const tab of [page, second]) {
+    await tab.getByLabel("Username").fill(sandboxUsername("td-twice"));
+    await tab.getByRole("button", { name: "Approve" }).click();
+    await expect(tab).toHaveURL(/\/connections\?linked=trainerday$/);
+  }
+  expect(eventsOf(athlete.id).filter((e) => e.service === "trainerday").map((e) => e.kind)).toEqual(["linked", "disconnected", "linked", "relinked"]);
+});
+
 test("enduco: when grant_type=code is refused, the exchange retries once with authorization_code and records it", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);

@@ -112,7 +112,7 @@ test("no open redirects: every callbackUrl trick ends on our own page", async ({
   }
 });
 
-test("PKCE (S256): sent to TrainerDay and enduco, the verifier bound to this browser; without it the code is worthless", async ({ browser }) => {
+test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own flow; a code injected into another flow is worthless", async ({ browser }) => {
   const { user, page } = await signedIn(browser);
   for (const flow of ["trainerday", "enduco"] as const) {
     await startFlow(page, flow);
@@ -126,14 +126,25 @@ test("PKCE (S256): sent to TrainerDay and enduco, the verifier bound to this bro
   }
   expect(accountsOf(user.id)).toHaveLength(2);
 
-  const other = await signedIn(browser);
-  await startFlow(other.page, "trainerday");
-  await other.page.context().clearCookies({ name: /pkce/ });
-  const before = await tokenRequests();
-  await other.page.getByRole("button", { name: "Approve" }).click();
-  await expect(other.page).toHaveURL(/\/connections\?error=/);
-  expect(await tokenRequests()).toBe(before);
-  expect(accountsOf(other.user.id)).toHaveLength(0);
+  // Code injection (RFC 9700 §4.5): a victim's authorization code, replayed into an attacker's own flow, meets
+  // the attacker's verifier (kept with the attacker's flow) and is refused by the service.
+  const victim = await signedIn(browser);
+  await startFlow(victim.page, "trainerday");
+  const consent = victim.page.locator("form").filter({ has: victim.page.getByRole("button", { name: "Approve" }) });
+  const decision = new URLSearchParams({ request_id: await consent.locator('input[name="request_id"]').inputValue(), username: sandboxUsername("pkce-victim"), decision: "approve" });
+  for (const scope of await consent.locator('input[name="scope"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))) decision.append("scope", scope);
+  const decided = await fetch(new URL((await consent.getAttribute("action"))!, victim.page.url()), { method: "POST", body: decision, redirect: "manual" });
+  const stolenCode = new URL(decided.headers.get("location")!).searchParams.get("code");
+  expect(stolenCode).toMatch(/^sbx-td-code-/);
+  const attacker = await signedIn(browser);
+  const attackerState = await startFlow(attacker.page, "trainerday");
+  const before = (await sandboxRequests({ service: "trainerday", endpoint: "token" })).length;
+  await attacker.page.goto(`/api/auth/callback/trainerday?${new URLSearchParams({ code: stolenCode!, state: attackerState })}`);
+  await expect(attacker.page).toHaveURL(/\/connections\?error=code_rejected&service=trainerday$/);
+  const attempts = (await sandboxRequests({ service: "trainerday", endpoint: "token" })).slice(before);
+  expect(attempts).toMatchObject([{ status: 400, pkce: true }]);
+  expect(accountsOf(attacker.user.id)).toHaveLength(0);
+  expect(accountsOf(victim.user.id)).toHaveLength(0);
 });
 
 test("fuzzing every callback's query (fast-check): no 500, no token request, nothing stored, no redirect off-site", async ({ browser }) => {

@@ -1,5 +1,6 @@
 import "server-only";
 import NextAuth from "next-auth";
+import { cookies } from "next/headers";
 import type { NextRequest } from "next/server";
 import { can } from "@/lib/authz";
 import { consumeLinkFlow, recordLinkFlow } from "@/lib/connections/flows";
@@ -16,17 +17,20 @@ import type { SessionUser } from "./users";
 
 export type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
-const STATE_COOKIES = ["next-auth.state", "__Secure-next-auth.state"];
+/** next-auth's per-flow check cookies (state, PKCE verifier), under both of its naming schemes. */
+const CHECK_COOKIES = ["next-auth.state", "next-auth.pkce.code_verifier"].flatMap((name) => [name, `__Secure-${name}`]);
 
 /**
  * Our policy around next-auth's OAuth routes for the link providers (TrainerDay, enduco). Returns null for
  * any other next-auth route. Only a signed-in athlete may start or finish a link.
- * - `POST signin/<service>`: next-auth builds the authorization request and its state cookie; we record the
- *   state server-side with the service, the user and the return path (see recordLinkFlow).
+ * - `POST signin/<service>`: next-auth builds the authorization request and its state (and PKCE) cookies; we
+ *   record the state server-side with the service, the user, the return path and those cookies' values (see
+ *   recordLinkFlow).
  * - `GET callback/<service>`: the state must be one we issued, for this service and this user, unused and
  *   unexpired (consumed now, whatever follows); a service `error` (e.g. access_denied) or a missing `code`
- *   ends here; otherwise next-auth checks the state cookie and our provider exchanges the code and stores the
- *   connection. Every failure writes a `link_failed` event and lands on /connections with an error code.
+ *   ends here; otherwise next-auth is handed this flow's own check cookies (a second flow started in another
+ *   tab has overwritten the browser's: next-auth keeps one cookie per name), checks them, and our provider
+ *   exchanges the code and stores the connection. Every failure writes a `link_failed` event and lands on /connections with an error code.
  */
 export async function handleLinkRoute(req: NextRequest, ctx: RouteContext, segments: string[]): Promise<Response | null> {
   const [action, providerId] = segments;
@@ -56,7 +60,14 @@ async function startLink(req: NextRequest, ctx: RouteContext, user: SessionUser,
   const authorizationRequest = location?.startsWith(integration.authorizationUrl) ? new URL(location) : null;
   const state = authorizationRequest?.searchParams.get("state");
   if (!state) return response; // next-auth refused (e.g. CSRF token mismatch) and says so itself
-  await recordLinkFlow({ state, service: integration.id, userId: user.id, returnTo });
+  const checkCookies: Record<string, string> = {};
+  for (const header of response.headers.getSetCookie()) {
+    const [pair = ""] = header.split(";");
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    if (at > 0 && CHECK_COOKIES.includes(name)) checkCookies[name] = pair.slice(at + 1).trim();
+  }
+  await recordLinkFlow({ state, service: integration.id, userId: user.id, returnTo, checkCookies });
   return response;
 }
 
@@ -71,8 +82,13 @@ async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser
   }
   if (!query.get("code")) return failure(user, integration, "missing_code", "callback carried no authorization code");
 
+  // next-auth reads its cookies through next/headers: this flow's state and PKCE cookies replace whatever a
+  // later flow in another tab left in the browser. The user binding is the flow record's (consumed above).
+  const jar = await cookies();
+  for (const [name, value] of Object.entries(flow.checkCookies)) jar.set(name, value);
   const link: LinkContext = { userId: user.id, returnTo: flow.returnTo };
   const response = await NextAuth(req, ctx, buildAuthOptions(link));
+  for (const name of Object.keys(flow.checkCookies)) jar.delete(name);
   if (link.linked) return response;
   const failed = failure(user, integration, link.failure?.code ?? "link_failed", link.failure?.detail ?? "next-auth refused the callback");
   for (const cookie of response.headers.getSetCookie()) failed.headers.append("set-cookie", cookie);
@@ -81,6 +97,6 @@ async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser
 
 function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string) {
   const response = linkFailure(user, integration.id, code, detail);
-  for (const name of STATE_COOKIES) response.cookies.delete(name);
+  for (const name of CHECK_COOKIES) response.cookies.delete(name);
   return response;
 }

@@ -14,9 +14,10 @@ function hashState(state: string): string {
 /**
  * Records that `userId` sent the browser to `service` with `state`, so the callback can check that the
  * state is known, meant for this service (mix-up defence, RFC 9700 §4.4), started by the same user, and
- * used once (§4.7). Only the SHA-256 of the state is stored. Also drops flows older than a day.
+ * used once (§4.7). Only the SHA-256 of the state is stored, with next-auth's `checkCookies` of this flow
+ * when given (see oauthFlows.checkCookies). Also drops flows older than a day.
  */
-export async function recordLinkFlow(input: { state: string; service: ServiceId; userId: string; returnTo: string }) {
+export async function recordLinkFlow(input: { state: string; service: ServiceId; userId: string; returnTo: string; checkCookies?: Record<string, string> }) {
   const now = Date.now();
   db.transaction((tx) => {
     tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000))).run();
@@ -26,6 +27,7 @@ export async function recordLinkFlow(input: { state: string; service: ServiceId;
         service: input.service,
         userId: input.userId,
         returnTo: input.returnTo,
+        checkCookies: input.checkCookies && Object.keys(input.checkCookies).length > 0 ? JSON.stringify(input.checkCookies) : null,
         createdAt: new Date(now),
         expiresAt: new Date(now + FLOW_LIFETIME_MS),
       })
@@ -34,7 +36,7 @@ export async function recordLinkFlow(input: { state: string; service: ServiceId;
 }
 
 export type FlowCheck =
-  | { ok: true; returnTo: string }
+  | { ok: true; returnTo: string; checkCookies: Record<string, string> }
   | { ok: false; reason: "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user" };
 
 /**
@@ -54,7 +56,7 @@ export async function consumeLinkFlow(input: { state: string | null | undefined;
       if (flow.service !== input.service) return { ok: false, reason: "wrong_service" };
       if (flow.userId !== input.userId) return { ok: false, reason: "wrong_user" };
       if (flow.expiresAt.getTime() < Date.now()) return { ok: false, reason: "expired" };
-      return { ok: true, returnTo: flow.returnTo };
+      return { ok: true, returnTo: flow.returnTo, checkCookies: flow.checkCookies ? (JSON.parse(flow.checkCookies) as Record<string, string>) : {} };
     },
     { behavior: "immediate" },
   );
