@@ -172,7 +172,7 @@ function formDecode(value: string): string {
  * Parses `Authorization: Basic …` per RFC 6749 §2.3.1: base64-decode, split at the first ':',
  * then form-urldecode each half. Returns null for anything malformed.
  */
-export function parseBasicAuth(header: string | undefined): { id: string; secret: string } | null {
+export function parseBasicAuth(header: string | undefined, literal = false): { id: string; secret: string } | null {
   if (!header) return null;
   const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
   const encoded = match?.[1];
@@ -180,6 +180,7 @@ export function parseBasicAuth(header: string | undefined): { id: string; secret
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return null;
+  if (literal) return { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
   try {
     return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {

@@ -22,6 +22,8 @@ export const MODES = [
   "revoke_refused",
   "refresh_slow",
   "user_removed",
+  "standard_grant_invalid_request",
+  "literal_basic_auth",
 ] as const;
 
 export type Mode = (typeof MODES)[number];
@@ -40,7 +42,7 @@ export type RefreshServiceId = (typeof REFRESH_SERVICES)[number];
 /** Which modes make sense for which service (others are refused by the control API). */
 export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
   trainerday: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", ...REFRESH_MODES],
-  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", "standard_grant_only", ...REFRESH_MODES],
+  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", "standard_grant_only", "standard_grant_invalid_request", "literal_basic_auth", ...REFRESH_MODES],
   fitrankings: ["normal", ...TOKEN_MODES, "master_token_401"],
   exorlive: ["normal", ...TOKEN_MODES, "unknown_user", "user_removed", ...REFRESH_MODES],
 };

@@ -1,7 +1,7 @@
 import { decodeJwt } from "jose";
 import { env } from "@/lib/env";
 import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import { basicClientAuth, postForm, ServiceError } from "./http";
+import { basicClientAuth, basicFormsDiffer, postForm, ServiceError } from "./http";
 import { nowSeconds, parseTokenResponse } from "./tokens";
 import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
 
@@ -17,22 +17,49 @@ const ENVIRONMENTS: Record<string, string> = {
 };
 
 type CodeGrant = "code" | "authorization_code";
+type BasicForm = "rfc6749" | "literal";
+
+/**
+ * True when a token-endpoint refusal is about the grant type itself: `unsupported_grant_type` (RFC 6749 §5.2),
+ * or an `invalid_request`/`invalid_grant` whose description names the grant type (servers that answer an
+ * unknown grant type generically). Then the other code grant is worth one retry.
+ */
+export function rejectsGrantType(error: ServiceError): boolean {
+  if (error.kind === "unsupported_grant_type") return true;
+  return (error.oauthError === "invalid_request" || error.oauthError === "invalid_grant") && /grant[ _-]?type/i.test(error.description ?? "");
+}
 
 /**
  * enduco (provider-docs/enduco.txt §2): authorization code with `state`; every token-endpoint call
- * authenticates with HTTP Basic (RFC 6749 §2.3.1). The documented code grant is the non-standard
- * `grant_type=code`; if the service answers `unsupported_grant_type` we retry once with the standard
- * `authorization_code` and report which worked (`learned.code_grant_type`), so later exchanges start with
- * it. The account id is the access token's `sub` claim. Revocation sends the refresh token (§2.3).
- * ENDUCO_BASE_URL selects production (api.prod.enduco.app) or beta (beta-api.dev.enduco.app).
+ * authenticates with HTTP Basic. The documented code grant is the non-standard `grant_type=code`; if the
+ * service refuses the grant type (rejectsGrantType) we retry once with the standard `authorization_code` and
+ * report which worked (`learned.code_grant_type`), so later exchanges start with it. Basic authentication is
+ * sent as RFC 6749 §2.3.1 says (id and secret form-encoded first); the doc writes it literally
+ * (`Basic <CLIENT_ID>:<CLIENT_SECRET>`), so when the service answers `invalid_client` and the two forms differ
+ * for our credentials, the literal form is tried once, and whichever worked is used from then on
+ * (`learned.basic_auth`, and in this process for refreshes and revocations). The account id is the access
+ * token's `sub` claim. Revocation sends the refresh token (§2.3). ENDUCO_BASE_URL selects production
+ * (api.prod.enduco.app) or beta (beta-api.dev.enduco.app).
  */
 export function enduco(): AuthorizationCodeIntegration {
   const baseUrl = trimBaseUrl(env.ENDUCO_BASE_URL);
   const credentials = clientCredentials(env.ENDUCO_CLIENT_ID, env.ENDUCO_CLIENT_SECRET);
   const name = "enduco";
-  const authHeader = () => {
+  let basicForm: BasicForm = "rfc6749";
+  /** POSTs `form` to `path` with Basic client authentication in the form that last worked (see above). Throws ServiceError. */
+  const post = async (path: string, form: Record<string, string>): Promise<unknown> => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
-    return { authorization: basicClientAuth(credentials.clientId, credentials.clientSecret) };
+    const { clientId, clientSecret } = credentials;
+    const send = (as: BasicForm) => postForm(name, `${baseUrl}${path}`, form, { authorization: basicClientAuth(clientId, clientSecret, as) });
+    try {
+      return await send(basicForm);
+    } catch (error) {
+      if (!(error instanceof ServiceError) || error.kind !== "invalid_client" || !basicFormsDiffer(clientId, clientSecret)) throw error;
+      const other: BasicForm = basicForm === "rfc6749" ? "literal" : "rfc6749";
+      const body = await send(other);
+      basicForm = other;
+      return body;
+    }
   };
   return {
     id: "enduco",
@@ -48,20 +75,16 @@ export function enduco(): AuthorizationCodeIntegration {
     authorizationUrl: `${baseUrl}/oauth2/authorize`,
     pkce: env.ENDUCO_PKCE === "true",
     async exchangeCode(code, redirectUri, learned, codeVerifier) {
+      if (learned.basic_auth === "literal" || learned.basic_auth === "rfc6749") basicForm = learned.basic_auth;
       const first: CodeGrant = learned.code_grant_type === "authorization_code" ? "authorization_code" : "code";
       const exchange = (grantType: CodeGrant) =>
-        postForm(
-          name,
-          `${baseUrl}/oauth2/token`,
-          { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) },
-          authHeader(),
-        );
+        post("/oauth2/token", { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) });
       let grantType = first;
       let body: unknown;
       try {
         body = await exchange(grantType);
       } catch (error) {
-        if (!(error instanceof ServiceError) || error.kind !== "unsupported_grant_type") throw error;
+        if (!(error instanceof ServiceError) || !rejectsGrantType(error)) throw error;
         grantType = first === "code" ? "authorization_code" : "code";
         body = await exchange(grantType);
       }
@@ -69,23 +92,18 @@ export function enduco(): AuthorizationCodeIntegration {
       return {
         tokens,
         accountId: subjectOf(tokens.accessToken),
-        learned: { code_grant_type: grantType },
-        note: `token exchange used grant_type=${grantType}`,
+        learned: { code_grant_type: grantType, basic_auth: basicForm },
+        note: `token exchange used grant_type=${grantType}${basicForm === "literal" ? " and the literal Basic form" : ""}`,
       };
     },
     async refresh(refreshToken) {
       // enduco.txt §2.2: Basic auth, and the client id once more in the body as `clientId`.
-      const body = await postForm(
-        name,
-        `${baseUrl}/oauth2/token`,
-        { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" },
-        authHeader(),
-      );
+      const body = await post("/oauth2/token", { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" });
       return parseTokenResponse(name, body, nowSeconds());
     },
     async revoke({ refreshToken }) {
       if (!refreshToken) return;
-      await postForm(name, `${baseUrl}/oauth2/revoke`, { token_type_hint: "refresh_token", token: refreshToken }, authHeader());
+      await post("/oauth2/revoke", { token_type_hint: "refresh_token", token: refreshToken });
     },
   };
 }

@@ -14,7 +14,8 @@ export type ServiceErrorKind =
 
 /**
  * A failed call to a training service. `message` is safe to log and show: it never contains a token, code or
- * secret. `oauthError` is the RFC 6749 §5.2 `error` code when the service sent one.
+ * secret. `oauthError` is the RFC 6749 §5.2 `error` code when the service sent one, `description` its
+ * `error_description` (at most 200 characters; the service's own words, used to classify, never shown).
  */
 export class ServiceError extends Error {
   override name = "ServiceError";
@@ -23,6 +24,7 @@ export class ServiceError extends Error {
     message: string,
     readonly status?: number,
     readonly oauthError?: string,
+    readonly description?: string,
   ) {
     super(message);
   }
@@ -89,7 +91,8 @@ export async function request(serviceName: string, url: string, init: RequestIni
       : response.status === 401
         ? "invalid_client"
         : "invalid_request";
-  throw new ServiceError(kind, `${serviceName} refused the request (HTTP ${response.status}${code ? `, ${code}` : ""})`, response.status, code);
+  const description = oauth.success ? oauth.data.error_description?.slice(0, 200) : undefined;
+  throw new ServiceError(kind, `${serviceName} refused the request (HTTP ${response.status}${code ? `, ${code}` : ""})`, response.status, code, description);
 }
 
 function parseJson(text: string): unknown {
@@ -101,10 +104,17 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * HTTP Basic client authentication as RFC 6749 §2.3.1 specifies: client id and secret are each
- * application/x-www-form-urlencoded first, then joined with ":" and base64-encoded.
+ * HTTP Basic client authentication. `rfc6749` (the default) as RFC 6749 §2.3.1 specifies: client id and secret
+ * are each application/x-www-form-urlencoded first, then joined with ":" and base64-encoded. `literal`: the raw
+ * `id:secret` base64-encoded (RFC 7617 as such), which servers that skip §2.3.1's decoding expect; the two
+ * differ only when the id or secret holds characters that form-encoding changes (e.g. `/ + = :` or spaces).
  */
-export function basicClientAuth(clientId: string, clientSecret: string): string {
-  const encode = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
+export function basicClientAuth(clientId: string, clientSecret: string, form: "rfc6749" | "literal" = "rfc6749"): string {
+  const encode = (s: string) => (form === "literal" ? s : new URLSearchParams({ v: s }).toString().slice(2));
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString("base64")}`;
+}
+
+/** True when `credentials` differ between the two Basic forms (so trying the other one can change the answer). */
+export function basicFormsDiffer(clientId: string, clientSecret: string): boolean {
+  return basicClientAuth(clientId, clientSecret) !== basicClientAuth(clientId, clientSecret, "literal");
 }

@@ -29,7 +29,9 @@ const spec: CodeFlowSpec = {
 /** HTTP Basic client authentication per RFC 6749 §2.3.1 (the only documented method). */
 function authenticateBasic(args: RouteArgs): string {
   const expected = args.ctx.config.enduco;
-  const creds = parseBasicAuth(args.req.headers.authorization);
+  // `literal_basic_auth`: the doc's literal `Basic <CLIENT_ID>:<CLIENT_SECRET>` (base64 of the raw pair), as a
+  // server that skips RFC 6749 §2.3.1's form-decoding reads it.
+  const creds = parseBasicAuth(args.req.headers.authorization, args.ctx.state.mode("enduco") === "literal_basic_auth");
   if (!creds || !safeEqual(creds.id, expected.clientId) || !safeEqual(creds.secret, expected.clientSecret)) {
     throw new OAuthError(401, "invalid_client", "Client authentication failed (HTTP Basic required).", {
       "WWW-Authenticate": 'Basic realm="enduco"',
@@ -87,7 +89,12 @@ async function token(args: RouteArgs): Promise<void> {
   const clientId = authenticateBasic(args);
   refuseBodySecret(form);
   const grantType = required(form, "grant_type");
-  const codeGrant = args.ctx.state.mode("enduco") === "standard_grant_only" ? "authorization_code" : "code";
+  const mode = args.ctx.state.mode("enduco");
+  const codeGrant = mode === "standard_grant_only" || mode === "standard_grant_invalid_request" ? "authorization_code" : "code";
+  if (mode === "standard_grant_invalid_request" && grantType === "code") {
+    // As servers answer that reject an unknown grant type with a generic error instead of unsupported_grant_type.
+    throw new OAuthError(400, "invalid_request", "Unsupported grant_type: code");
+  }
   if (grantType === codeGrant) {
     const code = required(form, "code");
     const redirectUri = required(form, "redirect_uri");

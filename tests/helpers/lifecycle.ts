@@ -10,9 +10,11 @@ import { openMigratedDb } from "./db";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-export async function startLifecycleEnv() {
+/** `enducoClientSecret`: the enduco client secret both the sandbox and the app use (default "sandbox-enduco-secret"). */
+export async function startLifecycleEnv(options: { enducoClientSecret?: string } = {}) {
   const requesterUrl = "http://localhost:3000/exorlive";
-  const sandbox = await startSandbox({ port: 0, log: () => {}, tokenTimeoutMs: 60_000, env: { EXORLIVE_REQUESTER_URL: requesterUrl } });
+  const enducoClientSecret = options.enducoClientSecret ?? "sandbox-enduco-secret";
+  const sandbox = await startSandbox({ port: 0, log: () => {}, tokenTimeoutMs: 60_000, env: { EXORLIVE_REQUESTER_URL: requesterUrl, ENDUCO_CLIENT_SECRET: enducoClientSecret } });
   Object.assign(process.env, {
     NEXTAUTH_URL: "http://localhost:3000",
     TRAINERDAY_BASE_URL: `${sandbox.url}/trainerday`,
@@ -20,7 +22,7 @@ export async function startLifecycleEnv() {
     TRAINERDAY_CLIENT_SECRET: "sandbox-trainerday-secret",
     ENDUCO_BASE_URL: `${sandbox.url}/enduco`,
     ENDUCO_CLIENT_ID: "sandbox-enduco-client",
-    ENDUCO_CLIENT_SECRET: "sandbox-enduco-secret",
+    ENDUCO_CLIENT_SECRET: enducoClientSecret,
     EXORLIVE_AUTH_URL: `${sandbox.url}/exorlive`,
     EXORLIVE_CLIENT_ID: "sandbox-exorlive-client",
     EXORLIVE_CLIENT_SECRET: "sandbox-exorlive-secret",
