@@ -110,6 +110,7 @@ async function handle(
       status: res.headersSent ? res.statusCode : (info.pendingStatus ?? 0),
       ...(info.account !== undefined ? { account: info.account } : {}),
       ...(info.pkce !== undefined ? { pkce: info.pkce } : {}),
+      ...(info.clientAuth !== undefined ? { clientAuth: info.clientAuth } : {}),
       ...(info.reused !== undefined ? { reused: info.reused } : {}),
       at: new Date().toISOString(),
     });

@@ -65,6 +65,8 @@ export interface RecordedRequest {
   pkce?: boolean;
   /** Refresh requests only, when the refresh token had already been rotated away (RFC 9700 §4.14). */
   reused?: true;
+  /** TrainerDay revocations: whether the client authenticated (client_id and client_secret in the body, RFC 7009 §2.1). */
+  clientAuth?: boolean;
   at: string;
 }
 
@@ -80,6 +82,8 @@ export interface RequestInfo {
   pkce?: boolean;
   /** See RecordedRequest.reused. */
   reused?: true;
+  /** See RecordedRequest.clientAuth. */
+  clientAuth?: boolean;
 }
 
 export interface IssuedToken {

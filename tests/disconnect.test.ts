@@ -94,6 +94,16 @@ describe("a Disconnect during a refresh", () => {
   }
 });
 
+describe("revocation as RFC 7009 expects it", () => {
+  it("TrainerDay: the client authenticates at the revocation endpoint (credentials in the body, as at its token endpoint)", async () => {
+    const { userId } = await env.linkAthlete("trainerday");
+    const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
+    assert.ok(result.ok && result.revoked);
+    const [last] = (await env.requests("trainerday", "revoke")).slice(-1) as { status: number; clientAuth?: boolean }[];
+    assert.deepEqual({ status: last?.status, clientAuth: last?.clientAuth }, { status: 200, clientAuth: true });
+  });
+});
+
 describe("a service account once unlinked", () => {
   it("can be linked by another athlete; webhooks reach the live connection; a different account on reconnect is in the history", async () => {
     const { LinkError } = await import("@/lib/connections/link");

@@ -252,6 +252,22 @@ describe("TrainerDay", () => {
     assert.equal(revocations[1]?.account, undefined);
   });
 
+  test("revoke also accepts RFC 7009 client authentication in the body (wrong credentials: 401) and a token_type_hint", async () => {
+    const tokens = await tdTokens({ username: "carol" });
+    const wrong = await postForm(`${base}/trainerday/oauth/revoke`, { token: String(tokens.access_token), client_id: "sandbox-trainerday-client", client_secret: "nope" });
+    await assertOAuthError(wrong, 401, "invalid_client");
+    assert.equal((await tdRefresh(String(tokens.refresh_token))).status, 200, "a refused revocation revokes nothing");
+    const right = await postForm(`${base}/trainerday/oauth/revoke`, {
+      token: String(tokens.access_token),
+      token_type_hint: "access_token",
+      client_id: "sandbox-trainerday-client",
+      client_secret: "sandbox-trainerday-secret",
+    });
+    assert.equal(right.status, 200);
+    const revocations = (await (await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)).json()) as Array<Record<string, unknown>>;
+    assert.deepEqual(revocations.slice(-2).map((r) => [r.status, r.clientAuth]), [[401, true], [200, true]]);
+  });
+
   test("authorize errors: unvalidated requests get a 400 page, never a redirect", async () => {
     const cases: Array<Record<string, string>> = [
       { client_id: "someone-else", redirect_uri: CALLBACK, response_type: "code", scope: "calendar:read" },

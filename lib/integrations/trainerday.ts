@@ -67,7 +67,11 @@ export function trainerday(): AuthorizationCodeIntegration {
     },
     async revoke({ accessToken }) {
       if (!accessToken) return;
-      await postForm(name, `${baseUrl}/oauth/revoke`, { token: accessToken });
+      // The doc lists only `token`; RFC 7009 §2.1 has a confidential client authenticate at the revocation
+      // endpoint, and standard servers refuse it otherwise. The credentials go in the body, as at the token
+      // endpoint, with the RFC's hint.
+      const { clientId, clientSecret } = requireCredentials();
+      await postForm(name, `${baseUrl}/oauth/revoke`, { token: accessToken, token_type_hint: "access_token", client_id: clientId, client_secret: clientSecret });
     },
   };
 }

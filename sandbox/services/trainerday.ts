@@ -86,9 +86,17 @@ async function token(args: RouteArgs): Promise<void> {
   throw new OAuthError(400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.");
 }
 
+/**
+ * `POST /oauth/revoke`: the doc lists only `token` (the access token); RFC 7009 §2.1 has a confidential client
+ * authenticate too. Both forms are accepted: without client credentials as documented, with them (in the body,
+ * as at the token endpoint) only when they are right (401 `invalid_client` otherwise). `token_type_hint` is
+ * accepted and ignored (§2.1: a hint).
+ */
 async function revoke(args: RouteArgs): Promise<void> {
   const form = await readRevokeRequest(args, "trainerday");
   if (!form) return;
+  args.info.clientAuth = form.has("client_id") || form.has("client_secret");
+  if (args.info.clientAuth) authenticateClient(args, form);
   const { state } = args.ctx;
   const found = state.find("trainerday", "access", required(form, "token"));
   if (found) {
