@@ -30,6 +30,25 @@ export function pair(index: number) {
   };
 }
 
+/**
+ * The conformance run's servers (e2e/conformance.spec.ts): one more app on 3190 whose TrainerDay and enduco are
+ * oidc-provider instances (e2e/conformance/oidc-services.ts) on 4210 and 4211 (not 4190: a port fetch refuses), database data/e2e/conformance/.
+ */
+export const CONFORMANCE = {
+  appPort: 3190,
+  appUrl: "http://localhost:3190",
+  trainerdayPort: 4210,
+  enducoPort: 4211,
+  dir: `${E2E_DIR}/conformance`,
+  db: `${E2E_DIR}/conformance/app.db`,
+  serverLog: `${E2E_DIR}/conformance/server.log`,
+  /** The clients the oidc-provider instances know (our app's credentials there); enduco's secret holds `/+=`. */
+  clients: {
+    trainerday: { clientId: "conformance-trainerday", clientSecret: "conformance-trainerday-secret" },
+    enduco: { clientId: "conformance-enduco", clientSecret: "conformance/enduco+secret==" },
+  },
+} as const;
+
 /** Every pair of the run (the canary scan reads them all). */
 export const PAIRS = Array.from({ length: E2E_WORKERS }, (_, i) => pair(i));
 

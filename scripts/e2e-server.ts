@@ -3,12 +3,13 @@
  * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh SQLite file under
  * data/e2e/<i>/, migrations, demo users, the sandbox and `next start`, all pairs at once. Each server's stdout and
  * stderr go to data/e2e/<i>/server.log (and sandbox.log) for the tests to inspect. Prints "e2e servers ready"
- * when every pair answers; if any server stops early it prints the end of its log and exits 1.
+ * when every pair answers; if any server stops early it prints the end of its log and exits 1. Beside the pairs:
+ * the conformance app (CONFORMANCE), whose TrainerDay and enduco are oidc-provider instances.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { E2E_DIR, PAIRS } from "../e2e/config";
+import { CONFORMANCE, E2E_DIR, PAIRS } from "../e2e/config";
 import { nextStartCommand } from "./next-start";
 import { sandboxServiceEnv } from "./sandbox-env";
 import { waitFor } from "./wait-for";
@@ -53,8 +54,34 @@ if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(join(root, ".next", "BUILD
   await run(bin("next"), ["build"]);
 }
 
-await Promise.all(
-  PAIRS.map(async (p) => {
+/** The conformance app: pair 0's sandbox for FitRankings and ExorLive, oidc-provider for TrainerDay and enduco. */
+async function startConformance(): Promise<void> {
+  const c = CONFORMANCE;
+  mkdirSync(c.dir, { recursive: true });
+  const env = {
+    ...process.env,
+    ...sandboxServiceEnv(PAIRS[0]!.sandboxUrl, c.appUrl),
+    PORT: String(c.appPort),
+    DATABASE_URL: c.db,
+    NEXTAUTH_URL: c.appUrl,
+    TRAINERDAY_BASE_URL: `http://127.0.0.1:${c.trainerdayPort}`,
+    TRAINERDAY_CLIENT_ID: c.clients.trainerday.clientId,
+    TRAINERDAY_CLIENT_SECRET: c.clients.trainerday.clientSecret,
+    ENDUCO_BASE_URL: `http://127.0.0.1:${c.enducoPort}`,
+    ENDUCO_CLIENT_ID: c.clients.enduco.clientId,
+    ENDUCO_CLIENT_SECRET: c.clients.enduco.clientSecret,
+  };
+  await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"], env);
+  await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
+  startServer("oidc-provider", bin("tsx"), ["e2e/conformance/oidc-services.ts"], env, join(c.dir, "oidc-provider.log"));
+  startServer("conformance app", ...nextStartCommand(c.appPort), env, c.serverLog);
+  await waitFor(`http://127.0.0.1:${c.enducoPort}/__conformance/tokens`, 60_000);
+  await waitFor(`${c.appUrl}/login`, 120_000);
+}
+
+await Promise.all([
+  startConformance(),
+  ...PAIRS.map(async (p) => {
     mkdirSync(p.dir, { recursive: true });
     const env = {
       ...process.env,
@@ -71,7 +98,7 @@ await Promise.all(
     await waitFor(`${p.sandboxUrl}/__sandbox/health`, 60_000);
     await waitFor(`${p.appUrl}/login`, 120_000);
   }),
-).catch((error: Error) => {
+]).catch((error: Error) => {
   console.error(`e2e: ${error.message}`);
   stopAll(1);
 });

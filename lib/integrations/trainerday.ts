@@ -65,13 +65,24 @@ export function trainerday(): AuthorizationCodeIntegration {
       });
       return parseTokenResponse(name, body, nowSeconds());
     },
-    async revoke({ accessToken }) {
-      if (!accessToken) return;
-      // The doc lists only `token`; RFC 7009 §2.1 has a confidential client authenticate at the revocation
-      // endpoint, and standard servers refuse it otherwise. The credentials go in the body, as at the token
-      // endpoint, with the RFC's hint.
+    async revoke({ accessToken, refreshToken }) {
+      // The doc lists only `token` (the access token). RFC 7009 §2.1 has a confidential client authenticate at
+      // the revocation endpoint (standard servers refuse it otherwise), so the credentials go in the body as at
+      // the token endpoint, with the RFC's `token_type_hint`. The refresh token goes first: a standard server
+      // ends the whole grant with it (revoking only an access token leaves the refresh token live); a server
+      // that does not revoke refresh tokens answers 200 (§2.2) or `unsupported_token_type` (§2.2.1), and then
+      // the documented access-token revocation still follows.
       const { clientId, clientSecret } = requireCredentials();
-      await postForm(name, `${baseUrl}/oauth/revoke`, { token: accessToken, token_type_hint: "access_token", client_id: clientId, client_secret: clientSecret });
+      const send = (token: string, hint: "access_token" | "refresh_token") =>
+        postForm(name, `${baseUrl}/oauth/revoke`, { token, token_type_hint: hint, client_id: clientId, client_secret: clientSecret });
+      if (refreshToken) {
+        try {
+          await send(refreshToken, "refresh_token");
+        } catch (error) {
+          if (!(error instanceof ServiceError) || error.oauthError !== "unsupported_token_type") throw error;
+        }
+      }
+      if (accessToken) await send(accessToken, "access_token");
     },
   };
 }

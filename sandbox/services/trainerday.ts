@@ -90,7 +90,7 @@ async function token(args: RouteArgs): Promise<void> {
  * `POST /oauth/revoke`: the doc lists only `token` (the access token); RFC 7009 §2.1 has a confidential client
  * authenticate too. Both forms are accepted: without client credentials as documented, with them (in the body,
  * as at the token endpoint) only when they are right (401 `invalid_client` otherwise). `token_type_hint` is
- * accepted and ignored (§2.1: a hint).
+ * accepted and ignored (§2.1: a hint). An access or a refresh token ends its whole grant.
  */
 async function revoke(args: RouteArgs): Promise<void> {
   const form = await readRevokeRequest(args, "trainerday");
@@ -98,7 +98,8 @@ async function revoke(args: RouteArgs): Promise<void> {
   args.info.clientAuth = form.has("client_id") || form.has("client_secret");
   if (args.info.clientAuth) authenticateClient(args, form);
   const { state } = args.ctx;
-  const found = state.find("trainerday", "access", required(form, "token"));
+  const token = required(form, "token");
+  const found = state.find("trainerday", "access", token) ?? state.find("trainerday", "refresh", token);
   if (found) {
     if (found.account !== undefined) args.info.account = found.account;
     if (found.grantId !== undefined) state.revokeGrant(found.grantId);
