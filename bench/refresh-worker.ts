@@ -26,8 +26,8 @@ interface SetEntry {
 
 const { db } = await import("@/db");
 const { env } = await import("@/lib/env");
-const { getIntegration, findAuthorizationCodeIntegration, isServerToServer } = await import("@/lib/integrations");
-const { storeLinkedConnection } = await import("@/lib/connections/link");
+const { getIntegration, findAuthorizationCodeIntegration, isServerToServer } = await import("@/lib/integrations/registry");
+const { storeLinkedConnection } = await import("@/lib/linking/store");
 const { runRefresherUntilDrained } = await import("@/lib/connections/refresher");
 const { openToken } = await import("@/lib/connections/sealing");
 const sqlite = db.$client;

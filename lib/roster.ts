@@ -10,7 +10,7 @@ import { connectionStatus, NEEDS_ATTENTION, STATUS_LABELS, type ConnectionStatus
 import { isLiveState } from "@/lib/connections/state-machine";
 import { toCsv } from "@/lib/csv";
 import { env } from "@/lib/env";
-import { describeScopes, getIntegration, integrations, type ScopeInfo } from "@/lib/integrations";
+import { describeScopes, getIntegration, integrations, type ScopeInfo } from "@/lib/integrations/registry";
 import { splitScope } from "@/lib/integrations/tokens";
 import { formatUtc } from "@/lib/time";
 

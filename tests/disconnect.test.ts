@@ -106,7 +106,7 @@ describe("revocation as RFC 7009 expects it", () => {
 
 describe("a service account once unlinked", () => {
   it("can be linked by another athlete; webhooks reach the live connection; a different account on reconnect is in the history", async () => {
-    const { LinkError } = await import("@/lib/connections/link");
+    const { LinkError } = await import("@/lib/linking/store");
     const first = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     // While A holds it, B cannot take it.
     await assert.rejects(env.linkAthlete("enduco", { username: "shared-enduco-account" }), (e: Error) => e instanceof LinkError && e.message === "account_in_use");
@@ -118,7 +118,7 @@ describe("a service account once unlinked", () => {
     assert.equal(env.row(second.connectionId).state, "connected");
 
     // enduco's deregister webhook for that account ends B's live connection, not A's old row.
-    const { handleEnducoWebhook } = await import("@/lib/connections/webhooks");
+    const { handleEnducoWebhook } = await import("@/lib/integrations/enduco/webhooks");
     assert.equal((await handleEnducoWebhook("deregister", JSON.stringify({ userId: accountId }))).status, 200);
     assert.equal(env.row(second.connectionId).state, "revoked_by_service");
     assert.equal(env.row(first.connectionId).state, "disconnected");

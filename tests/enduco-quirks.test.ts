@@ -11,14 +11,14 @@ let env: Env;
 let refresh: typeof import("@/lib/connections/refresh");
 let disconnect: typeof import("@/lib/connections/disconnect");
 let ServiceError: typeof import("@/lib/integrations/http").ServiceError;
-let rejectsGrantType: typeof import("@/lib/integrations/enduco").rejectsGrantType;
+let rejectsGrantType: typeof import("@/lib/integrations/enduco/client").rejectsGrantType;
 
 before(async () => {
   env = await startLifecycleEnv({ enducoClientSecret: "s3cr/t+key==" });
   refresh = await import("@/lib/connections/refresh");
   disconnect = await import("@/lib/connections/disconnect");
   ({ ServiceError } = await import("@/lib/integrations/http"));
-  ({ rejectsGrantType } = await import("@/lib/integrations/enduco"));
+  ({ rejectsGrantType } = await import("@/lib/integrations/enduco/client"));
 });
 after(() => env.sandbox.close());
 

@@ -5,7 +5,7 @@ import { startSandbox } from "../sandbox/server";
 // The app modules are imported after the sandbox is up, so lib/env reads the sandbox's URL.
 describe("ExorLive linkUser against the sandbox (real HTTP)", () => {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-  let exorlive: typeof import("@/lib/integrations/exorlive").exorlive;
+  let exorlive: typeof import("@/lib/integrations/exorlive/client").exorlive;
 
   before(async () => {
     const requesterUrl = "http://localhost:3000/exorlive";
@@ -14,7 +14,7 @@ describe("ExorLive linkUser against the sandbox (real HTTP)", () => {
     process.env.EXORLIVE_CLIENT_ID = "sandbox-exorlive-client";
     process.env.EXORLIVE_CLIENT_SECRET = "sandbox-exorlive-secret";
     process.env.EXORLIVE_REQUESTER_URL = requesterUrl;
-    ({ exorlive } = await import("@/lib/integrations/exorlive"));
+    ({ exorlive } = await import("@/lib/integrations/exorlive/client"));
   });
   after(() => sandbox.close());
 

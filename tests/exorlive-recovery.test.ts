@@ -15,8 +15,8 @@ let events: (athleteId: string) => { kind: string; detail: string | null }[];
 before(async () => {
   env = await startLifecycleEnv();
   refresh = await import("@/lib/connections/refresh");
-  const { getIntegration, isServerToServer } = await import("@/lib/integrations");
-  const { storeLinkedConnection } = await import("@/lib/connections/link");
+  const { getIntegration, isServerToServer } = await import("@/lib/integrations/registry");
+  const { storeLinkedConnection } = await import("@/lib/linking/store");
   const { accounts, connectionEvents } = await import("@/db/schema");
   const { and, asc, eq } = await import("drizzle-orm");
   link = async () => {
@@ -81,7 +81,7 @@ describe("ExorLive recovers by itself", () => {
     const before = env.row(connectionId);
     // refresh_invalid_grant refuses the refresh; then the sandbox goes down for the re-link's Authorize.aspx.
     await env.mode("exorlive", "refresh_invalid_grant");
-    const { getIntegration } = await import("@/lib/integrations");
+    const { getIntegration } = await import("@/lib/integrations/registry");
     const integration = getIntegration("exorlive") as import("@/lib/integrations/types").ServerToServerIntegration;
     const linkUser = integration.linkUser;
     try {

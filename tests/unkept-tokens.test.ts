@@ -7,13 +7,13 @@ import { startLifecycleEnv } from "./helpers/lifecycle";
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let link: typeof import("@/lib/connections/link");
+let link: typeof import("@/lib/linking/store");
 let disconnect: typeof import("@/lib/connections/disconnect");
 let lastEvent: (athleteId: string) => { kind: string; detail: string | null };
 
 before(async () => {
   env = await startLifecycleEnv();
-  link = await import("@/lib/connections/link");
+  link = await import("@/lib/linking/store");
   disconnect = await import("@/lib/connections/disconnect");
   const { connectionEvents } = await import("@/db/schema");
   const { eq, desc } = await import("drizzle-orm");

@@ -2,7 +2,8 @@
 
 import { signIn } from "next-auth/react";
 import { useActionState, useState } from "react";
-import { disconnectAction, refreshAction, startCallbackLinkAction } from "@/app/(app)/connections/actions";
+import { disconnectAction, refreshAction } from "@/lib/connections/actions";
+import { startCallbackLinkAction } from "@/lib/integrations/fitrankings/actions";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -1,6 +1,6 @@
 import { formatDistanceStrict } from "date-fns";
 import Link from "next/link";
-import type { ConnectionCardData } from "@/lib/connections/view";
+import type { ConnectionCardData } from "@/lib/connections/card";
 import { formatUtc } from "@/lib/time";
 import { ConnectionActions } from "./connection-actions";
 import { ScopeList } from "./scope-list";

@@ -1,4 +1,4 @@
-import type { ScopeInfo } from "@/lib/integrations";
+import type { ScopeInfo } from "@/lib/integrations/registry";
 
 /** A labelled list of scopes with their descriptions; `muted` strikes them through (requested, not granted). `id` must be unique on the page. */
 export function ScopeList({ id, label, scopes, muted = false }: { id: string; label: string; scopes: ScopeInfo[]; muted?: boolean }) {

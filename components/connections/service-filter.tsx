@@ -1,5 +1,5 @@
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
-import { integrations } from "@/lib/integrations";
+import { integrations } from "@/lib/integrations/registry";
 
 /** The labelled "Service" select of the admin filter forms (`name="service"`, empty for all services). */
 export function ServiceFilter({ value }: { value?: string }) {

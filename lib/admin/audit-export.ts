@@ -2,8 +2,8 @@ import "server-only";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { toCsv } from "@/lib/csv";
-import { getIntegration } from "@/lib/integrations";
-import { listAudit, type AuditEntry, type AuditFilter } from "./audit";
+import { getIntegration } from "@/lib/integrations/registry";
+import { listAudit, type AuditEntry, type AuditFilter } from "@/lib/admin/audit";
 
 const HEADER = ["Time (UTC)", "Kind", "What", "Who", "Athlete or user", "Service", "Detail"];
 

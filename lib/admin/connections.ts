@@ -8,8 +8,8 @@ import { disconnectConnection } from "@/lib/connections/disconnect";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
 import { statusCondition, type ListableStatus } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
-import { getIntegration } from "@/lib/integrations";
-import { recordAdminAction } from "./actions-log";
+import { getIntegration } from "@/lib/integrations/registry";
+import { recordAdminAction } from "@/lib/admin/actions-log";
 
 export const CONNECTIONS_PAGE_SIZE = 50;
 

@@ -8,7 +8,7 @@ import { hashPassword } from "@/lib/auth/password";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { LIVE_STATES } from "@/lib/connections/state-machine";
-import { recordAdminAction } from "./actions-log";
+import { recordAdminAction } from "@/lib/admin/actions-log";
 
 export const USERS_PAGE_SIZE = 50;
 

@@ -4,15 +4,15 @@ import type { NextAuthOptions } from "next-auth";
 import { cookies } from "next/headers";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { LinkError, saveLearnedSettings, storeLinkedConnection } from "@/lib/connections/link";
+import { LinkError, saveLearnedSettings, storeLinkedConnection } from "@/lib/linking/store";
 import { env } from "@/lib/env";
-import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } from "@/lib/integrations";
+import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } from "@/lib/integrations/registry";
 import { safeReturnPath } from "@/lib/redirects";
-import type { LinkContext } from "./link-context";
-import { linkProvider } from "./link-providers";
-import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName, issueDeviceCookie, readCookie, verifiedDevice } from "./device-cookie";
-import { clientAddress, recordSignInFailure, recordSignInSuccess, signInWaitSeconds, type SignInAttempt } from "./throttle";
-import { authenticate, revokeSession } from "./users";
+import type { LinkContext } from "@/lib/linking/oauth-code/context";
+import { linkProvider } from "@/lib/linking/oauth-code/provider";
+import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName, issueDeviceCookie, readCookie, verifiedDevice } from "@/lib/auth/device-cookie";
+import { clientAddress, recordSignInFailure, recordSignInSuccess, signInWaitSeconds, type SignInAttempt } from "@/lib/auth/throttle";
+import { authenticate, revokeSession } from "@/lib/auth/users";
 
 const credentialsInput = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),

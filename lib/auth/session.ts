@@ -3,8 +3,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
-import { readSession } from "./session-cookie";
-import { findActiveUser, type SessionUser } from "./users";
+import { readSession } from "@/lib/auth/session-cookie";
+import { findActiveUser, type SessionUser } from "@/lib/auth/users";
 
 /**
  * Who is here: the signed-in user re-read from the database on every request (so a disabled account or a

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { eq, lt, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { revokedSessions, users, type Role, type User } from "@/db/schema";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 
 /** The parts of a user the app passes around; never the password hash. */
 export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;

@@ -3,12 +3,12 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type Account, type ServiceId } from "@/db/schema";
-import { getIntegration, isAuthorizationCode } from "@/lib/integrations";
+import { getIntegration, isAuthorizationCode } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
-import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "./lease";
-import { openToken } from "./sealing";
-import { isLiveState, LIVE_STATES } from "./state-machine";
-import { disconnected, revocationPending, revocationRefused, revocationRetryFailed } from "./transitions";
+import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "@/lib/connections/lease";
+import { openToken } from "@/lib/connections/sealing";
+import { isLiveState, LIVE_STATES } from "@/lib/connections/state-machine";
+import { disconnected, revocationPending, revocationRefused, revocationRetryFailed } from "@/lib/connections/transitions";
 
 export type DisconnectResult =
   | { ok: true; revoked: boolean; pending?: boolean; refused?: boolean; note?: string }

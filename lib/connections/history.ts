@@ -5,7 +5,7 @@ import { db } from "@/db";
 import { connectionEvents, users, type EventKind, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCanViewAthlete } from "@/lib/athlete-access";
-import { getIntegration } from "@/lib/integrations";
+import { getIntegration } from "@/lib/integrations/registry";
 
 export const EVENT_LABELS: Record<EventKind, string> = {
   linked: "Linked",

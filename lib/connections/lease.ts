@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type Account } from "@/db/schema";
 
-export { claimLease, leaseMs, releaseLease } from "./transitions";
+export { claimLease, leaseMs, releaseLease } from "@/lib/connections/transitions";
 
 /** The current row of connection `id`, or undefined. */
 export function readConnection(id: string): Account | undefined {

@@ -2,13 +2,13 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Account } from "@/db/schema";
 import { env } from "@/lib/env";
-import { getIntegration, isServerToServer } from "@/lib/integrations";
+import { getIntegration, isServerToServer } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
-import { recordEvent } from "./events";
-import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "./lease";
-import { credentialsAccepted, credentialsRejected, isOperatorError } from "./service-health";
-import { openToken } from "./sealing";
-import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "./transitions";
+import { recordEvent } from "@/lib/connections/events";
+import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "@/lib/connections/lease";
+import { credentialsAccepted, credentialsRejected, isOperatorError } from "@/lib/connections/service-health";
+import { openToken } from "@/lib/connections/sealing";
+import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "@/lib/connections/transitions";
 
 /** The connection cannot give a token: not connected, needs reconnecting, or gone. `message` is safe to show. */
 export class ConnectionUnavailableError extends Error {

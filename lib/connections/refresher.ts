@@ -3,10 +3,10 @@ import { and, eq, isNotNull, isNull, lte, notInArray, or } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts } from "@/db/schema";
 import { env } from "@/lib/env";
-import { retryRevocation } from "./disconnect";
-import { getFreshAccessToken } from "./refresh";
-import { pruneRefreshEvents, pruneWebhookDeliveries } from "./retention";
-import { pausedServices } from "./service-health";
+import { retryRevocation } from "@/lib/connections/disconnect";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
+import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
+import { pausedServices } from "@/lib/connections/service-health";
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {

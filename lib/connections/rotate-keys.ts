@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { AppDatabase } from "@/db/open";
 import { accounts, appCredentials } from "@/db/schema";
 import { open, seal, sealedKeyId, type Keyring } from "@/lib/crypto";
-import { resealTokens } from "./transitions";
+import { resealTokens } from "@/lib/connections/transitions";
 
 /**
  * Re-seals every stored token (connection access and refresh tokens, app-level credentials) that is not

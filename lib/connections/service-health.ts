@@ -3,7 +3,7 @@ import { eq, gt } from "drizzle-orm";
 import { db } from "@/db";
 import { serviceHealth, type ServiceHealth, type ServiceId } from "@/db/schema";
 import type { ServiceError } from "@/lib/integrations/http";
-import { backoffMs } from "./lease";
+import { backoffMs } from "@/lib/connections/lease";
 
 /**
  * True when a token endpoint's refusal is about TrainLink's own client credentials or configuration, not the

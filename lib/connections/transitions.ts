@@ -6,9 +6,9 @@ import type { AppDatabase } from "@/db/open";
 import { accounts, type Account, type ConnectionState, type EventKind } from "@/db/schema";
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
-import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "./state-machine";
-import { recordEvent, type EventInput } from "./events";
-import { sealToken } from "./sealing";
+import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "@/lib/connections/state-machine";
+import { recordEvent, type EventInput } from "@/lib/connections/events";
+import { sealToken } from "@/lib/connections/sealing";
 
 /**
  * Every write to a connection row (`accounts`) lives in this module: the named transitions of

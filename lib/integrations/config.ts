@@ -1,4 +1,4 @@
-import type { ClientCredentials } from "./types";
+import type { ClientCredentials, ServiceDefinition } from "@/lib/integrations/types";
 
 /** A configured base URL without trailing slashes, ready for documented paths to be appended. */
 export function trimBaseUrl(url: string): string {
@@ -18,4 +18,13 @@ export function environmentOf(baseUrl: string, known: Record<string, string>): s
   const { hostname } = new URL(baseUrl);
   if (known[hostname]) return known[hostname];
   return /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i.test(hostname) ? "sandbox" : "custom";
+}
+
+/** The fields of an Integration that `definition` fixes, for the configured `baseUrl`. */
+export function fromDefinition<D extends ServiceDefinition>(
+  definition: D,
+  baseUrl: string,
+): Pick<D, "id" | "name" | "doc" | "flow" | "scopes" | "requestedScopes" | "revocation"> & { baseUrl: string; environment: string; disconnectNote?: string } {
+  const { id, name, doc, flow, scopes, requestedScopes, revocation, disconnectNote } = definition;
+  return { id, name, doc, flow, baseUrl, environment: environmentOf(baseUrl, definition.environments), scopes, requestedScopes, revocation, disconnectNote };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ServiceError } from "./http";
+import { ServiceError } from "@/lib/integrations/http";
 
 /** A token response normalized to the one shape every service's tokens are stored in. */
 export interface IssuedTokens {

@@ -1,5 +1,5 @@
 import type { ServiceId } from "@/db/schema";
-import type { IssuedTokens } from "./tokens";
+import type { IssuedTokens } from "@/lib/integrations/tokens";
 
 /** A scope a service offers, with a plain-language description taken from its documentation. */
 export interface ScopeInfo {
@@ -27,6 +27,37 @@ export type RevocationKind = "access_token" | "refresh_token" | "none";
 export interface ConnectionTokens {
   accessToken: string | null;
   refreshToken: string | null;
+}
+
+/** The documented paths a service may have, appended to its configured base URL. */
+export type ServicePath = "authorize" | "token" | "revoke" | "masterToken" | "activities" | "userInfo";
+
+/**
+ * A service's fixed facts as data, taken from its documentation (the way Nango's providers.yaml holds
+ * `token_request_auth_method`, `refresh_params`, …): `lib/integrations/<service>/definition.ts` holds one,
+ * `client.ts` beside it adds what only code can say (the quirks) and the configuration from env.
+ */
+export interface ServiceDefinition {
+  id: ServiceId;
+  name: string;
+  /** File in ../shared/provider-docs the definition is taken from. */
+  doc: string;
+  flow: FlowKind;
+  /** The service's own hosts and what they are ("production", "beta"); see environmentOf. */
+  environments: Readonly<Record<string, string>>;
+  paths: Readonly<Partial<Record<ServicePath, string>>>;
+  /**
+   * How the client authenticates at the token endpoint: RFC 6749 §2.3.1's `client_secret_post` (id and
+   * secret in the form body) or `client_secret_basic` (HTTP Basic); FitRankings: `json_body`.
+   */
+  clientAuth: "client_secret_post" | "client_secret_basic" | "json_body";
+  /** Every scope the doc lists, with its meaning in plain words. */
+  scopes: readonly ScopeInfo[];
+  /** What we ask for: only what the product uses (SECURITY.md row 9). */
+  requestedScopes: readonly string[];
+  revocation: RevocationKind;
+  /** Text shown to the athlete after disconnecting when the service documents no revocation. */
+  disconnectNote?: string;
 }
 
 /** Everything the rest of the app needs to know about one service. Built from env on first use. */

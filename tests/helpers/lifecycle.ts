@@ -33,8 +33,8 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     db,
     schema: { users, accounts },
   } = await openMigratedDb();
-  const { findAuthorizationCodeIntegration } = await import("@/lib/integrations");
-  const { storeLinkedConnection } = await import("@/lib/connections/link");
+  const { findAuthorizationCodeIntegration } = await import("@/lib/integrations/registry");
+  const { storeLinkedConnection } = await import("@/lib/linking/store");
   const { eq } = await import("drizzle-orm");
 
   const mode = async (service: string, value: string) => {

@@ -3,13 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ROLES } from "@/db/schema";
-import { recordAdminAction } from "@/lib/admin/actions-log";
 import { revokeConnectionAsAdmin } from "@/lib/admin/connections";
-import { changeRole, createUser, findActiveAthleteByEmail, setCoaches, setUserDisabled } from "@/lib/admin/users";
+import { changeRole, createUser, setCoaches, setUserDisabled } from "@/lib/admin/users";
 import { authedAction } from "@/lib/actions";
-import { linkServerToServer } from "@/lib/connections/admin-link";
-import { checkFitRankingsAccess, renewMasterToken } from "@/lib/connections/master-token";
-import { ServiceError } from "@/lib/integrations/http";
 
 const userId = z.string({ error: "Choose a user." }).min(1, "Choose a user.").max(100);
 const role = z.enum(ROLES, { error: "Choose a role: athlete, coach or admin." });
@@ -69,48 +65,3 @@ export const revokeConnectionAction = authedAction(
     return result;
   },
 );
-
-/** Links ExorLive for an athlete from their ExorLive user id (admins only). */
-export const linkExorLiveAction = authedAction(
-  "connections.link_for_athlete",
-  z.object({
-    athleteEmail: z.email({ error: "Enter the athlete's email address." }).max(320),
-    exorliveUserId: z
-      .string({ error: "Enter the ExorLive user ID." })
-      .trim()
-      .min(1, "Enter the ExorLive user ID.")
-      .regex(/^\d{1,18}$/, "ExorLive user IDs are digits only (up to 18)."),
-  }),
-  async ({ athleteEmail, exorliveUserId }, admin) => {
-    const athlete = await findActiveAthleteByEmail(admin, athleteEmail);
-    if (!athlete) return { error: `No active athlete has the email ${athleteEmail}. Check it on the Users page. Nothing was stored.` };
-    const result = await linkServerToServer({ admin, athleteId: athlete.id, service: "exorlive", serviceUserId: exorliveUserId });
-    revalidatePath("/admin", "layout");
-    return result;
-  },
-);
-
-/** Obtains a new FitRankings master token now (admins only); the old one is replaced. */
-export const renewMasterTokenAction = authedAction("credentials.manage", z.object({}), async (_input, admin) => {
-  try {
-    await renewMasterToken();
-  } catch (error) {
-    return { error: `FitRankings did not issue a master token: ${error instanceof ServiceError ? error.message : "unexpected error"}. The stored one is kept.` };
-  } finally {
-    revalidatePath("/admin", "layout");
-  }
-  recordAdminAction({ actorId: admin.id, kind: "master_token_renewed", service: "fitrankings" });
-  return { ok: "A new FitRankings master token was obtained and stored." };
-});
-
-/** Makes an application-level FitRankings call with the master token, renewing it if rejected (admins only). */
-export const checkFitRankingsAction = authedAction("credentials.manage", z.object({}), async () => {
-  try {
-    const count = await checkFitRankingsAccess();
-    return { ok: `FitRankings accepted the master token (${count} activities visible).` };
-  } catch (error) {
-    return { error: `FitRankings refused the application-level call: ${error instanceof ServiceError ? error.message : "unexpected error"}.` };
-  } finally {
-    revalidatePath("/admin", "layout");
-  }
-});

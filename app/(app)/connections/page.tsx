@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
 import { requireRole } from "@/lib/auth/session";
-import { asLinkFailureCode, linkFailureMessage } from "@/lib/connections/messages";
-import { listConnectionCards } from "@/lib/connections/view";
-import { getIntegration, parseServiceId } from "@/lib/integrations";
+import { asLinkFailureCode, linkFailureMessage } from "@/lib/linking/failures";
+import { listConnectionCards } from "@/lib/connections/card";
+import { getIntegration, parseServiceId } from "@/lib/integrations/registry";
 
 export const metadata: Metadata = { title: "Connections" };
 

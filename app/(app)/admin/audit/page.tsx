@@ -3,7 +3,7 @@ import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, findAuditPeople, listAudit } from "@/lib/admin/audit";
 import { requireRole } from "@/lib/auth/session";
-import { getIntegration } from "@/lib/integrations";
+import { getIntegration } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
 import { ServiceFilter } from "@/components/connections/service-filter";
 

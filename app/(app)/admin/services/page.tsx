@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { requireRole } from "@/lib/auth/session";
-import { masterTokenStatus } from "@/lib/connections/master-token";
+import { masterTokenStatus } from "@/lib/integrations/fitrankings/master-token";
 import { serviceHealthByService } from "@/lib/connections/service-health";
-import { getIntegration, integrations } from "@/lib/integrations";
+import { getIntegration, integrations } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
-import { ExorLiveLinkForm } from "../exorlive-link-form";
-import { MasterTokenControls } from "../master-token-controls";
+import { ExorLiveLinkForm } from "@/lib/integrations/exorlive/link-form";
+import { MasterTokenControls } from "@/lib/integrations/fitrankings/master-token-controls";
 
 export const metadata: Metadata = { title: "Services" };
 

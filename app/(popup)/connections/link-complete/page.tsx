@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { asLinkFailureCode, linkFailureMessage } from "@/lib/connections/messages";
-import { getIntegration, parseServiceId } from "@/lib/integrations";
+import { asLinkFailureCode, linkFailureMessage } from "@/lib/linking/failures";
+import { getIntegration, parseServiceId } from "@/lib/integrations/registry";
 import { LinkComplete } from "./link-complete";
 
 export const metadata: Metadata = { title: "Linking" };

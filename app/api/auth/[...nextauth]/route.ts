@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { handleLinkRoute, type RouteContext } from "@/lib/auth/link-route";
+import { handleLinkRoute, type RouteContext } from "@/lib/linking/oauth-code/route";
 import { getAuthOptions } from "@/lib/auth/options";
 
 async function handler(req: NextRequest, ctx: RouteContext): Promise<Response> {

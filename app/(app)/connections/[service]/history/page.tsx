@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { listConnectionHistory } from "@/lib/connections/history";
-import { getIntegration } from "@/lib/integrations";
+import { getIntegration } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
 import { env } from "@/lib/env";
 

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { handleTokenCallback } from "@/lib/auth/callback-link-route";
+import { handleTokenCallback } from "@/lib/integrations/fitrankings/callback";
 
 /** A callback without our state segment (hand-made, or mangled by the service): refused like any missing state. */
 export async function GET(req: NextRequest, ctx: { params: Promise<{ service: string }> }) {

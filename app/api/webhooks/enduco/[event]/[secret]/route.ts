@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticateEnducoWebhook, handleEnducoWebhook, MAX_WEBHOOK_BODY_BYTES } from "@/lib/connections/webhooks";
+import { authenticateEnducoWebhook, handleEnducoWebhook, MAX_WEBHOOK_BODY_BYTES } from "@/lib/integrations/enduco/webhooks";
 
 const headers = { "Cache-Control": "no-store" };
 

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import { request, ServiceError } from "./http";
-import type { TokenInCallbackIntegration } from "./types";
+import { clientCredentials, fromDefinition, trimBaseUrl } from "@/lib/integrations/config";
+import { FITRANKINGS } from "@/lib/integrations/fitrankings/definition";
+import { request, ServiceError } from "@/lib/integrations/http";
+import type { TokenInCallbackIntegration } from "@/lib/integrations/types";
 
 const masterTokenAnswer = z.object({ token: z.string().min(1).max(4096) });
 const activitiesAnswer = z.object({ count: z.number().int().nonnegative() });
@@ -16,26 +17,17 @@ const userAnswer = z.object({ id: z.union([z.number().int().nonnegative(), z.str
  */
 export function fitrankings(): TokenInCallbackIntegration {
   const baseUrl = trimBaseUrl(env.FITRANKINGS_BASE_URL);
-  const name = "FitRankings";
+  const { name, paths } = FITRANKINGS;
   const credentials = clientCredentials(env.FITRANKINGS_CLIENT_ID, env.FITRANKINGS_CLIENT_SECRET);
   const requireCredentials = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
     return credentials;
   };
   return {
-    id: "fitrankings",
-    name,
-    doc: "fitrankings.md",
-    flow: "token_in_callback",
-    baseUrl,
-    environment: environmentOf(baseUrl, { "api.fitrankings.com": "production" }),
+    ...fromDefinition(FITRANKINGS, baseUrl),
     credentials,
-    scopes: [],
-    requestedScopes: [],
-    revocation: "none",
-    disconnectNote: "FitRankings documents no way to revoke access: also remove TrainLink in your FitRankings account settings.",
     authorizationRequestUrl(callbackUri) {
-      const url = new URL(`${baseUrl}/iq/oauth2/`);
+      const url = new URL(`${baseUrl}${paths.authorize}`);
       url.searchParams.set("client_id", requireCredentials().clientId);
       url.searchParams.set("callback_uri", callbackUri);
       return url.toString();
@@ -45,7 +37,7 @@ export function fitrankings(): TokenInCallbackIntegration {
       // token in place of the master token in the authorization header".
       let body: unknown;
       try {
-        body = await request(name, `${baseUrl}/iq/users/me/`, {
+        body = await request(name, `${baseUrl}${paths.userInfo}`, {
           method: "GET",
           headers: { authorization: `Token ${userToken}`, accept: "application/json" },
         });
@@ -61,7 +53,7 @@ export function fitrankings(): TokenInCallbackIntegration {
     },
     async obtainMasterToken() {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await request(name, `${baseUrl}/iq/tokens/master-token/`, {
+      const body = await request(name, `${baseUrl}${paths.masterToken}`, {
         method: "POST",
         headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
         body: JSON.stringify({ client_id: clientId, client_secret: clientSecret }),
@@ -71,7 +63,7 @@ export function fitrankings(): TokenInCallbackIntegration {
       return parsed.data.token;
     },
     async countActivities(masterToken) {
-      const body = await request(name, `${baseUrl}/iq/activities/`, {
+      const body = await request(name, `${baseUrl}${paths.activities}`, {
         method: "GET",
         headers: { authorization: `Token ${masterToken}`, accept: "application/json" },
       });

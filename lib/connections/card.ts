@@ -3,10 +3,10 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type ServiceId } from "@/db/schema";
 import { env } from "@/lib/env";
-import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations";
+import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations/registry";
 import { splitScope } from "@/lib/integrations/tokens";
-import { isLiveState } from "./state-machine";
-import { connectionStatus, type ConnectionStatus } from "./status";
+import { isLiveState } from "@/lib/connections/state-machine";
+import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
 
 /** What a connection card shows. Holds no token, sealed or not: safe to pass to any component. */
 export interface ConnectionCardData {

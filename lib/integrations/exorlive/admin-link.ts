@@ -4,11 +4,11 @@ import { db } from "@/db";
 import { users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
-import { getIntegration, isServerToServer } from "@/lib/integrations";
+import { getIntegration, isServerToServer } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
 import { recordAdminAction } from "@/lib/admin/actions-log";
-import { recordEvent } from "./events";
-import { LinkError, storeLinkedConnection } from "./link";
+import { recordEvent } from "@/lib/connections/events";
+import { LinkError, storeLinkedConnection } from "@/lib/linking/store";
 
 export type AdminLinkResult = { ok: string } | { error: string };
 

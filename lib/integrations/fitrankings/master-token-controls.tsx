@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { checkFitRankingsAction, renewMasterTokenAction } from "./actions";
+import { checkFitRankingsAction, renewMasterTokenAction } from "@/lib/integrations/fitrankings/actions";
 
 /** Renew and Check buttons for the FitRankings master token, with the outcome below them. */
 export function MasterTokenControls({ configured }: { configured: boolean }) {

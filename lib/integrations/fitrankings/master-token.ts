@@ -3,9 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { appCredentials } from "@/db/schema";
 import { open, seal, sealedKeyId } from "@/lib/crypto";
-import { getIntegration, isTokenInCallback, type TokenInCallbackIntegration } from "@/lib/integrations";
+import { getIntegration, isTokenInCallback, type TokenInCallbackIntegration } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
-import { getKeyring } from "./sealing";
+import { getKeyring } from "@/lib/connections/sealing";
 
 const SERVICE = "fitrankings" as const;
 const KIND = "master_token";

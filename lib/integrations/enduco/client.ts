@@ -1,20 +1,12 @@
 import { decodeJwt } from "jose";
 import { env } from "@/lib/env";
-import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import { basicClientAuth, basicFormsDiffer, postForm, ServiceError } from "./http";
-import { nowSeconds, parseTokenResponse } from "./tokens";
-import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
+import { clientCredentials, fromDefinition, trimBaseUrl } from "@/lib/integrations/config";
+import { ENDUCO } from "@/lib/integrations/enduco/definition";
+import { basicClientAuth, basicFormsDiffer, postForm, ServiceError } from "@/lib/integrations/http";
+import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
+import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 
-const SCOPES: ScopeInfo[] = [
-  { id: "workouts_write", description: "Upload finished workouts as FIT files to your enduco account" },
-  { id: "plans_read", description: "Fetch your training plans up to 7 days ahead" },
-  { id: "user_read", description: "Fetch your intensity zones" },
-];
 
-const ENVIRONMENTS: Record<string, string> = {
-  "api.prod.enduco.app": "production",
-  "beta-api.dev.enduco.app": "beta",
-};
 
 type CodeGrant = "code" | "authorization_code";
 type BasicForm = "rfc6749" | "literal";
@@ -30,21 +22,19 @@ export function rejectsGrantType(error: ServiceError): boolean {
 }
 
 /**
- * enduco (provider-docs/enduco.txt §2): authorization code with `state`; every token-endpoint call
- * authenticates with HTTP Basic. The documented code grant is the non-standard `grant_type=code`; if the
+ * enduco's client (its facts: ENDUCO in definition.ts), configured from env, and its quirks. The documented code grant is the non-standard `grant_type=code`; if the
  * service refuses the grant type (rejectsGrantType) we retry once with the standard `authorization_code` and
  * report which worked (`learned.code_grant_type`), so later exchanges start with it. Basic authentication is
  * sent as RFC 6749 §2.3.1 says (id and secret form-encoded first); the doc writes it literally
  * (`Basic <CLIENT_ID>:<CLIENT_SECRET>`), so when the service answers `invalid_client` and the two forms differ
  * for our credentials, the literal form is tried once, and whichever worked is used from then on
  * (`learned.basic_auth`, and in this process for refreshes and revocations). The account id is the access
- * token's `sub` claim. Revocation sends the refresh token (§2.3). ENDUCO_BASE_URL selects production
- * (api.prod.enduco.app) or beta (beta-api.dev.enduco.app).
+ * token's `sub` claim. ENDUCO_BASE_URL selects production or beta.
  */
 export function enduco(): AuthorizationCodeIntegration {
   const baseUrl = trimBaseUrl(env.ENDUCO_BASE_URL);
   const credentials = clientCredentials(env.ENDUCO_CLIENT_ID, env.ENDUCO_CLIENT_SECRET);
-  const name = "enduco";
+  const { name, paths } = ENDUCO;
   let basicForm: BasicForm = "rfc6749";
   /** POSTs `form` to `path` with Basic client authentication in the form that last worked (see above). Throws ServiceError. */
   const post = async (path: string, form: Record<string, string>): Promise<unknown> => {
@@ -62,23 +52,15 @@ export function enduco(): AuthorizationCodeIntegration {
     }
   };
   return {
-    id: "enduco",
-    name,
-    doc: "enduco.txt",
-    flow: "authorization_code",
-    baseUrl,
-    environment: environmentOf(baseUrl, ENVIRONMENTS),
+    ...fromDefinition(ENDUCO, baseUrl),
     credentials,
-    scopes: SCOPES,
-    requestedScopes: ["plans_read", "user_read", "workouts_write"],
-    revocation: "refresh_token",
-    authorizationUrl: `${baseUrl}/oauth2/authorize`,
+    authorizationUrl: `${baseUrl}${paths.authorize}`,
     pkce: env.ENDUCO_PKCE === "true",
     async exchangeCode(code, redirectUri, learned, codeVerifier) {
       if (learned.basic_auth === "literal" || learned.basic_auth === "rfc6749") basicForm = learned.basic_auth;
       const first: CodeGrant = learned.code_grant_type === "authorization_code" ? "authorization_code" : "code";
       const exchange = (grantType: CodeGrant) =>
-        post("/oauth2/token", { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) });
+        post(paths.token, { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) });
       let grantType = first;
       let body: unknown;
       try {
@@ -98,12 +80,12 @@ export function enduco(): AuthorizationCodeIntegration {
     },
     async refresh(refreshToken) {
       // enduco.txt §2.2: Basic auth, and the client id once more in the body as `clientId`.
-      const body = await post("/oauth2/token", { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" });
+      const body = await post(paths.token, { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" });
       return parseTokenResponse(name, body, nowSeconds());
     },
     async revoke({ refreshToken }) {
       if (!refreshToken) return;
-      await post("/oauth2/revoke", { token_type_hint: "refresh_token", token: refreshToken });
+      await post(paths.revoke, { token_type_hint: "refresh_token", token: refreshToken });
     },
   };
 }

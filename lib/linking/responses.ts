@@ -2,9 +2,9 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { ServiceId } from "@/db/schema";
 import { recordEvent } from "@/lib/connections/events";
-import type { LinkFailureCode } from "@/lib/connections/messages";
+import type { LinkFailureCode } from "@/lib/linking/failures";
 import { env } from "@/lib/env";
-import type { SessionUser } from "./users";
+import type { SessionUser } from "@/lib/auth/users";
 
 /** A 303 to one of our own paths (a GET after the callback, whatever the callback's method). */
 export function redirectTo(path: string): NextResponse {

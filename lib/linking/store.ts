@@ -2,13 +2,13 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, serviceSettings, type ServiceId } from "@/db/schema";
-import { isAuthorizationCode, type Integration } from "@/lib/integrations";
+import { isAuthorizationCode, type Integration } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
 import type { IssuedTokens } from "@/lib/integrations/tokens";
-import { retryRevocation } from "./disconnect";
-import { recordEvent } from "./events";
-import { credentialsAccepted } from "./service-health";
-import { AccountInUseError, IllegalTransitionError, linked } from "./transitions";
+import { retryRevocation } from "@/lib/connections/disconnect";
+import { recordEvent } from "@/lib/connections/events";
+import { credentialsAccepted } from "@/lib/connections/service-health";
+import { AccountInUseError, IllegalTransitionError, linked } from "@/lib/connections/transitions";
 
 /** Thrown when a link cannot be stored; `code` is one of the link failure codes shown to the user. */
 export class LinkError extends Error {

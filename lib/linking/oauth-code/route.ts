@@ -3,17 +3,17 @@ import NextAuth from "next-auth";
 import { cookies } from "next/headers";
 import type { NextRequest } from "next/server";
 import { can } from "@/lib/authz";
-import { consumeLinkFlow, recordLinkFlow } from "@/lib/connections/flows";
-import type { LinkFailureCode } from "@/lib/connections/messages";
+import { consumeLinkFlow, recordLinkFlow } from "@/lib/linking/flows";
+import type { LinkFailureCode } from "@/lib/linking/failures";
 import { env } from "@/lib/env";
-import { findAuthorizationCodeIntegration } from "@/lib/integrations";
+import { findAuthorizationCodeIntegration } from "@/lib/integrations/registry";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 import { safeReturnPath } from "@/lib/redirects";
-import type { LinkContext } from "./link-context";
-import { linkFailure, redirectTo } from "./link-responses";
-import { buildAuthOptions, getAuthOptions } from "./options";
-import { getCurrentUser, ROLE_HOME } from "./session";
-import type { SessionUser } from "./users";
+import type { LinkContext } from "@/lib/linking/oauth-code/context";
+import { linkFailure, redirectTo } from "@/lib/linking/responses";
+import { buildAuthOptions, getAuthOptions } from "@/lib/auth/options";
+import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
+import type { SessionUser } from "@/lib/auth/users";
 
 export type RouteContext = { params: Promise<{ nextauth: string[] }> };
 

@@ -2,13 +2,13 @@ import "server-only";
 import type { NextRequest, NextResponse } from "next/server";
 import { z } from "zod";
 import { can } from "@/lib/authz";
-import { POPUP_COMPLETE_PATH } from "@/lib/connections/callback-link";
-import { consumeLinkFlow } from "@/lib/connections/flows";
-import { LinkError, storeLinkedConnection } from "@/lib/connections/link";
-import { getIntegration, isTokenInCallback, parseServiceId } from "@/lib/integrations";
+import { POPUP_COMPLETE_PATH } from "@/lib/integrations/fitrankings/start-link";
+import { consumeLinkFlow } from "@/lib/linking/flows";
+import { LinkError, storeLinkedConnection } from "@/lib/linking/store";
+import { getIntegration, isTokenInCallback, parseServiceId } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
-import { linkFailure, redirectTo } from "./link-responses";
-import { getCurrentUser, ROLE_HOME } from "./session";
+import { linkFailure, redirectTo } from "@/lib/linking/responses";
+import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
 
 const callbackQuery = z.object({
   token: z.string().regex(/^[\x21-\x7e]{1,4096}$/),

@@ -3,9 +3,9 @@ import { randomBytes } from "node:crypto";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { env } from "@/lib/env";
-import { getIntegration, isTokenInCallback } from "@/lib/integrations";
+import { getIntegration, isTokenInCallback } from "@/lib/integrations/registry";
 import type { ServiceId } from "@/db/schema";
-import { recordLinkFlow } from "./flows";
+import { recordLinkFlow } from "@/lib/linking/flows";
 
 /** Where the popup lands after the callback; it tells the opener and closes (see app/(popup)). */
 export const POPUP_COMPLETE_PATH = "/connections/link-complete";

@@ -1,11 +1,11 @@
 import { SERVICE_IDS, type ServiceId } from "@/db/schema";
-import { enduco } from "./enduco";
-import { exorlive } from "./exorlive";
-import { fitrankings } from "./fitrankings";
-import { trainerday } from "./trainerday";
-import type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
+import { enduco } from "@/lib/integrations/enduco/client";
+import { exorlive } from "@/lib/integrations/exorlive/client";
+import { fitrankings } from "@/lib/integrations/fitrankings/client";
+import { trainerday } from "@/lib/integrations/trainerday/client";
+import type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "@/lib/integrations/types";
 
-export type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "./types";
+export type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "@/lib/integrations/types";
 
 let registry: ReadonlyMap<ServiceId, Integration> | undefined;
 

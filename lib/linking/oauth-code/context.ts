@@ -1,5 +1,5 @@
 import type { CodeExchange } from "@/lib/integrations/types";
-import type { LinkFailureCode } from "@/lib/connections/messages";
+import type { LinkFailureCode } from "@/lib/linking/failures";
 
 /**
  * Per-request state of one link callback, shared between our route wrapper and the next-auth provider

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { db } from "@/db";
 import { accounts, webhookDeliveries } from "@/db/schema";
 import { env } from "@/lib/env";
-import { isLiveState } from "./state-machine";
-import { planChanged, revokedByService } from "./transitions";
+import { isLiveState } from "@/lib/connections/state-machine";
+import { planChanged, revokedByService } from "@/lib/connections/transitions";
 
 export const ENDUCO_WEBHOOK_EVENTS = ["deregister", "plan-changed"] as const;
 export type EnducoWebhookEvent = (typeof ENDUCO_WEBHOOK_EVENTS)[number];

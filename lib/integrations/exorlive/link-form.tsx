@@ -5,7 +5,7 @@ import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { linkExorLiveAction } from "./actions";
+import { linkExorLiveAction } from "@/lib/integrations/exorlive/actions";
 
 const FIELD = "mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 

@@ -1,51 +1,32 @@
 import { env } from "@/lib/env";
-import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import { postForm, ServiceError } from "./http";
-import { nowSeconds, parseTokenResponse } from "./tokens";
-import type { AuthorizationCodeIntegration, ScopeInfo } from "./types";
+import { clientCredentials, fromDefinition, trimBaseUrl } from "@/lib/integrations/config";
+import { postForm, ServiceError } from "@/lib/integrations/http";
+import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
+import { TRAINERDAY } from "@/lib/integrations/trainerday/definition";
+import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 
-const SCOPES: ScopeInfo[] = [
-  { id: "calendar:read", description: "See the workouts planned on your TrainerDay calendar" },
-  { id: "calendar:write", description: "Add workouts to your TrainerDay calendar" },
-  { id: "calendar:delete", description: "Remove workouts from your TrainerDay calendar" },
-  { id: "workout:read", description: "See your TrainerDay workouts" },
-  { id: "workout:write", description: "Create and change TrainerDay workouts" },
-  { id: "workout:delete", description: "Delete TrainerDay workouts" },
-  { id: "athlete:read", description: "See your TrainerDay athlete profile" },
-  { id: "athlete:write", description: "Change your TrainerDay athlete profile" },
-];
 
 /**
- * TrainerDay (provider-docs/trainerday.txt): authorization code with client_id and client_secret in the
- * token request body; the code lives about 30 s, so it is exchanged at once; refresh tokens rotate;
- * `POST /oauth/revoke` with `token=<access token>` destroys the access token. The doc names no endpoint
- * that identifies the account, so connections carry no service account id.
- * We ask for read access only: the dashboard reads, it does not plan workouts.
+ * TrainerDay's client (its facts: TRAINERDAY in definition.ts), configured from env. The code lives about 30 s,
+ * so it is exchanged at once. The doc names no endpoint that identifies the account, so connections carry no
+ * service account id.
  */
 export function trainerday(): AuthorizationCodeIntegration {
   const baseUrl = trimBaseUrl(env.TRAINERDAY_BASE_URL);
   const credentials = clientCredentials(env.TRAINERDAY_CLIENT_ID, env.TRAINERDAY_CLIENT_SECRET);
-  const name = "TrainerDay";
+  const { name, paths } = TRAINERDAY;
   const requireCredentials = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
     return credentials;
   };
   return {
-    id: "trainerday",
-    name,
-    doc: "trainerday.txt",
-    flow: "authorization_code",
-    baseUrl,
-    environment: environmentOf(baseUrl, { "trainerday.com": "production" }),
+    ...fromDefinition(TRAINERDAY, baseUrl),
     credentials,
-    scopes: SCOPES,
-    requestedScopes: ["athlete:read", "calendar:read", "workout:read"],
-    revocation: "access_token",
-    authorizationUrl: `${baseUrl}/oauth/authorize`,
+    authorizationUrl: `${baseUrl}${paths.authorize}`,
     pkce: env.TRAINERDAY_PKCE === "true",
     async exchangeCode(code, redirectUri, _learned, codeVerifier) {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await postForm(name, `${baseUrl}/oauth/token`, {
+      const body = await postForm(name, `${baseUrl}${paths.token}`, {
         grant_type: "authorization_code",
         code,
         client_id: clientId,
@@ -57,7 +38,7 @@ export function trainerday(): AuthorizationCodeIntegration {
     },
     async refresh(refreshToken) {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await postForm(name, `${baseUrl}/oauth/token`, {
+      const body = await postForm(name, `${baseUrl}${paths.token}`, {
         grant_type: "refresh_token",
         refresh_token: refreshToken,
         client_id: clientId,
@@ -74,7 +55,7 @@ export function trainerday(): AuthorizationCodeIntegration {
       // the documented access-token revocation still follows.
       const { clientId, clientSecret } = requireCredentials();
       const send = (token: string, hint: "access_token" | "refresh_token") =>
-        postForm(name, `${baseUrl}/oauth/revoke`, { token, token_type_hint: hint, client_id: clientId, client_secret: clientSecret });
+        postForm(name, `${baseUrl}${paths.revoke}`, { token, token_type_hint: hint, client_id: clientId, client_secret: clientSecret });
       if (refreshToken) {
         try {
           await send(refreshToken, "refresh_token");

@@ -1,19 +1,11 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
-import { clientCredentials, environmentOf, trimBaseUrl } from "./config";
-import { postForm, request, ServiceError } from "./http";
-import { nowSeconds, parseTokenResponse } from "./tokens";
-import type { ScopeInfo, ServerToServerIntegration } from "./types";
+import { clientCredentials, fromDefinition, trimBaseUrl } from "@/lib/integrations/config";
+import { EXORLIVE } from "@/lib/integrations/exorlive/definition";
+import { postForm, request, ServiceError } from "@/lib/integrations/http";
+import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
+import type { ServerToServerIntegration } from "@/lib/integrations/types";
 
-const SCOPES: ScopeInfo[] = [
-  { id: "read_profile", description: "See your ExorLive profile" },
-  { id: "read_workout", description: "See your ExorLive workouts" },
-  { id: "read_master", description: "See ExorLive master data (exercises and templates)" },
-  { id: "read_calendar", description: "See your ExorLive calendar" },
-  { id: "read_contact", description: "See your ExorLive contact details" },
-  { id: "create_session", description: "Open ExorLive sessions on your behalf" },
-  { id: "configure", description: "Change ExorLive settings for the integration" },
-];
 
 /**
  * ExorLive (provider-docs/exorlive.txt): server to server. Our server GETs
@@ -24,26 +16,16 @@ const SCOPES: ScopeInfo[] = [
  */
 export function exorlive(): ServerToServerIntegration {
   const baseUrl = trimBaseUrl(env.EXORLIVE_AUTH_URL);
-  const name = "ExorLive";
+  const { name, paths, requestedScopes } = EXORLIVE;
   const requesterUrl = env.EXORLIVE_REQUESTER_URL;
   // The RequesterUrl is part of the credentials: ExorLive validates all three together.
   const credentials = requesterUrl ? clientCredentials(env.EXORLIVE_CLIENT_ID, env.EXORLIVE_CLIENT_SECRET) : null;
-  const requestedScopes = ["read_profile", "read_workout", "read_calendar"];
   return {
-    id: "exorlive",
-    name,
-    doc: "exorlive.txt",
-    flow: "server_to_server",
-    baseUrl,
-    environment: environmentOf(baseUrl, { "auth.exorlive.com": "production" }),
+    ...fromDefinition(EXORLIVE, baseUrl),
     credentials,
-    scopes: SCOPES,
-    requestedScopes,
-    revocation: "none",
-    disconnectNote: "ExorLive documents no way to revoke access: ask ExorLive support to remove the link too.",
     async refresh(refreshToken) {
       if (!credentials || !requesterUrl) throw new ServiceError("invalid_client", `${name} is not configured`);
-      const body = await postForm(name, `${baseUrl}/Providers/OAuth/Token.ashx`, {
+      const body = await postForm(name, `${baseUrl}${paths.token}`, {
         grant_type: "refresh_token",
         client_id: credentials.clientId,
         client_secret: credentials.clientSecret,
@@ -56,13 +38,13 @@ export function exorlive(): ServerToServerIntegration {
       if (!credentials || !requesterUrl) throw new ServiceError("invalid_client", `${name} is not configured`);
       if (!/^\d{1,18}$/.test(userId)) throw new ServiceError("invalid_request", `${name} user ids are digits only`);
       const common = { client_id: credentials.clientId, client_secret: credentials.clientSecret, redirect_uri: requesterUrl };
-      const authorizeUrl = new URL(`${baseUrl}/Providers/OAuth/Authorize.aspx`);
+      const authorizeUrl = new URL(`${baseUrl}${paths.authorize}`);
       for (const [key, value] of Object.entries({ user_id: userId, response_type: "code", ...common, scope: requestedScopes.join(" ") })) {
         authorizeUrl.searchParams.set(key, value);
       }
       const authorized = codeAnswer.safeParse(await request(name, authorizeUrl.toString(), { method: "GET", headers: { accept: "application/json" } }));
       if (!authorized.success) throw new ServiceError("malformed", `${name} answered the authorization request without a code`);
-      const body = await postForm(name, `${baseUrl}/Providers/OAuth/Token.ashx`, {
+      const body = await postForm(name, `${baseUrl}${paths.token}`, {
         grant_type: "authorization_code",
         code: authorized.data.code,
         ...common,

@@ -2,11 +2,11 @@ import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import type { Profile } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { getLearnedSettings } from "@/lib/connections/link";
-import type { LinkFailureCode } from "@/lib/connections/messages";
+import { getLearnedSettings } from "@/lib/linking/store";
+import type { LinkFailureCode } from "@/lib/linking/failures";
 import { ServiceError } from "@/lib/integrations/http";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
-import type { LinkContext } from "./link-context";
+import type { LinkContext } from "@/lib/linking/oauth-code/context";
 
 /** Maps a failed token exchange to the failure code the connections page explains. */
 export function exchangeFailureCode(error: unknown): LinkFailureCode {
