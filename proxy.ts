@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
- * Refuses state-changing requests to our route handlers from another site (SECURITY.md line 11): a POST
+ * Refuses state-changing requests to our route handlers from another site (docs/SECURITY.md row 11): a POST
  * (PUT, PATCH, DELETE) under /api whose Origin header is present but not this app's origin, or is "null", gets
  * 403. Requests without Origin (server-to-server webhooks, curl) pass to the handler, which has its own checks.
  * Server actions are checked by Next.js itself; this proxy is never the only gate. It runs for /api only: on

@@ -8,7 +8,7 @@ import * as schema from "./schema";
 export type AppDatabase = ReturnType<typeof openDatabase>;
 
 /**
- * Opens the SQLite file at `path` (creating its folder) with the pragmas SECURITY.md line 16 asks for:
+ * Opens the SQLite file at `path` (creating its folder) with the pragmas docs/SECURITY.md row 16 asks for:
  * WAL journal, foreign keys enforced, a 5000 ms busy timeout. Returns the drizzle handle; the raw
  * better-sqlite3 handle is `$client`.
  */

@@ -11,7 +11,7 @@ export type ActionState = { ok: string; note?: string } | { error: string } | nu
  * Wraps a server action: authenticates (re-reading the user from the database), checks `permission`,
  * validates the form with `schema` (its first issue's message is the error shown, so schemas carry
  * user-facing messages), then runs `fn`. Server actions are reachable by direct POST, so this
- * check, not the page, is the gate (SECURITY.md line 10). Unexpected errors become a generic message; the
+ * check, not the page, is the gate (docs/SECURITY.md row 10). Unexpected errors become a generic message; the
  * detail goes to the server log, never to the page.
  */
 export function authedAction<S extends z.ZodType, R extends object = Exclude<ActionState, null>>(

@@ -61,7 +61,7 @@ export function parseKeyring(spec: string): Keyring {
  * Seals `plaintext` with AES-256-GCM under the keyring's current key, a fresh random 96-bit IV per call.
  * `context` is bound as additional authenticated data (e.g. `accounts.access_token:<connection id>`), so a
  * sealed value copied to another row or column will not open there.
- * Returns `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url parts). Implements SECURITY.md line 14.
+ * Returns `v1.<key id>.<iv>.<ciphertext>.<tag>` (base64url parts). Implements docs/SECURITY.md row 14.
  */
 export function seal(plaintext: string, keyring: Keyring, context = ""): string {
   const { id, key } = keyring.current;

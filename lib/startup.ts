@@ -6,7 +6,7 @@ import { parseKeyring } from "@/lib/crypto";
  * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
  * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then starts the
  * background refresher. On failure it
- * prints one clear line and exits with status 1 (SECURITY.md line 15).
+ * prints one clear line and exits with status 1 (docs/SECURITY.md row 15).
  */
 export async function startServer(): Promise<void> {
   try {

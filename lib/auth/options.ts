@@ -118,7 +118,7 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
       },
     },
     events: {
-      // Sign out ends this session on the server too (SECURITY.md line 21): a copy of its cookie is refused.
+      // Sign out ends this session on the server too (docs/SECURITY.md row 21): a copy of its cookie is refused.
       async signOut({ token }) {
         if (token?.sid) revokeSession(token.sid, typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S);
       },

@@ -56,7 +56,7 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
     .get();
   if (!found) return { ok: false, error: `${integration.name} is not connected.` };
   // Take the single-flight lease first, waiting for a refresh in flight to finish: it may rotate the tokens,
-  // and it is the newest ones that must be revoked (SECURITY.md line 19).
+  // and it is the newest ones that must be revoked (docs/SECURITY.md row 19).
   const owner = randomUUID();
   if (!(await waitForLease(found.id, owner))) {
     return { ok: false, error: `${integration.name} is being refreshed right now and did not finish; try Disconnect again in a minute.` };

@@ -74,7 +74,7 @@ function unavailable(row: Account | undefined): ConnectionUnavailableError {
  * The access token of connection `connectionId`, refreshed first when it expires within `marginSeconds`
  * (default REFRESH_MARGIN_SECONDS, 300) or when `force` is set. Everything that needs a token calls this.
  *
- * Single flight (SECURITY.md line 6, RFC 6749 §6 with rotation): concurrent calls in this process share one
+ * Single flight (docs/SECURITY.md row 6, RFC 6749 §6 with rotation): concurrent calls in this process share one
  * promise; across processes a lease claimed with a conditional UPDATE lets exactly one caller refresh while the
  * others wait and then read the stored result. The new access token, the new refresh token (or the old one when
  * the response omits it) and the new expiry are written in one transaction, with a `refreshed` event.

@@ -8,7 +8,7 @@ import { backoffMs } from "@/lib/connections/lease";
 /**
  * True when a token endpoint's refusal is about TrainLink's own client credentials or configuration, not the
  * athlete's grant (RFC 6749 §5.2): `invalid_client` (a bare 401 is read as that), `unauthorized_client` and
- * `unsupported_grant_type`. Such a refusal changes no connection (SECURITY.md line 18).
+ * `unsupported_grant_type`. Such a refusal changes no connection (docs/SECURITY.md row 18).
  */
 export function isOperatorError(error: ServiceError): boolean {
   return error.kind === "invalid_client" || error.kind === "unsupported_grant_type" || error.oauthError === "unauthorized_client";

@@ -4,7 +4,7 @@ import type { ConnectionState, EventKind } from "@/db/schema";
  * The connection state machine as data: every transition, the stored states it may start from ("none": no row
  * yet), the state it ends in ("same": unchanged) and the connection_events it writes. transitions.ts performs
  * them (and is the only writer of `accounts`); docs/connection-states.md is drawn from this table
- * (`stateDiagram`, checked by tests/state-machine.test.ts).
+ * (`stateDiagram`, checked by lib/connections/state-machine.test.ts).
  */
 export const CONNECTION_TRANSITIONS = {
   linked: { from: ["none", "connected", "needs_reauth", "revoked_by_service", "disconnected"], to: "connected", events: ["linked", "relinked"] },

@@ -9,7 +9,7 @@ export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
 /**
  * The SQL condition that selects connection rows whose derived status (`connectionStatus` in status.ts, with
  * the service configured) is `status`, at `nowMs` (milliseconds) with a margin of `marginSeconds`. It restates
- * connectionStatus in SQL so lists can filter in the database; tests/state-machine.test.ts proves the two agree
+ * connectionStatus in SQL so lists can filter in the database; lib/connections/state-machine.test.ts proves the two agree
  * on random rows (fast-check).
  */
 export function statusCondition(status: ListableStatus, nowMs: number, marginSeconds: number): SQL {

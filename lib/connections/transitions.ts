@@ -116,7 +116,7 @@ export function linked(
 ): string {
   return inTransaction(tx, (t) => {
     if (input.accountId) {
-      // Only a live connection holds a service account (SECURITY.md line 20): once unlinked it is free again.
+      // Only a live connection holds a service account (docs/SECURITY.md row 20): once unlinked it is free again.
       const other = t
         .select({ id: accounts.id })
         .from(accounts)

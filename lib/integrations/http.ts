@@ -29,7 +29,7 @@ export class ServiceError extends Error {
     super(message);
   }
 
-  /** True for failures worth retrying later (5xx, timeout, network), per DESIGN.md "Failures". */
+  /** True for failures worth retrying later (5xx, timeout, network). */
   get transient(): boolean {
     return this.kind === "unavailable" || this.kind === "timeout" || this.kind === "network";
   }

@@ -40,7 +40,7 @@ export type ServicePath = "authorize" | "token" | "revoke" | "masterToken" | "ac
 export interface ServiceDefinition {
   id: ServiceId;
   name: string;
-  /** File in ../shared/provider-docs the definition is taken from. */
+  /** File in docs/provider-docs the definition is taken from. */
   doc: string;
   flow: FlowKind;
   /** The service's own hosts and what they are ("production", "beta"); see environmentOf. */
@@ -53,7 +53,7 @@ export interface ServiceDefinition {
   clientAuth: "client_secret_post" | "client_secret_basic" | "json_body";
   /** Every scope the doc lists, with its meaning in plain words. */
   scopes: readonly ScopeInfo[];
-  /** What we ask for: only what the product uses (SECURITY.md row 9). */
+  /** What we ask for: only what the product uses (docs/SECURITY.md row 9). */
   requestedScopes: readonly string[];
   revocation: RevocationKind;
   /** Text shown to the athlete after disconnecting when the service documents no revocation. */
@@ -64,7 +64,7 @@ export interface ServiceDefinition {
 export interface Integration {
   id: ServiceId;
   name: string;
-  /** File in ../shared/provider-docs the behaviour below implements. */
+  /** File in docs/provider-docs the behaviour below implements. */
   doc: string;
   flow: FlowKind;
   /** Origin (plus optional path prefix) the documented paths are appended to. */

@@ -28,7 +28,7 @@ export class LinkError extends Error {
  * service just answered the exchange, so its revocation is retried now; only when it still fails is the link
  * refused. Tokens that are not kept, whatever the reason, are revoked at the service where it documents a
  * revocation endpoint (best effort, RFC 7009), with a `tokens_discarded` event saying what happened
- * (SECURITY.md line 19): a refused link never leaves a live grant behind that nobody holds.
+ * (docs/SECURITY.md row 19): a refused link never leaves a live grant behind that nobody holds.
  *
  * Throws LinkError("account_in_use") when the service account is connected to another athlete,
  * LinkError("no_scope_granted") when the athlete granted none of the requested scopes, and

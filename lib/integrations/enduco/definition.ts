@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from "@/lib/integrations/types";
 
 /**
- * enduco (provider-docs/enduco.txt): authorization code with `state`; HTTP Basic client authentication at every
+ * enduco (docs/provider-docs/enduco.txt): authorization code with `state`; HTTP Basic client authentication at every
  * token-endpoint call; the documented code grant is `grant_type=code`; revocation sends the refresh token (§2.3);
  * a beta and a production environment.
  */

@@ -32,7 +32,7 @@ function record(kind: string, status: number, serviceUserId: string | null, deta
 
 /**
  * The webhook event named by the URL when `secret` is ENDUCO_WEBHOOK_SECRET (compared in constant time), else
- * null: then the caller answers 404 before reading the body or writing anything (SECURITY.md line 21), so an
+ * null: then the caller answers 404 before reading the body or writing anything (docs/SECURITY.md row 21), so an
  * anonymous request cannot fill the disk.
  */
 export function authenticateEnducoWebhook(event: string, secret: string): EnducoWebhookEvent | null {

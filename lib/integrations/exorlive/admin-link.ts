@@ -34,7 +34,7 @@ function adminLinkError(error: unknown, name: string, userId: string): string {
 
 /**
  * Links `athleteId` to a server-to-server service (ExorLive) as the admin `admin`, from the athlete's user id
- * at that service (provider-docs/exorlive.txt: Authorize.aspx → {code} → Token.ashx). Only admins may do
+ * at that service (docs/provider-docs/exorlive.txt: Authorize.aspx → {code} → Token.ashx). Only admins may do
  * this, because the client secret can mint a token for any user id of the partner. Every outcome writes an
  * audit event with the admin as actor; on any failure nothing is stored and the result says what to do.
  * Throws ForbiddenError for a non-admin.

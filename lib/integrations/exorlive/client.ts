@@ -8,7 +8,7 @@ import type { ServerToServerIntegration } from "@/lib/integrations/types";
 
 
 /**
- * ExorLive (provider-docs/exorlive.txt): server to server. Our server GETs
+ * ExorLive (docs/provider-docs/exorlive.txt): server to server. Our server GETs
  * `/Providers/OAuth/Authorize.aspx` with the athlete's ExorLive `user_id` and the client secret, reads
  * `{code}`, then POSTs `/Providers/OAuth/Token.ashx`. `redirect_uri` is the fixed RequesterUrl and is never
  * redirected to. `expires_in` arrives as a string and `token_type` lower-case. No revocation endpoint.

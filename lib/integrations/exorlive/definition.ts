@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from "@/lib/integrations/types";
 
 /**
- * ExorLive (provider-docs/exorlive.txt): server to server, from the athlete's ExorLive user id: `Authorize.aspx`
+ * ExorLive (docs/provider-docs/exorlive.txt): server to server, from the athlete's ExorLive user id: `Authorize.aspx`
  * answers `{code}`, `Token.ashx` exchanges it; client id, secret and the fixed RequesterUrl (`redirect_uri`,
  * never redirected to) in the body of both. No revocation endpoint.
  */

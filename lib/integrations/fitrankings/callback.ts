@@ -15,7 +15,7 @@ const callbackQuery = z.object({
   user_id: z.string().regex(/^\d{1,20}$/),
 });
 
-/** Headers for a response to a URL that carried a token (SECURITY.md line 5; RFC 9700 §4.2.4, §4.3.2). */
+/** Headers for a response to a URL that carried a token (docs/SECURITY.md row 5; RFC 9700 §4.2.4, §4.3.2). */
 function harden(response: NextResponse): NextResponse {
   response.headers.set("Cache-Control", "no-store");
   response.headers.set("Referrer-Policy", "no-referrer");
@@ -26,7 +26,7 @@ function harden(response: NextResponse): NextResponse {
  * The callback of a token-in-callback service (FitRankings: `…/callback/<state>?token=…&user_id=…`; `state` is
  * the path segment, null when the request came without one). Checks, before storing anything, that an
  * athlete is signed in and that `state` is theirs, for this service, unused and unexpired (consumed now).
- * Then the callback must prove itself (SECURITY.md line 20): the token is sent back to the service in an
+ * Then the callback must prove itself (docs/SECURITY.md row 20): the token is sent back to the service in an
  * authenticated request (`identifyUser`), and only when the service accepts it and names the same user as
  * the callback's `user_id` is the connection stored. A callback without a token (the owner refused), with a
  * malformed one, or one the service does not confirm stores nothing. Every answer is a 303 to a clean URL of

@@ -10,7 +10,7 @@ const activitiesAnswer = z.object({ count: z.number().int().nonnegative() });
 const userAnswer = z.object({ id: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]) });
 
 /**
- * FitRankings (provider-docs/fitrankings.md): not a code flow. The browser is sent to `/iq/oauth2/` with
+ * FitRankings (docs/provider-docs/fitrankings.md): not a code flow. The browser is sent to `/iq/oauth2/` with
  * `client_id` and `callback_uri` and comes back with `?token=…&user_id=…`; the user token has no documented
  * expiry, refresh or revocation, and FitRankings has no scopes. Application-level calls use a master token
  * from `POST /iq/tokens/master-token/` (JSON body with the client credentials), sent as `Authorization: Token …`.

@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from "@/lib/integrations/types";
 
 /**
- * FitRankings (provider-docs/fitrankings.md): not a code flow. The browser goes to `/iq/oauth2/` with `client_id`
+ * FitRankings (docs/provider-docs/fitrankings.md): not a code flow. The browser goes to `/iq/oauth2/` with `client_id`
  * and `callback_uri` and comes back with `?token=…&user_id=…`; the user token has no documented expiry, refresh or
  * revocation, and FitRankings has no scopes. Application-level calls use a master token obtained with the client
  * credentials in a JSON body; a user's own token in the Authorization header restricts a request to that user.

@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from "@/lib/integrations/types";
 
 /**
- * TrainerDay (provider-docs/trainerday.txt): authorization code with client_id and client_secret in the token
+ * TrainerDay (docs/provider-docs/trainerday.txt): authorization code with client_id and client_secret in the token
  * request body; the code lives about 30 s; refresh tokens rotate; `POST /oauth/revoke` with `token=<access
  * token>` destroys the access token. We ask for read access only: the dashboard reads, it does not plan workouts.
  */

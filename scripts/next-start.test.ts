@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { it } from "node:test";
-import { nextStartCommand, SERVER_NODE_FLAGS } from "../scripts/next-start";
+import { nextStartCommand, SERVER_NODE_FLAGS } from "@/scripts/next-start";
 
 it("npm start runs Node with the same server flags as the demo, the e2e run and the benchmark", () => {
   const start: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;

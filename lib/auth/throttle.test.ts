@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "./helpers/db";
+import { openMigratedDb } from "@/tests/helpers/db";
 
 // Issue 12 point 9: sign-in limits that cannot lock out the owner. Before: ten wrong guesses every 15 minutes
 // kept an account out for good, and the per-IP limit read the left-most (client-controlled) X-Forwarded-For.

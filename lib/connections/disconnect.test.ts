@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
-// SECURITY.md line 19: the athlete's Disconnect always ends the connection here, whatever the service answers.
+// docs/SECURITY.md row 19: the athlete's Disconnect always ends the connection here, whatever the service answers.
 // Before the fix a refused revocation kept the connection, and the refresher went on refreshing its tokens.
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
-// SECURITY.md line 19, issue 12 point 5: tokens we obtain and do not keep are revoked at the service.
+// docs/SECURITY.md row 19, issue 12 point 5: tokens we obtain and do not keep are revoked at the service.
 // Before the fix a refused link dropped the freshly issued tokens, and they stayed live at the service.
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // Issue 12 point 7: ExorLive's doc allows a new token "from scratch", and we hold the user id and the client
 // secret. A refresh refused with invalid_grant re-links server to server; only when that fails too does the

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { openMigratedDb } from "./helpers/db";
+import { openMigratedDb } from "@/tests/helpers/db";
 
 let db: typeof import("@/db").db;
 let schema: typeof import("@/db/schema");

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;

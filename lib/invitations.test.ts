@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "./helpers/db";
+import { openMigratedDb } from "@/tests/helpers/db";
 
 // Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate, then import app modules.
 process.env.NEXTAUTH_URL = "http://localhost:3000";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startSandbox } from "../sandbox/server";
+import { startSandbox } from "@/sandbox/server";
 
 // The app modules are imported after the sandbox is up, so lib/env reads the sandbox's URL.
 describe("ExorLive linkUser against the sandbox (real HTTP)", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "./helpers/db";
+import { openMigratedDb } from "@/tests/helpers/db";
 
 process.env.REFRESH_EVENTS_RETENTION_DAYS = "30";
 type Db = Awaited<ReturnType<typeof openMigratedDb>>;

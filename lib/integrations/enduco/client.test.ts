@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // Issue 12 point 11: enduco's grant_type fallback also triggers on an invalid_request/invalid_grant answer that
 // rejects the grant type, and a service that reads the doc's literal `Basic <CLIENT_ID>:<CLIENT_SECRET>` gets

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "./helpers/lifecycle";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
-// SECURITY.md line 18: a refused client secret is the operator's problem. Before the fix, the refresher turned
+// docs/SECURITY.md row 18: a refused client secret is the operator's problem. Before the fix, the refresher turned
 // every connection of the service into "needs reconnect" within one pass.
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
