@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
-import { startSandbox, type RunningSandbox } from "../sandbox/server.js";
+import { startSandbox, type RunningSandbox } from "../server.js";
 
 const TD = { id: "sandbox-trainerday-client", secret: "sandbox-trainerday-secret" };
 const EN = { id: "sandbox-enduco-client", secret: "sandbox-enduco-secret" };
