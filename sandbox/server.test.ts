@@ -1,0 +1,32 @@
+/** startSandbox (sandbox/server.ts, sandbox/app.ts): close() while a request is held, and the request log. */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { startSandbox } from "./server.js";
+import { TD, cleanEnv, form, logLines, sandboxPerFile, setMode, tdCode, tdRefresh, tdTokens } from "./test-helpers.js";
+
+sandboxPerFile();
+
+describe("startSandbox", () => {
+  test("close() does not wait for a pending token_timeout", async () => {
+    const other = await startSandbox({ port: 0, env: cleanEnv, log: () => {} });
+    await setMode(other.url, "exorlive", "token_timeout");
+    const pending = fetch(`${other.url}/exorlive/Providers/OAuth/Token.ashx`, { method: "POST", body: form({ grant_type: "x" }) });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = Date.now();
+    await other.close();
+    assert.ok(Date.now() - started < 2000);
+    await assert.rejects(pending);
+  });
+
+  test("the log never contains tokens, codes or secrets", async () => {
+    const tokens = await tdTokens();
+    await tdRefresh(String(tokens.refresh_token));
+    const code = await tdCode();
+    const secrets = [String(tokens.access_token), String(tokens.refresh_token), code, TD.secret, "sbx-"];
+    assert.ok(logLines.length > 0);
+    for (const line of logLines) {
+      assert.match(line, /^[A-Z]+ \S+ (\d{3}|aborted)$/);
+      for (const s of secrets) assert.ok(!line.includes(s), `log line leaks: ${line}`);
+    }
+  });
+});
