@@ -4,8 +4,10 @@ import { getCurrentUser } from "@/lib/auth/session";
 import type { SessionUser } from "@/lib/auth/users";
 import { can, type Permission } from "@/lib/authz";
 
-/** What every server action returns to `useActionState`: a success message or an error message. */
-export type ActionState = { ok: string; note?: string } | { error: string } | null;
+import type { Outcome } from "@/lib/result";
+
+/** What every server action returns to `useActionState`: its Outcome, or null before the first answer. */
+export type ActionState = Outcome | null;
 
 /**
  * Wraps a server action: authenticates (re-reading the user from the database), checks `permission`,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { openMigratedDb } from "@/tests/helpers/db";
+import { failed } from "@/lib/result";
 
 // Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate, then import app modules.
 process.env.NEXTAUTH_URL = "http://localhost:3000";
@@ -51,10 +52,10 @@ describe("invitations", () => {
     assert.deepEqual((await lib.listOpenInvitations(coach)).map((i) => i.id), [row.id]);
 
     const check = await lib.checkInvitation(token);
-    assert.deepEqual(check, { ok: true, coachName: "Coach Carter", expiresAt: row.expiresAt });
+    assert.deepEqual(check, { coachName: "Coach Carter", expiresAt: row.expiresAt });
 
     const result = await lib.acceptInvitation(token, { name: "  Ada Athlete ", email: "Ada@Example.COM", password: "correct horse" });
-    assert.ok(result.ok, JSON.stringify(result));
+    assert.ok(!failed(result), JSON.stringify(result));
     const ada = findUser("ada@example.com");
     assert.ok(ada, "email stored lower-case");
     assert.equal(ada.id, result.userId);
@@ -71,12 +72,12 @@ describe("invitations", () => {
     assert.equal((await authenticate("ada@example.com", "correct horse"))?.id, ada.id, "can sign in");
 
     const recheck = await lib.checkInvitation(token);
-    assert.equal(recheck.ok, false);
-    assert.equal(!recheck.ok && recheck.reason, "used");
+    assert.equal(failed(recheck), true);
+    assert.equal(failed(recheck) && recheck.error, "used");
 
     const count = userCount();
     const again = await lib.acceptInvitation(token, { name: "Bob", email: "bob@example.com", password: "password123" });
-    assert.deepEqual(again, { ok: false, error: "This invite link was already used. Ask your coach for a new one." });
+    assert.deepEqual(again, { error: "This invite link was already used. Ask your coach for a new one." });
     assert.equal(userCount(), count, "no second user");
     assert.equal(findUser("bob@example.com"), undefined);
   });
@@ -87,8 +88,8 @@ describe("invitations", () => {
     const results = await Promise.all(
       ["c1", "c2", "c3"].map((n) => lib.acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
     );
-    assert.equal(results.filter((r) => r.ok).length, 1);
-    for (const r of results.filter((r) => !r.ok)) assert.deepEqual(r, { ok: false, error: "This invite link was already used. Ask your coach for a new one." });
+    assert.equal(results.filter((r) => !failed(r)).length, 1);
+    for (const r of results.filter((r) => failed(r))) assert.deepEqual(r, { error: "This invite link was already used. Ask your coach for a new one." });
     assert.equal(userCount(), count + 1);
   });
 
@@ -103,8 +104,8 @@ describe("invitations", () => {
     const expiredAt = new Date(Date.now() - 1000);
     db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
     const result = await pending;
-    assert.equal(result.ok, false);
-    assert.match(!result.ok ? result.error : "", /^This invite link expired on .+ UTC\. Ask your coach for a new one\.$/);
+    assert.equal(failed(result), true);
+    assert.match(failed(result) ? result.error : "", /^This invite link expired on .+ UTC\. Ask your coach for a new one\.$/);
     assert.equal(userCount(), count);
     assert.equal(invitationRow(token)!.usedAt, null);
   });
@@ -115,7 +116,7 @@ describe("invitations", () => {
     await duringHashing();
     db.insert(schema.users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" }).run();
     const count = userCount();
-    assert.deepEqual(await pending, { ok: false, error: "An account with this email already exists. Sign in instead." });
+    assert.deepEqual(await pending, { error: "An account with this email already exists. Sign in instead." });
     assert.equal(userCount(), count);
     const row = invitationRow(token)!;
     assert.equal(row.usedAt, null, "the conditional UPDATE was rolled back");
@@ -127,11 +128,11 @@ describe("invitations", () => {
     const expiredAt = new Date(Date.UTC(2025, 0, 2, 3, 4));
     db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
     const check = await lib.checkInvitation(token);
-    assert.deepEqual(check, { ok: false, reason: "expired", expiredAt });
+    assert.deepEqual(check, { error: "expired", expiredAt });
     const count = userCount();
     const links = db.select().from(schema.coachAthletes).all().length;
     const result = await lib.acceptInvitation(token, { name: "Late", email: "late@example.com", password: "password123" });
-    assert.deepEqual(result, { ok: false, error: "This invite link expired on 2 Jan 2025, 03:04 UTC. Ask your coach for a new one." });
+    assert.deepEqual(result, { error: "This invite link expired on 2 Jan 2025, 03:04 UTC. Ask your coach for a new one." });
     assert.equal(userCount(), count);
     assert.equal(db.select().from(schema.coachAthletes).all().length, links);
     const row = invitationRow(token)!;
@@ -144,12 +145,12 @@ describe("invitations", () => {
     const token = tokenOf((await lib.createInvitation(coach)).url);
     const count = userCount();
     const result = await lib.acceptInvitation(token, { name: "Dup", email: existing.email.toUpperCase(), password: "password123" });
-    assert.deepEqual(result, { ok: false, error: "An account with this email already exists. Sign in instead." });
+    assert.deepEqual(result, { error: "An account with this email already exists. Sign in instead." });
     assert.equal(userCount(), count);
     const row = invitationRow(token)!;
     assert.equal(row.usedAt, null);
     assert.equal(row.usedBy, null);
-    assert.equal((await lib.checkInvitation(token)).ok, true, "still usable");
+    assert.equal(failed(await lib.checkInvitation(token)), false, "still usable");
     assert.equal(db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, existing.id)).all().length, 0);
   });
 
@@ -162,12 +163,12 @@ describe("invitations", () => {
   });
 
   it("an unknown token is reported as unknown and accepting it writes nothing", async () => {
-    assert.deepEqual(await lib.checkInvitation("not-a-real-token"), { ok: false, reason: "unknown" });
-    assert.deepEqual(await lib.checkInvitation(""), { ok: false, reason: "unknown" });
-    assert.deepEqual(await lib.checkInvitation("x".repeat(500)), { ok: false, reason: "unknown" });
+    assert.deepEqual(await lib.checkInvitation("not-a-real-token"), { error: "unknown" });
+    assert.deepEqual(await lib.checkInvitation(""), { error: "unknown" });
+    assert.deepEqual(await lib.checkInvitation("x".repeat(500)), { error: "unknown" });
     const count = userCount();
     const result = await lib.acceptInvitation("not-a-real-token", { name: "N", email: "n@example.com", password: "password123" });
-    assert.equal(result.ok, false);
+    assert.equal(failed(result), true);
     assert.equal(userCount(), count);
   });
 
@@ -175,9 +176,9 @@ describe("invitations", () => {
     const other = makeUser("coach");
     const token = tokenOf((await lib.createInvitation(other)).url);
     db.update(schema.users).set({ disabledAt: new Date() }).where(orm.eq(schema.users.id, other.id)).run();
-    assert.deepEqual(await lib.checkInvitation(token), { ok: false, reason: "unknown" });
+    assert.deepEqual(await lib.checkInvitation(token), { error: "unknown" });
     const result = await lib.acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
-    assert.equal(result.ok, false);
+    assert.equal(failed(result), true);
     assert.equal(invitationRow(token)!.usedAt, null);
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { failed, type Result } from "@/lib/result";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db } from "@/db";
@@ -43,8 +44,8 @@ export async function createInvitation(coach: SessionUser): Promise<{ url: strin
 }
 
 export type InvitationCheck =
-  | { ok: true; coachName: string; expiresAt: Date }
-  | { ok: false; reason: "unknown" | "used" | "expired"; expiredAt?: Date; usedAt?: Date };
+  | { coachName: string; expiresAt: Date }
+  | { error: "unknown" | "used" | "expired"; expiredAt?: Date; usedAt?: Date };
 
 /**
  * Says whether the invite link with `token` can still be accepted (read only; consumes nothing).
@@ -52,7 +53,7 @@ export type InvitationCheck =
  * `expired` carries `expiredAt` (a used link reports `used` even when it has also expired).
  */
 export async function checkInvitation(token: string): Promise<InvitationCheck> {
-  if (!token || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: "unknown" };
+  if (!token || token.length > MAX_TOKEN_LENGTH) return { error: "unknown" };
   const row = db
     .select({
       expiresAt: invitations.expiresAt,
@@ -65,15 +66,15 @@ export async function checkInvitation(token: string): Promise<InvitationCheck> {
     .innerJoin(users, eq(users.id, invitations.coachId))
     .where(eq(invitations.tokenHash, hashToken(token)))
     .get();
-  if (!row || row.coachRole !== "coach" || row.coachDisabledAt) return { ok: false, reason: "unknown" };
-  if (row.usedAt) return { ok: false, reason: "used", usedAt: row.usedAt };
-  if (row.expiresAt.getTime() <= Date.now()) return { ok: false, reason: "expired", expiredAt: row.expiresAt };
-  return { ok: true, coachName: row.coachName, expiresAt: row.expiresAt };
+  if (!row || row.coachRole !== "coach" || row.coachDisabledAt) return { error: "unknown" };
+  if (row.usedAt) return { error: "used", usedAt: row.usedAt };
+  if (row.expiresAt.getTime() <= Date.now()) return { error: "expired", expiredAt: row.expiresAt };
+  return { coachName: row.coachName, expiresAt: row.expiresAt };
 }
 
 /** The sentence a visitor reads for a refused invitation. */
-function refusalSentence(check: Exclude<InvitationCheck, { ok: true }>): string {
-  switch (check.reason) {
+function refusalSentence(check: Extract<InvitationCheck, { error: string }>): string {
+  switch (check.error) {
     case "used":
       return "This invite link was already used. Ask your coach for a new one.";
     case "expired":
@@ -92,7 +93,8 @@ class Refusal extends Error {
   override name = "InvitationRefusal";
 }
 
-export type AcceptResult = { ok: true; userId: string } | { ok: false; error: string };
+/** The new athlete's user id, or a Failure sentence. */
+export type AcceptResult = Result<{ userId: string }>;
 
 /**
  * Signs a new athlete up through the invite link with `token`: on success the invitation is marked used
@@ -103,15 +105,15 @@ export type AcceptResult = { ok: true; userId: string } | { ok: false; error: st
  * a read-only pre-check refuses hopeless requests without spending that time. The writes then happen in one
  * IMMEDIATE transaction that consumes the invitation with a conditional UPDATE (unused and unexpired only),
  * so two concurrent acceptances cannot both succeed. Any refusal rolls the whole transaction back: nothing is
- * half-written. Refusals resolve to `{ ok: false, error }` with a sentence the visitor can act on; unexpected
+ * half-written. Refusals resolve to `{ error }` with a sentence the visitor can act on; unexpected
  * database errors are thrown.
  */
 export async function acceptInvitation(token: string, input: { name: string; email: string; password: string }): Promise<AcceptResult> {
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
   const pre = await checkInvitation(token);
-  if (!pre.ok) return { ok: false, error: refusalSentence(pre) };
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { ok: false, error: EMAIL_EXISTS };
+  if (failed(pre)) return { error: refusalSentence(pre) };
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { error: EMAIL_EXISTS };
 
   const passwordHash = await hashPassword(input.password);
   const tokenHash = hashToken(token);
@@ -130,12 +132,12 @@ export async function acceptInvitation(token: string, input: { name: string; ema
           const row = tx.select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt }).from(invitations).where(eq(invitations.tokenHash, tokenHash)).get();
           throw new Refusal(
             refusalSentence(
-              !row ? { ok: false, reason: "unknown" } : row.usedAt ? { ok: false, reason: "used", usedAt: row.usedAt } : { ok: false, reason: "expired", expiredAt: row.expiresAt },
+              !row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt },
             ),
           );
         }
         const coach = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).get();
-        if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ ok: false, reason: "unknown" }));
+        if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ error: "unknown" }));
         const existing = tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get();
         if (existing) throw new Refusal(EMAIL_EXISTS);
         tx.insert(users).values({ id: userId, email, name, role: "athlete", passwordHash, createdAt: now }).run();
@@ -145,13 +147,13 @@ export async function acceptInvitation(token: string, input: { name: string; ema
       { behavior: "immediate" },
     );
   } catch (error) {
-    if (error instanceof Refusal) return { ok: false, error: error.message };
+    if (error instanceof Refusal) return { error: error.message };
     // A unique-email race cannot happen under an IMMEDIATE transaction, but if the constraint fires anyway the
     // transaction was rolled back and the answer is the same.
-    if (isUniqueEmailViolation(error)) return { ok: false, error: EMAIL_EXISTS };
+    if (isUniqueEmailViolation(error)) return { error: EMAIL_EXISTS };
     throw error;
   }
-  return { ok: true, userId };
+  return { userId };
 }
 
 function isUniqueEmailViolation(error: unknown): boolean {

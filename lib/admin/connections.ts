@@ -10,6 +10,7 @@ import { statusCondition, type ListableStatus } from "@/lib/connections/status-s
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations/registry";
 import { recordAdminAction } from "@/lib/admin/actions-log";
+import { failed } from "@/lib/result";
 
 export const CONNECTIONS_PAGE_SIZE = 50;
 
@@ -121,7 +122,7 @@ export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connec
   if (!row) return { error: "That connection no longer exists." };
   const service = getIntegration(row.provider).name;
   const result = await disconnectConnection({ athleteId: row.userId, actorId: viewer.id, service: row.provider });
-  if (!result.ok) return { error: result.error };
+  if (failed(result)) return { error: result.error };
   recordAdminAction({
     actorId: viewer.id,
     targetUserId: row.userId,

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Outcome } from "@/lib/result";
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -95,7 +96,8 @@ export async function listCoaches(viewer: SessionUser | null) {
   return db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.role, "coach")).orderBy(asc(users.name)).all();
 }
 
-export type AdminResult = { ok: string } | { error: string };
+/** What an admin operation answers: lib/result.ts Outcome. */
+export type AdminResult = Outcome;
 
 /**
  * Creates a user with a role and an initial password (argon2id), recording `user_created`. Refuses an email

@@ -10,6 +10,7 @@ import { findConnection } from "@/lib/connections/queries";
 import { ConnectionUnavailableError, RefreshFailedError, refreshOnRequest, RefreshThrottledError } from "@/lib/connections/refresh";
 import { getIntegration } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
+import { failed } from "@/lib/result";
 
 /** Disconnects one of the signed-in athlete's own connections (revoking at the service first). */
 export const disconnectAction = authedAction(
@@ -18,7 +19,7 @@ export const disconnectAction = authedAction(
   async ({ service }, user) => {
     const result = await disconnectConnection({ athleteId: user.id, actorId: user.id, service });
     revalidatePath("/connections");
-    if (!result.ok) return { error: result.error };
+    if (failed(result)) return { error: result.error };
     const name = getIntegration(service).name;
     if (result.pending) {
       return {

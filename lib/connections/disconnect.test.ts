@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { failed } from "@/lib/result";
 
 // docs/SECURITY.md row 19: the athlete's Disconnect always ends the connection here, whatever the service answers.
 // Before the fix a refused revocation kept the connection, and the refresher went on refreshing its tokens.
@@ -37,9 +38,9 @@ describe("a revocation the service refuses", () => {
       } finally {
         await env.mode(service, "normal");
       }
-      assert.equal(result.ok, true);
-      assert.ok(result.ok && result.refused && !result.revoked);
-      assert.match(result.ok ? (result.note ?? "") : "", /refused to revoke.*remove TrainLink from the apps connected to your account/);
+      assert.equal(failed(result), false);
+      assert.ok(!failed(result) && result.refused && !result.revoked);
+      assert.match(!failed(result) ? (result.note ?? "") : "", /refused to revoke.*remove TrainLink from the apps connected to your account/);
       const row = env.row(connectionId);
       assert.equal(row.state, "disconnected");
       assert.equal(row.accessToken, null);
@@ -57,7 +58,7 @@ describe("a revocation the service refuses", () => {
     await env.mode("trainerday", "revoke_503");
     try {
       const first = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
-      assert.ok(first.ok && first.pending);
+      assert.ok(!failed(first) && first.pending);
       await env.mode("trainerday", "revoke_refused");
       await refresher.runRefresherOnce(Date.now() + 31_000);
     } finally {
@@ -84,7 +85,7 @@ describe("a Disconnect during a refresh", () => {
       } finally {
         await env.mode(service, "normal");
       }
-      assert.ok(result.ok && result.revoked, "revoked");
+      assert.ok(!failed(result) && result.revoked, "revoked");
       assert.equal(env.row(connectionId).state, "disconnected");
       const issued = (await (await fetch(`${env.sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as { account?: string; kind: string; active: boolean }[];
       const mine = issued.filter((t) => t.account === username);
@@ -98,7 +99,7 @@ describe("revocation as RFC 7009 expects it", () => {
   it("TrainerDay: the client authenticates at the revocation endpoint (credentials in the body, as at its token endpoint)", async () => {
     const { userId } = await env.linkAthlete("trainerday");
     const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
-    assert.ok(result.ok && result.revoked);
+    assert.ok(!failed(result) && result.revoked);
     const [last] = (await env.requests("trainerday", "revoke")).slice(-1) as { status: number; clientAuth?: boolean }[];
     assert.deepEqual({ status: last?.status, clientAuth: last?.clientAuth }, { status: 200, clientAuth: true });
   });
@@ -110,7 +111,7 @@ describe("a service account once unlinked", () => {
     const first = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     // While A holds it, B cannot take it.
     await assert.rejects(env.linkAthlete("enduco", { username: "shared-enduco-account" }), (e: Error) => e instanceof LinkError && e.message === "account_in_use");
-    assert.ok((await disconnect.disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })).ok);
+    assert.ok(!failed(await disconnect.disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })));
 
     const second = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     const accountId = env.row(second.connectionId).providerAccountId;

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Result } from "@/lib/result";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/db";
@@ -10,9 +11,8 @@ import { openToken } from "@/lib/connections/sealing";
 import { isLiveState, LIVE_STATES } from "@/lib/connections/state-machine";
 import { disconnected, revocationPending, revocationRefused, revocationRetryFailed } from "@/lib/connections/transitions";
 
-export type DisconnectResult =
-  | { ok: true; revoked: boolean; pending?: boolean; refused?: boolean; note?: string }
-  | { ok: false; error: string };
+/** Revoked at the service or not (and why: pending, refused, no endpoint), with a note for the athlete; or a Failure sentence. */
+export type DisconnectResult = Result<{ revoked: boolean; pending?: boolean; refused?: boolean; note?: string }>;
 
 /** What the athlete must do when `service` refused to revoke our access: the sentence shown after Disconnect. */
 function refusedNote(service: string, answer: string): string {
@@ -54,17 +54,17 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
     .from(accounts)
     .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), inArray(accounts.state, LIVE_STATES)))
     .get();
-  if (!found) return { ok: false, error: `${integration.name} is not connected.` };
+  if (!found) return { error: `${integration.name} is not connected.` };
   // Take the single-flight lease first, waiting for a refresh in flight to finish: it may rotate the tokens,
   // and it is the newest ones that must be revoked (docs/SECURITY.md row 19).
   const owner = randomUUID();
   if (!(await waitForLease(found.id, owner))) {
-    return { ok: false, error: `${integration.name} is being refreshed right now and did not finish; try Disconnect again in a minute.` };
+    return { error: `${integration.name} is being refreshed right now and did not finish; try Disconnect again in a minute.` };
   }
   const row = readConnection(found.id);
   if (!row || !isLiveState(row.state)) {
     releaseLease(found.id, owner);
-    return { ok: false, error: `${integration.name} is not connected.` };
+    return { error: `${integration.name} is not connected.` };
   }
   try {
     return await revokeAndEnd(row, actorId);
@@ -90,19 +90,19 @@ async function revokeAndEnd(row: Account, actorId: string): Promise<DisconnectRe
   switch (outcome.kind) {
     case "revoked":
       disconnected(row, actorId, "revoked at the service");
-      return { ok: true, revoked: true };
+      return { revoked: true };
     case "none":
       disconnected(row, actorId, "no revocation endpoint documented; tokens wiped locally");
-      return { ok: true, revoked: false, note: integration.disconnectNote };
+      return { revoked: false, note: integration.disconnectNote };
     case "transient": {
       const failures = row.state === "revocation_pending" ? row.failureCount + 1 : 1;
       revocationPending(row, actorId, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
-      return { ok: true, revoked: false, pending: true };
+      return { revoked: false, pending: true };
     }
     case "refused":
       // The athlete's Disconnect wins: nothing here may use these tokens again, whatever the service said.
       revocationRefused(row, actorId, outcome.message);
-      return { ok: true, revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
+      return { revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
   }
 }
 

@@ -160,7 +160,7 @@ describe("background refresher", () => {
     } finally {
       await env.mode("trainerday", "normal");
     }
-    assert.deepEqual(result, { ok: true, revoked: false, pending: true });
+    assert.deepEqual(result, { revoked: false, pending: true });
     let row = env.row(connectionId);
     assert.equal(row.state, "revocation_pending");
     assert.ok(row.accessToken, "tokens kept until the service accepts");

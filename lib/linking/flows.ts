@@ -1,4 +1,5 @@
 import "server-only";
+import type { Result } from "@/lib/result";
 import { createHash } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
 import { db } from "@/db";
@@ -35,9 +36,8 @@ export async function recordLinkFlow(input: { state: string; service: ServiceId;
   });
 }
 
-export type FlowCheck =
-  | { ok: true; returnTo: string; checkCookies: Record<string, string> }
-  | { ok: false; reason: "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user" };
+/** The flow's return path and check cookies, or why the state is refused (a reason code). */
+export type FlowCheck = Result<{ returnTo: string; checkCookies: Record<string, string> }, "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user">;
 
 /**
  * Consumes the flow whose state is `state`: succeeds at most once per state, and only for the service and
@@ -45,18 +45,18 @@ export type FlowCheck =
  * the check fails, so a refused state can never be retried.
  */
 export async function consumeLinkFlow(input: { state: string | null | undefined; service: ServiceId; userId: string }): Promise<FlowCheck> {
-  if (!input.state) return { ok: false, reason: "missing" };
+  if (!input.state) return { error: "missing" };
   const stateHash = hashState(input.state);
   return db.transaction(
     (tx): FlowCheck => {
       const flow = tx.select().from(oauthFlows).where(eq(oauthFlows.stateHash, stateHash)).get();
-      if (!flow) return { ok: false, reason: "unknown" };
-      if (flow.consumedAt) return { ok: false, reason: "replayed" };
+      if (!flow) return { error: "unknown" };
+      if (flow.consumedAt) return { error: "replayed" };
       tx.update(oauthFlows).set({ consumedAt: new Date() }).where(eq(oauthFlows.stateHash, stateHash)).run();
-      if (flow.service !== input.service) return { ok: false, reason: "wrong_service" };
-      if (flow.userId !== input.userId) return { ok: false, reason: "wrong_user" };
-      if (flow.expiresAt.getTime() < Date.now()) return { ok: false, reason: "expired" };
-      return { ok: true, returnTo: flow.returnTo, checkCookies: flow.checkCookies ? (JSON.parse(flow.checkCookies) as Record<string, string>) : {} };
+      if (flow.service !== input.service) return { error: "wrong_service" };
+      if (flow.userId !== input.userId) return { error: "wrong_user" };
+      if (flow.expiresAt.getTime() < Date.now()) return { error: "expired" };
+      return { returnTo: flow.returnTo, checkCookies: flow.checkCookies ? (JSON.parse(flow.checkCookies) as Record<string, string>) : {} };
     },
     { behavior: "immediate" },
   );

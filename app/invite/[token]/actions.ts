@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/session";
 import { acceptInvitation } from "@/lib/invitations";
+import { failed } from "@/lib/result";
 
 const signupInput = z.object({
   token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
@@ -38,7 +39,7 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     if (current) return { error: `You are signed in as ${current.email}; sign out first to accept this invitation.` };
     const { token, ...input } = parsed.data;
     const result = await acceptInvitation(token, input);
-    return result.ok ? { ok: true } : { error: result.error };
+    return failed(result) ? { error: result.error } : { ok: true };
   } catch (error) {
     console.error(`[action] invitation accept failed: ${error instanceof Error ? error.name : "error"}`);
     return { error: "Something went wrong on our side and no account was created. Please try again." };

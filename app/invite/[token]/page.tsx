@@ -5,12 +5,13 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { checkInvitation, type InvitationCheck } from "@/lib/invitations";
 import { formatUtc } from "@/lib/time";
 import { SignOutToAccept, SignupForm } from "./signup-form";
+import { failed } from "@/lib/result";
 
 // The token is in the URL: keep it out of search engines and out of Referer headers sent elsewhere.
 export const metadata: Metadata = { title: "Join TrainLink", robots: { index: false, follow: false }, referrer: "no-referrer" };
 
-function refusal(check: Exclude<InvitationCheck, { ok: true }>): { title: string; detail: string } {
-  switch (check.reason) {
+function refusal(check: Extract<InvitationCheck, { error: string }>): { title: string; detail: string } {
+  switch (check.error) {
     case "used":
       return {
         title: "This invite link was already used",
@@ -47,7 +48,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   await redirectToCanonicalHost(`/invite/${encodeURIComponent(token)}`);
   const check = await checkInvitation(token);
-  if (!check.ok) {
+  if (failed(check)) {
     const { title, detail } = refusal(check);
     return (
       <Shell heading={title}>

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { failed } from "@/lib/result";
 
 // Issue 12 point 11: enduco's grant_type fallback also triggers on an invalid_request/invalid_grant answer that
 // rejects the grant type, and a service that reads the doc's literal `Basic <CLIENT_ID>:<CLIENT_SECRET>` gets
@@ -56,7 +57,7 @@ describe("enduco's quirks, against the sandbox", () => {
       await refresh.getFreshAccessToken(connectionId, { force: true });
       assert.deepEqual((await statuses("token")).slice(afterLink), ["refresh_token:200"], "the form that worked is used at once");
       const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "enduco" });
-      assert.ok(result.ok && result.revoked);
+      assert.ok(!failed(result) && result.revoked);
       assert.deepEqual((await statuses("revoke")).slice(-1), ["revoke:200"]);
     } finally {
       await env.mode("enduco", "normal");

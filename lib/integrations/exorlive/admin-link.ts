@@ -1,4 +1,5 @@
 import "server-only";
+import type { Outcome } from "@/lib/result";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { users, type ServiceId } from "@/db/schema";
@@ -10,7 +11,8 @@ import { recordAdminAction } from "@/lib/admin/actions-log";
 import { recordEvent } from "@/lib/connections/events";
 import { LinkError, storeLinkedConnection } from "@/lib/linking/store";
 
-export type AdminLinkResult = { ok: string } | { error: string };
+/** What the admin reads after a server-to-server link: lib/result.ts Outcome. */
+export type AdminLinkResult = Outcome;
 
 /** The sentence an admin reads when the service refused a server-to-server link. */
 function adminLinkError(error: unknown, name: string, userId: string): string {

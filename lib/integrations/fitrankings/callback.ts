@@ -9,6 +9,7 @@ import { getIntegration, isTokenInCallback, parseServiceId } from "@/lib/integra
 import { ServiceError } from "@/lib/integrations/http";
 import { linkFailure, redirectTo } from "@/lib/linking/responses";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
+import { failed } from "@/lib/result";
 
 const callbackQuery = z.object({
   token: z.string().regex(/^[\x21-\x7e]{1,4096}$/),
@@ -43,7 +44,7 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string, s
 
   const query = req.nextUrl.searchParams;
   const flow = await consumeLinkFlow({ state, service: integration.id, userId: user.id });
-  if (!flow.ok) return harden(linkFailure(user, integration.id, "state_invalid", `state ${flow.reason}`));
+  if (failed(flow)) return harden(linkFailure(user, integration.id, "state_invalid", `state ${flow.error}`));
   const base = flow.returnTo.split("?")[0] === POPUP_COMPLETE_PATH ? POPUP_COMPLETE_PATH : "/connections";
   if (!query.get("token")) {
     const code = query.get("error") && query.get("error") !== "access_denied" ? "service_error" : "access_denied";

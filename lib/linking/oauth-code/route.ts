@@ -14,6 +14,7 @@ import { linkFailure, redirectTo } from "@/lib/linking/responses";
 import { buildAuthOptions, getAuthOptions } from "@/lib/auth/options";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
 import type { SessionUser } from "@/lib/auth/users";
+import { failed } from "@/lib/result";
 
 export type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
@@ -74,7 +75,7 @@ async function startLink(req: NextRequest, ctx: RouteContext, user: SessionUser,
 async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser, integration: AuthorizationCodeIntegration) {
   const query = req.nextUrl.searchParams;
   const flow = await consumeLinkFlow({ state: query.get("state"), service: integration.id, userId: user.id });
-  if (!flow.ok) return failure(user, integration, "state_invalid", `state ${flow.reason}`);
+  if (failed(flow)) return failure(user, integration, "state_invalid", `state ${flow.error}`);
   const serviceError = query.get("error");
   if (serviceError) {
     const code = serviceError.replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 60);
@@ -90,9 +91,9 @@ async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser
   const response = await NextAuth(req, ctx, buildAuthOptions(link));
   for (const name of Object.keys(flow.checkCookies)) jar.delete(name);
   if (link.linked) return response;
-  const failed = failure(user, integration, link.failure?.code ?? "link_failed", link.failure?.detail ?? "next-auth refused the callback");
-  for (const cookie of response.headers.getSetCookie()) failed.headers.append("set-cookie", cookie);
-  return failed;
+  const refusal = failure(user, integration, link.failure?.code ?? "link_failed", link.failure?.detail ?? "next-auth refused the callback");
+  for (const cookie of response.headers.getSetCookie()) refusal.headers.append("set-cookie", cookie);
+  return refusal;
 }
 
 function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string) {
