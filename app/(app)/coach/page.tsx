@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { listRoster, parseRosterQuery, rosterSearchParams, type RosterServiceSummary } from "@/lib/roster";
+import { listRoster, parseRosterQuery, rosterSearchParams, type RosterServiceSummary } from "@/lib/roster/list";
 import { InvitePanel } from "./invite-panel";
 import { RosterTable } from "./roster-table";
 

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getCurrentUser } from "@/lib/auth/session";
 import { can } from "@/lib/authz";
-import { parseRosterQueryStrict, rosterCsv } from "@/lib/roster";
+import { parseRosterQueryStrict, rosterCsv } from "@/lib/roster/list";
 import { formatUtc } from "@/lib/time";
 
 export const dynamic = "force-dynamic";

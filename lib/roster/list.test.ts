@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "./helpers/db";
+import { openMigratedDb } from "@/tests/helpers/db";
 
 // Env first (tests/setup.ts gave us a fresh DATABASE_URL): three services configured, ExorLive not (so its
 // empty cells are "not_configured"). Then migrate, then import app modules.
@@ -21,7 +21,7 @@ delete process.env.EXORLIVE_CLIENT_SECRET;
 type SessionUser = import("@/lib/auth/users").SessionUser;
 type ServiceId = import("@/db/schema").ServiceId;
 type Account = import("@/db/schema").Account;
-let roster: typeof import("@/lib/roster");
+let roster: typeof import("@/lib/roster/list");
 let toCsv: typeof import("@/lib/csv").toCsv;
 let db: typeof import("@/db").db;
 let schema: typeof import("@/db/schema");
@@ -72,7 +72,7 @@ before(async () => {
   ({ db, schema } = await openMigratedDb());
   ({ ForbiddenError } = await import("@/lib/authz"));
   ({ toCsv } = await import("@/lib/csv"));
-  roster = await import("@/lib/roster");
+  roster = await import("@/lib/roster/list");
 });
 
 describe("roster access", () => {
