@@ -21,7 +21,7 @@ delete process.env.EXORLIVE_CLIENT_SECRET;
 type SessionUser = import("@/lib/auth/users").SessionUser;
 type ServiceId = import("@/db/schema").ServiceId;
 type Account = import("@/db/schema").Account;
-let roster: typeof import("@/lib/roster/list");
+let roster: typeof import("@/lib/roster/list") & typeof import("@/lib/roster/csv") & typeof import("@/lib/roster/athlete") & typeof import("@/lib/roster/query");
 let toCsv: typeof import("@/lib/csv").toCsv;
 let db: typeof import("@/db").db;
 let schema: typeof import("@/db/schema");
@@ -72,7 +72,7 @@ before(async () => {
   ({ db, schema } = await openMigratedDb());
   ({ ForbiddenError } = await import("@/lib/authz"));
   ({ toCsv } = await import("@/lib/csv"));
-  roster = await import("@/lib/roster/list");
+  roster = { ...(await import("@/lib/roster/list")), ...(await import("@/lib/roster/csv")), ...(await import("@/lib/roster/athlete")), ...(await import("@/lib/roster/query")) };
 });
 
 describe("roster access", () => {
@@ -318,9 +318,9 @@ describe("roster query parsing", () => {
     assert.deepEqual(roster.parseRosterQuery({ q: " ann ", attention: "1", sort: "status", page: "2" }), { q: "ann", attention: true, sort: "status", page: 2 });
     assert.deepEqual(roster.parseRosterQuery({ sort: "evil", page: "-3", attention: "yes" }), { q: undefined, attention: false, sort: "name", page: 1 });
     assert.deepEqual(roster.parseRosterQuery({ q: ["first", "second"] }).q, "first");
-    assert.equal(roster.parseRosterQueryStrict({ sort: "evil" }), null);
-    assert.equal(roster.parseRosterQueryStrict({ page: "x" }), null);
-    assert.deepEqual(roster.parseRosterQueryStrict({ attention: "on", sort: "status" }), { q: undefined, attention: true, sort: "status", page: 1 });
+    assert.equal(roster.parseRosterQuery({ sort: "evil" }, "strict"), null);
+    assert.equal(roster.parseRosterQuery({ page: "x" }, "strict"), null);
+    assert.deepEqual(roster.parseRosterQuery({ attention: "on", sort: "status" }, "strict"), { q: undefined, attention: true, sort: "status", page: 1 });
     assert.equal(roster.rosterSearchParams({ q: "a b", attention: true, sort: "status", page: 3 }), "q=a+b&attention=1&sort=status&page=3");
     assert.equal(roster.rosterSearchParams({ sort: "name", page: 1 }), "");
   });
