@@ -1,144 +1,20 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "@/tests/helpers/db";
+import { athleteOf, connect, makeUser, NOW, nowSeconds, openRosterDb } from "@/tests/helpers/roster";
 
-// Env first (tests/setup.ts gave us a fresh DATABASE_URL): three services configured, ExorLive not (so its
-// empty cells are "not_configured"). Then migrate, then import app modules.
-Object.assign(process.env, {
-  NEXTAUTH_URL: "http://localhost:3000",
-  TRAINERDAY_CLIENT_ID: "td-client",
-  TRAINERDAY_CLIENT_SECRET: "td-secret",
-  ENDUCO_CLIENT_ID: "en-client",
-  ENDUCO_CLIENT_SECRET: "en-secret",
-  FITRANKINGS_CLIENT_ID: "fr-client",
-  FITRANKINGS_CLIENT_SECRET: "fr-secret",
-  REFRESH_MARGIN_SECONDS: "300",
-});
-delete process.env.EXORLIVE_CLIENT_ID;
-delete process.env.EXORLIVE_CLIENT_SECRET;
-
+// Env first (openRosterDb: three services configured, ExorLive not, so its empty cells are "not_configured"),
+// then migrate, then import app modules.
 type SessionUser = import("@/lib/auth/users").SessionUser;
-type ServiceId = import("@/db/schema").ServiceId;
-type Account = import("@/db/schema").Account;
-let roster: typeof import("@/lib/roster/list") & typeof import("@/lib/roster/csv") & typeof import("@/lib/roster/athlete") & typeof import("@/lib/roster/query");
-let toCsv: typeof import("@/lib/csv").toCsv;
+let roster: typeof import("./list") & typeof import("./csv") & typeof import("./athlete");
 let db: typeof import("@/db").db;
 let schema: typeof import("@/db/schema");
-let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
 
-const NOW = Date.now();
-const SEALED = "v1.k.i.c.t";
-const nowSeconds = Math.floor(NOW / 1000);
-
-function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`, email = `${randomUUID()}@test.example`, disabled = false): SessionUser {
-  const user = { id: randomUUID(), email, name, role };
-  db.insert(schema.users)
-    .values({ ...user, disabledAt: disabled ? new Date(NOW) : null })
-    .run();
-  return user;
-}
-function assign(coach: SessionUser, ...athletes: SessionUser[]) {
-  for (const athlete of athletes) db.insert(schema.coachAthletes).values({ coachId: coach.id, athleteId: athlete.id }).run();
-}
-function athleteOf(coach: SessionUser, name: string, email?: string) {
-  const athlete = makeUser("athlete", name, email);
-  assign(coach, athlete);
-  return athlete;
-}
-/** A connection row with sealed-looking tokens; connected, valid for an hour, unless overridden. */
-function connect(athlete: SessionUser, provider: ServiceId, over: Partial<Account> = {}) {
-  db.insert(schema.accounts)
-    .values({
-      id: randomUUID(),
-      userId: athlete.id,
-      provider,
-      providerAccountId: randomUUID(),
-      accessToken: SEALED,
-      refreshToken: "v1.k.i.c.r",
-      keyId: "k",
-      expiresAt: nowSeconds + 3600,
-      state: "connected",
-      linkedAt: new Date(NOW - 86_400_000),
-      updatedAt: new Date(NOW),
-      ...over,
-    })
-    .run();
-}
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
-const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  ({ ForbiddenError } = await import("@/lib/authz"));
-  ({ toCsv } = await import("@/lib/csv"));
-  roster = { ...(await import("@/lib/roster/list")), ...(await import("@/lib/roster/csv")), ...(await import("@/lib/roster/athlete")), ...(await import("@/lib/roster/query")) };
-});
-
-describe("roster access", () => {
-  let coachA: SessionUser, coachB: SessionUser, alice: SessionUser, bob: SessionUser, carol: SessionUser, dave: SessionUser, erin: SessionUser;
-  before(() => {
-    coachA = makeUser("coach", "Coach A");
-    coachB = makeUser("coach", "Coach B");
-    alice = athleteOf(coachA, "Alice Access");
-    bob = athleteOf(coachA, "Bob Access");
-    carol = athleteOf(coachB, "Carol Secret", "carol.secret@b.example");
-    dave = athleteOf(coachA, "Dave Shared");
-    assign(coachB, dave);
-    erin = makeUser("athlete", "Erin Disabled", `${randomUUID()}@test.example`, true);
-    assign(coachA, erin);
-    // Another coach wrongly on a roster is not an athlete: never listed.
-    assign(coachA, makeUser("coach", "Coach Intruder"));
-    connect(carol, "trainerday");
-  });
-
-  it("coach A sees only their own athletes; coach B only theirs; a shared athlete shows for both", async () => {
-    const a = await roster.listRoster(coachA, {}, NOW);
-    assert.deepEqual(ids(a.rows), ids([alice, bob, dave]));
-    assert.equal(a.rosterSize, 3);
-    const b = await roster.listRoster(coachB, {}, NOW);
-    assert.deepEqual(ids(b.rows), ids([carol, dave]));
-  });
-
-  it("search and filters never reach another coach's athletes", async () => {
-    for (const q of ["carol", "Secret", "b.example"]) {
-      const page = await roster.listRoster(coachA, { q }, NOW);
-      assert.equal(page.total, 0, q);
-      assert.equal((await roster.listRosterForExport(coachA, { q })).rows.length, 0, q);
-    }
-  });
-
-  it("the export holds coach A's athletes only", async () => {
-    const { rows } = await roster.listRosterForExport(coachA, {}, NOW);
-    assert.deepEqual(ids(rows), ids([alice, bob, dave]));
-    const csv = await roster.rosterCsv(coachA, {}, NOW);
-    assert.doesNotMatch(csv, /Carol|carol\.secret|Erin|Intruder/);
-    assert.match(csv, /Alice Access/);
-    assert.equal(csv.trimEnd().split("\r\n").length, 4, "header + 3 athletes");
-  });
-
-  it("getAthleteForCoach: own and shared athletes yes; another coach's, disabled, unknown → ForbiddenError", async () => {
-    assert.equal((await roster.getAthleteForCoach(coachA, dave.id)).email, dave.email);
-    assert.equal((await roster.getAthleteForCoach(coachB, dave.id)).name, "Dave Shared");
-    await assert.rejects(roster.getAthleteForCoach(coachA, carol.id), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(coachA, erin.id), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(coachA, randomUUID()), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(null, alice.id), ForbiddenError);
-  });
-
-  it("disabled athletes are hidden everywhere", async () => {
-    const a = await roster.listRoster(coachA, { q: "Erin" }, NOW);
-    assert.equal(a.total, 0);
-    assert.ok(!(await roster.rosterCsv(coachA)).includes("Erin"));
-  });
-
-  it("athletes and admins do not hold roster.read", async () => {
-    await assert.rejects(roster.listRoster(alice), ForbiddenError);
-    const admin = makeUser("admin");
-    await assert.rejects(roster.listRoster(admin), ForbiddenError);
-    await assert.rejects(roster.listRosterForExport(admin), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(alice, alice.id), ForbiddenError);
-  });
+  ({ db, schema } = await openRosterDb());
+  roster = { ...(await import("./list")), ...(await import("./csv")), ...(await import("./athlete")) };
 });
 
 describe("roster statuses, filters, sort, summary", () => {
@@ -247,32 +123,6 @@ describe("roster statuses, filters, sort, summary", () => {
       "the export has the same rows and order",
     );
   });
-
-  it("athlete detail: status, scopes with descriptions, not granted, expiry, times", async () => {
-    const other = makeUser("athlete", "Scoped Athlete");
-    assign(coach, other);
-    connect(other, "trainerday", { scope: "athlete:read workout:read", requestedScope: "athlete:read calendar:read workout:read", lastRefreshedAt: refreshed, expiresAt: nowSeconds + 7200 });
-    connect(other, "fitrankings", { expiresAt: null });
-    const detail = await roster.getAthleteForCoach(coach, other.id, NOW);
-    assert.equal(detail.name, "Scoped Athlete");
-    const td = detail.services.find((s) => s.service === "trainerday")!;
-    assert.equal(td.status, "connected");
-    assert.deepEqual(td.grantedScopes, [
-      { id: "athlete:read", description: "See your TrainerDay athlete profile" },
-      { id: "workout:read", description: "See your TrainerDay workouts" },
-    ]);
-    assert.deepEqual(td.missingScopes.map((s) => s.id), ["calendar:read"]);
-    assert.equal(td.expiresAt, nowSeconds + 7200);
-    assert.deepEqual(td.lastRefreshedAt, refreshed);
-    assert.ok(td.linkedAt);
-    const fr = detail.services.find((s) => s.service === "fitrankings")!;
-    assert.equal(fr.expiresAt, null);
-    assert.deepEqual(fr.grantedScopes, []);
-    const ex = detail.services.find((s) => s.service === "exorlive")!;
-    assert.equal(ex.status, "not_configured");
-    assert.equal(ex.linkedAt, null);
-    assert.deepEqual(Object.keys(td).sort(), ["expiresAt", "grantedScopes", "lastError", "lastErrorAt", "lastRefreshedAt", "linkedAt", "missingScopes", "name", "service", "serviceAccount", "status"]);
-  });
 });
 
 describe("roster pagination", () => {
@@ -310,48 +160,5 @@ describe("roster pagination", () => {
   it("filters apply before paging", async () => {
     const page = await roster.listRoster(coach, { q: "athlete 1", page: 5 }, NOW);
     assert.deepEqual([page.total, page.pageCount, page.page], [21, 1, 1], "Athlete 100 to 120");
-  });
-});
-
-describe("roster query parsing", () => {
-  it("lenient for pages, strict for the export", () => {
-    assert.deepEqual(roster.parseRosterQuery({ q: " ann ", attention: "1", sort: "status", page: "2" }), { q: "ann", attention: true, sort: "status", page: 2 });
-    assert.deepEqual(roster.parseRosterQuery({ sort: "evil", page: "-3", attention: "yes" }), { q: undefined, attention: false, sort: "name", page: 1 });
-    assert.deepEqual(roster.parseRosterQuery({ q: ["first", "second"] }).q, "first");
-    assert.equal(roster.parseRosterQuery({ sort: "evil" }, "strict"), null);
-    assert.equal(roster.parseRosterQuery({ page: "x" }, "strict"), null);
-    assert.deepEqual(roster.parseRosterQuery({ attention: "on", sort: "status" }, "strict"), { q: undefined, attention: true, sort: "status", page: 1 });
-    assert.equal(roster.rosterSearchParams({ q: "a b", attention: true, sort: "status", page: 3 }), "q=a+b&attention=1&sort=status&page=3");
-    assert.equal(roster.rosterSearchParams({ sort: "name", page: 1 }), "");
-  });
-});
-
-describe("toCsv", () => {
-  it("quotes every field and doubles quotes (RFC 4180, CRLF records)", () => {
-    assert.equal(toCsv([["Name", "Email"], ["a,b", 'say "hi"'], ["line\nbreak", "plain"]]), '"Name","Email"\r\n"a,b","say ""hi"""\r\n"line\nbreak","plain"\r\n');
-    assert.equal(toCsv([]), "");
-    assert.equal(toCsv([["", "x"]]), '"","x"\r\n');
-  });
-
-  it("guards formula injection with an apostrophe at the start of the field and after each , or ;", () => {
-    assert.equal(
-      toCsv([["=SUM(A1:A9)", "+1", "-2", "@cmd", "\tx", "safe=1", "=1,2"]]),
-      `"'=SUM(A1:A9)","'+1","'-2","'@cmd","'\tx","safe=1","'=1,2"\r\n`,
-    );
-    assert.equal(toCsv([["\rx"]]), `"'\rx"\r\n`);
-    // A spreadsheet splitting at ; (or ,) would start a cell at each of these.
-    assert.equal(toCsv([["Kari;=cmd|' /C calc'!A0", "a,+1", "x; @y", "a;b"]]), `"Kari;'=cmd|' /C calc'!A0","a,'+1","x; @y","a;b"\r\n`);
-  });
-
-  it("the roster export guards athletes' names too and has the documented header", async () => {
-    const coach = makeUser("coach", "Coach Csv");
-    const evil = athleteOf(coach, '=HYPERLINK("http://evil.example","x")', "evil@test.example");
-    connect(evil, "trainerday", { lastRefreshedAt: new Date(Date.UTC(2025, 10, 21, 14, 5, 9)) });
-    const lines = (await roster.rosterCsv(coach, {}, NOW)).split("\r\n");
-    assert.equal(
-      lines[0],
-      '"Name","Email","TrainerDay status","TrainerDay last refreshed (UTC)","enduco status","enduco last refreshed (UTC)","FitRankings status","FitRankings last refreshed (UTC)","ExorLive status","ExorLive last refreshed (UTC)"',
-    );
-    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","evil@test.example","Connected","2025-11-21 14:05:09","Not connected","","Not connected","","Not configured",""`);
   });
 });
