@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { listRoster, parseRosterQuery, rosterSearchParams, type RosterServiceSummary } from "@/lib/roster";
+import { listRoster, type RosterServiceSummary } from "@/lib/roster/list";
+import { parseRosterQuery, rosterSearchParams } from "@/lib/roster/query";
 import { InvitePanel } from "./invite-panel";
 import { RosterTable } from "./roster-table";
 

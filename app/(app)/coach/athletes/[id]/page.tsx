@@ -8,7 +8,7 @@ import { requireRole } from "@/lib/auth/session";
 import { ForbiddenError } from "@/lib/authz";
 import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
 import type { ConnectionStatus } from "@/lib/connections/status";
-import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster";
+import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster/athlete";
 import { formatUtc } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Athlete" };

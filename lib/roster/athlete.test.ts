@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { assign, connect, makeUser, NOW, nowSeconds, openRosterDb } from "@/tests/helpers/roster";
+
+// Env first (openRosterDb: three services configured, ExorLive not), then migrate, then import app modules.
+type SessionUser = import("@/lib/auth/users").SessionUser;
+let roster: typeof import("./athlete");
+
+before(async () => {
+  await openRosterDb();
+  roster = await import("./athlete");
+});
+
+describe("athlete detail", () => {
+  let coach: SessionUser;
+  const refreshed = new Date(NOW - 3_600_000);
+  before(() => {
+    coach = makeUser("coach", "Coach Status");
+  });
+
+  it("athlete detail: status, scopes with descriptions, not granted, expiry, times", async () => {
+    const other = makeUser("athlete", "Scoped Athlete");
+    assign(coach, other);
+    connect(other, "trainerday", { scope: "athlete:read workout:read", requestedScope: "athlete:read calendar:read workout:read", lastRefreshedAt: refreshed, expiresAt: nowSeconds + 7200 });
+    connect(other, "fitrankings", { expiresAt: null });
+    const detail = await roster.getAthleteForCoach(coach, other.id, NOW);
+    assert.equal(detail.name, "Scoped Athlete");
+    const td = detail.services.find((s) => s.service === "trainerday")!;
+    assert.equal(td.status, "connected");
+    assert.deepEqual(td.grantedScopes, [
+      { id: "athlete:read", description: "See your TrainerDay athlete profile" },
+      { id: "workout:read", description: "See your TrainerDay workouts" },
+    ]);
+    assert.deepEqual(td.missingScopes.map((s) => s.id), ["calendar:read"]);
+    assert.equal(td.expiresAt, nowSeconds + 7200);
+    assert.deepEqual(td.lastRefreshedAt, refreshed);
+    assert.ok(td.linkedAt);
+    const fr = detail.services.find((s) => s.service === "fitrankings")!;
+    assert.equal(fr.expiresAt, null);
+    assert.deepEqual(fr.grantedScopes, []);
+    const ex = detail.services.find((s) => s.service === "exorlive")!;
+    assert.equal(ex.status, "not_configured");
+    assert.equal(ex.linkedAt, null);
+    assert.deepEqual(Object.keys(td).sort(), ["expiresAt", "grantedScopes", "lastError", "lastErrorAt", "lastRefreshedAt", "linkedAt", "missingScopes", "name", "service", "serviceAccount", "status"]);
+  });
+});

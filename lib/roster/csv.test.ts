@@ -1,0 +1,25 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { athleteOf, connect, makeUser, NOW, openRosterDb } from "@/tests/helpers/roster";
+
+// Env first (openRosterDb: three services configured, ExorLive not), then migrate, then import app modules.
+let roster: typeof import("./csv");
+
+before(async () => {
+  await openRosterDb();
+  roster = await import("./csv");
+});
+
+describe("roster CSV export", () => {
+  it("the roster export guards athletes' names too and has the documented header", async () => {
+    const coach = makeUser("coach", "Coach Csv");
+    const evil = athleteOf(coach, '=HYPERLINK("http://evil.example","x")', "evil@test.example");
+    connect(evil, "trainerday", { lastRefreshedAt: new Date(Date.UTC(2025, 10, 21, 14, 5, 9)) });
+    const lines = (await roster.rosterCsv(coach, {}, NOW)).split("\r\n");
+    assert.equal(
+      lines[0],
+      '"Name","Email","TrainerDay status","TrainerDay last refreshed (UTC)","enduco status","enduco last refreshed (UTC)","FitRankings status","FitRankings last refreshed (UTC)","ExorLive status","ExorLive last refreshed (UTC)"',
+    );
+    assert.equal(lines[1], `"'=HYPERLINK(""http://evil.example"",""x"")","evil@test.example","Connected","2025-11-21 14:05:09","Not connected","","Not connected","","Not configured",""`);
+  });
+});

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { before, describe, it, mock } from "node:test";
+import { NextRequest } from "next/server";
+import { aliasServerNextNavigation } from "@/tests/helpers/next-server";
+
+process.env.NEXTAUTH_URL = "http://localhost:3000";
+aliasServerNextNavigation();
+type SessionUser = import("@/lib/auth/users").SessionUser;
+let route: typeof import("./route");
+let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
+let redirect: typeof import("next/navigation").redirect;
+
+before(async () => {
+  route = await import("./route");
+  ({ ForbiddenError } = await import("@/lib/authz"));
+  ({ redirect } = await import("next/navigation"));
+});
+
+const coach: SessionUser = { id: "coach-1", email: "coach@test.example", name: "Coach", role: "coach" };
+const athlete: SessionUser = { id: "athlete-1", email: "athlete@test.example", name: "Athlete", role: "athlete" };
+const request = () => new NextRequest("http://localhost:3000/coach/export?q=ann%40example.com");
+const noParams = { params: Promise.resolve({}) };
+
+/** withPermission over a fixed user, and a handler that records its calls and answers `answer()`. */
+function guarded(user: SessionUser | null, answer: () => Response | Promise<Response> = () => new Response("csv", { status: 200 })) {
+  const calls: { user: SessionUser; params: unknown; url: string }[] = [];
+  const handler = route.permissionWrapper(async () => user)<{ id?: string }>("roster.read", async ({ request, user, params }) => {
+    calls.push({ user, params, url: request.url });
+    return answer();
+  });
+  return { handler, calls };
+}
+
+async function json(response: Response) {
+  return JSON.parse(await response.text()) as unknown;
+}
+
+describe("withPermission (lib/route.ts)", () => {
+  it("signed out: 303 to /login, no-store, the handler never runs", async () => {
+    const { handler, calls } = guarded(null);
+    const response = await handler(request(), noParams);
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get("location"), "http://localhost:3000/login");
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.equal(calls.length, 0);
+  });
+
+  it("signed in without the permission: 403 with one sentence, no-store, the handler never runs", async () => {
+    const { handler, calls } = guarded(athlete);
+    const response = await handler(request(), noParams);
+    assert.equal(response.status, 403);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.deepEqual(await json(response), { error: "You do not have permission to do that." });
+    assert.equal(calls.length, 0);
+  });
+
+  it("with the permission: the handler gets the user and the awaited params; its answer is kept, forced to no-store", async () => {
+    const { handler, calls } = guarded(coach, () => new Response("csv", { status: 200, headers: { "Cache-Control": "public, max-age=600", "Content-Type": "text/csv" } }));
+    const response = await handler(request(), { params: Promise.resolve({ id: "x" }) });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "csv");
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.equal(response.headers.get("content-type"), "text/csv");
+    assert.deepEqual(calls, [{ user: coach, params: { id: "x" }, url: request().url }]);
+  });
+
+  it("an answer with immutable headers (Response.redirect) still gets no-store", async () => {
+    const { handler } = guarded(coach, () => Response.redirect("http://localhost:3000/coach", 303));
+    const response = await handler(request(), noParams);
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get("location"), "http://localhost:3000/coach");
+    assert.equal(response.headers.get("cache-control"), "no-store");
+  });
+
+  it("a ForbiddenError from a data function: 403 with its message, no-store", async () => {
+    const { handler } = guarded(coach, () => {
+      throw new ForbiddenError("You may not see this athlete.");
+    });
+    const response = await handler(request(), noParams);
+    assert.equal(response.status, 403);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.deepEqual(await json(response), { error: "You may not see this athlete." });
+  });
+
+  it("an unexpected error: 500 with a generic sentence; only its name and code reach the server log", async () => {
+    const logged = mock.method(console, "error", () => {});
+    try {
+      const secret = "v1.k.sealed-token-in-a-message";
+      const { handler } = guarded(coach, () => {
+        throw Object.assign(new Error(`database is locked near ${secret}`), { name: "SqliteError", code: "SQLITE_BUSY" });
+      });
+      const response = await handler(request(), noParams);
+      assert.equal(response.status, 500);
+      assert.equal(response.headers.get("cache-control"), "no-store");
+      const body = await response.text();
+      assert.deepEqual(JSON.parse(body), { error: "Something went wrong on our side. Please try again." });
+      assert.doesNotMatch(body, /locked|v1\.k|Sqlite/);
+      assert.equal(logged.mock.callCount(), 1);
+      const line = String(logged.mock.calls[0]!.arguments[0]);
+      assert.equal(line, "[route] GET /coach/export (roster.read) failed: SqliteError (SQLITE_BUSY)");
+      assert.doesNotMatch(line, /locked|v1\.k|ann/);
+
+      // Reading the session can fail too (no request scope, a database error): the same 500.
+      const failingSession = await route.permissionWrapper(async () => {
+        throw new TypeError("cookies() outside a request");
+      })("roster.read", async () => new Response("never"))(request(), noParams);
+      assert.equal(failingSession.status, 500);
+      assert.equal(failingSession.headers.get("cache-control"), "no-store");
+    } finally {
+      logged.mock.restore();
+    }
+  });
+
+  it("Next.js's own control flow (redirect()) passes through untouched", async () => {
+    const { handler } = guarded(coach, () => redirect("/coach"));
+    await assert.rejects(handler(request(), noParams), (error: unknown) => (error as { digest?: string }).digest?.startsWith("NEXT_REDIRECT") === true);
+  });
+
+  it("routeError: { error: sentence } as JSON with the status and no-store", async () => {
+    const response = route.routeError(400, "Invalid filter parameters.");
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.match(response.headers.get("content-type") ?? "", /^application\/json/);
+    assert.deepEqual(await json(response), { error: "Invalid filter parameters." });
+  });
+});
