@@ -1,5 +1,7 @@
 "use client";
 
+import { Button } from "@/components/ui/button";
+
 export default function ErrorPage({ reset }: { error: Error; reset: () => void }) {
   return (
     <main className="mx-auto max-w-md px-6 py-24 text-center">
@@ -7,13 +9,9 @@ export default function ErrorPage({ reset }: { error: Error; reset: () => void }
       <p className="mt-2 text-slate-600">
         The page could not be shown. Nothing was changed. Try again, and if it keeps happening, tell an administrator.
       </p>
-      <button
-        type="button"
-        onClick={reset}
-        className="mt-6 rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700"
-      >
+      <Button onClick={reset} className="mt-6">
         Try again
-      </button>
+      </Button>
     </main>
   );
 }

@@ -9,6 +9,11 @@ const VARIANTS = {
 
 export type ButtonVariant = keyof typeof VARIANTS;
 
+/** The classes of a button of `variant`, for a link that must look like one (e.g. a download). */
+export function buttonClasses(variant: ButtonVariant = "primary", className = ""): string {
+  return `inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`;
+}
+
 /** A real <button> with the app's three looks; `type` defaults to "button". */
 export function Button({
   variant = "primary",
@@ -19,7 +24,7 @@ export function Button({
   return (
     <button
       type={type}
-      className={`inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:cursor-not-allowed ${VARIANTS[variant]} ${className}`}
+      className={buttonClasses(variant, className)}
       {...props}
     />
   );

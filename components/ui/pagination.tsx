@@ -1,31 +1,51 @@
 import Link from "next/link";
 
-/** "Page X of Y" with Previous / Next links that keep the other query parameters. */
+const LINK = "rounded-md px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600";
+const DISABLED = "rounded-md px-3 py-1.5 text-slate-400 ring-1 ring-inset ring-slate-200";
+
+/**
+ * Previous / Next links around an optional `position` ("Page 2 of 5"), for any list: page numbers or cursors.
+ * A null href shows its label greyed out (`aria-disabled`), so the layout does not jump at the ends.
+ */
+export function PageNav({
+  previous,
+  next,
+  position,
+  previousLabel = "← Previous",
+  nextLabel = "Next →",
+}: {
+  previous: string | null;
+  next: string | null;
+  position?: string;
+  previousLabel?: string;
+  nextLabel?: string;
+}) {
+  if (!previous && !next) return null;
+  const end = (href: string | null, label: string, rel: "prev" | "next") =>
+    href ? (
+      <Link href={href} rel={rel} className={LINK}>
+        {label}
+      </Link>
+    ) : (
+      <span aria-disabled="true" className={DISABLED}>
+        {label}
+      </span>
+    );
+  return (
+    <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm text-slate-700">
+      {end(previous, previousLabel, "prev")}
+      {position ? <p className="text-slate-600">{position}</p> : null}
+      {end(next, nextLabel, "next")}
+    </nav>
+  );
+}
+
+/** "Page X of Y" with Previous / Next links to `path` that keep the other query parameters (`params`). */
 export function Pagination({ path, params, page, pageCount }: { path: string; params: Record<string, string | undefined>; page: number; pageCount: number }) {
   if (pageCount <= 1) return null;
   const href = (p: number) => {
     const query = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => Boolean(e[1])));
     return `${path}?${query}`;
   };
-  return (
-    <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-700">
-      {page > 1 ? (
-        <Link href={href(page - 1)} className="font-medium text-brand-700 hover:underline">
-          ← Previous
-        </Link>
-      ) : (
-        <span />
-      )}
-      <span>
-        Page {page} of {pageCount}
-      </span>
-      {page < pageCount ? (
-        <Link href={href(page + 1)} className="font-medium text-brand-700 hover:underline">
-          Next →
-        </Link>
-      ) : (
-        <span />
-      )}
-    </nav>
-  );
+  return <PageNav previous={page > 1 ? href(page - 1) : null} next={page < pageCount ? href(page + 1) : null} position={`Page ${page} of ${pageCount}`} />;
 }

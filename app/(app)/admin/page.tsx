@@ -6,6 +6,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { listUsersPage } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { CreateUserForm } from "./create-user-form";
+import { Button } from "@/components/ui/button";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -28,9 +29,9 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           </label>
           <input id="q" name="q" defaultValue={q} placeholder="Name or email" className={FIELD_CLASS} />
         </div>
-        <button type="submit" className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+        <Button type="submit" variant="secondary">
           Search
-        </button>
+        </Button>
       </form>
 
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">

@@ -5,6 +5,8 @@ import { listRoster, type RosterServiceSummary } from "@/lib/roster/list";
 import { parseRosterQuery, rosterSearchParams } from "@/lib/roster/query";
 import { InvitePanel } from "./invite-panel";
 import { RosterTable } from "./roster-table";
+import { Button } from "@/components/ui/button";
+import { PageNav } from "@/components/ui/pagination";
 
 export const metadata: Metadata = { title: "Roster" };
 
@@ -126,12 +128,7 @@ function Controls({ q, attention, sort, exportHref, filtered }: { q: string; att
           <option value="status">Worst status</option>
         </select>
       </div>
-      <button
-        type="submit"
-        className={`inline-flex items-center justify-center rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700 ${FOCUS}`}
-      >
-        Apply
-      </button>
+      <Button type="submit">Apply</Button>
       <div className="flex items-center gap-4 pb-2 text-sm">
         {filtered ? (
           <Link href="/coach" className={LINK}>
@@ -143,18 +140,6 @@ function Controls({ q, attention, sort, exportHref, filtered }: { q: string; att
         </a>
       </div>
     </form>
-  );
-}
-
-function PageLink({ href, label, rel }: { href: string | null; label: string; rel: "prev" | "next" }) {
-  return href ? (
-    <Link href={href} rel={rel} className={`rounded-md px-3 py-1.5 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 ${LINK}`}>
-      {label}
-    </Link>
-  ) : (
-    <span aria-disabled="true" className="rounded-md px-3 py-1.5 text-slate-400 ring-1 ring-inset ring-slate-200">
-      {label}
-    </span>
   );
 }
 
@@ -216,13 +201,11 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                   }))}
                 />
               </div>
-              <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm">
-                <PageLink href={roster.page > 1 ? pageHref(roster.page - 1) : null} label="Previous" rel="prev" />
-                <p className="text-slate-600">
-                  Page {roster.page} of {roster.pageCount}
-                </p>
-                <PageLink href={roster.page < roster.pageCount ? pageHref(roster.page + 1) : null} label="Next" rel="next" />
-              </nav>
+              <PageNav
+                previous={roster.page > 1 ? pageHref(roster.page - 1) : null}
+                next={roster.page < roster.pageCount ? pageHref(roster.page + 1) : null}
+                position={`Page ${roster.page} of ${roster.pageCount}`}
+              />
             </>
           )}
         </>

@@ -6,6 +6,8 @@ import { requireRole } from "@/lib/auth/session";
 import { getIntegration } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
 import { ServiceFilter } from "@/components/connections/service-filter";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { PageNav } from "@/components/ui/pagination";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -36,7 +38,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
           <p className="mt-1 text-sm text-slate-600">Every connection event and every admin action, newest first. Times are UTC.</p>
         </div>
-        <a href={`/admin/audit/export?${query(kept)}`} className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+        <a href={`/admin/audit/export?${query(kept)}`} className={buttonClasses("secondary")}>
           Export CSV
         </a>
       </div>
@@ -106,9 +108,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <input id="to" name="to" type="date" defaultValue={kept.to ?? ""} className={FIELD_CLASS} />
         </div>
         <div className="flex items-end gap-3 sm:col-span-3 lg:col-span-6">
-          <button type="submit" className="rounded-md bg-brand-600 px-3.5 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+          <Button type="submit">
             Apply filters
-          </button>
+          </Button>
           <Link href="/admin/audit" className="text-sm font-medium text-brand-700 hover:underline">
             Clear
           </Link>
@@ -151,20 +153,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pagination" className="flex justify-between text-sm">
-        {filter.cursor ? (
-          <Link href={`/admin/audit?${query(kept)}`} className="font-medium text-brand-700 hover:underline">
-            ← Newest
-          </Link>
-        ) : (
-          <span />
-        )}
-        {nextCursor ? (
-          <Link href={`/admin/audit?${query({ ...kept, cursor: nextCursor })}`} className="font-medium text-brand-700 hover:underline">
-            Older entries →
-          </Link>
-        ) : null}
-      </nav>
+      <PageNav
+        previous={filter.cursor ? `/admin/audit?${query(kept)}` : null}
+        next={nextCursor ? `/admin/audit?${query({ ...kept, cursor: nextCursor })}` : null}
+        previousLabel="← Newest"
+        nextLabel="Older entries →"
+      />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { formatUtc } from "@/lib/time";
 import { ConnectionsTable } from "./connections-table";
 import { ServiceFilter } from "@/components/connections/service-filter";
+import { Button } from "@/components/ui/button";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -47,9 +48,9 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
             ))}
           </select>
         </div>
-        <button type="submit" className="rounded-md bg-white px-3.5 py-2 text-sm font-semibold text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50">
+        <Button type="submit" variant="secondary">
           Apply
-        </button>
+        </Button>
         {athleteId || service || status ? (
           <Link href="/admin/connections" className="py-2 text-sm font-medium text-brand-700 hover:underline">
             Clear filters
