@@ -27,11 +27,13 @@ export default defineConfig([
         "error",
         {
           selector: "CallExpression[callee.property.name=/^(update|insert|delete)$/][arguments.0.name='accounts']",
-          message: "Connection rows are written only by lib/connections/transitions.ts (the connection state machine): add or use a transition there.",
+          message:
+            "Connection rows are written only by lib/connections/transitions.ts (the connection state machine): add or use a transition there.",
         },
         {
           selector: "Literal[value=/\\b(UPDATE|INSERT INTO|DELETE FROM)\\s+accounts\\b/i]",
-          message: "Connection rows are written only by lib/connections/transitions.ts (the connection state machine): add or use a transition there.",
+          message:
+            "Connection rows are written only by lib/connections/transitions.ts (the connection state machine): add or use a transition there.",
         },
       ],
     },

@@ -39,14 +39,21 @@ async function main() {
   if (!args.has("noseed") || !existsSync(BENCH_DB)) await seedBenchDatabase({ path: BENCH_DB, athletes: 5000, events: 200_000 });
   const profileDir = `${BENCH_DIR}/profile`;
   mkdirSync(profileDir, { recursive: true });
-  const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
+  const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], {
+    env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) },
+    stdio: "ignore",
+  });
   const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
   const profiler = args.has("noprof") ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
   const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv(), stdio: "ignore" });
   try {
     await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
     await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
-    const cookies = { athlete: await signIn(benchEmail.athlete(1)), coach: await signIn(benchEmail.coach(1)), admin: await signIn(benchEmail.admin(1)) };
+    const cookies = {
+      athlete: await signIn(benchEmail.athlete(1)),
+      coach: await signIn(benchEmail.coach(1)),
+      admin: await signIn(benchEmail.admin(1)),
+    };
     const only = args.get("paths")?.split(",");
     for (const [path, who] of PAGES.filter(([p]) => !only || only.includes(p))) {
       const headers: Record<string, string> = { "accept-encoding": "gzip" };

@@ -56,14 +56,26 @@ async function linkOne(entry: { userId: string; service: RefreshService }, index
   if (isServerToServer(integration)) {
     const account = String(900_000_000 + index);
     const exchange = await integration.linkUser(account);
-    await storeLinkedConnection({ athleteId: entry.userId, actorId: entry.userId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
+    await storeLinkedConnection({
+      athleteId: entry.userId,
+      actorId: entry.userId,
+      integration,
+      tokens: exchange.tokens,
+      accountId: exchange.accountId,
+    });
     return account;
   }
   const flow = findAuthorizationCodeIntegration(entry.service);
   if (!flow?.credentials) throw new Error(`${entry.service} is not configured`);
   const redirectUri = `${env.NEXTAUTH_URL}/api/auth/callback/${entry.service}`;
   const authorize = new URL(flow.authorizationUrl);
-  authorize.search = new URLSearchParams({ client_id: flow.credentials.clientId, redirect_uri: redirectUri, response_type: "code", scope: flow.requestedScopes.join(" "), state: `bench-${index}` }).toString();
+  authorize.search = new URLSearchParams({
+    client_id: flow.credentials.clientId,
+    redirect_uri: redirectUri,
+    response_type: "code",
+    scope: flow.requestedScopes.join(" "),
+    state: `bench-${index}`,
+  }).toString();
   const html = await (await fetch(authorize)).text();
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
   const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
@@ -75,14 +87,22 @@ async function linkOne(entry: { userId: string; service: RefreshService }, index
   const code = new URL(decided.headers.get("location") ?? "http://x/").searchParams.get("code");
   if (!code) throw new Error(`${entry.service}: no code`);
   const exchange = await flow.exchangeCode(code, redirectUri, {});
-  await storeLinkedConnection({ athleteId: entry.userId, actorId: entry.userId, integration: flow, tokens: exchange.tokens, accountId: exchange.accountId });
+  await storeLinkedConnection({
+    athleteId: entry.userId,
+    actorId: entry.userId,
+    integration: flow,
+    tokens: exchange.tokens,
+    accountId: exchange.accountId,
+  });
   return username;
 }
 
 async function link(count: number) {
   const started = Date.now();
   const rows = sqlite
-    .prepare("SELECT id, user_id AS userId, provider AS service FROM accounts WHERE provider IN ('trainerday', 'enduco', 'exorlive') ORDER BY rowid LIMIT ?")
+    .prepare(
+      "SELECT id, user_id AS userId, provider AS service FROM accounts WHERE provider IN ('trainerday', 'enduco', 'exorlive') ORDER BY rowid LIMIT ?",
+    )
     .all(count) as { id: string; userId: string; service: RefreshService }[];
   if (rows.length < count) throw new Error(`only ${rows.length} refreshable connections seeded; ${count} asked`);
   const set: SetEntry[] = new Array(rows.length);
@@ -128,7 +148,9 @@ async function drain() {
   const nowS = Math.floor(nowMs / 1000);
   // Only the set may be due: push every other connection out of the refresher's reach for this run.
   sqlite.transaction(() => {
-    const others = sqlite.prepare("SELECT id FROM accounts WHERE state = 'connected' AND expires_at IS NOT NULL AND expires_at <= ?").all(nowS + 86_400) as { id: string }[];
+    const others = sqlite
+      .prepare("SELECT id FROM accounts WHERE state = 'connected' AND expires_at IS NOT NULL AND expires_at <= ?")
+      .all(nowS + 86_400) as { id: string }[];
     const later = sqlite.prepare("UPDATE accounts SET expires_at = ? WHERE id = ?");
     for (const { id } of others) if (!ids.has(id)) later.run(nowS + 2 * 86_400, id);
     sqlite.prepare("UPDATE accounts SET next_attempt_at = ? WHERE state = 'revocation_pending'").run(nowMs + 86_400_000);
@@ -169,11 +191,15 @@ async function drain() {
       latest.set(`${service} ${t.account}`, entry);
     }
   }
-  const read = sqlite.prepare("SELECT state, access_token AS accessToken, refresh_token AS refreshToken, expires_at AS expiresAt, last_refreshed_at AS lastRefreshedAt FROM accounts WHERE id = ?");
+  const read = sqlite.prepare(
+    "SELECT state, access_token AS accessToken, refresh_token AS refreshToken, expires_at AS expiresAt, last_refreshed_at AS lastRefreshedAt FROM accounts WHERE id = ?",
+  );
   let lost = 0;
   const reasons: Record<string, number> = {};
   for (const entry of set) {
-    const row = read.get(entry.id) as { state: string; accessToken: string | null; refreshToken: string | null; expiresAt: number | null; lastRefreshedAt: number | null } | undefined;
+    const row = read.get(entry.id) as
+      | { state: string; accessToken: string | null; refreshToken: string | null; expiresAt: number | null; lastRefreshedAt: number | null }
+      | undefined;
     const issued = latest.get(`${entry.service} ${entry.account}`);
     let reason: string | null = null;
     try {
@@ -190,7 +216,21 @@ async function drain() {
       reasons[reason] = (reasons[reason] ?? 0) + 1;
     }
   }
-  return { concurrency: env.REFRESHER_CONCURRENCY, connections: set.length, ms, perSecond: Math.round((set.length / ms) * 1000 * 10) / 10, passes, refreshed, failed, requests, duplicates, missing, unexpected, lost, reasons };
+  return {
+    concurrency: env.REFRESHER_CONCURRENCY,
+    connections: set.length,
+    ms,
+    perSecond: Math.round((set.length / ms) * 1000 * 10) / 10,
+    passes,
+    refreshed,
+    failed,
+    requests,
+    duplicates,
+    missing,
+    unexpected,
+    lost,
+    reasons,
+  };
 }
 
 const [command, arg] = process.argv.slice(2);

@@ -49,7 +49,8 @@ const args = new Map(
   }),
 );
 const small = args.has("small") || process.env.BENCH_SMALL === "1";
-const opt = (flag: string, envName: string, full: string, smallValue: string) => args.get(flag) ?? process.env[envName] ?? (small ? smallValue : full);
+const opt = (flag: string, envName: string, full: string, smallValue: string) =>
+  args.get(flag) ?? process.env[envName] ?? (small ? smallValue : full);
 const options = {
   small,
   athletes: Number(opt("athletes", "BENCH_ATHLETES", "5000", "200")),
@@ -137,7 +138,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-function cannon(url: string, headers: Record<string, string>, durationS: number, connections = options.connections): Promise<{ latencies: number[]; result: autocannon.Result }> {
+function cannon(
+  url: string,
+  headers: Record<string, string>,
+  durationS: number,
+  connections = options.connections,
+): Promise<{ latencies: number[]; result: autocannon.Result }> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     const instance = autocannon({ url, connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
@@ -161,7 +167,9 @@ async function runScenario(s: Scenario, floor: ScenarioResult | null): Promise<S
   const { latencies, result } = await cannon(`${BENCH_APP_URL}${s.path}`, headers, options.durationS);
   latencies.sort((a, b) => a - b);
   const p50 = percentile(latencies, 50);
-  const serial = (await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(2, Math.round(options.durationS / 3)), 1)).latencies.sort((a, b) => a - b);
+  const serial = (await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(2, Math.round(options.durationS / 3)), 1)).latencies.sort(
+    (a, b) => a - b,
+  );
   const serialP50 = percentile(serial, 50);
   const out: ScenarioResult = {
     name: s.name,
@@ -179,7 +187,9 @@ async function runScenario(s: Scenario, floor: ScenarioResult | null): Promise<S
     errors: result.errors + result.timeouts,
     peakRssMb: round(rss.scenarioKb / 1024),
   };
-  log(`${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor; one at a time p50 ${out.serialP50} ms (×${out.serialRatioToFloor}); peak RSS ${out.peakRssMb} MB`);
+  log(
+    `${s.name}: p50 ${out.p50} ms, p95 ${out.p95} ms, p99 ${out.p99} ms, ${out.rps} req/s, ×${out.ratioToFloor} floor; one at a time p50 ${out.serialP50} ms (×${out.serialRatioToFloor}); peak RSS ${out.peakRssMb} MB`,
+  );
   return out;
 }
 
@@ -204,7 +214,8 @@ async function pageWeights(pages: { path: string; cookie: string }[]): Promise<P
       const responses: import("@playwright/test").Response[] = [];
       page.on("response", (r) => responses.push(r));
       const main = await page.goto(`${BENCH_APP_URL}${path}`, { waitUntil: "networkidle" });
-      if (!main || main.status() !== 200 || new URL(page.url()).pathname !== path) throw new Error(`page weight: ${path} did not load (${main?.status()} at ${page.url()})`);
+      if (!main || main.status() !== 200 || new URL(page.url()).pathname !== path)
+        throw new Error(`page weight: ${path} did not load (${main?.status()} at ${page.url()})`);
       let js = 0;
       let jsRaw = 0;
       let total = 0;
@@ -219,7 +230,13 @@ async function pageWeights(pages: { path: string; cookie: string }[]): Promise<P
           jsRaw += (await r.body().catch(() => Buffer.alloc(0))).length;
         }
       }
-      out.push({ page: path, scripts, jsCompressedKb: round(js / 1024), jsUncompressedKb: round(jsRaw / 1024), totalTransferKb: round(total / 1024) });
+      out.push({
+        page: path,
+        scripts,
+        jsCompressedKb: round(js / 1024),
+        jsUncompressedKb: round(jsRaw / 1024),
+        totalTransferKb: round(total / 1024),
+      });
       log(`page weight ${path}: ${scripts} scripts, ${round(js / 1024)} KB compressed JS (${round(jsRaw / 1024)} KB uncompressed)`);
       await context.close();
     }
@@ -246,7 +263,11 @@ function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  return [line(cells[0]!), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+  return [
+    line(cells[0]!),
+    `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+    ...cells.slice(1).map(line),
+  ].join("\n");
 }
 
 // ---------- main ----------
@@ -265,7 +286,12 @@ async function main() {
 
   log(`seeding ${BENCH_DB}: ${options.athletes} athletes, ${options.events} events …`);
   // 50 coaches of 100 athletes at full size; the small run keeps rosters of 100 with fewer coaches.
-  const seed = await seedBenchDatabase({ path: BENCH_DB, athletes: options.athletes, events: options.events, coaches: Math.max(2, Math.round(options.athletes / 100)) });
+  const seed = await seedBenchDatabase({
+    path: BENCH_DB,
+    athletes: options.athletes,
+    events: options.events,
+    coaches: Math.max(2, Math.round(options.athletes / 100)),
+  });
   log(`seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
 
   const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
@@ -321,7 +347,9 @@ async function main() {
   for (const c of options.concurrency) {
     const r = worker(["drain"], { REFRESHER_CONCURRENCY: String(c) });
     refresh.push(r);
-    log(`refresh concurrency ${c}: ${r.connections} in ${r.ms} ms = ${r.perSecond}/s, duplicates ${r.duplicates}, lost ${r.lost}, failed ${r.failed}`);
+    log(
+      `refresh concurrency ${c}: ${r.connections} in ${r.ms} ms = ${r.perSecond}/s, duplicates ${r.duplicates}, lost ${r.lost}, failed ${r.failed}`,
+    );
   }
 
   clearInterval(sampler);
@@ -334,14 +362,26 @@ async function main() {
   const targets = [
     { target: "/coach p50 ≤ 3× floor p50", met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
     { target: "/coach p95 < 60 ms", met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
-    { target: "admin lists and audit ≤ 3× floor p50", met: adminRows.every((r) => r.ratioToFloor <= 3), value: adminRows.map((r) => `×${r.ratioToFloor}`).join(", ") },
+    {
+      target: "admin lists and audit ≤ 3× floor p50",
+      met: adminRows.every((r) => r.ratioToFloor <= 3),
+      value: adminRows.map((r) => `×${r.ratioToFloor}`).join(", "),
+    },
     {
       target: "refresh ≥ 300/s at concurrency 16",
       met: r16 ? Number(r16.perSecond) >= 300 : null,
       value: r16 ? `${r16.perSecond}/s` : "not run",
     },
-    { target: "0 duplicate refreshes, 0 lost tokens", met: refresh.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0), value: refresh.map((r) => `${r.duplicates}/${r.lost}`).join(", ") },
-    { target: "first-load JS < 200 KB compressed", met: weights.every((w) => w.jsCompressedKb < 200), value: weights.map((w) => `${w.jsCompressedKb} KB`).join(", ") },
+    {
+      target: "0 duplicate refreshes, 0 lost tokens",
+      met: refresh.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0),
+      value: refresh.map((r) => `${r.duplicates}/${r.lost}`).join(", "),
+    },
+    {
+      target: "first-load JS < 200 KB compressed",
+      met: weights.every((w) => w.jsCompressedKb < 200),
+      value: weights.map((w) => `${w.jsCompressedKb} KB`).join(", "),
+    },
     { target: "server peak RSS < 400 MB", met: peakKb / 1024 < 400, value: `${round(peakKb / 1024)} MB` },
   ];
 
@@ -392,7 +432,14 @@ async function main() {
     "",
     table(
       ["refresh concurrency", "connections", "seconds", "refreshes/s", "duplicates", "lost"],
-      refresh.map((r) => [String(r.concurrency), Number(r.connections), round(Number(r.ms) / 1000, 2), Number(r.perSecond), Number(r.duplicates), Number(r.lost)]),
+      refresh.map((r) => [
+        String(r.concurrency),
+        Number(r.connections),
+        round(Number(r.ms) / 1000, 2),
+        Number(r.perSecond),
+        Number(r.duplicates),
+        Number(r.lost),
+      ]),
     ),
     "",
     table(
@@ -411,7 +458,8 @@ async function main() {
   ].join("\n");
   console.log(text);
 
-  const broken = results.some((r) => r.non2xx > 0 || r.errors > 0) || refresh.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0);
+  const broken =
+    results.some((r) => r.non2xx > 0 || r.errors > 0) || refresh.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0);
   if (broken) {
     console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes or lost tokens (see above)");
     process.exitCode = 1;

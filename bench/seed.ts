@@ -35,8 +35,61 @@ export interface SeedResult {
   statusSpread: Record<string, number>;
 }
 
-const FIRST = ["Ada", "Ben", "Chloé", "Dario", "Emma", "Finn", "Greta", "Hugo", "Ines", "Jonas", "Kaja", "Lars", "Mia", "Noah", "Olga", "Pia", "Quinn", "Rosa", "Sven", "Tove", "Ugo", "Vera", "Wim", "Xenia", "Yann", "Zoë"];
-const LAST = ["Andersen", "Berg", "Costa", "Dahl", "Eriksen", "Fischer", "García", "Hansen", "Ito", "Jensen", "Kowalski", "Larsen", "Müller", "Nilsen", "Olsen", "Petersen", "Quist", "Rossi", "Schmidt", "Tanaka", "Ueda", "Vogel", "Weber", "Young", "Zeller"];
+const FIRST = [
+  "Ada",
+  "Ben",
+  "Chloé",
+  "Dario",
+  "Emma",
+  "Finn",
+  "Greta",
+  "Hugo",
+  "Ines",
+  "Jonas",
+  "Kaja",
+  "Lars",
+  "Mia",
+  "Noah",
+  "Olga",
+  "Pia",
+  "Quinn",
+  "Rosa",
+  "Sven",
+  "Tove",
+  "Ugo",
+  "Vera",
+  "Wim",
+  "Xenia",
+  "Yann",
+  "Zoë",
+];
+const LAST = [
+  "Andersen",
+  "Berg",
+  "Costa",
+  "Dahl",
+  "Eriksen",
+  "Fischer",
+  "García",
+  "Hansen",
+  "Ito",
+  "Jensen",
+  "Kowalski",
+  "Larsen",
+  "Müller",
+  "Nilsen",
+  "Olsen",
+  "Petersen",
+  "Quist",
+  "Rossi",
+  "Schmidt",
+  "Tanaka",
+  "Ueda",
+  "Vogel",
+  "Weber",
+  "Young",
+  "Zeller",
+];
 
 /** mulberry32: a small deterministic PRNG. */
 function prng(seed: number): () => number {
@@ -91,7 +144,9 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
        requested_scope, environment, state, linked_at, last_refreshed_at, last_error, last_error_at, failure_count, next_attempt_at, updated_at)
      VALUES (?, ?, 'oauth', ?, ?, ?, ?, ?, ?, 'Bearer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertEvent = sqlite.prepare("INSERT INTO connection_events (created_at, actor_id, athlete_id, service, kind, detail) VALUES (?, ?, ?, ?, ?, ?)");
+  const insertEvent = sqlite.prepare(
+    "INSERT INTO connection_events (created_at, actor_id, athlete_id, service, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
+  );
   const insertAction = sqlite.prepare("INSERT INTO admin_actions (at, actor_id, target_user_id, kind, service, detail) VALUES (?, ?, ?, ?, ?, ?)");
 
   const SCOPES: Record<ServiceId, string> = {
@@ -247,7 +302,14 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
     // Admin actions: a few per day.
     for (let i = 0; i < Math.min(2_000, Math.ceil(options.events / 100)); i++) {
       const target = pick(athleteIds);
-      insertAction.run(now - Math.floor(random() * 180 * 86_400_000), pick(adminIds), target, pick(["coach_assigned", "role_changed", "user_created", "connection_revoked"]), null, "seeded by the benchmark");
+      insertAction.run(
+        now - Math.floor(random() * 180 * 86_400_000),
+        pick(adminIds),
+        target,
+        pick(["coach_assigned", "role_changed", "user_created", "connection_revoked"]),
+        null,
+        "seeded by the benchmark",
+      );
     }
   })();
 

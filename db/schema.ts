@@ -177,7 +177,17 @@ export const invitations = sqliteTable(
   (t) => [index("invitations_coach_idx").on(t.coachId)],
 );
 
-export const ADMIN_ACTION_KINDS = ["user_created", "role_changed", "user_disabled", "user_enabled", "coach_assigned", "coach_unassigned", "connection_revoked", "exorlive_linked", "master_token_renewed"] as const;
+export const ADMIN_ACTION_KINDS = [
+  "user_created",
+  "role_changed",
+  "user_disabled",
+  "user_enabled",
+  "coach_assigned",
+  "coach_unassigned",
+  "connection_revoked",
+  "exorlive_linked",
+  "master_token_renewed",
+] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 
 /** What admins did (besides connection events, which carry their own actor): the other half of the audit log. */

@@ -96,7 +96,9 @@ test.describe("every server action refuses every other role, anonymous visitors,
     expect(accountsOf(users.athlete.id)).toHaveLength(0);
   });
 
-  test("athlete actions cannot be used by other roles, and a replay under another athlete touches only that athlete's own data", async ({ browser }) => {
+  test("athlete actions cannot be used by other roles, and a replay under another athlete touches only that athlete's own data", async ({
+    browser,
+  }) => {
     const athlete = await pageAs(browser, "athlete");
     await athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Connect" }).click();
     await athlete.getByLabel("Username").fill(sandboxUsername("td-matrix"));
@@ -113,9 +115,13 @@ test.describe("every server action refuses every other role, anonymous visitors,
     expect(replayed.text).toContain("TrainerDay is not connected.");
 
     await athlete.reload();
-    const refresh = await captureAction(athlete, () => athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Refresh" }).click());
+    const refresh = await captureAction(athlete, () =>
+      athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Refresh" }).click(),
+    );
     await expectRefusedForAllBut("athlete", refresh);
-    const connect = await captureAction(athlete, () => athlete.getByRole("region", { name: "FitRankings" }).getByRole("button", { name: "Connect" }).click());
+    const connect = await captureAction(athlete, () =>
+      athlete.getByRole("region", { name: "FitRankings" }).getByRole("button", { name: "Connect" }).click(),
+    );
     await expectRefusedForAllBut("athlete", connect);
 
     expect(accountsOf(users.athlete.id)).toEqual([linked]);

@@ -25,7 +25,9 @@ async function pageAs(browser: Browser, email: string, password: string) {
   return page;
 }
 
-test("no issued token reaches any page or RSC payload of any role, the static bundle, the server log, the database, its WAL or a backup", async ({ browser }) => {
+test("no issued token reaches any page or RSC payload of any role, the static bundle, the server log, the database, its WAL or a backup", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   // A live athlete with three services linked, on the demo coach's roster, so every view has tokens behind it.
   const athlete = await createUser("athlete", "canary");
@@ -52,7 +54,18 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
   const views: [string, string[]][] = [
     [athlete.email, ["/connections", "/connections/trainerday/history", "/connections/enduco/history", "/connections/fitrankings/history"]],
     ["coach@example.com", ["/coach", `/coach/athletes/${athlete.id}`, "/coach/export"]],
-    ["admin@example.com", ["/admin", `/admin/users/${athlete.id}`, "/admin/connections", `/admin/connections?athlete=${athlete.id}`, "/admin/audit", "/admin/audit/export", "/admin/services"]],
+    [
+      "admin@example.com",
+      [
+        "/admin",
+        `/admin/users/${athlete.id}`,
+        "/admin/connections",
+        `/admin/connections?athlete=${athlete.id}`,
+        "/admin/audit",
+        "/admin/audit/export",
+        "/admin/services",
+      ],
+    ],
   ];
   for (const [email, paths] of views) {
     const page = email === athlete.email ? athletePage : await pageAs(browser, email, email === athlete.email ? athlete.password : "demo1234");

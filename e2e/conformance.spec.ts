@@ -29,7 +29,9 @@ for (const service of SERVICES) {
     await page.goto("/connections");
 
     // Link: oidc-provider's own sign-in and consent pages.
-    await card(page, service.name).getByRole("button", { name: /^(Connect|Reconnect)$/ }).click();
+    await card(page, service.name)
+      .getByRole("button", { name: /^(Connect|Reconnect)$/ })
+      .click();
     await expect(page).toHaveURL(new RegExp(`^http://127\\.0\\.0\\.1:${service.port}/interaction/`));
     await page.getByPlaceholder("Enter any login").fill(account);
     await page.getByPlaceholder("and password").fill("any-password");
@@ -44,7 +46,9 @@ for (const service of SERVICES) {
 
     // Refresh: a new access token and a rotated refresh token; the old one is spent.
     await linked.getByRole("button", { name: "Refresh" }).click();
-    await expect(linked.getByRole("status").filter({ hasText: "refreshed:" })).toContainText(`${service.name} refreshed: the new access token expires in`);
+    await expect(linked.getByRole("status").filter({ hasText: "refreshed:" })).toContainText(
+      `${service.name} refreshed: the new access token expires in`,
+    );
     await expect(linked).toContainText("Last refreshed");
     const after = await tokensAt(service.port, account);
     expect(after.filter((t) => t.kind === "RefreshToken" && t.consumed)).toHaveLength(1);
@@ -54,7 +58,9 @@ for (const service of SERVICES) {
     await linked.getByRole("button", { name: "Disconnect" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
     await expect(linked).toContainText("Not connected");
-    await expect(linked.getByRole("status").filter({ hasText: "disconnected" })).toContainText(`${service.name} was disconnected and its access revoked.`);
+    await expect(linked.getByRole("status").filter({ hasText: "disconnected" })).toContainText(
+      `${service.name} was disconnected and its access revoked.`,
+    );
     expect((await tokensAt(service.port, account)).filter((t) => t.kind !== "AuthorizationCode" && !t.consumed)).toEqual([]);
   });
 }

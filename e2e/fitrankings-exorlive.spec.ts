@@ -136,7 +136,9 @@ test.describe("FitRankings (token in the callback URL)", () => {
     await expect(page).toHaveURL(/\/connections\?error=token_unverified&service=fitrankings$/);
 
     expect(accountsOf(athlete.id)).toHaveLength(0);
-    const failures = eventsOf(athlete.id).filter((e) => e.kind === "link_failed").map((e) => e.detail);
+    const failures = eventsOf(athlete.id)
+      .filter((e) => e.kind === "link_failed")
+      .map((e) => e.detail);
     expect(failures).toEqual([
       expect.stringMatching(/^token_unverified: the callback claimed user \d+, FitRankings says the token is user \d+'s$/),
       expect.stringMatching(/^token_unverified: FitRankings did not accept the user token \(HTTP 401\)$/),

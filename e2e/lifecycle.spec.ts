@@ -7,7 +7,9 @@ import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 const card = (page: Page, name: string) => page.getByRole("region", { name });
 
 async function link(page: Page, name: string, username: string) {
-  await card(page, name).getByRole("button", { name: /^(Connect|Reconnect)$/ }).click();
+  await card(page, name)
+    .getByRole("button", { name: /^(Connect|Reconnect)$/ })
+    .click();
   await page.getByLabel("Username").fill(username);
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/connections\?linked=/);
@@ -76,7 +78,10 @@ test("a service outage during Refresh keeps the connection, says so, and the nex
   await expect(enduco.getByRole("note")).toHaveCount(0);
 });
 
-test("a refused client secret is the operator's problem: the athlete keeps the connection, the admin sees the service flagged, and it clears by itself", async ({ page, browser }) => {
+test("a refused client secret is the operator's problem: the athlete keeps the connection, the admin sees the service flagged, and it clears by itself", async ({
+  page,
+  browser,
+}) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
   await link(page, "TrainerDay", sandboxUsername("td-client"));
@@ -169,7 +174,14 @@ test.describe("enduco webhooks", () => {
     expect((await request.post(url("unknown-event"), { data: { userId } })).status()).toBe(404);
     // A wrong secret is refused before the body is read: even 1 MB writes nothing.
     expect((await request.post(url("deregister", "wrong-secret-value-123"), { data: "x".repeat(1_000_000) })).status()).toBe(404);
-    expect((await request.post(url("deregister"), { data: JSON.stringify({ userId, pad: "x".repeat(70_000) }), headers: { "content-type": "application/json" } })).status()).toBe(413);
+    expect(
+      (
+        await request.post(url("deregister"), {
+          data: JSON.stringify({ userId, pad: "x".repeat(70_000) }),
+          headers: { "content-type": "application/json" },
+        })
+      ).status(),
+    ).toBe(413);
     expect((await request.post(url("deregister"), { data: { nothing: "here" } })).status()).toBe(400);
     expect((await request.post(url("deregister"), { data: "not json", headers: { "content-type": "application/json" } })).status()).toBe(400);
     expect((await request.post(url("deregister"), { data: { user_id: "nobody-we-know" } })).status()).toBe(202);

@@ -101,7 +101,9 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   for (const row of rows) expect(row).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
 });
 
-test("opened under another name of this machine (127.0.0.1), the app moves to NEXTAUTH_URL's host first, so linking keeps the session", async ({ page }) => {
+test("opened under another name of this machine (127.0.0.1), the app moves to NEXTAUTH_URL's host first, so linking keeps the session", async ({
+  page,
+}) => {
   const athlete = await createUser("athlete", "loopback");
   const otherName = `http://127.0.0.1:${APP_PORT}`;
   await page.goto(`${otherName}/connections?from=address-bar`);
@@ -201,7 +203,11 @@ test("link flows started in two tabs do not break each other (two services, and 
   await second.getByLabel("Username").fill(sandboxUsername("en-tab2"));
   await second.getByRole("button", { name: "Approve" }).click();
   await expect(second).toHaveURL(/\/connections\?linked=enduco$/);
-  expect(accountsOf(athlete.id).map((a) => `${a.provider}:${a.state}`).sort()).toEqual(["enduco:connected", "trainerday:connected"]);
+  expect(
+    accountsOf(athlete.id)
+      .map((a) => `${a.provider}:${a.state}`)
+      .sort(),
+  ).toEqual(["enduco:connected", "trainerday:connected"]);
 
   // The same service in both tabs, finished in the order they were started: both complete.
   await page.goto("/connections");
@@ -217,7 +223,11 @@ test("link flows started in two tabs do not break each other (two services, and 
     await tab.getByRole("button", { name: "Approve" }).click();
     await expect(tab).toHaveURL(/\/connections\?linked=trainerday$/);
   }
-  expect(eventsOf(athlete.id).filter((e) => e.service === "trainerday").map((e) => e.kind)).toEqual(["linked", "disconnected", "linked", "relinked"]);
+  expect(
+    eventsOf(athlete.id)
+      .filter((e) => e.service === "trainerday")
+      .map((e) => e.kind),
+  ).toEqual(["linked", "disconnected", "linked", "relinked"]);
 });
 
 test("enduco: when grant_type=code is refused, the exchange retries once with authorization_code and records it", async ({ page }) => {
@@ -227,7 +237,9 @@ test("enduco: when grant_type=code is refused, the exchange retries once with au
   const username = sandboxUsername("en-std");
   await link(page, "enduco", username);
   await expect(card(page, "enduco")).toContainText("Connected");
-  const grants = (await sandboxRequests({ service: "enduco", endpoint: "token" })).filter((r) => r.account === username || r.status !== 200).slice(-2);
+  const grants = (await sandboxRequests({ service: "enduco", endpoint: "token" }))
+    .filter((r) => r.account === username || r.status !== 200)
+    .slice(-2);
   expect(grants.map((r) => [r.grantType, r.status])).toEqual([
     ["code", 400],
     ["authorization_code", 200],
@@ -269,7 +281,11 @@ test("a revocation the service refuses still disconnects, and the athlete is tol
   await expect(enduco).toContainText("Not connected");
   await expect(enduco).toContainText("remove TrainLink from the apps connected to your account");
   expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
-  expect(eventsOf(athlete.id).map((e) => e.kind).slice(-2)).toEqual(["revocation_refused", "disconnected"]);
+  expect(
+    eventsOf(athlete.id)
+      .map((e) => e.kind)
+      .slice(-2),
+  ).toEqual(["revocation_refused", "disconnected"]);
 });
 
 test("re-linking a connected service replaces its stored tokens and keeps one connection", async ({ page }) => {

@@ -6,7 +6,9 @@ import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
 const ATHLETES = 10;
 
-test("200 concurrent page requests across the three roles while the refresher runs into random 503s and timeouts: nothing lost, no refresh token spent twice", async ({ browser }) => {
+test("200 concurrent page requests across the three roles while the refresher runs into random 503s and timeouts: nothing lost, no refresh token spent twice", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const coach = await createUser("coach", "load-coach");
   const admin = await createUser("admin", "load-admin");
@@ -40,7 +42,11 @@ test("200 concurrent page requests across the three roles while the refresher ru
   }
 
   const statsBefore = (await (await fetch(`${SANDBOX_URL}/__sandbox/stats`)).json()) as { refreshReuse: Record<string, number> };
-  await fetch(`${SANDBOX_URL}/__sandbox/seed`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seed: 7 }) });
+  await fetch(`${SANDBOX_URL}/__sandbox/seed`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ seed: 7 }),
+  });
   await setSandboxMode("trainerday", "random_faults");
   try {
     const requests = Array.from({ length: 200 }, (_, i) => {
@@ -72,7 +78,10 @@ test("200 concurrent page requests across the three roles while the refresher ru
   }
   // Once the service is healthy again, every connection is refreshed by the refresher alone (backoff is 30 s).
   await expect
-    .poll(() => rows().filter((r) => r.state === "connected" && r.expires_at > Date.now() / 1000 + 3000).length, { timeout: 75_000, intervals: [2000] })
+    .poll(() => rows().filter((r) => r.state === "connected" && r.expires_at > Date.now() / 1000 + 3000).length, {
+      timeout: 75_000,
+      intervals: [2000],
+    })
     .toBe(ATHLETES);
   const statsAfter = (await (await fetch(`${SANDBOX_URL}/__sandbox/stats`)).json()) as { refreshReuse: Record<string, number> };
   expect(statsAfter.refreshReuse.trainerday).toBe(statsBefore.refreshReuse.trainerday);

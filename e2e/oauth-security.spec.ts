@@ -85,7 +85,16 @@ test("mix-up (RFC 9700 §4.4): a response for enduco delivered to TrainerDay's c
 
 test("no open redirects: every callbackUrl trick ends on our own page", async ({ browser }) => {
   const { user, page } = await signedIn(browser);
-  const tricks = ["//evil.example", "/\\evil.example", "https:evil.example", "javascript:alert(1)", "%2F%2Fevil.example", "/%2F%2Fevil.example", "https://evil.example/connections", "/%5Cevil.example"];
+  const tricks = [
+    "//evil.example",
+    "/\\evil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "%2F%2Fevil.example",
+    "/%2F%2Fevil.example",
+    "https://evil.example/connections",
+    "/%5Cevil.example",
+  ];
   for (const callbackUrl of tricks) {
     const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
     const start = await page.request.post("/api/auth/signin/trainerday", { form: { csrfToken, callbackUrl, json: "true" } });
@@ -98,7 +107,9 @@ test("no open redirects: every callbackUrl trick ends on our own page", async ({
 
   // One all the way through: the consent approves and the browser lands on our own connections page.
   const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const { url } = (await (await page.request.post("/api/auth/signin/trainerday", { form: { csrfToken, callbackUrl: "//evil.example", json: "true" } })).json()) as { url: string };
+  const { url } = (await (
+    await page.request.post("/api/auth/signin/trainerday", { form: { csrfToken, callbackUrl: "//evil.example", json: "true" } })
+  ).json()) as { url: string };
   await page.goto(url);
   await page.getByLabel("Username").fill(sandboxUsername("td-redirect"));
   await page.getByRole("button", { name: "Approve" }).click();
@@ -106,13 +117,18 @@ test("no open redirects: every callbackUrl trick ends on our own page", async ({
 
   for (const target of ["//evil.example", "javascript:alert(1)", "https://evil.example"]) {
     const { csrfToken: token } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-    const out = await page.request.post("/api/auth/signout", { form: { csrfToken: token, callbackUrl: target, json: "true" }, headers: { origin: APP_URL } });
+    const out = await page.request.post("/api/auth/signout", {
+      form: { csrfToken: token, callbackUrl: target, json: "true" },
+      headers: { origin: APP_URL },
+    });
     const { url: after } = (await out.json()) as { url: string };
     expect(new URL(after).origin, target).toBe(APP_URL);
   }
 });
 
-test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own flow; a code injected into another flow is worthless", async ({ browser }) => {
+test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own flow; a code injected into another flow is worthless", async ({
+  browser,
+}) => {
   const { user, page } = await signedIn(browser);
   for (const flow of ["trainerday", "enduco"] as const) {
     await startFlow(page, flow);
@@ -131,9 +147,18 @@ test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own
   const victim = await signedIn(browser);
   await startFlow(victim.page, "trainerday");
   const consent = victim.page.locator("form").filter({ has: victim.page.getByRole("button", { name: "Approve" }) });
-  const decision = new URLSearchParams({ request_id: await consent.locator('input[name="request_id"]').inputValue(), username: sandboxUsername("pkce-victim"), decision: "approve" });
-  for (const scope of await consent.locator('input[name="scope"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))) decision.append("scope", scope);
-  const decided = await fetch(new URL((await consent.getAttribute("action"))!, victim.page.url()), { method: "POST", body: decision, redirect: "manual" });
+  const decision = new URLSearchParams({
+    request_id: await consent.locator('input[name="request_id"]').inputValue(),
+    username: sandboxUsername("pkce-victim"),
+    decision: "approve",
+  });
+  for (const scope of await consent.locator('input[name="scope"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)))
+    decision.append("scope", scope);
+  const decided = await fetch(new URL((await consent.getAttribute("action"))!, victim.page.url()), {
+    method: "POST",
+    body: decision,
+    redirect: "manual",
+  });
   const stolenCode = new URL(decided.headers.get("location")!).searchParams.get("code");
   expect(stolenCode).toMatch(/^sbx-td-code-/);
   const attacker = await signedIn(browser);
@@ -157,14 +182,27 @@ test("fuzzing every callback's query (fast-check): no 500, no token request, not
     fc.constantFrom("", "access_denied", "//evil.example", "javascript:alert(1)", "%00", "../../etc/passwd", "<script>", "a".repeat(5000)),
     fc.webUrl(),
   );
-  const query = fc.dictionary(fc.constantFrom("code", "state", "error", "error_description", "token", "user_id", "callbackUrl", "iss", "scope"), value, { maxKeys: 6 });
+  const query = fc.dictionary(
+    fc.constantFrom("code", "state", "error", "error_description", "token", "user_id", "callbackUrl", "iss", "scope"),
+    value,
+    { maxKeys: 6 },
+  );
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom("/api/auth/callback/trainerday", "/api/auth/callback/enduco", "/api/connections/fitrankings/callback", "/api/connections/fitrankings/callback/forged-state"), query, async (path, params) => {
-      const response = await api.get(`${path}?${new URLSearchParams(params)}`, { maxRedirects: 0 });
-      expect(response.status()).toBeLessThan(500);
-      const location = response.headers().location;
-      if (location) expect(new URL(location, APP_URL).origin).toBe(APP_URL);
-    }),
+    fc.asyncProperty(
+      fc.constantFrom(
+        "/api/auth/callback/trainerday",
+        "/api/auth/callback/enduco",
+        "/api/connections/fitrankings/callback",
+        "/api/connections/fitrankings/callback/forged-state",
+      ),
+      query,
+      async (path, params) => {
+        const response = await api.get(`${path}?${new URLSearchParams(params)}`, { maxRedirects: 0 });
+        expect(response.status()).toBeLessThan(500);
+        const location = response.headers().location;
+        if (location) expect(new URL(location, APP_URL).origin).toBe(APP_URL);
+      },
+    ),
     { numRuns: 120, seed: 20261121 },
   );
   expect(await tokenRequests()).toBe(before);

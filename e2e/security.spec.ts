@@ -55,7 +55,10 @@ test.describe("web hardening", () => {
       const user = await createUser("athlete", "https", "data/e2e/https.db");
       // Over plain HTTP the client would not send Secure cookies back, so carry the CSRF cookie by hand.
       const csrf = await api.get("/api/auth/csrf");
-      const csrfCookie = csrf.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.includes("csrf-token"))!.value.split(";")[0]!;
+      const csrfCookie = csrf
+        .headersArray()
+        .find((h) => h.name.toLowerCase() === "set-cookie" && h.value.includes("csrf-token"))!
+        .value.split(";")[0]!;
       expect(csrfCookie).toMatch(/^__Host-next-auth\.csrf-token=/);
       const { csrfToken } = (await csrf.json()) as { csrfToken: string };
       const response = await api.post("/api/auth/callback/credentials", {
@@ -82,14 +85,24 @@ test.describe("web hardening", () => {
 
   test("route handlers that change state refuse a foreign Origin and Origin: null", async ({ request }) => {
     for (const origin of ["https://evil.example", "null"]) {
-      const signin = await request.post("/api/auth/signin/trainerday", { headers: { origin }, form: { callbackUrl: "/connections" }, maxRedirects: 0 });
+      const signin = await request.post("/api/auth/signin/trainerday", {
+        headers: { origin },
+        form: { callbackUrl: "/connections" },
+        maxRedirects: 0,
+      });
       expect(signin.status(), origin).toBe(403);
-      const webhook = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", { headers: { origin }, data: { userId: "x" } });
+      const webhook = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", {
+        headers: { origin },
+        data: { userId: "x" },
+      });
       expect(webhook.status(), origin).toBe(403);
       const signout = await request.post("/api/auth/signout", { headers: { origin }, form: { csrfToken: "x" }, maxRedirects: 0 });
       expect(signout.status(), origin).toBe(403);
     }
-    const sameOrigin = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", { headers: { origin: APP_URL }, data: { userId: "nobody" } });
+    const sameOrigin = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", {
+      headers: { origin: APP_URL },
+      data: { userId: "nobody" },
+    });
     expect(sameOrigin.status()).toBe(202);
   });
 
@@ -99,17 +112,40 @@ test.describe("web hardening", () => {
     const admin = await createUser("admin");
     const digest = () => {
       const db = openTestDb();
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      const tables = (
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
+          .all() as { name: string }[]
+      ).map((t) => t.name);
       const hash = createHash("sha256");
       for (const table of tables) hash.update(`${table}:${JSON.stringify(db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all())}`);
       db.close();
       return hash.digest("hex");
     };
     const routes = [
-      "/", "/login", "/connections", "/connections/trainerday/history", "/connections/link-complete?linked=trainerday", "/coach", "/coach/export",
-      `/coach/athletes/${athlete.id}`, "/admin", `/admin/users/${athlete.id}`, "/admin/connections", "/admin/audit", "/admin/audit/export", "/admin/services",
-      "/invite/not-a-real-token", "/api/auth/session", "/api/auth/csrf", "/api/auth/providers", "/api/auth/signin", "/api/auth/signin/trainerday",
-      "/api/auth/signout", "/api/auth/error", "/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret",
+      "/",
+      "/login",
+      "/connections",
+      "/connections/trainerday/history",
+      "/connections/link-complete?linked=trainerday",
+      "/coach",
+      "/coach/export",
+      `/coach/athletes/${athlete.id}`,
+      "/admin",
+      `/admin/users/${athlete.id}`,
+      "/admin/connections",
+      "/admin/audit",
+      "/admin/audit/export",
+      "/admin/services",
+      "/invite/not-a-real-token",
+      "/api/auth/session",
+      "/api/auth/csrf",
+      "/api/auth/providers",
+      "/api/auth/signin",
+      "/api/auth/signin/trainerday",
+      "/api/auth/signout",
+      "/api/auth/error",
+      "/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret",
     ];
     const contexts = [];
     for (const user of [athlete, coach, admin]) {
@@ -125,7 +161,9 @@ test.describe("web hardening", () => {
 });
 
 test.describe("sign-in abuse (growing delays per account and client; device cookies)", () => {
-  test("10 failures on one account from one client slow that client down, with a clear message, even with the right password; another client still signs in", async ({ page }) => {
+  test("10 failures on one account from one client slow that client down, with a clear message, even with the right password; another client still signs in", async ({
+    page,
+  }) => {
     const athlete = await createUser("athlete");
     const api = await playwrightRequest.newContext({ baseURL: APP_URL });
     const client = { "x-forwarded-for": "192.0.2.10" };
@@ -135,13 +173,17 @@ test.describe("sign-in abuse (growing delays per account and client; device cook
     expect(Number(limited!.split(":")[1])).toBeGreaterThan(0);
     expect(Number(limited!.split(":")[1])).toBeLessThanOrEqual(30); // the first delay: 30 s after the 10th failure
     // The left-most X-Forwarded-For entry is the client's own claim; only the one our proxy appended counts.
-    expect((await credentialsSignIn(api, athlete.email, athlete.password, { "x-forwarded-for": "198.51.100.99, 192.0.2.10" })).error).toMatch(/^RateLimited/);
+    expect((await credentialsSignIn(api, athlete.email, athlete.password, { "x-forwarded-for": "198.51.100.99, 192.0.2.10" })).error).toMatch(
+      /^RateLimited/,
+    );
     await page.setExtraHTTPHeaders(client);
     await page.goto("/login");
     await page.getByLabel("Email").fill(athlete.email);
     await page.getByLabel("Password").fill(athlete.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: /Too many failed sign-ins for this account from here\. Wait \d+ seconds, then try again/ })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: /Too many failed sign-ins for this account from here\. Wait \d+ seconds, then try again/ }),
+    ).toBeVisible();
     const elsewhere = await playwrightRequest.newContext({ baseURL: APP_URL });
     expect((await credentialsSignIn(elsewhere, athlete.email, athlete.password, { "x-forwarded-for": "192.0.2.11" })).ok).toBe(true);
   });
@@ -156,7 +198,8 @@ test.describe("sign-in abuse (growing delays per account and client; device cook
     expect(deviceCookie?.value).not.toContain(owner.email);
 
     const attacker = await playwrightRequest.newContext({ baseURL: APP_URL });
-    for (let i = 0; i < 12; i++) expect((await credentialsSignIn(attacker, owner.email, "guess", shared)).error).toMatch(/^(CredentialsSignin|RateLimited)/);
+    for (let i = 0; i < 12; i++)
+      expect((await credentialsSignIn(attacker, owner.email, "guess", shared)).error).toMatch(/^(CredentialsSignin|RateLimited)/);
     expect((await credentialsSignIn(attacker, owner.email, owner.password, shared)).error).toMatch(/^RateLimited/);
     const newDevice = await playwrightRequest.newContext({ baseURL: APP_URL });
     expect((await credentialsSignIn(newDevice, owner.email, owner.password, shared)).error).toMatch(/^RateLimited/);
@@ -166,7 +209,8 @@ test.describe("sign-in abuse (growing delays per account and client; device cook
   test("10 failures from one client (behind the trusted proxy) across accounts slow that client down, not others", async () => {
     const api = await playwrightRequest.newContext({ baseURL: APP_URL });
     const attacker = { "x-forwarded-for": "203.0.113.77" };
-    for (let i = 0; i < 10; i++) expect((await credentialsSignIn(api, `nobody-${i}-${Date.now()}@test.example`, "wrong", attacker)).error).toBe("CredentialsSignin");
+    for (let i = 0; i < 10; i++)
+      expect((await credentialsSignIn(api, `nobody-${i}-${Date.now()}@test.example`, "wrong", attacker)).error).toBe("CredentialsSignin");
     const victim = await createUser("athlete");
     expect((await credentialsSignIn(api, victim.email, victim.password, attacker)).error).toMatch(/^RateLimited/);
     const fresh = await playwrightRequest.newContext({ baseURL: APP_URL });

@@ -7,7 +7,15 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
   return new Promise((resolve) => {
     const child = spawn(...nextStartCommand(3199), {
       // Empty values shadow any .env.local on a developer's machine.
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_SECRET: "", TOKEN_ENCRYPTION_KEY: "", DATABASE_URL: "data/e2e/startup.db", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        NEXTAUTH_SECRET: "",
+        TOKEN_ENCRYPTION_KEY: "",
+        DATABASE_URL: "data/e2e/startup.db",
+        ...env,
+      },
     });
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));

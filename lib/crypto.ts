@@ -44,9 +44,7 @@ export function parseKeyring(spec: string): Keyring {
     const b64 = colon === -1 ? entry : entry.slice(colon + 1);
     const key = Buffer.from(b64, "base64");
     if (key.length !== 32 || key.toString("base64").replace(/=+$/, "") !== b64.replace(/=+$/, "")) {
-      throw new KeyringConfigError(
-        `TOKEN_ENCRYPTION_KEY entry ${index + 1} is not base64 of exactly 32 bytes (try: openssl rand -base64 32)`,
-      );
+      throw new KeyringConfigError(`TOKEN_ENCRYPTION_KEY entry ${index + 1} is not base64 of exactly 32 bytes (try: openssl rand -base64 32)`);
     }
     const id = colon === -1 ? createHash("sha256").update(key).digest("hex").slice(0, 8) : entry.slice(0, colon);
     if (!KEY_ID.test(id)) throw new KeyringConfigError(`TOKEN_ENCRYPTION_KEY entry ${index + 1} has an invalid key id`);
@@ -103,8 +101,6 @@ export function open(sealed: string, keyring: Keyring, context = ""): string {
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(Buffer.from(ctPart, "base64url")), decipher.final()]).toString("utf8");
   } catch {
-    throw new TokenDecryptionError(
-      `Sealed value failed authentication under key id "${id}": wrong key for that id, or the value was altered`,
-    );
+    throw new TokenDecryptionError(`Sealed value failed authentication under key id "${id}": wrong key for that id, or the value was altered`);
   }
 }

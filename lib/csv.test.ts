@@ -4,7 +4,14 @@ import { toCsv } from "./csv";
 
 describe("toCsv", () => {
   it("quotes every field and doubles quotes (RFC 4180, CRLF records)", () => {
-    assert.equal(toCsv([["Name", "Email"], ["a,b", 'say "hi"'], ["line\nbreak", "plain"]]), '"Name","Email"\r\n"a,b","say ""hi"""\r\n"line\nbreak","plain"\r\n');
+    assert.equal(
+      toCsv([
+        ["Name", "Email"],
+        ["a,b", 'say "hi"'],
+        ["line\nbreak", "plain"],
+      ]),
+      '"Name","Email"\r\n"a,b","say ""hi"""\r\n"line\nbreak","plain"\r\n',
+    );
     assert.equal(toCsv([]), "");
     assert.equal(toCsv([["", "x"]]), '"","x"\r\n');
   });

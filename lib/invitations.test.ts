@@ -22,7 +22,12 @@ function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomU
   return user;
 }
 const tokenOf = (url: string) => url.split("/invite/")[1]!;
-const invitationRow = (token: string) => db.select().from(schema.invitations).all().find((row) => row.tokenHash === sha256(token));
+const invitationRow = (token: string) =>
+  db
+    .select()
+    .from(schema.invitations)
+    .all()
+    .find((row) => row.tokenHash === sha256(token));
 let sha256: (value: string) => string;
 const userCount = () => db.select().from(schema.users).all().length;
 const findUser = (email: string) => db.select().from(schema.users).where(orm.eq(schema.users.email, email)).get();
@@ -48,8 +53,19 @@ describe("invitations", () => {
 
     const row = invitationRow(token);
     assert.ok(row, "stored by SHA-256 of the token");
-    assert.equal(db.select().from(schema.invitations).all().some((r) => r.tokenHash === token || r.id === token), false, "the token itself is not stored");
-    assert.deepEqual((await lib.listOpenInvitations(coach)).map((i) => i.id), [row.id]);
+    assert.equal(
+      db
+        .select()
+        .from(schema.invitations)
+        .all()
+        .some((r) => r.tokenHash === token || r.id === token),
+      false,
+      "the token itself is not stored",
+    );
+    assert.deepEqual(
+      (await lib.listOpenInvitations(coach)).map((i) => i.id),
+      [row.id],
+    );
 
     const check = await lib.checkInvitation(token);
     assert.deepEqual(check, { coachName: "Coach Carter", expiresAt: row.expiresAt });
@@ -63,7 +79,11 @@ describe("invitations", () => {
     assert.equal(ada.name, "Ada Athlete");
     assert.match(ada.passwordHash ?? "", /^\$argon2id\$/);
     const link = db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, ada.id)).all();
-    assert.deepEqual(link.map((l) => l.coachId), [coach.id], "on the coach's roster");
+    assert.deepEqual(
+      link.map((l) => l.coachId),
+      [coach.id],
+      "on the coach's roster",
+    );
     const used = invitationRow(token)!;
     assert.ok(used.usedAt);
     assert.equal(used.usedBy, ada.id);
@@ -89,7 +109,8 @@ describe("invitations", () => {
       ["c1", "c2", "c3"].map((n) => lib.acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
     );
     assert.equal(results.filter((r) => !failed(r)).length, 1);
-    for (const r of results.filter((r) => failed(r))) assert.deepEqual(r, { error: "This invite link was already used. Ask your coach for a new one." });
+    for (const r of results.filter((r) => failed(r)))
+      assert.deepEqual(r, { error: "This invite link was already used. Ask your coach for a new one." });
     assert.equal(userCount(), count + 1);
   });
 
@@ -102,7 +123,10 @@ describe("invitations", () => {
     const pending = lib.acceptInvitation(token, { name: "Racer", email: "racer@example.com", password: "password123" });
     await duringHashing();
     const expiredAt = new Date(Date.now() - 1000);
-    db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
+    db.update(schema.invitations)
+      .set({ expiresAt: expiredAt })
+      .where(orm.eq(schema.invitations.tokenHash, sha256(token)))
+      .run();
     const result = await pending;
     assert.equal(failed(result), true);
     assert.match(failed(result) ? result.error : "", /^This invite link expired on .+ UTC\. Ask your coach for a new one\.$/);
@@ -126,7 +150,10 @@ describe("invitations", () => {
   it("an expired invitation is refused and writes nothing", async () => {
     const token = tokenOf((await lib.createInvitation(coach)).url);
     const expiredAt = new Date(Date.UTC(2025, 0, 2, 3, 4));
-    db.update(schema.invitations).set({ expiresAt: expiredAt }).where(orm.eq(schema.invitations.tokenHash, sha256(token))).run();
+    db.update(schema.invitations)
+      .set({ expiresAt: expiredAt })
+      .where(orm.eq(schema.invitations.tokenHash, sha256(token)))
+      .run();
     const check = await lib.checkInvitation(token);
     assert.deepEqual(check, { error: "expired", expiredAt });
     const count = userCount();

@@ -43,9 +43,7 @@ export async function createInvitation(coach: SessionUser): Promise<{ url: strin
   return { url: `${env.NEXTAUTH_URL.replace(/\/+$/, "")}/invite/${token}`, expiresAt };
 }
 
-export type InvitationCheck =
-  | { coachName: string; expiresAt: Date }
-  | { error: "unknown" | "used" | "expired"; expiredAt?: Date; usedAt?: Date };
+export type InvitationCheck = { coachName: string; expiresAt: Date } | { error: "unknown" | "used" | "expired"; expiredAt?: Date; usedAt?: Date };
 
 /**
  * Says whether the invite link with `token` can still be accepted (read only; consumes nothing).
@@ -129,7 +127,11 @@ export async function acceptInvitation(token: string, input: { name: string; ema
           .returning({ id: invitations.id, coachId: invitations.coachId })
           .all()[0];
         if (!claimed) {
-          const row = tx.select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt }).from(invitations).where(eq(invitations.tokenHash, tokenHash)).get();
+          const row = tx
+            .select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt })
+            .from(invitations)
+            .where(eq(invitations.tokenHash, tokenHash))
+            .get();
           throw new Refusal(
             refusalSentence(
               !row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt },
@@ -138,7 +140,11 @@ export async function acceptInvitation(token: string, input: { name: string; ema
         }
         const coach = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).get();
         if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ error: "unknown" }));
-        const existing = tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`).get();
+        const existing = tx
+          .select({ id: users.id })
+          .from(users)
+          .where(sql`lower(${users.email}) = ${email}`)
+          .get();
         if (existing) throw new Refusal(EMAIL_EXISTS);
         tx.insert(users).values({ id: userId, email, name, role: "athlete", passwordHash, createdAt: now }).run();
         tx.update(invitations).set({ usedBy: userId }).where(eq(invitations.id, claimed.id)).run();

@@ -55,7 +55,10 @@ describe("withPermission (lib/route.ts)", () => {
   });
 
   it("with the permission: the handler gets the user and the awaited params; its answer is kept, forced to no-store", async () => {
-    const { handler, calls } = guarded(coach, () => new Response("csv", { status: 200, headers: { "Cache-Control": "public, max-age=600", "Content-Type": "text/csv" } }));
+    const { handler, calls } = guarded(
+      coach,
+      () => new Response("csv", { status: 200, headers: { "Cache-Control": "public, max-age=600", "Content-Type": "text/csv" } }),
+    );
     const response = await handler(request(), { params: Promise.resolve({ id: "x" }) });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), "csv");
@@ -113,7 +116,10 @@ describe("withPermission (lib/route.ts)", () => {
 
   it("Next.js's own control flow (redirect()) passes through untouched", async () => {
     const { handler } = guarded(coach, () => redirect("/coach"));
-    await assert.rejects(handler(request(), noParams), (error: unknown) => (error as { digest?: string }).digest?.startsWith("NEXT_REDIRECT") === true);
+    await assert.rejects(
+      handler(request(), noParams),
+      (error: unknown) => (error as { digest?: string }).digest?.startsWith("NEXT_REDIRECT") === true,
+    );
   });
 
   it("routeError: { error: sentence } as JSON with the status and no-store", async () => {

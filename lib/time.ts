@@ -9,7 +9,15 @@ export function formatUtc(date: Date, pattern: string): string {
   return format(new UTCDate(date.getTime()), pattern);
 }
 
-const UTC_MINUTE = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const UTC_MINUTE = new Intl.DateTimeFormat("en-US", {
+  timeZone: "UTC",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 
 /**
  * `ms` (milliseconds since the epoch) as "21 Nov 2026, 21:52", in UTC: the same text as

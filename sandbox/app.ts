@@ -75,12 +75,7 @@ async function route(
   return ROUTERS[prefix]({ ctx, req, res, path: rest, query, info });
 }
 
-async function handle(
-  ctx: SandboxContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  log: (line: string) => void,
-): Promise<void> {
+async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, log: (line: string) => void): Promise<void> {
   const { path, query } = splitUrl(req.url ?? "/");
   const method = req.method ?? "GET";
   res.on("close", () => {

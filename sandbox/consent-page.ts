@@ -70,9 +70,7 @@ export function renderConsentPage(input: ConsentPageInput): string {
     .map((scope, i) => {
       const id = `scope-${i}`;
       const describedBy = scope.description ? ` aria-describedby="${id}-desc"` : "";
-      const desc = scope.description
-        ? `<span class="desc" id="${id}-desc">${escapeHtml(scope.description)}</span>`
-        : "";
+      const desc = scope.description ? `<span class="desc" id="${id}-desc">${escapeHtml(scope.description)}</span>` : "";
       return `<div class="scope"><input type="checkbox" id="${id}" name="scope" value="${escapeHtml(scope.id)}" checked${describedBy}> <label for="${id}">${escapeHtml(scope.id)}</label>${desc}</div>`;
     })
     .join("\n");

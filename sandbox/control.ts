@@ -12,9 +12,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
   if (body.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(body.toString("utf8"));
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }
@@ -132,9 +130,7 @@ export async function handleControl(
       sendJson(
         res,
         200,
-        ctx.state.requests.filter(
-          (r) => (service === undefined || r.service === service) && (!endpoint || r.endpoint === endpoint),
-        ),
+        ctx.state.requests.filter((r) => (service === undefined || r.service === service) && (!endpoint || r.endpoint === endpoint)),
       );
       return true;
     }

@@ -64,9 +64,7 @@ describe("failure modes", () => {
 
     await setMode(base, "trainerday", "normal");
     assert.equal((await tdExchange(code)).status, 200, "the code survived the failed attempts");
-    const recorded = (await (
-      await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=token`)
-    ).json()) as Array<Record<string, unknown>>;
+    const recorded = (await (await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=token`)).json()) as Array<Record<string, unknown>>;
     assert.deepEqual(
       recorded.map((r) => [r.status, r.grantType]),
       [
@@ -122,7 +120,7 @@ describe("refresh-related modes", () => {
     assert.equal(await recordedLifetime("trainerday", third.access_token), 3600);
   });
 
-  test("short_expiry: ExorLive answers the string \"305\"; enduco 305 with the JWT exp to match", async () => {
+  test('short_expiry: ExorLive answers the string "305"; enduco 305 with the JWT exp to match', async () => {
     await setMode(base, "exorlive", "short_expiry");
     const ex = await exTokens();
     assert.equal(ex.expires_in, "305");
@@ -192,11 +190,7 @@ describe("refresh-related modes", () => {
 
     await assertOAuthError(await tdRefresh(String(td.refresh_token)), 400, "invalid_grant");
     await assertOAuthError(await enRefresh(String(en.refresh_token)), 400, "invalid_grant");
-    await assertOAuthError(
-      await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }),
-      400,
-      "invalid_grant",
-    );
+    await assertOAuthError(await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }), 400, "invalid_grant");
     assert.equal((await tdExchange(await tdCode(undefined, { username: "lee" }))).status, 200, "code exchange unaffected");
     assert.equal((await enToken({ grant_type: "code", code: await enCode(), redirect_uri: CALLBACK })).status, 200);
 

@@ -26,12 +26,7 @@ function randomFault(ctx: SandboxContext, service: ServiceId): "token_503" | "to
  * (for FitRankings: the master-token endpoint). Returns true when it answered (or holds the request):
  * the request is then not processed at all, so nothing is redeemed, rotated or spent.
  */
-export function applyTokenMode(
-  ctx: SandboxContext,
-  service: ServiceId,
-  res: ServerResponse,
-  info: RequestInfo,
-): boolean {
+export function applyTokenMode(ctx: SandboxContext, service: ServiceId, res: ServerResponse, info: RequestInfo): boolean {
   const configured = ctx.state.mode(service);
   const mode = configured === "random_faults" ? randomFault(ctx, service) : configured;
   if (mode === "client_rejected") {
@@ -109,9 +104,5 @@ export function omitsRefreshToken(ctx: SandboxContext, service: ServiceId): bool
 export function applyRefreshMode(ctx: SandboxContext, service: ServiceId): void {
   const mode = ctx.state.mode(service);
   if (mode !== "refresh_invalid_grant" && mode !== "user_removed") return;
-  throw new OAuthError(
-    400,
-    "invalid_grant",
-    `The user revoked access at ${SERVICE_NAMES[service]} (sandbox mode refresh_invalid_grant).`,
-  );
+  throw new OAuthError(400, "invalid_grant", `The user revoked access at ${SERVICE_NAMES[service]} (sandbox mode refresh_invalid_grant).`);
 }

@@ -42,7 +42,16 @@ export type RefreshServiceId = (typeof REFRESH_SERVICES)[number];
 /** Which modes make sense for which service (others are refused by the control API). */
 export const MODES_BY_SERVICE: Record<ServiceId, readonly Mode[]> = {
   trainerday: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", ...REFRESH_MODES],
-  enduco: ["normal", ...TOKEN_MODES, "revoke_503", "revoke_refused", "standard_grant_only", "standard_grant_invalid_request", "literal_basic_auth", ...REFRESH_MODES],
+  enduco: [
+    "normal",
+    ...TOKEN_MODES,
+    "revoke_503",
+    "revoke_refused",
+    "standard_grant_only",
+    "standard_grant_invalid_request",
+    "literal_basic_auth",
+    ...REFRESH_MODES,
+  ],
   fitrankings: ["normal", ...TOKEN_MODES, "master_token_401"],
   exorlive: ["normal", ...TOKEN_MODES, "unknown_user", "user_removed", ...REFRESH_MODES],
 };

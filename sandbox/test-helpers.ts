@@ -221,9 +221,7 @@ export async function sandboxTokens(service: string, url = base): Promise<Array<
 }
 
 export async function recorded(service: string, endpoint: string, url = base): Promise<Array<Record<string, unknown>>> {
-  return (await (
-    await fetch(`${url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)
-  ).json()) as Array<Record<string, unknown>>;
+  return (await (await fetch(`${url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as Array<Record<string, unknown>>;
 }
 
 export async function seed(url: string, value: unknown): Promise<Response> {

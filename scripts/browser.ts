@@ -22,7 +22,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cacheFile = join(root, "node_modules", ".cache", "trainlink", "browser.json");
 
 /** Flags that keep a system Chromium working as root on an offline machine (no sandbox, no GPU, no phoning home). */
-export const SYSTEM_CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const SYSTEM_CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * Where system Chromium or Chrome installs itself, per platform, in order of preference. The headless shell
@@ -124,7 +130,11 @@ function sh(command: string, args: string[]): boolean {
 }
 
 const canApt = () =>
-  process.platform === "linux" && existsSync("/etc/debian_version") && typeof process.getuid === "function" && process.getuid() === 0 && existsSync("/usr/bin/apt-get");
+  process.platform === "linux" &&
+  existsSync("/etc/debian_version") &&
+  typeof process.getuid === "function" &&
+  process.getuid() === 0 &&
+  existsSync("/usr/bin/apt-get");
 
 /**
  * Finds a working Chromium and, when `provision` is true and none works, installs one (Playwright's download,

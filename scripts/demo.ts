@@ -33,7 +33,13 @@ if (!existsSync(envFile)) {
   console.log("Generated NEXTAUTH_SECRET and TOKEN_ENCRYPTION_KEY into .env.local");
 }
 
-const childEnv = { ...process.env, ...sandboxServiceEnv(sandboxUrl, appUrl), NEXTAUTH_URL: appUrl, PORT: String(port), SANDBOX_PORT: String(sandboxPort) };
+const childEnv = {
+  ...process.env,
+  ...sandboxServiceEnv(sandboxUrl, appUrl),
+  NEXTAUTH_URL: appUrl,
+  PORT: String(port),
+  SANDBOX_PORT: String(sandboxPort),
+};
 const children: ChildProcess[] = [];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<void> {

@@ -20,7 +20,10 @@ function addConnection(keyringSpec: string, provider: "trainerday" | "enduco", a
   const keyring = parseKeyring(keyringSpec);
   const id = randomUUID();
   const owner = randomUUID();
-  database.insert(users).values({ id: owner, email: `${owner}@test.example`, name: "Owner", role: "athlete" }).run();
+  database
+    .insert(users)
+    .values({ id: owner, email: `${owner}@test.example`, name: "Owner", role: "athlete" })
+    .run();
   database
     .insert(accounts)
     .values({
@@ -39,7 +42,10 @@ before(() => {
   database = openDatabase(process.env.DATABASE_URL!);
   migrateDatabase(database);
   userId = randomUUID();
-  database.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Rotating", role: "athlete" }).run();
+  database
+    .insert(users)
+    .values({ id: userId, email: `${userId}@test.example`, name: "Rotating", role: "athlete" })
+    .run();
 });
 
 describe("npm run keys:rotate (rotateKeys)", () => {
@@ -48,7 +54,12 @@ describe("npm run keys:rotate (rotateKeys)", () => {
     const b = addConnection(OLD, "enduco", "canary-access-b", "canary-refresh-b");
     database
       .insert(appCredentials)
-      .values({ service: "fitrankings", kind: "master_token", value: seal("canary-master", parseKeyring(OLD), "app_credentials.fitrankings.master_token"), obtainedAt: new Date() })
+      .values({
+        service: "fitrankings",
+        kind: "master_token",
+        value: seal("canary-master", parseKeyring(OLD), "app_credentials.fitrankings.master_token"),
+        obtainedAt: new Date(),
+      })
       .run();
 
     const result = rotateKeys(database, parseKeyring(`${NEW},${OLD}`));
@@ -60,7 +71,11 @@ describe("npm run keys:rotate (rotateKeys)", () => {
       [a, "canary-access-a", "canary-refresh-a"],
       [b, "canary-access-b", "canary-refresh-b"],
     ] as const) {
-      const row = database.select().from(accounts).all().find((r) => r.id === id)!;
+      const row = database
+        .select()
+        .from(accounts)
+        .all()
+        .find((r) => r.id === id)!;
       assert.equal(sealedKeyId(row.accessToken!), "new");
       assert.equal(row.keyId, "new");
       assert.equal(open(row.accessToken!, onlyNew, `accounts.access_token:${id}`), access);
@@ -72,9 +87,23 @@ describe("npm run keys:rotate (rotateKeys)", () => {
 
   it("stops with a clear error, changing nothing in that row, when a value's key is not listed", () => {
     const id = addConnection(`lost:${randomBytes(32).toString("base64")}`, "trainerday", "x", "y");
-    const before = database.select().from(accounts).all().find((r) => r.id === id)!;
-    assert.throws(() => rotateKeys(database, parseKeyring(NEW)), (e: Error) => e instanceof TokenDecryptionError && /key id "lost"/.test(e.message));
-    assert.deepEqual(database.select().from(accounts).all().find((r) => r.id === id), before);
+    const before = database
+      .select()
+      .from(accounts)
+      .all()
+      .find((r) => r.id === id)!;
+    assert.throws(
+      () => rotateKeys(database, parseKeyring(NEW)),
+      (e: Error) => e instanceof TokenDecryptionError && /key id "lost"/.test(e.message),
+    );
+    assert.deepEqual(
+      database
+        .select()
+        .from(accounts)
+        .all()
+        .find((r) => r.id === id),
+      before,
+    );
     database.delete(accounts).run();
   });
 });
@@ -84,7 +113,10 @@ describe("npm run db:backup", () => {
     addConnection(NEW, "trainerday", "canary-in-backup-access", "canary-in-backup-refresh");
     let writes = 0;
     const writer = setInterval(() => {
-      database.insert(connectionEvents).values({ athleteId: userId, service: "trainerday", kind: "refreshed", detail: `write ${writes++}`, at: new Date() }).run();
+      database
+        .insert(connectionEvents)
+        .values({ athleteId: userId, service: "trainerday", kind: "refreshed", detail: `write ${writes++}`, at: new Date() })
+        .run();
     }, 2);
     const target = join(tmpdir(), `backup-${randomUUID()}.db`);
     const output = await new Promise<{ code: number | null; text: string }>((resolve) => {

@@ -14,9 +14,13 @@ const database = openDatabase(env.DATABASE_URL);
 migrateDatabase(database);
 try {
   const { resealed, current } = rotateKeys(database, keyring);
-  console.log(`Re-sealed ${resealed} row(s) under key "${keyring.current.id}"; ${current} already used it. Keys no longer needed: ${[...keyring.all.keys()].filter((id) => id !== keyring.current.id).join(", ") || "none"}.`);
+  console.log(
+    `Re-sealed ${resealed} row(s) under key "${keyring.current.id}"; ${current} already used it. Keys no longer needed: ${[...keyring.all.keys()].filter((id) => id !== keyring.current.id).join(", ") || "none"}.`,
+  );
 } catch (error) {
-  console.error(`Rotation stopped: ${error instanceof Error ? error.message : String(error)}. Rows re-sealed so far keep working; fix the keyring and run again.`);
+  console.error(
+    `Rotation stopped: ${error instanceof Error ? error.message : String(error)}. Rows re-sealed so far keep working; fix the keyring and run again.`,
+  );
   process.exitCode = 1;
 } finally {
   database.$client.close();

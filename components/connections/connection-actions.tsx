@@ -45,7 +45,8 @@ export function ConnectionActions({
   const [connectError, setConnectError] = useState<string | null>(null);
   const hydrated = useHydrated();
 
-  const linked = status === "connected" || status === "expiring" || status === "refresh_failing" || status === "needs_reauth" || status === "revocation_pending";
+  const linked =
+    status === "connected" || status === "expiring" || status === "refresh_failing" || status === "needs_reauth" || status === "revocation_pending";
   const offerConnect = !linked || status === "needs_reauth";
 
   async function connect() {
@@ -93,7 +94,11 @@ export function ConnectionActions({
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
         {offerConnect ? (
-          <Button onClick={connect} disabled={!canConnect || connecting || !hydrated} aria-describedby={connecting ? `${service}-connecting` : undefined}>
+          <Button
+            onClick={connect}
+            disabled={!canConnect || connecting || !hydrated}
+            aria-describedby={connecting ? `${service}-connecting` : undefined}
+          >
             {status === "needs_reauth" ? "Reconnect" : "Connect"}
           </Button>
         ) : null}

@@ -10,7 +10,7 @@ function When({ label, date, now }: { label: string; date: Date; now: Date }) {
   const relative = formatDistanceStrict(date, now, { addSuffix: true });
   return (
     <div>
-      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">
         <time dateTime={date.toISOString()} title={`${formatUtc(date, "PPpp")} UTC`}>
           {relative}
@@ -49,8 +49,8 @@ function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date 
       return (
         <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
           TrainLink asked {card.name} to revoke its access but could not reach it{error}. It keeps asking
-          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}; the stored tokens are deleted
-          once {card.name} confirms.
+          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}; the stored tokens are
+          deleted once {card.name} confirms.
         </p>
       );
     case "revoked_by_service":
@@ -94,22 +94,30 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
             {card.grantedScopes.length > 0 ? (
               <ScopeList id={`${card.service}-granted`} scopes={card.grantedScopes} label="Granted scopes" />
             ) : (
-              <p className="text-sm text-slate-600">{card.name} has no scopes: the connection gives access to your {card.name} activities.</p>
+              <p className="text-sm text-slate-600">
+                {card.name} has no scopes: the connection gives access to your {card.name} activities.
+              </p>
             )}
-            {card.missingScopes.length > 0 ? <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted /> : null}
+            {card.missingScopes.length > 0 ? (
+              <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted />
+            ) : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
               {card.serviceAccount ? (
                 <div>
-                  <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{card.name} account</dt>
-                  <dd className="mt-0.5 break-all font-mono text-sm text-slate-700">{card.serviceAccount}</dd>
+                  <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{card.name} account</dt>
+                  <dd className="mt-0.5 font-mono text-sm break-all text-slate-700">{card.serviceAccount}</dd>
                 </div>
               ) : null}
               {card.expiresAt !== null ? (
-                <When label={card.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(card.expiresAt * 1000)} now={now} />
+                <When
+                  label={card.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"}
+                  date={new Date(card.expiresAt * 1000)}
+                  now={now}
+                />
               ) : (
                 <div>
-                  <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">Access token expires</dt>
+                  <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Access token expires</dt>
                   <dd className="mt-0.5 text-sm text-slate-700">Does not expire</dd>
                 </div>
               )}
@@ -133,7 +141,10 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
           canConnect={card.canConnect}
           canRefresh={card.canRefresh}
         />
-        <Link href={`/connections/${card.service}/history`} className="inline-block text-sm font-medium text-brand-700 underline-offset-2 hover:underline">
+        <Link
+          href={`/connections/${card.service}/history`}
+          className="inline-block text-sm font-medium text-brand-700 underline-offset-2 hover:underline"
+        >
           History<span className="sr-only"> of {card.name}</span>
         </Link>
       </div>

@@ -5,6 +5,14 @@ export type BadgeTone = "green" | "gray" | "amber" | "red" | "blue";
  * Styles live in globals.css (`.badge`, `.badge-<tone>`): badges fill the large tables, where short class
  * names keep pages light.
  */
-export function Badge({ tone, dot = false, children }: { tone: BadgeTone; /** A leading dot (CSS, no element). */ dot?: boolean; children: React.ReactNode }) {
-  return <span className={`badge badge-${tone}${dot ? " badge-dot" : ""}`}>{children}</span>;
+export function Badge({
+  tone,
+  dot = false,
+  children,
+}: {
+  tone: BadgeTone;
+  /** A leading dot (CSS, no element). */ dot?: boolean;
+  children: React.ReactNode;
+}) {
+  return <span className={`badge badge-${tone}${dot ? "badge-dot" : ""}`}>{children}</span>;
 }

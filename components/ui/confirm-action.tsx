@@ -42,26 +42,28 @@ export function ConfirmAction({
   const hydrated = useHydrated();
   return (
     <div className="space-y-2">
-      {available ? <DialogRoot open={open} onOpenChange={setOpen}>
-        <DialogTrigger asChild>
-          <Button variant={variant} disabled={pending || !hydrated}>
-            {pending ? `${label}…` : label}
-          </Button>
-        </DialogTrigger>
-        <DialogContent title={title} description={<p>{description}</p>}>
-          <DialogClose asChild>
-            <Button variant="secondary">Cancel</Button>
-          </DialogClose>
-          <form action={submit}>
-            {Object.entries(fields).map(([name, value]) => (
-              <input key={name} type="hidden" name={name} value={value} />
-            ))}
-            <Button type="submit" variant="danger" disabled={pending}>
-              {confirmLabel}
+      {available ? (
+        <DialogRoot open={open} onOpenChange={setOpen}>
+          <DialogTrigger asChild>
+            <Button variant={variant} disabled={pending || !hydrated}>
+              {pending ? `${label}…` : label}
             </Button>
-          </form>
-        </DialogContent>
-      </DialogRoot> : null}
+          </DialogTrigger>
+          <DialogContent title={title} description={<p>{description}</p>}>
+            <DialogClose asChild>
+              <Button variant="secondary">Cancel</Button>
+            </DialogClose>
+            <form action={submit}>
+              {Object.entries(fields).map(([name, value]) => (
+                <input key={name} type="hidden" name={name} value={value} />
+              ))}
+              <Button type="submit" variant="danger" disabled={pending}>
+                {confirmLabel}
+              </Button>
+            </form>
+          </DialogContent>
+        </DialogRoot>
+      ) : null}
       <ActionOutcome state={state} />
     </div>
   );

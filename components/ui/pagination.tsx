@@ -1,6 +1,7 @@
 import Link from "next/link";
 
-const LINK = "rounded-md px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600";
+const LINK =
+  "rounded-md px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600";
 const DISABLED = "rounded-md px-3 py-1.5 text-slate-400 ring-1 ring-inset ring-slate-200";
 
 /**
@@ -41,11 +42,23 @@ export function PageNav({
 }
 
 /** "Page X of Y" with Previous / Next links to `path` that keep the other query parameters (`params`). */
-export function Pagination({ path, params, page, pageCount }: { path: string; params: Record<string, string | undefined>; page: number; pageCount: number }) {
+export function Pagination({
+  path,
+  params,
+  page,
+  pageCount,
+}: {
+  path: string;
+  params: Record<string, string | undefined>;
+  page: number;
+  pageCount: number;
+}) {
   if (pageCount <= 1) return null;
   const href = (p: number) => {
     const query = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => Boolean(e[1])));
     return `${path}?${query}`;
   };
-  return <PageNav previous={page > 1 ? href(page - 1) : null} next={page < pageCount ? href(page + 1) : null} position={`Page ${page} of ${pageCount}`} />;
+  return (
+    <PageNav previous={page > 1 ? href(page - 1) : null} next={page < pageCount ? href(page + 1) : null} position={`Page ${page} of ${pageCount}`} />
+  );
 }

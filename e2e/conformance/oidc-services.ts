@@ -51,7 +51,16 @@ function memoryAdapter(store: Map<string, Stored>) {
   };
 }
 
-const TRAINERDAY_SCOPES = ["calendar:read", "calendar:write", "calendar:delete", "workout:read", "workout:write", "workout:delete", "athlete:read", "athlete:write"];
+const TRAINERDAY_SCOPES = [
+  "calendar:read",
+  "calendar:write",
+  "calendar:delete",
+  "workout:read",
+  "workout:write",
+  "workout:delete",
+  "athlete:read",
+  "athlete:write",
+];
 const ENDUCO_SCOPES = "plans_read user_read workouts_write";
 const ENDUCO_RESOURCE = "urn:enduco:api";
 
@@ -98,7 +107,12 @@ async function start(service: "trainerday" | "enduco", port: number, appUrl: str
               enabled: true,
               defaultResource: async () => ENDUCO_RESOURCE,
               useGrantedResource: async () => true,
-              getResourceServerInfo: async () => ({ scope: ENDUCO_SCOPES, audience: client.clientId, accessTokenFormat: "jwt", jwt: { sign: { alg: "RS256" } } }),
+              getResourceServerInfo: async () => ({
+                scope: ENDUCO_SCOPES,
+                audience: client.clientId,
+                accessTokenFormat: "jwt",
+                jwt: { sign: { alg: "RS256" } },
+              }),
             },
           },
         };

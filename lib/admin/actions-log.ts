@@ -8,6 +8,12 @@ export function recordAdminAction(
   tx: Pick<typeof db, "insert"> = db,
 ): void {
   tx.insert(adminActions)
-    .values({ ...action, targetUserId: action.targetUserId ?? null, service: action.service ?? null, detail: action.detail?.slice(0, 500) ?? null, at: new Date() })
+    .values({
+      ...action,
+      targetUserId: action.targetUserId ?? null,
+      service: action.service ?? null,
+      detail: action.detail?.slice(0, 500) ?? null,
+      at: new Date(),
+    })
     .run();
 }

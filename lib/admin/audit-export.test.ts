@@ -35,10 +35,27 @@ before(async () => {
   const t0 = Date.UTC(2026, 10, 1, 12, 0, 0);
   const services = ["trainerday", "enduco"] as const;
   db.insert(schema.connectionEvents)
-    .values(Array.from({ length: 2345 }, (_, i) => ({ at: new Date(t0 + Math.floor(i / 3) * 250), athleteId: athlete.id, actorId: null, service: services[i % 2]!, kind: "refreshed" as const, detail: i % 7 === 0 ? `note, "quoted" ${i}` : null })))
+    .values(
+      Array.from({ length: 2345 }, (_, i) => ({
+        at: new Date(t0 + Math.floor(i / 3) * 250),
+        athleteId: athlete.id,
+        actorId: null,
+        service: services[i % 2]!,
+        kind: "refreshed" as const,
+        detail: i % 7 === 0 ? `note, "quoted" ${i}` : null,
+      })),
+    )
     .run();
   db.insert(schema.adminActions)
-    .values(Array.from({ length: 40 }, (_, i) => ({ at: new Date(t0 + i * 5_000), actorId: admin.id, targetUserId: athlete.id, kind: "role_changed" as const, detail: `=formula ${i}` })))
+    .values(
+      Array.from({ length: 40 }, (_, i) => ({
+        at: new Date(t0 + i * 5_000),
+        actorId: admin.id,
+        targetUserId: athlete.id,
+        kind: "role_changed" as const,
+        detail: `=formula ${i}`,
+      })),
+    )
     .run();
 });
 
@@ -52,7 +69,17 @@ describe("audit log CSV export", () => {
     const lines = streamed.text.trimEnd().split("\r\n");
     assert.equal(lines[0], '"Time (UTC)","Kind","What","Who","Athlete or user","Service","Detail"');
     // Same rows and order as one unbatched read (CSV-quoted the same way: formula guard, quotes doubled).
-    const whole = toCsv(entries.map((e) => [e.at.toISOString(), e.kind, e.label, e.actorName, e.athleteName ?? "", e.service === "trainerday" ? "TrainerDay" : e.service === "enduco" ? "enduco" : "", e.detail ?? ""]));
+    const whole = toCsv(
+      entries.map((e) => [
+        e.at.toISOString(),
+        e.kind,
+        e.label,
+        e.actorName,
+        e.athleteName ?? "",
+        e.service === "trainerday" ? "TrainerDay" : e.service === "enduco" ? "enduco" : "",
+        e.detail ?? "",
+      ]),
+    );
     assert.equal(streamed.text.slice(streamed.text.indexOf("\r\n") + 2), whole);
     assert.ok(streamed.text.includes(`"note, ""quoted"" 0"`));
     assert.ok(streamed.text.includes(`,"'=formula 0"\r\n`));

@@ -7,7 +7,15 @@ import { listAudit, type AuditEntry, type AuditFilter } from "@/lib/admin/audit"
 
 const HEADER = ["Time (UTC)", "Kind", "What", "Who", "Athlete or user", "Service", "Detail"];
 
-const row = (e: AuditEntry) => [e.at.toISOString(), e.kind, e.label, e.actorName, e.athleteName ?? "", e.service ? getIntegration(e.service).name : "", e.detail ?? ""];
+const row = (e: AuditEntry) => [
+  e.at.toISOString(),
+  e.kind,
+  e.label,
+  e.actorName,
+  e.athleteName ?? "",
+  e.service ? getIntegration(e.service).name : "",
+  e.detail ?? "",
+];
 
 /**
  * The whole audit log matching `filter` (its cursor ignored) as a CSV byte stream (RFC 4180, see toCsv),

@@ -99,7 +99,11 @@ function afterCursor(cursor: Cursor | null, source: "a" | "c", atColumn: AnySQLi
  * returned `nextCursor` to get the following page. `limit` defaults to 50 (an export passes more).
  * Admins only: throws ForbiddenError otherwise. Never a token: neither table holds one.
  */
-export async function listAudit(viewer: SessionUser | null, filter: AuditFilter, limit = AUDIT_PAGE_SIZE): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+export async function listAudit(
+  viewer: SessionUser | null,
+  filter: AuditFilter,
+  limit = AUDIT_PAGE_SIZE,
+): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
   assertCan(viewer, "audit.read");
   const cursor = parseCursor(filter.cursor);
   const wantEvents = !filter.kind || (EVENT_KINDS as readonly string[]).includes(filter.kind);
@@ -168,10 +172,9 @@ export async function listAudit(viewer: SessionUser | null, filter: AuditFilter,
         .all()
     : [];
 
-  const merged = [
-    ...events.map((e) => ({ ...e, source: "c" as const })),
-    ...actions.map((a) => ({ ...a, source: "a" as const })),
-  ].sort((x, y) => y.at.getTime() - x.at.getTime() || (x.source === y.source ? y.id - x.id : x.source < y.source ? 1 : -1));
+  const merged = [...events.map((e) => ({ ...e, source: "c" as const })), ...actions.map((a) => ({ ...a, source: "a" as const }))].sort(
+    (x, y) => y.at.getTime() - x.at.getTime() || (x.source === y.source ? y.id - x.id : x.source < y.source ? 1 : -1),
+  );
   const page = merged.slice(0, limit);
   const last = page.at(-1);
   return {

@@ -22,7 +22,12 @@ describe("admin connections list", () => {
 
   before(() => {
     // 45 athletes, several sharing a name (ties broken by id), 3 connections each: 135 rows, 3 pages of 50.
-    const athletes = Array.from({ length: 45 }, (_, i) => ({ id: randomUUID(), email: `${randomUUID()}@test.example`, name: `Athlete ${String(i % 30).padStart(2, "0")}`, role: "athlete" as const }));
+    const athletes = Array.from({ length: 45 }, (_, i) => ({
+      id: randomUUID(),
+      email: `${randomUUID()}@test.example`,
+      name: `Athlete ${String(i % 30).padStart(2, "0")}`,
+      role: "athlete" as const,
+    }));
     db.insert(schema.users).values(athletes).run();
     for (const athlete of athletes)
       for (const [i, provider] of services.entries())

@@ -83,26 +83,24 @@ export async function listConnectionsPage(
     page,
     pageCount,
     total,
-    rows: rows.map(
-      (r): AdminConnectionRow => ({
-        id: r.id,
-        athleteId: r.athleteId,
-        athleteName: r.athleteName,
-        athleteEmail: r.athleteEmail,
-        service: r.service,
-        serviceName: getIntegration(r.service).name,
-        status: connectionStatus(
-          { state: r.state, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount },
-          true,
-          now,
-          env.REFRESH_MARGIN_SECONDS,
-        ),
-        linkedAt: r.linkedAt,
-        expiresAt: r.expiresAt,
-        lastRefreshedAt: r.lastRefreshedAt,
-        lastError: r.lastError,
-      }),
-    ),
+    rows: rows.map((r): AdminConnectionRow => ({
+      id: r.id,
+      athleteId: r.athleteId,
+      athleteName: r.athleteName,
+      athleteEmail: r.athleteEmail,
+      service: r.service,
+      serviceName: getIntegration(r.service).name,
+      status: connectionStatus(
+        { state: r.state, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount },
+        true,
+        now,
+        env.REFRESH_MARGIN_SECONDS,
+      ),
+      linkedAt: r.linkedAt,
+      expiresAt: r.expiresAt,
+      lastRefreshedAt: r.lastRefreshedAt,
+      lastError: r.lastError,
+    })),
   };
 }
 
@@ -137,6 +135,7 @@ export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connec
           : "wiped locally (no revocation endpoint)",
   });
   if (result.pending) return { ok: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
-  if (result.refused) return { ok: `${row.name}'s ${service} connection was ended here and its tokens deleted, but ${service} refused the revocation.` };
+  if (result.refused)
+    return { ok: `${row.name}'s ${service} connection was ended here and its tokens deleted, but ${service} refused the revocation.` };
   return { ok: `${row.name}'s ${service} connection was revoked.${result.note ? ` ${result.note}` : ""}` };
 }

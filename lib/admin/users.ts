@@ -38,7 +38,9 @@ export interface AdminUserRow {
 export async function listUsersPage(viewer: SessionUser | null, options: { q?: string; page?: number } = {}) {
   assertCan(viewer, "users.manage");
   const q = options.q?.trim();
-  const where = q ? or(sql`${users.name} LIKE ${likePattern(q)} ESCAPE '\\'`, sql`${users.email} LIKE ${likePattern(q.toLowerCase())} ESCAPE '\\'`) : undefined;
+  const where = q
+    ? or(sql`${users.name} LIKE ${likePattern(q)} ESCAPE '\\'`, sql`${users.email} LIKE ${likePattern(q.toLowerCase())} ESCAPE '\\'`)
+    : undefined;
   const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
@@ -86,7 +88,12 @@ export async function getUserForAdmin(viewer: SessionUser | null, userId: string
     .where(eq(users.id, userId))
     .get();
   if (!user) return null;
-  const coachIds = db.select({ coachId: coachAthletes.coachId }).from(coachAthletes).where(eq(coachAthletes.athleteId, userId)).all().map((r) => r.coachId);
+  const coachIds = db
+    .select({ coachId: coachAthletes.coachId })
+    .from(coachAthletes)
+    .where(eq(coachAthletes.athleteId, userId))
+    .all()
+    .map((r) => r.coachId);
   return { ...user, coachIds };
 }
 
@@ -103,13 +110,17 @@ export type AdminResult = Outcome;
  * Creates a user with a role and an initial password (argon2id), recording `user_created`. Refuses an email
  * that exists. Admins only.
  */
-export async function createUser(viewer: SessionUser | null, input: { name: string; email: string; role: Role; password: string }): Promise<AdminResult> {
+export async function createUser(
+  viewer: SessionUser | null,
+  input: { name: string; email: string; role: Role; password: string },
+): Promise<AdminResult> {
   assertCan(viewer, "users.manage");
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
   return db.transaction(
     (tx): AdminResult => {
-      if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { error: `A user with the email ${email} already exists.` };
+      if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get())
+        return { error: `A user with the email ${email} already exists.` };
       const id = randomUUID();
       tx.insert(users).values({ id, email, name: input.name, role: input.role, passwordHash }).run();
       recordAdminAction({ actorId: viewer.id, targetUserId: id, kind: "user_created", detail: `${input.name} <${email}> as ${input.role}` }, tx);
@@ -169,18 +180,38 @@ export async function setCoaches(viewer: SessionUser | null, athleteId: string, 
     (tx): AdminResult => {
       const athlete = tx.select({ name: users.name, role: users.role }).from(users).where(eq(users.id, athleteId)).get();
       if (!athlete || athlete.role !== "athlete") return { error: "Coaches can only be assigned to athletes." };
-      const coaches = wanted.length ? tx.select({ id: users.id, name: users.name }).from(users).where(and(inArray(users.id, wanted), eq(users.role, "coach"))).all() : [];
+      const coaches = wanted.length
+        ? tx
+            .select({ id: users.id, name: users.name })
+            .from(users)
+            .where(and(inArray(users.id, wanted), eq(users.role, "coach")))
+            .all()
+        : [];
       if (coaches.length !== wanted.length) return { error: "One of the chosen people is not a coach any more. Reload and try again." };
-      const current = tx.select({ coachId: coachAthletes.coachId }).from(coachAthletes).where(eq(coachAthletes.athleteId, athleteId)).all().map((r) => r.coachId);
+      const current = tx
+        .select({ coachId: coachAthletes.coachId })
+        .from(coachAthletes)
+        .where(eq(coachAthletes.athleteId, athleteId))
+        .all()
+        .map((r) => r.coachId);
       const added = wanted.filter((id) => !current.includes(id));
       const removed = current.filter((id) => !wanted.includes(id));
       for (const coachId of added) {
         tx.insert(coachAthletes).values({ coachId, athleteId }).run();
-        recordAdminAction({ actorId: viewer.id, targetUserId: athleteId, kind: "coach_assigned", detail: `coach ${coaches.find((c) => c.id === coachId)?.name}` }, tx);
+        recordAdminAction(
+          { actorId: viewer.id, targetUserId: athleteId, kind: "coach_assigned", detail: `coach ${coaches.find((c) => c.id === coachId)?.name}` },
+          tx,
+        );
       }
-      if (removed.length) tx.delete(coachAthletes).where(and(eq(coachAthletes.athleteId, athleteId), inArray(coachAthletes.coachId, removed))).run();
-      for (const coachId of removed) recordAdminAction({ actorId: viewer.id, targetUserId: athleteId, kind: "coach_unassigned", detail: `coach id ${coachId}` }, tx);
-      return { ok: added.length + removed.length === 0 ? "No change." : `${athlete.name} now has ${wanted.length} coach${wanted.length === 1 ? "" : "es"}.` };
+      if (removed.length)
+        tx.delete(coachAthletes)
+          .where(and(eq(coachAthletes.athleteId, athleteId), inArray(coachAthletes.coachId, removed)))
+          .run();
+      for (const coachId of removed)
+        recordAdminAction({ actorId: viewer.id, targetUserId: athleteId, kind: "coach_unassigned", detail: `coach id ${coachId}` }, tx);
+      return {
+        ok: added.length + removed.length === 0 ? "No change." : `${athlete.name} now has ${wanted.length} coach${wanted.length === 1 ? "" : "es"}.`,
+      };
     },
     { behavior: "immediate" },
   );

@@ -10,7 +10,14 @@ import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } f
 import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "@/lib/linking/oauth-code/context";
 import { linkProvider } from "@/lib/linking/oauth-code/provider";
-import { DEVICE_COOKIE_MAX_AGE_S, DEVICE_COOKIE_PATH, deviceCookieName, issueDeviceCookie, readCookie, verifiedDevice } from "@/lib/auth/device-cookie";
+import {
+  DEVICE_COOKIE_MAX_AGE_S,
+  DEVICE_COOKIE_PATH,
+  deviceCookieName,
+  issueDeviceCookie,
+  readCookie,
+  verifiedDevice,
+} from "@/lib/auth/device-cookie";
 import { clientAddress, recordSignInFailure, recordSignInSuccess, signInWaitSeconds, type SignInAttempt } from "@/lib/auth/throttle";
 import { authenticate, revokeSession } from "@/lib/auth/users";
 
@@ -91,7 +98,10 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
           });
           if (link.exchange.learned) await saveLearnedSettings(integration.id, link.exchange.learned);
         } catch (error) {
-          link.failure = { code: error instanceof LinkError ? error.code : "link_failed", detail: error instanceof Error ? error.message : undefined };
+          link.failure = {
+            code: error instanceof LinkError ? error.code : "link_failed",
+            detail: error instanceof Error ? error.message : undefined,
+          };
           return false;
         }
         link.linked = true;

@@ -26,7 +26,11 @@ describe("reading the session cookie", () => {
   it("a session split into next-auth's chunks reads the same, in chunk order", async () => {
     const token = await encode({ token: claims, secret, maxAge: 3600 });
     const third = Math.ceil(token.length / 3);
-    const chunked = store({ [`${SESSION_COOKIE}.2`]: token.slice(2 * third), [`${SESSION_COOKIE}.0`]: token.slice(0, third), [`${SESSION_COOKIE}.1`]: token.slice(third, 2 * third) });
+    const chunked = store({
+      [`${SESSION_COOKIE}.2`]: token.slice(2 * third),
+      [`${SESSION_COOKIE}.0`]: token.slice(0, third),
+      [`${SESSION_COOKIE}.1`]: token.slice(third, 2 * third),
+    });
     assert.deepEqual(await readSession(chunked), { userId: "user-1", signedInAt: 1_700_000_000, sid: "session-1" });
   });
 

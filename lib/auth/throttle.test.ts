@@ -72,7 +72,10 @@ describe("the owner is never kept out of a device they used", () => {
     const email = "owner@example.com";
     const cookie = await device.issueDeviceCookie(email);
     for (let i = 0; i < 1000; i++) throttle.recordSignInFailure({ email, client: `198.18.${i >> 8}.${i & 255}`, device: null }, s(i));
-    assert.ok(throttle.signInWaitSeconds({ email, client: "198.51.100.200", device: null }, s(1000)) > 0, "the account's net catches a spread attack");
+    assert.ok(
+      throttle.signInWaitSeconds({ email, client: "198.51.100.200", device: null }, s(1000)) > 0,
+      "the account's net catches a spread attack",
+    );
     assert.ok(throttle.signInWaitSeconds({ email, client: null, device: null }, s(1000)) > 0, "an unknown client (no trusted proxy) too");
     const id = await device.verifiedDevice(cookie, email);
     assert.ok(id);

@@ -76,7 +76,12 @@ export function signInWaitSeconds(attempt: SignInAttempt, nowMs = Date.now()): n
   const rows = db
     .select()
     .from(signInThrottle)
-    .where(inArray(signInThrottle.key, keys.map((k) => k.key)))
+    .where(
+      inArray(
+        signInThrottle.key,
+        keys.map((k) => k.key),
+      ),
+    )
     .all();
   let until = 0;
   for (const row of rows) {

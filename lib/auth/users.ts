@@ -51,7 +51,10 @@ export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?:
 export function revokeSession(sid: string, expiresAtSeconds: number): void {
   const now = new Date();
   db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, now)).run();
-  db.insert(revokedSessions).values({ sid, expiresAt: new Date(expiresAtSeconds * 1000) }).onConflictDoNothing().run();
+  db.insert(revokedSessions)
+    .values({ sid, expiresAt: new Date(expiresAtSeconds * 1000) })
+    .onConflictDoNothing()
+    .run();
 }
 
 /**

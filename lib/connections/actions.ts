@@ -44,7 +44,8 @@ export const refreshAction = authedAction(
     try {
       await refreshOnRequest(connection.id, user.id);
     } catch (error) {
-      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError || error instanceof RefreshThrottledError) return { error: error.message };
+      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError || error instanceof RefreshThrottledError)
+        return { error: error.message };
       throw error;
     } finally {
       revalidatePath("/connections");

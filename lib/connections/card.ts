@@ -38,7 +38,6 @@ export interface ConnectionCardData {
   serviceAccount: string | null;
 }
 
-
 /** The four cards of `athleteId`'s connections page, in registry order. */
 export async function listConnectionCards(athleteId: string): Promise<ConnectionCardData[]> {
   const rows = db.select().from(accounts).where(eq(accounts.userId, athleteId)).all();

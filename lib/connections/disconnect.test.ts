@@ -20,7 +20,14 @@ before(async () => {
   refresh = await import("@/lib/connections/refresh");
   const { connectionEvents } = await import("@/db/schema");
   const { eq, asc } = await import("drizzle-orm");
-  kinds = (athleteId) => env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all().map((e) => e.kind);
+  kinds = (athleteId) =>
+    env.db
+      .select()
+      .from(connectionEvents)
+      .where(eq(connectionEvents.athleteId, athleteId))
+      .orderBy(asc(connectionEvents.id))
+      .all()
+      .map((e) => e.kind);
 });
 after(() => env.sandbox.close());
 
@@ -87,10 +94,18 @@ describe("a Disconnect during a refresh", () => {
       }
       assert.ok(!failed(result) && result.revoked, "revoked");
       assert.equal(env.row(connectionId).state, "disconnected");
-      const issued = (await (await fetch(`${env.sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as { account?: string; kind: string; active: boolean }[];
+      const issued = (await (await fetch(`${env.sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as {
+        account?: string;
+        kind: string;
+        active: boolean;
+      }[];
       const mine = issued.filter((t) => t.account === username);
       assert.ok(mine.length >= 3, "tokens from the link and the refresh");
-      assert.deepEqual(mine.filter((t) => t.active), [], "no live token at the service");
+      assert.deepEqual(
+        mine.filter((t) => t.active),
+        [],
+        "no live token at the service",
+      );
     });
   }
 });
@@ -110,7 +125,10 @@ describe("a service account once unlinked", () => {
     const { LinkError } = await import("@/lib/linking/store");
     const first = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     // While A holds it, B cannot take it.
-    await assert.rejects(env.linkAthlete("enduco", { username: "shared-enduco-account" }), (e: Error) => e instanceof LinkError && e.message === "account_in_use");
+    await assert.rejects(
+      env.linkAthlete("enduco", { username: "shared-enduco-account" }),
+      (e: Error) => e instanceof LinkError && e.message === "account_in_use",
+    );
     assert.ok(!failed(await disconnect.disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })));
 
     const second = await env.linkAthlete("enduco", { username: "shared-enduco-account" });

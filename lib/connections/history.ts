@@ -42,7 +42,14 @@ export async function listConnectionHistory(viewer: SessionUser, athleteId: stri
   assertCanViewAthlete(viewer, athleteId);
   const actor = alias(users, "actor");
   const rows = db
-    .select({ id: connectionEvents.id, at: connectionEvents.at, kind: connectionEvents.kind, detail: connectionEvents.detail, actorName: actor.name, actorId: connectionEvents.actorId })
+    .select({
+      id: connectionEvents.id,
+      at: connectionEvents.at,
+      kind: connectionEvents.kind,
+      detail: connectionEvents.detail,
+      actorName: actor.name,
+      actorId: connectionEvents.actorId,
+    })
     .from(connectionEvents)
     .leftJoin(actor, eq(actor.id, connectionEvents.actorId))
     .where(and(eq(connectionEvents.athleteId, athleteId), eq(connectionEvents.service, service)))

@@ -26,11 +26,20 @@ before(async () => {
     const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
     const exchange = await integration.linkUser(exorliveUserId);
     await storeLinkedConnection({ athleteId, actorId: athleteId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
-    const row = env.db.select().from(accounts).where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive"))).get()!;
+    const row = env.db
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive")))
+      .get()!;
     return { athleteId, connectionId: row.id, exorliveUserId };
   };
   events = (athleteId) =>
-    env.db.select({ kind: connectionEvents.kind, detail: connectionEvents.detail }).from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+    env.db
+      .select({ kind: connectionEvents.kind, detail: connectionEvents.detail })
+      .from(connectionEvents)
+      .where(eq(connectionEvents.athleteId, athleteId))
+      .orderBy(asc(connectionEvents.id))
+      .all();
 });
 after(() => env.sandbox.close());
 
@@ -53,7 +62,12 @@ describe("ExorLive recovers by itself", () => {
     assert.equal(row.failureCount, 0);
     const last = events(athleteId).at(-1)!;
     assert.equal(last.kind, "refreshed");
-    assert.match(last.detail ?? "", new RegExp(`refresh token was refused \\(ExorLive refused the request \\(HTTP 400, invalid_grant\\)\\); new tokens obtained from scratch for ExorLive user ${exorliveUserId}`));
+    assert.match(
+      last.detail ?? "",
+      new RegExp(
+        `refresh token was refused \\(ExorLive refused the request \\(HTTP 400, invalid_grant\\)\\); new tokens obtained from scratch for ExorLive user ${exorliveUserId}`,
+      ),
+    );
     const grants = (await env.requests("exorlive", "token")).slice(-2).map((r) => `${r.grantType}:${r.status}`);
     assert.deepEqual(grants, ["refresh_token:400", "authorization_code:200"]);
 
@@ -66,14 +80,25 @@ describe("ExorLive recovers by itself", () => {
     const { athleteId, connectionId } = await link();
     await env.mode("exorlive", "user_removed");
     try {
-      await assert.rejects(refresh.getFreshAccessToken(connectionId, { force: true }), (e: Error) => e instanceof refresh.RefreshFailedError && e.reauth && /An administrator must link ExorLive again/.test(e.message));
+      await assert.rejects(
+        refresh.getFreshAccessToken(connectionId, { force: true }),
+        (e: Error) => e instanceof refresh.RefreshFailedError && e.reauth && /An administrator must link ExorLive again/.test(e.message),
+      );
     } finally {
       await env.mode("exorlive", "normal");
     }
     const row = env.row(connectionId);
     assert.equal(row.state, "needs_reauth");
-    assert.match(row.lastError ?? "", /invalid_grant.*a new token from scratch failed too \(ExorLive refused the request \(HTTP 404, invalid_user\)\)/);
-    assert.deepEqual(events(athleteId).slice(-2).map((e) => e.kind), ["refresh_failed", "needs_reauth"]);
+    assert.match(
+      row.lastError ?? "",
+      /invalid_grant.*a new token from scratch failed too \(ExorLive refused the request \(HTTP 404, invalid_user\)\)/,
+    );
+    assert.deepEqual(
+      events(athleteId)
+        .slice(-2)
+        .map((e) => e.kind),
+      ["refresh_failed", "needs_reauth"],
+    );
   });
 
   it("a service outage during the re-link is transient: tokens kept, retried later", async () => {
@@ -90,7 +115,10 @@ describe("ExorLive recovers by itself", () => {
         await env.mode("exorlive", "token_503");
         return linkUser(id);
       };
-      await assert.rejects(refresh.getFreshAccessToken(connectionId, { force: true }), (e: Error) => e instanceof refresh.RefreshFailedError && !e.reauth);
+      await assert.rejects(
+        refresh.getFreshAccessToken(connectionId, { force: true }),
+        (e: Error) => e instanceof refresh.RefreshFailedError && !e.reauth,
+      );
     } finally {
       integration.linkUser = linkUser;
       await env.mode("exorlive", "normal");

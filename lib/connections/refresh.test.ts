@@ -31,7 +31,13 @@ before(async () => {
     ...(await import("@/lib/connections/disconnect")),
     ...(await import("@/lib/connections/status")),
     eventKinds: (athleteId) =>
-      env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all().map((e) => e.kind),
+      env.db
+        .select()
+        .from(connectionEvents)
+        .where(eq(connectionEvents.athleteId, athleteId))
+        .orderBy(asc(connectionEvents.id))
+        .all()
+        .map((e) => e.kind),
   };
 });
 after(() => env.sandbox.close());
@@ -98,7 +104,10 @@ describe("getFreshAccessToken", () => {
     env.expire(connectionId);
     await env.mode("trainerday", "refresh_invalid_grant");
     try {
-      await assert.rejects(lib.getFreshAccessToken(connectionId), (e: InstanceType<typeof lib.RefreshFailedError>) => e.reauth === true && /Reconnect/.test(e.message));
+      await assert.rejects(
+        lib.getFreshAccessToken(connectionId),
+        (e: InstanceType<typeof lib.RefreshFailedError>) => e.reauth === true && /Reconnect/.test(e.message),
+      );
       const row = env.row(connectionId);
       assert.equal(row.state, "needs_reauth");
       assert.equal(lib.connectionStatus(row, true), "needs_reauth");
@@ -182,7 +191,10 @@ describe("refreshOnRequest (the card's Refresh button)", () => {
     const { userId, username, connectionId } = await env.linkAthlete("trainerday");
     await lib.refreshOnRequest(connectionId, userId);
     assert.equal((await refreshRequests("trainerday", username)).length, 1);
-    await assert.rejects(lib.refreshOnRequest(connectionId, userId), (e: Error) => e instanceof lib.RefreshThrottledError && /again in (29|30) seconds/.test(e.message));
+    await assert.rejects(
+      lib.refreshOnRequest(connectionId, userId),
+      (e: Error) => e instanceof lib.RefreshThrottledError && /again in (29|30) seconds/.test(e.message),
+    );
     assert.equal((await refreshRequests("trainerday", username)).length, 1, "the service was not asked");
     await lib.refreshOnRequest(connectionId, userId, Date.now() + 31_000);
     assert.equal((await refreshRequests("trainerday", username)).length, 2);

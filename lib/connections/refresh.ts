@@ -51,7 +51,9 @@ export async function refreshOnRequest(connectionId: string, actorId: string, no
   const waitSeconds = Math.ceil((last + MANUAL_REFRESH_INTERVAL_SECONDS * 1000 - nowMs) / 1000);
   if (row && waitSeconds > 0) {
     const name = getIntegration(row.provider).name;
-    throw new RefreshThrottledError(`${name} was refreshed moments ago. You can refresh it again in ${waitSeconds} second${waitSeconds === 1 ? "" : "s"}.`);
+    throw new RefreshThrottledError(
+      `${name} was refreshed moments ago. You can refresh it again in ${waitSeconds} second${waitSeconds === 1 ? "" : "s"}.`,
+    );
   }
   return getFreshAccessToken(connectionId, { force: true, actorId });
 }
@@ -66,7 +68,8 @@ function usable(row: Account | undefined): row is Account & { accessToken: strin
 
 function unavailable(row: Account | undefined): ConnectionUnavailableError {
   const name = row ? getIntegration(row.provider).name : "The service";
-  if (row?.state === "needs_reauth") return new ConnectionUnavailableError(`${name} needs to be reconnected: it no longer accepts the stored refresh token.`);
+  if (row?.state === "needs_reauth")
+    return new ConnectionUnavailableError(`${name} needs to be reconnected: it no longer accepts the stored refresh token.`);
   return new ConnectionUnavailableError(`${name} is not connected.`);
 }
 
@@ -158,7 +161,8 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
   try {
     refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail);
   } catch (error) {
-    if (error instanceof IllegalTransitionError) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+    if (error instanceof IllegalTransitionError)
+      throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
     throw error;
   }
   credentialsAccepted(row.provider);
@@ -174,7 +178,12 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
  * or the service paused), and the next attempt tries again. Resolves to the new access token; throws
  * RefreshFailedError or ConnectionUnavailableError.
  */
-async function relinkFromScratch(row: Account & { accessToken: string }, owner: string, refused: ServiceError, actorId: string | null): Promise<string> {
+async function relinkFromScratch(
+  row: Account & { accessToken: string },
+  owner: string,
+  refused: ServiceError,
+  actorId: string | null,
+): Promise<string> {
   const integration = getIntegration(row.provider);
   if (!isServerToServer(integration) || !row.providerAccountId) throw recordRefreshFailure(row, owner, refused, actorId);
   let exchange;
@@ -184,7 +193,10 @@ async function relinkFromScratch(row: Account & { accessToken: string }, owner: 
     if (error instanceof ServiceError && (error.transient || isOperatorError(error))) throw recordRefreshFailure(row, owner, error, actorId);
     const reason = `${refused.message}; a new token from scratch failed too (${error instanceof ServiceError ? error.message : "unexpected error"})`;
     markNeedsReauth(row, owner, reason, actorId);
-    throw new RefreshFailedError(`${integration.name} no longer accepts the stored authorization, and a new one could not be obtained (${reason}). An administrator must link ${integration.name} again.`, true);
+    throw new RefreshFailedError(
+      `${integration.name} no longer accepts the stored authorization, and a new one could not be obtained (${reason}). An administrator must link ${integration.name} again.`,
+      true,
+    );
   }
   const { tokens } = exchange;
   const detail = [
@@ -194,9 +206,16 @@ async function relinkFromScratch(row: Account & { accessToken: string }, owner: 
     .filter(Boolean)
     .join("; ");
   try {
-    refreshed(row, owner, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, grantedScope: tokens.grantedScope }, actorId, detail);
+    refreshed(
+      row,
+      owner,
+      { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, grantedScope: tokens.grantedScope },
+      actorId,
+      detail,
+    );
   } catch (error) {
-    if (error instanceof IllegalTransitionError) throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
+    if (error instanceof IllegalTransitionError)
+      throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
     throw error;
   }
   credentialsAccepted(row.provider);

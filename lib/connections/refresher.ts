@@ -123,7 +123,8 @@ export function startRefresher(): void {
           const pruned = await pruneRefreshEvents();
           if (pruned > 0) console.info(`[refresher] pruned ${pruned} refresh events older than ${env.REFRESH_EVENTS_RETENTION_DAYS} days`);
           const deliveries = await pruneWebhookDeliveries();
-          if (deliveries > 0) console.info(`[refresher] pruned ${deliveries} webhook deliveries older than ${env.WEBHOOK_DELIVERIES_RETENTION_DAYS} days`);
+          if (deliveries > 0)
+            console.info(`[refresher] pruned ${deliveries} webhook deliveries older than ${env.WEBHOOK_DELIVERIES_RETENTION_DAYS} days`);
         }
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))

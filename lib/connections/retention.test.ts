@@ -21,8 +21,15 @@ before(async () => {
 describe("retention of routine refresh events", () => {
   it("deletes only `refreshed` events older than the retention, in batches, and keeps every other kind", async () => {
     const athlete = randomUUID();
-    db.insert(schema.users).values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" }).run();
-    const row = (kind: "refreshed" | "refresh_failed" | "linked" | "needs_reauth", ageDays: number) => ({ athleteId: athlete, service: "trainerday" as const, kind, at: new Date(NOW - ageDays * DAY) });
+    db.insert(schema.users)
+      .values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" })
+      .run();
+    const row = (kind: "refreshed" | "refresh_failed" | "linked" | "needs_reauth", ageDays: number) => ({
+      athleteId: athlete,
+      service: "trainerday" as const,
+      kind,
+      at: new Date(NOW - ageDays * DAY),
+    });
     db.insert(schema.connectionEvents)
       .values([
         ...Array.from({ length: 1_203 }, (_, i) => row("refreshed", 31 + (i % 300))), // past retention
@@ -36,15 +43,30 @@ describe("retention of routine refresh events", () => {
     assert.equal(deleted, 1_203);
     const left = db.select({ kind: schema.connectionEvents.kind }).from(schema.connectionEvents).all();
     assert.equal(left.filter((e) => e.kind === "refreshed").length, 50);
-    assert.deepEqual(left.filter((e) => e.kind !== "refreshed").map((e) => e.kind).sort(), ["linked", "needs_reauth", "refresh_failed"]);
+    assert.deepEqual(
+      left
+        .filter((e) => e.kind !== "refreshed")
+        .map((e) => e.kind)
+        .sort(),
+      ["linked", "needs_reauth", "refresh_failed"],
+    );
     assert.equal(await pruneRefreshEvents(NOW), 0);
   });
 
   it("stops at maxRows per call; the next call goes on", async () => {
     const athlete = randomUUID();
-    db.insert(schema.users).values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" }).run();
+    db.insert(schema.users)
+      .values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" })
+      .run();
     db.insert(schema.connectionEvents)
-      .values(Array.from({ length: 450 }, () => ({ athleteId: athlete, service: "enduco" as const, kind: "refreshed" as const, at: new Date(NOW - 60 * DAY) })))
+      .values(
+        Array.from({ length: 450 }, () => ({
+          athleteId: athlete,
+          service: "enduco" as const,
+          kind: "refreshed" as const,
+          at: new Date(NOW - 60 * DAY),
+        })),
+      )
       .run();
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
@@ -54,7 +76,13 @@ describe("retention of routine refresh events", () => {
 
 describe("retention of webhook deliveries", () => {
   it("deletes deliveries older than WEBHOOK_DELIVERIES_RETENTION_DAYS (30), in batches, and keeps newer ones", async () => {
-    const delivery = (ageDays: number) => ({ service: "enduco" as const, kind: "deregister", status: 202, detail: "test", at: new Date(NOW - ageDays * DAY) });
+    const delivery = (ageDays: number) => ({
+      service: "enduco" as const,
+      kind: "deregister",
+      status: 202,
+      detail: "test",
+      at: new Date(NOW - ageDays * DAY),
+    });
     db.insert(schema.webhookDeliveries)
       .values([...Array.from({ length: 1_250 }, (_, i) => delivery(31 + (i % 90))), ...Array.from({ length: 7 }, () => delivery(2))])
       .run();

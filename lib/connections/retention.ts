@@ -49,7 +49,13 @@ export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000
   const cutoff = new Date(nowMs - env.WEBHOOK_DELIVERIES_RETENTION_DAYS * 86_400_000);
   let deleted = 0;
   for (;;) {
-    const ids = db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(lt(webhookDeliveries.at, cutoff)).limit(batch).all().map((r) => r.id);
+    const ids = db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(lt(webhookDeliveries.at, cutoff))
+      .limit(batch)
+      .all()
+      .map((r) => r.id);
     if (ids.length) db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run();
     deleted += ids.length;
     if (ids.length < batch) return deleted;

@@ -21,7 +21,8 @@ before(async () => {
   sealing = await import("@/lib/connections/sealing");
   const { connectionEvents } = await import("@/db/schema");
   const { eq, asc } = await import("drizzle-orm");
-  eventsOf = (athleteId) => env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+  eventsOf = (athleteId) =>
+    env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
 });
 after(() => env.sandbox.close());
 
@@ -56,7 +57,10 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
       assert.equal(await refreshCount("trainerday"), before, "no token request while paused");
 
       // An athlete's own Refresh says whose problem it is, and still changes nothing.
-      await assert.rejects(refresh.getFreshAccessToken(linked[0]!.connectionId, { force: true }), (e: Error) => /refused TrainLink's own credentials/.test(e.message) && !(e as { reauth?: boolean }).reauth);
+      await assert.rejects(
+        refresh.getFreshAccessToken(linked[0]!.connectionId, { force: true }),
+        (e: Error) => /refused TrainLink's own credentials/.test(e.message) && !(e as { reauth?: boolean }).reauth,
+      );
       assert.equal(env.row(linked[0]!.connectionId).state, "connected");
     } finally {
       await env.mode("trainerday", "normal");

@@ -63,5 +63,11 @@ export function pausedServices(now: Date): ServiceId[] {
 
 /** Every service whose credentials are currently rejected, for the admin Services page. */
 export function serviceHealthByService(): Partial<Record<ServiceId, ServiceHealth>> {
-  return Object.fromEntries(db.select().from(serviceHealth).all().map((r) => [r.service, r]));
+  return Object.fromEntries(
+    db
+      .select()
+      .from(serviceHealth)
+      .all()
+      .map((r) => [r.service, r]),
+  );
 }

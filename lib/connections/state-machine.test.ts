@@ -24,7 +24,9 @@ before(async () => {
 
 function athlete(): string {
   const id = randomUUID();
-  db.insert(schema.users).values({ id, email: `${id}@test.example`, name: "State Athlete", role: "athlete" }).run();
+  db.insert(schema.users)
+    .values({ id, email: `${id}@test.example`, name: "State Athlete", role: "athlete" })
+    .run();
   return id;
 }
 
@@ -33,7 +35,16 @@ function connection(state: import("@/db/schema").ConnectionState, over: Partial<
   const userId = athlete();
   const id = randomUUID();
   db.insert(schema.accounts)
-    .values({ id, userId, provider: "trainerday", state, accessToken: state === "disconnected" ? null : "v1.k.iv.ct.tag", refreshToken: "v1.k.iv.ct.tag", updatedAt: new Date(), ...over })
+    .values({
+      id,
+      userId,
+      provider: "trainerday",
+      state,
+      accessToken: state === "disconnected" ? null : "v1.k.iv.ct.tag",
+      refreshToken: "v1.k.iv.ct.tag",
+      updatedAt: new Date(),
+      ...over,
+    })
     .run();
   return db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, id)).get()!;
 }
@@ -56,7 +67,11 @@ describe("the connection state machine", () => {
       ["planChanged", () => transitions.planChanged(gone, "x")],
     ];
     for (const [name, run] of cases) {
-      assert.throws(run, (error: unknown) => error instanceof transitions.IllegalTransitionError && error.transition === name && error.actual === "disconnected", name);
+      assert.throws(
+        run,
+        (error: unknown) => error instanceof transitions.IllegalTransitionError && error.transition === name && error.actual === "disconnected",
+        name,
+      );
     }
     assert.deepEqual(db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, gone.id)).get(), gone);
     assert.deepEqual(eventsOf(gone.userId), []);
@@ -73,7 +88,10 @@ describe("the connection state machine", () => {
     const after = db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, row.id)).get()!;
     assert.equal(after.failureCount, 1);
     assert.equal(after.refreshLeaseOwner, null);
-    assert.deepEqual(eventsOf(row.userId).map((e) => e.kind), ["refresh_failed"]);
+    assert.deepEqual(
+      eventsOf(row.userId).map((e) => e.kind),
+      ["refresh_failed"],
+    );
   });
 
   it("writes each legal transition's state, columns and events together", () => {
@@ -83,7 +101,10 @@ describe("the connection state machine", () => {
     assert.equal(after.state, "disconnected");
     assert.equal(after.accessToken, null);
     assert.equal(after.refreshToken, null);
-    assert.deepEqual(eventsOf(row.userId).map((e) => e.kind), ["disconnected"]);
+    assert.deepEqual(
+      eventsOf(row.userId).map((e) => e.kind),
+      ["disconnected"],
+    );
   });
 
   it("the admin list's SQL status filter agrees with connectionStatus on random rows (fast-check)", () => {
@@ -97,8 +118,8 @@ describe("the connection state machine", () => {
     });
     fc.assert(
       fc.property(fc.array(rowArb, { minLength: 1, maxLength: 12 }), (rows) => {
-        const ids = rows.map((r) =>
-          connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }).id,
+        const ids = rows.map(
+          (r) => connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }).id,
         );
         for (const listable of statusSql.LISTABLE_STATUSES) {
           const bySql = db
@@ -111,7 +132,14 @@ describe("the connection state machine", () => {
           const byTs = ids
             .filter((_, i) => {
               const r = rows[i]!;
-              return status.connectionStatus({ state: r.state, accessToken: r.hasToken ? "x" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }, true, nowMs, margin) === listable;
+              return (
+                status.connectionStatus(
+                  { state: r.state, accessToken: r.hasToken ? "x" : null, failureCount: r.failureCount, expiresAt: r.expiresAt },
+                  true,
+                  nowMs,
+                  margin,
+                ) === listable
+              );
             })
             .sort();
           assert.deepEqual(bySql, byTs, listable);

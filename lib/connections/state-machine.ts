@@ -14,7 +14,11 @@ export const CONNECTION_TRANSITIONS = {
   revocationPending: { from: ["connected", "needs_reauth", "revocation_pending"], to: "revocation_pending", events: ["revocation_pending"] },
   revocationRetryFailed: { from: ["revocation_pending"], to: "revocation_pending", events: ["revocation_failed"] },
   disconnected: { from: ["connected", "needs_reauth", "revocation_pending"], to: "disconnected", events: ["disconnected"] },
-  revocationRefused: { from: ["connected", "needs_reauth", "revocation_pending"], to: "disconnected", events: ["revocation_refused", "disconnected"] },
+  revocationRefused: {
+    from: ["connected", "needs_reauth", "revocation_pending"],
+    to: "disconnected",
+    events: ["revocation_refused", "disconnected"],
+  },
   revokedByService: { from: ["connected", "needs_reauth", "revocation_pending"], to: "revoked_by_service", events: ["deregistered_by_service"] },
   planChanged: { from: ["connected", "needs_reauth", "revocation_pending", "revoked_by_service"], to: "same", events: ["plan_changed"] },
 } as const satisfies Record<string, { from: readonly (ConnectionState | "none")[]; to: ConnectionState | "same"; events: readonly EventKind[] }>;

@@ -3,7 +3,15 @@ import { sql, type SQL } from "drizzle-orm";
 import { accounts } from "@/db/schema";
 
 /** The statuses a stored connection can have (a connection row exists, so never not_configured). */
-export const LISTABLE_STATUSES = ["connected", "expiring", "refresh_failing", "needs_reauth", "revocation_pending", "revoked_by_service", "not_connected"] as const;
+export const LISTABLE_STATUSES = [
+  "connected",
+  "expiring",
+  "refresh_failing",
+  "needs_reauth",
+  "revocation_pending",
+  "revoked_by_service",
+  "not_connected",
+] as const;
 export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
 
 /**
@@ -28,4 +36,3 @@ export function statusCondition(status: ListableStatus, nowMs: number, marginSec
       return sql`${accounts.state} = ${status}`;
   }
 }
-

@@ -4,7 +4,13 @@ import { can, PERMISSIONS } from "@/lib/authz";
 import { connectionStatus, type StatusRow } from "@/lib/connections/status";
 
 const NOW = 1_800_000_000_000;
-const live = (over: Partial<StatusRow> = {}): StatusRow => ({ state: "connected", accessToken: "v1.k.iv.ct.tag", expiresAt: NOW / 1000 + 3600, failureCount: 0, ...over });
+const live = (over: Partial<StatusRow> = {}): StatusRow => ({
+  state: "connected",
+  accessToken: "v1.k.iv.ct.tag",
+  expiresAt: NOW / 1000 + 3600,
+  failureCount: 0,
+  ...over,
+});
 
 describe("connectionStatus", () => {
   it("is connected for a live row whose token is valid beyond the margin, or never expires", () => {

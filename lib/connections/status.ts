@@ -2,14 +2,7 @@ import type { Account } from "@/db/schema";
 
 /** The one status of a connection that every page, the coach view and the tests use. */
 export type ConnectionStatus =
-  | "connected"
-  | "expiring"
-  | "refresh_failing"
-  | "needs_reauth"
-  | "revocation_pending"
-  | "revoked_by_service"
-  | "not_connected"
-  | "not_configured";
+  "connected" | "expiring" | "refresh_failing" | "needs_reauth" | "revocation_pending" | "revoked_by_service" | "not_connected" | "not_configured";
 
 export const STATUS_LABELS: Record<ConnectionStatus, string> = {
   connected: "Connected",

@@ -50,7 +50,12 @@ interface Failure {
 }
 
 /** The failure bookkeeping columns of a failed attempt, recorded now. */
-const failureColumns = (failure: Failure) => ({ failureCount: failure.failures, lastError: failure.message, lastErrorAt: new Date(), nextAttemptAt: failure.nextAttemptAt });
+const failureColumns = (failure: Failure) => ({
+  failureCount: failure.failures,
+  lastError: failure.message,
+  lastErrorAt: new Date(),
+  nextAttemptAt: failure.nextAttemptAt,
+});
 
 /** Columns that remove every credential. */
 const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresAt: null } as const;
@@ -59,7 +64,14 @@ const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresA
  * Applies transition `name` to connection `id`: one UPDATE whose WHERE holds the allowed start states (and
  * `owner`'s lease when given), then `events`. Throws IllegalTransitionError when no row matched.
  */
-function apply(tx: Tx, name: TransitionName, id: string, set: Partial<typeof accounts.$inferInsert>, events: EventInput[], owner?: string | null): void {
+function apply(
+  tx: Tx,
+  name: TransitionName,
+  id: string,
+  set: Partial<typeof accounts.$inferInsert>,
+  events: EventInput[],
+  owner?: string | null,
+): void {
   const from = (CONNECTION_TRANSITIONS[name].from as readonly (ConnectionState | "none")[]).filter((s): s is ConnectionState => s !== "none");
   const where: SQL[] = [eq(accounts.id, id), inArray(accounts.state, from)];
   if (owner) where.push(eq(accounts.refreshLeaseOwner, owner));
@@ -71,7 +83,11 @@ function apply(tx: Tx, name: TransitionName, id: string, set: Partial<typeof acc
     .run();
   if (result.changes !== 1) {
     const current = tx.select({ state: accounts.state, owner: accounts.refreshLeaseOwner }).from(accounts).where(eq(accounts.id, id)).get();
-    throw new IllegalTransitionError(name, current?.state ?? "none", !!owner && current !== undefined && from.includes(current.state) && current.owner !== owner);
+    throw new IllegalTransitionError(
+      name,
+      current?.state ?? "none",
+      !!owner && current !== undefined && from.includes(current.state) && current.owner !== owner,
+    );
   }
   for (const event of events) recordEvent(event, tx);
 }
@@ -163,7 +179,9 @@ export function linked(
     if (existing) {
       t.update(accounts).set(row).where(eq(accounts.id, id)).run();
     } else {
-      t.insert(accounts).values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row }).run();
+      t.insert(accounts)
+        .values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row })
+        .run();
     }
     const kind = existing?.state === "connected" ? "relinked" : "linked";
     const otherAccount =
@@ -231,14 +249,7 @@ export function refreshed(
  */
 export function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): void {
   inTransaction(undefined, (tx) =>
-    apply(
-      tx,
-      "refreshFailed",
-      row.id,
-      { ...failureColumns(failure), ...LEASE_FREE },
-      [event(row, actorId, "refresh_failed", detail)],
-      owner,
-    ),
+    apply(tx, "refreshFailed", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [event(row, actorId, "refresh_failed", detail)], owner),
   );
 }
 
@@ -268,13 +279,9 @@ export function needsReauth(row: Account, owner: string | null, reason: string, 
  */
 export function revocationPending(row: Account, actorId: string, failure: Failure): void {
   inTransaction(undefined, (tx) =>
-    apply(
-      tx,
-      "revocationPending",
-      row.id,
-      { ...failureColumns(failure), ...LEASE_FREE },
-      [event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`)],
-    ),
+    apply(tx, "revocationPending", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [
+      event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`),
+    ]),
   );
 }
 
@@ -294,7 +301,9 @@ export function revocationRetryFailed(row: Account, owner: string, failure: Fail
 
 /** `disconnected` (from connected, needs_reauth or revocation_pending): tokens wiped, a `disconnected` event with who and how. */
 export function disconnected(row: Account, actorId: string | null, detail: string): void {
-  inTransaction(undefined, (tx) => apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]));
+  inTransaction(undefined, (tx) =>
+    apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]),
+  );
 }
 
 /**
@@ -314,7 +323,9 @@ export function revocationRefused(row: Account, actorId: string | null, answer: 
 /** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
 export function revokedByService(row: Account, detail: string, tx?: Tx): void {
   inTransaction(tx, (t) =>
-    apply(t, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [event(row, null, "deregistered_by_service", detail)]),
+    apply(t, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [
+      event(row, null, "deregistered_by_service", detail),
+    ]),
   );
 }
 
@@ -345,7 +356,13 @@ export function claimLease(id: string, owner: string, state: ConnectionState | r
   const result = db
     .update(accounts)
     .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(now + leaseMs()) })
-    .where(and(eq(accounts.id, id), inArray(accounts.state, states), or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now)))))
+    .where(
+      and(
+        eq(accounts.id, id),
+        inArray(accounts.state, states),
+        or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now))),
+      ),
+    )
     .run();
   return result.changes === 1;
 }

@@ -24,7 +24,22 @@ export function environmentOf(baseUrl: string, known: Record<string, string>): s
 export function fromDefinition<D extends ServiceDefinition>(
   definition: D,
   baseUrl: string,
-): Pick<D, "id" | "name" | "doc" | "flow" | "scopes" | "requestedScopes" | "revocation"> & { baseUrl: string; environment: string; disconnectNote?: string } {
+): Pick<D, "id" | "name" | "doc" | "flow" | "scopes" | "requestedScopes" | "revocation"> & {
+  baseUrl: string;
+  environment: string;
+  disconnectNote?: string;
+} {
   const { id, name, doc, flow, scopes, requestedScopes, revocation, disconnectNote } = definition;
-  return { id, name, doc, flow, baseUrl, environment: environmentOf(baseUrl, definition.environments), scopes, requestedScopes, revocation, disconnectNote };
+  return {
+    id,
+    name,
+    doc,
+    flow,
+    baseUrl,
+    environment: environmentOf(baseUrl, definition.environments),
+    scopes,
+    requestedScopes,
+    revocation,
+    disconnectNote,
+  };
 }

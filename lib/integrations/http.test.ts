@@ -9,4 +9,3 @@ describe("basicClientAuth (RFC 6749 §2.3.1)", () => {
     assert.equal(decoded, "client+id:s%3Ae%2Fc%2Br%25t");
   });
 });
-

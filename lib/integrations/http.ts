@@ -92,7 +92,13 @@ export async function request(serviceName: string, url: string, init: RequestIni
         ? "invalid_client"
         : "invalid_request";
   const description = oauth.success ? oauth.data.error_description?.slice(0, 200) : undefined;
-  throw new ServiceError(kind, `${serviceName} refused the request (HTTP ${response.status}${code ? `, ${code}` : ""})`, response.status, code, description);
+  throw new ServiceError(
+    kind,
+    `${serviceName} refused the request (HTTP ${response.status}${code ? `, ${code}` : ""})`,
+    response.status,
+    code,
+    description,
+  );
 }
 
 function parseJson(text: string): unknown {

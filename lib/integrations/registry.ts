@@ -3,9 +3,21 @@ import { enduco } from "@/lib/integrations/enduco/client";
 import { exorlive } from "@/lib/integrations/exorlive/client";
 import { fitrankings } from "@/lib/integrations/fitrankings/client";
 import { trainerday } from "@/lib/integrations/trainerday/client";
-import type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "@/lib/integrations/types";
+import type {
+  AuthorizationCodeIntegration,
+  Integration,
+  ScopeInfo,
+  ServerToServerIntegration,
+  TokenInCallbackIntegration,
+} from "@/lib/integrations/types";
 
-export type { AuthorizationCodeIntegration, Integration, ScopeInfo, ServerToServerIntegration, TokenInCallbackIntegration } from "@/lib/integrations/types";
+export type {
+  AuthorizationCodeIntegration,
+  Integration,
+  ScopeInfo,
+  ServerToServerIntegration,
+  TokenInCallbackIntegration,
+} from "@/lib/integrations/types";
 
 let registry: ReadonlyMap<ServiceId, Integration> | undefined;
 

@@ -18,10 +18,18 @@ function hashState(state: string): string {
  * used once (§4.7). Only the SHA-256 of the state is stored, with next-auth's `checkCookies` of this flow
  * when given (see oauthFlows.checkCookies). Also drops flows older than a day.
  */
-export async function recordLinkFlow(input: { state: string; service: ServiceId; userId: string; returnTo: string; checkCookies?: Record<string, string> }) {
+export async function recordLinkFlow(input: {
+  state: string;
+  service: ServiceId;
+  userId: string;
+  returnTo: string;
+  checkCookies?: Record<string, string>;
+}) {
   const now = Date.now();
   db.transaction((tx) => {
-    tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000))).run();
+    tx.delete(oauthFlows)
+      .where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000)))
+      .run();
     tx.insert(oauthFlows)
       .values({
         stateHash: hashState(input.state),
@@ -37,7 +45,10 @@ export async function recordLinkFlow(input: { state: string; service: ServiceId;
 }
 
 /** The flow's return path and check cookies, or why the state is refused (a reason code). */
-export type FlowCheck = Result<{ returnTo: string; checkCookies: Record<string, string> }, "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user">;
+export type FlowCheck = Result<
+  { returnTo: string; checkCookies: Record<string, string> },
+  "missing" | "unknown" | "replayed" | "expired" | "wrong_service" | "wrong_user"
+>;
 
 /**
  * Consumes the flow whose state is `state`: succeeds at most once per state, and only for the service and

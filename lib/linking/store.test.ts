@@ -18,7 +18,8 @@ before(async () => {
   disconnect = await import("@/lib/connections/disconnect");
   const { connectionEvents } = await import("@/db/schema");
   const { eq, desc } = await import("drizzle-orm");
-  lastEvent = (athleteId) => env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(desc(connectionEvents.id)).get()!;
+  lastEvent = (athleteId) =>
+    env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(desc(connectionEvents.id)).get()!;
 });
 after(() => env.sandbox.close());
 
@@ -30,7 +31,13 @@ describe("tokens issued for a link that is not kept", () => {
     const secondAthlete = env.newAthlete();
     const { integration, exchange } = await env.issueTokens("enduco", "taken-account");
     await assert.rejects(
-      link.storeLinkedConnection({ athleteId: secondAthlete, actorId: secondAthlete, integration, tokens: exchange.tokens, accountId: exchange.accountId }),
+      link.storeLinkedConnection({
+        athleteId: secondAthlete,
+        actorId: secondAthlete,
+        integration,
+        tokens: exchange.tokens,
+        accountId: exchange.accountId,
+      }),
       isLinkError("account_in_use"),
     );
     const tokens = await env.issuedTokens("enduco", "taken-account");
@@ -48,12 +55,22 @@ describe("tokens issued for a link that is not kept", () => {
       const username = `${service}-noscope`;
       const { integration, exchange } = await env.issueTokens(service, username);
       await assert.rejects(
-        link.storeLinkedConnection({ athleteId: athlete, actorId: athlete, integration, tokens: { ...exchange.tokens, grantedScope: [] }, accountId: exchange.accountId }),
+        link.storeLinkedConnection({
+          athleteId: athlete,
+          actorId: athlete,
+          integration,
+          tokens: { ...exchange.tokens, grantedScope: [] },
+          accountId: exchange.accountId,
+        }),
         isLinkError("no_scope_granted"),
       );
       const tokens = await env.issuedTokens(service, username);
       assert.equal(tokens.length, 2, "an access and a refresh token were issued");
-      assert.deepEqual(tokens.filter((t) => t.active), [], "revoking one token ends the grant at the service");
+      assert.deepEqual(
+        tokens.filter((t) => t.active),
+        [],
+        "revoking one token ends the grant at the service",
+      );
       assert.equal(lastEvent(athlete).kind, "tokens_discarded");
     });
   }

@@ -51,7 +51,13 @@ export async function storeLinkedConnection(input: {
       athleteId: input.athleteId,
       actorId: input.actorId,
       service: integration.id,
-      tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, tokenType: tokens.tokenType, grantedScope: granted },
+      tokens: {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: tokens.expiresAt,
+        tokenType: tokens.tokenType,
+        grantedScope: granted,
+      },
       accountId: input.accountId,
       requestedScopes: integration.requestedScopes,
       environment: integration.environment,
@@ -89,7 +95,10 @@ async function settlePendingRevocation(athleteId: string, service: ServiceId): P
  * service documents one; the refresh token where it revokes by refresh token) and records what happened as
  * a `tokens_discarded` event. Never throws.
  */
-async function discardIssuedTokens(input: { athleteId: string; actorId: string; integration: Integration; tokens: IssuedTokens }, reason: string): Promise<void> {
+async function discardIssuedTokens(
+  input: { athleteId: string; actorId: string; integration: Integration; tokens: IssuedTokens },
+  reason: string,
+): Promise<void> {
   const { integration, tokens } = input;
   let outcome: string;
   if (!isAuthorizationCode(integration) || integration.revocation === "none") {
@@ -103,7 +112,13 @@ async function discardIssuedTokens(input: { athleteId: string; actorId: string; 
     }
   }
   try {
-    recordEvent({ actorId: input.actorId, athleteId: input.athleteId, service: integration.id, kind: "tokens_discarded", detail: `not linked (${reason}); ${outcome}` });
+    recordEvent({
+      actorId: input.actorId,
+      athleteId: input.athleteId,
+      service: integration.id,
+      kind: "tokens_discarded",
+      detail: `not linked (${reason}); ${outcome}`,
+    });
   } catch (error) {
     console.error(`[link] could not record tokens_discarded for ${integration.id}: ${error instanceof Error ? error.message : "unknown error"}`);
   }

@@ -21,7 +21,12 @@ describe("athlete detail", () => {
   it("athlete detail: status, scopes with descriptions, not granted, expiry, times", async () => {
     const other = makeUser("athlete", "Scoped Athlete");
     assign(coach, other);
-    connect(other, "trainerday", { scope: "athlete:read workout:read", requestedScope: "athlete:read calendar:read workout:read", lastRefreshedAt: refreshed, expiresAt: nowSeconds + 7200 });
+    connect(other, "trainerday", {
+      scope: "athlete:read workout:read",
+      requestedScope: "athlete:read calendar:read workout:read",
+      lastRefreshedAt: refreshed,
+      expiresAt: nowSeconds + 7200,
+    });
     connect(other, "fitrankings", { expiresAt: null });
     const detail = await roster.getAthleteForCoach(coach, other.id, NOW);
     assert.equal(detail.name, "Scoped Athlete");
@@ -31,7 +36,10 @@ describe("athlete detail", () => {
       { id: "athlete:read", description: "See your TrainerDay athlete profile" },
       { id: "workout:read", description: "See your TrainerDay workouts" },
     ]);
-    assert.deepEqual(td.missingScopes.map((s) => s.id), ["calendar:read"]);
+    assert.deepEqual(
+      td.missingScopes.map((s) => s.id),
+      ["calendar:read"],
+    );
     assert.equal(td.expiresAt, nowSeconds + 7200);
     assert.deepEqual(td.lastRefreshedAt, refreshed);
     assert.ok(td.linkedAt);
@@ -41,6 +49,18 @@ describe("athlete detail", () => {
     const ex = detail.services.find((s) => s.service === "exorlive")!;
     assert.equal(ex.status, "not_configured");
     assert.equal(ex.linkedAt, null);
-    assert.deepEqual(Object.keys(td).sort(), ["expiresAt", "grantedScopes", "lastError", "lastErrorAt", "lastRefreshedAt", "linkedAt", "missingScopes", "name", "service", "serviceAccount", "status"]);
+    assert.deepEqual(Object.keys(td).sort(), [
+      "expiresAt",
+      "grantedScopes",
+      "lastError",
+      "lastErrorAt",
+      "lastRefreshedAt",
+      "linkedAt",
+      "missingScopes",
+      "name",
+      "service",
+      "serviceAccount",
+      "status",
+    ]);
   });
 });

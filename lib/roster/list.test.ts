@@ -45,11 +45,31 @@ describe("roster statuses, filters, sort, summary", () => {
     const { rows } = await roster.listRoster(coach, {}, NOW);
     const byName = new Map(rows.map((r) => [r.name, r]));
     const status = (name: string) => Object.fromEntries(Object.entries(byName.get(name)!.cells).map(([k, v]) => [k, v.status]));
-    assert.deepEqual(status("Quinn Reauth"), { trainerday: "needs_reauth", enduco: "connected", fitrankings: "not_connected", exorlive: "not_configured" });
-    assert.deepEqual(status("Tess Revoked"), { trainerday: "not_connected", enduco: "revoked_by_service", fitrankings: "not_connected", exorlive: "not_configured" });
+    assert.deepEqual(status("Quinn Reauth"), {
+      trainerday: "needs_reauth",
+      enduco: "connected",
+      fitrankings: "not_connected",
+      exorlive: "not_configured",
+    });
+    assert.deepEqual(status("Tess Revoked"), {
+      trainerday: "not_connected",
+      enduco: "revoked_by_service",
+      fitrankings: "not_connected",
+      exorlive: "not_configured",
+    });
     assert.equal(status("Sam Failing").fitrankings, "refresh_failing");
-    assert.deepEqual(status("Rita Expiring"), { trainerday: "revocation_pending", enduco: "expiring", fitrankings: "not_connected", exorlive: "not_configured" });
-    assert.deepEqual(status("Ursula None"), { trainerday: "not_connected", enduco: "not_connected", fitrankings: "not_connected", exorlive: "not_configured" });
+    assert.deepEqual(status("Rita Expiring"), {
+      trainerday: "revocation_pending",
+      enduco: "expiring",
+      fitrankings: "not_connected",
+      exorlive: "not_configured",
+    });
+    assert.deepEqual(status("Ursula None"), {
+      trainerday: "not_connected",
+      enduco: "not_connected",
+      fitrankings: "not_connected",
+      exorlive: "not_configured",
+    });
     assert.deepEqual(byName.get("Quinn Reauth")!.cells.enduco.lastRefreshedAt, refreshed);
     assert.equal(byName.get("Quinn Reauth")!.cells.trainerday.lastRefreshedAt, null);
   });

@@ -207,7 +207,11 @@ export async function listRoster(coach: SessionUser, options: RosterQuery = {}, 
  * export, ./csv.ts), with the services in registry order. `nowMs` and access rules (ForbiddenError) as
  * listRoster.
  */
-export async function listRosterForExport(coach: SessionUser, filters: RosterFilters = {}, nowMs = Date.now()): Promise<{ services: { id: ServiceId; name: string }[]; rows: RosterRow[] }> {
+export async function listRosterForExport(
+  coach: SessionUser,
+  filters: RosterFilters = {},
+  nowMs = Date.now(),
+): Promise<{ services: { id: ServiceId; name: string }[]; rows: RosterRow[] }> {
   const { services, rows } = loadRoster(coach, nowMs);
   return { services, rows: filterAndSort(rows, filters) };
 }

@@ -42,7 +42,9 @@ const blankToUndefined = (v: unknown) => {
  */
 const strictSchema = z.object({
   q: z.preprocess(first, z.string().trim().max(200).optional()),
-  attention: z.preprocess(blankToUndefined, z.enum(["1", "true", "on", "0", "false"]).optional()).transform((v) => v === "1" || v === "true" || v === "on"),
+  attention: z
+    .preprocess(blankToUndefined, z.enum(["1", "true", "on", "0", "false"]).optional())
+    .transform((v) => v === "1" || v === "true" || v === "on"),
   sort: z.preprocess(blankToUndefined, z.enum(["name", "status"]).default("name")),
   page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1)),
 });

@@ -4,16 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  CALLBACK,
-  TD,
-  base,
-  consent,
-  parseConsent,
-  postForm,
-  sandboxPerFile,
-  tdAuthorizeUrl,
-} from "../test-helpers.js";
+import { CALLBACK, TD, base, consent, parseConsent, postForm, sandboxPerFile, tdAuthorizeUrl } from "../test-helpers.js";
 
 sandboxPerFile();
 

@@ -2,15 +2,7 @@
 import type { ServiceId } from "../config.js";
 import { renderConsentPage, renderErrorPage, type ConsentScope } from "../consent-page.js";
 import type { RouteArgs } from "../context.js";
-import {
-  OAuthError,
-  appendQuery,
-  isValidRedirectUri,
-  readForm,
-  redirect,
-  sendHtml,
-  single,
-} from "../http.js";
+import { OAuthError, appendQuery, isValidRedirectUri, readForm, redirect, sendHtml, single } from "../http.js";
 import { checkChallenge } from "../pkce.js";
 import type { PendingConsent } from "../state.js";
 import { newToken, randomHex, randomUsername, type TokenTag } from "../tokens.js";
@@ -106,10 +98,7 @@ export function handleCodeAuthorize(args: RouteArgs, spec: CodeFlowSpec): void {
   const stateParams: Array<[string, string]> = state !== undefined ? [["state", state]] : [];
   const pkce = checkChallenge(codeChallenge, codeChallengeMethod);
   if (!pkce.ok) {
-    redirect(
-      res,
-      appendQuery(redirectUri, [["error", "invalid_request"], ["error_description", pkce.description], ...stateParams]),
-    );
+    redirect(res, appendQuery(redirectUri, [["error", "invalid_request"], ["error_description", pkce.description], ...stateParams]));
     return;
   }
   const requested = [...new Set((scopeParam ?? "").split(" ").filter((s) => s !== ""))];
@@ -177,11 +166,7 @@ export async function handleConsentDecision(
   const validUsername = USERNAME_PATTERN.test(username);
   if (validUsername) info.account = username;
   if (decision === "approve" && !validUsername) {
-    sendHtml(
-      res,
-      400,
-      consentHtml(pending, descriptions, "Username must be 1–64 letters, digits or . _ @ + -", username),
-    );
+    sendHtml(res, 400, consentHtml(pending, descriptions, "Username must be 1–64 letters, digits or . _ @ + -", username));
     return;
   }
   ctx.state.consents.delete(pending.id);

@@ -119,11 +119,14 @@ describe("enduco webhooks", () => {
       const second = receiver.received[1];
       assert.ok(second);
       assert.equal(second.path, "/hooks/deregister?k=s3cret");
-      assert.deepEqual({ ...(second.body as Record<string, unknown>), occurredAt: "" }, {
-        userId: sub,
-        event: "deregister",
-        occurredAt: "",
-      });
+      assert.deepEqual(
+        { ...(second.body as Record<string, unknown>), occurredAt: "" },
+        {
+          userId: sub,
+          event: "deregister",
+          occurredAt: "",
+        },
+      );
       await assertOAuthError(await enRefresh(String(tokens.refresh_token), hooked.url), 400, "invalid_grant");
       const list = await sandboxTokens("enduco", hooked.url);
       assert.ok(list.filter((t) => t.account === "wendy").every((t) => t.active === false));

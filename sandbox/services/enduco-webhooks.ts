@@ -15,10 +15,7 @@ export function isWebhookKind(value: unknown): value is WebhookKind {
   return typeof value === "string" && (WEBHOOK_KINDS as readonly string[]).includes(value);
 }
 
-export type WebhookResult =
-  | { outcome: "delivered"; status: number }
-  | { outcome: "not_configured" }
-  | { outcome: "unreachable" };
+export type WebhookResult = { outcome: "delivered"; status: number } | { outcome: "not_configured" } | { outcome: "unreachable" };
 
 /** The JSON body of one notification. */
 export interface WebhookBody {

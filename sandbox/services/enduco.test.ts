@@ -6,20 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
 import { startSandbox } from "../server.js";
-import {
-  CALLBACK,
-  EN,
-  assertOAuthError,
-  base,
-  basic,
-  enCode,
-  enToken,
-  json,
-  onSandbox,
-  postForm,
-  sandboxPerFile,
-  setMode,
-} from "../test-helpers.js";
+import { CALLBACK, EN, assertOAuthError, base, basic, enCode, enToken, json, onSandbox, postForm, sandboxPerFile, setMode } from "../test-helpers.js";
 
 sandboxPerFile();
 
@@ -53,11 +40,7 @@ describe("enduco", () => {
 
   test("grant_type=authorization_code is refused by default; standard_grant_only reverses it", async () => {
     const code = await enCode();
-    await assertOAuthError(
-      await enToken({ grant_type: "authorization_code", code, redirect_uri: CALLBACK }),
-      400,
-      "unsupported_grant_type",
-    );
+    await assertOAuthError(await enToken({ grant_type: "authorization_code", code, redirect_uri: CALLBACK }), 400, "unsupported_grant_type");
     await setMode(base, "enduco", "standard_grant_only");
     await assertOAuthError(await enToken({ grant_type: "code", code, redirect_uri: CALLBACK }), 400, "unsupported_grant_type");
     assert.equal((await enToken({ grant_type: "authorization_code", code, redirect_uri: CALLBACK })).status, 200);
@@ -130,9 +113,7 @@ describe("enduco", () => {
   });
 
   test("revoke the refresh token (Basic auth) → refresh fails; recorded with the account", async () => {
-    const tokens = await json(
-      await enToken({ grant_type: "code", code: await enCode({ username: "gina" }), redirect_uri: CALLBACK }),
-    );
+    const tokens = await json(await enToken({ grant_type: "code", code: await enCode({ username: "gina" }), redirect_uri: CALLBACK }));
     const refreshToken = String(tokens.refresh_token);
     const unauth = await postForm(`${base}/enduco/oauth2/revoke`, { token_type_hint: "refresh_token", token: refreshToken });
     assert.equal(unauth.status, 401);
@@ -142,14 +123,8 @@ describe("enduco", () => {
       { Authorization: basic(EN.id, EN.secret) },
     );
     assert.equal(res.status, 200);
-    await assertOAuthError(
-      await enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id }),
-      400,
-      "invalid_grant",
-    );
-    const recorded = (await (
-      await fetch(`${base}/__sandbox/requests?service=enduco&endpoint=revoke`)
-    ).json()) as Array<Record<string, unknown>>;
+    await assertOAuthError(await enToken({ grant_type: "refresh_token", refresh_token: refreshToken, clientId: EN.id }), 400, "invalid_grant");
+    const recorded = (await (await fetch(`${base}/__sandbox/requests?service=enduco&endpoint=revoke`)).json()) as Array<Record<string, unknown>>;
     assert.deepEqual(
       recorded.map((r) => [r.status, r.account]),
       [

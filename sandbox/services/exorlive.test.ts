@@ -4,16 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  assertOAuthError,
-  base,
-  exAuthorizeUrl,
-  exToken,
-  json,
-  postForm,
-  sandboxPerFile,
-  setMode,
-} from "../test-helpers.js";
+import { assertOAuthError, base, exAuthorizeUrl, exToken, json, postForm, sandboxPerFile, setMode } from "../test-helpers.js";
 
 sandboxPerFile();
 
@@ -36,11 +27,7 @@ describe("ExorLive", () => {
     const refreshed = await exToken({ grant_type: "refresh_token", refresh_token: String(body.refresh_token) });
     assert.equal(refreshed.status, 200);
     assert.notEqual((await json(refreshed)).refresh_token, body.refresh_token);
-    await assertOAuthError(
-      await exToken({ grant_type: "refresh_token", refresh_token: String(body.refresh_token) }),
-      400,
-      "invalid_grant",
-    );
+    await assertOAuthError(await exToken({ grant_type: "refresh_token", refresh_token: String(body.refresh_token) }), 400, "invalid_grant");
     const tokens = (await (await fetch(`${base}/__sandbox/tokens?service=exorlive`)).json()) as Array<Record<string, unknown>>;
     assert.ok(tokens.every((t) => t.account === "12345"));
   });

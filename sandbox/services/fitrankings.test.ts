@@ -57,9 +57,9 @@ describe("FitRankings", () => {
     assert.equal((await post("{not json")).status, 400);
     await setMode(base, "fitrankings", "master_token_401");
     assert.equal((await post(JSON.stringify({ client_id: FR.id, client_secret: FR.secret }))).status, 401);
-    const recorded = (await (
-      await fetch(`${base}/__sandbox/requests?service=fitrankings&endpoint=master-token`)
-    ).json()) as Array<Record<string, unknown>>;
+    const recorded = (await (await fetch(`${base}/__sandbox/requests?service=fitrankings&endpoint=master-token`)).json()) as Array<
+      Record<string, unknown>
+    >;
     assert.deepEqual(
       recorded.map((r) => r.status),
       [200, 401, 400, 401],

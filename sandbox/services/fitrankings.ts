@@ -2,17 +2,7 @@
 import { renderErrorPage } from "../consent-page.js";
 import type { RouteArgs, ServiceRouter } from "../context.js";
 import { applyTokenMode } from "../modes.js";
-import {
-  OAuthError,
-  allowMethod,
-  isValidRedirectUri,
-  mediaType,
-  readBody,
-  safeEqual,
-  sendHtml,
-  sendJson,
-  single,
-} from "../http.js";
+import { OAuthError, allowMethod, isValidRedirectUri, mediaType, readBody, safeEqual, sendHtml, sendJson, single } from "../http.js";
 import { fitrankingsUserId, newToken } from "../tokens.js";
 import { CONSENT_PATH, handleConsentDecision, showConsent } from "./browser-flow.js";
 

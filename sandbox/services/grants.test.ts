@@ -50,11 +50,7 @@ describe("refresh reuse and stats", () => {
     assert.equal((await enRefresh(String(en.refresh_token))).status, 200);
     const ex = await exTokens();
     assert.equal((await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) })).status, 200);
-    await assertOAuthError(
-      await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }),
-      400,
-      "invalid_grant",
-    );
+    await assertOAuthError(await exToken({ grant_type: "refresh_token", refresh_token: String(ex.refresh_token) }), 400, "invalid_grant");
     assert.deepEqual(await stats(), {
       refreshRequests: { trainerday: 4, enduco: 2, exorlive: 2 },
       refreshReuse: { trainerday: 1, enduco: 0, exorlive: 1 },

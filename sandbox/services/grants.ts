@@ -74,12 +74,7 @@ export function redeemCode(
  * (always, for a known token, under `refresh_invalid_grant`). A token already rotated away is
  * flagged `reused` and counted (RFC 9700 §4.14), then refused like any other spent token.
  */
-export function findRefreshGrant(
-  args: RouteArgs,
-  service: ServiceId,
-  value: string,
-  clientId: string,
-): { token: IssuedToken; grant: Grant } {
+export function findRefreshGrant(args: RouteArgs, service: ServiceId, value: string, clientId: string): { token: IssuedToken; grant: Grant } {
   const { ctx, info } = args;
   const token = ctx.state.find(service, "refresh", value);
   const grant = token?.grantId !== undefined ? ctx.state.grants.get(token.grantId) : undefined;

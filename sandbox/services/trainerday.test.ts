@@ -114,9 +114,9 @@ describe("TrainerDay", () => {
     assert.ok(list.length >= 2);
     assert.ok(list.every((t) => t.active === false && t.account === "alice"));
 
-    const revocations = (await (
-      await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)
-    ).json()) as Array<Record<string, unknown>>;
+    const revocations = (await (await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)).json()) as Array<
+      Record<string, unknown>
+    >;
     assert.equal(revocations.length, 2);
     assert.equal(revocations[0]?.status, 200);
     assert.equal(revocations[0]?.account, "alice");
@@ -125,7 +125,11 @@ describe("TrainerDay", () => {
 
   test("revoke also accepts RFC 7009 client authentication in the body (wrong credentials: 401) and a token_type_hint", async () => {
     const tokens = await tdTokens({ username: "carol" });
-    const wrong = await postForm(`${base}/trainerday/oauth/revoke`, { token: String(tokens.access_token), client_id: "sandbox-trainerday-client", client_secret: "nope" });
+    const wrong = await postForm(`${base}/trainerday/oauth/revoke`, {
+      token: String(tokens.access_token),
+      client_id: "sandbox-trainerday-client",
+      client_secret: "nope",
+    });
     await assertOAuthError(wrong, 401, "invalid_client");
     assert.equal((await tdRefresh(String(tokens.refresh_token))).status, 200, "a refused revocation revokes nothing");
     const right = await postForm(`${base}/trainerday/oauth/revoke`, {
@@ -135,7 +139,15 @@ describe("TrainerDay", () => {
       client_secret: "sandbox-trainerday-secret",
     });
     assert.equal(right.status, 200);
-    const revocations = (await (await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)).json()) as Array<Record<string, unknown>>;
-    assert.deepEqual(revocations.slice(-2).map((r) => [r.status, r.clientAuth]), [[401, true], [200, true]]);
+    const revocations = (await (await fetch(`${base}/__sandbox/requests?service=trainerday&endpoint=revoke`)).json()) as Array<
+      Record<string, unknown>
+    >;
+    assert.deepEqual(
+      revocations.slice(-2).map((r) => [r.status, r.clientAuth]),
+      [
+        [401, true],
+        [200, true],
+      ],
+    );
   });
 });

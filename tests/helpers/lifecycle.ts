@@ -14,7 +14,12 @@ export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 export async function startLifecycleEnv(options: { enducoClientSecret?: string } = {}) {
   const requesterUrl = "http://localhost:3000/exorlive";
   const enducoClientSecret = options.enducoClientSecret ?? "sandbox-enduco-secret";
-  const sandbox = await startSandbox({ port: 0, log: () => {}, tokenTimeoutMs: 60_000, env: { EXORLIVE_REQUESTER_URL: requesterUrl, ENDUCO_CLIENT_SECRET: enducoClientSecret } });
+  const sandbox = await startSandbox({
+    port: 0,
+    log: () => {},
+    tokenTimeoutMs: 60_000,
+    env: { EXORLIVE_REQUESTER_URL: requesterUrl, ENDUCO_CLIENT_SECRET: enducoClientSecret },
+  });
   Object.assign(process.env, {
     NEXTAUTH_URL: "http://localhost:3000",
     TRAINERDAY_BASE_URL: `${sandbox.url}/trainerday`,
@@ -38,11 +43,19 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
   const { eq } = await import("drizzle-orm");
 
   const mode = async (service: string, value: string) => {
-    const res = await fetch(`${sandbox.url}/__sandbox/mode`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service, mode: value }) });
+    const res = await fetch(`${sandbox.url}/__sandbox/mode`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service, mode: value }),
+    });
     assert.equal(res.status, 200, `mode ${value} on ${service}`);
   };
   const requests = async (service: string, endpoint: string) =>
-    (await (await fetch(`${sandbox.url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as { grantType?: string; status: number; account?: string }[];
+    (await (await fetch(`${sandbox.url}/__sandbox/requests?service=${service}&endpoint=${endpoint}`)).json()) as {
+      grantType?: string;
+      status: number;
+      account?: string;
+    }[];
 
   /**
    * Runs `service`'s (TrainerDay or enduco) authorization-code flow through the sandbox's consent page as sandbox
@@ -54,7 +67,13 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     assert.ok(integration);
     const redirectUri = `http://localhost:3000/api/auth/callback/${service}`;
     const authorize = new URL(integration.authorizationUrl);
-    authorize.search = new URLSearchParams({ client_id: integration.credentials!.clientId, redirect_uri: redirectUri, response_type: "code", scope: integration.requestedScopes.join(" "), state: "s" }).toString();
+    authorize.search = new URLSearchParams({
+      client_id: integration.credentials!.clientId,
+      redirect_uri: redirectUri,
+      response_type: "code",
+      scope: integration.requestedScopes.join(" "),
+      state: "s",
+    }).toString();
     const html = await (await fetch(authorize)).text();
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
     const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
@@ -70,7 +89,9 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
   /** A new athlete user; returns its id. */
   function newAthlete(): string {
     const userId = randomUUID();
-    db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" }).run();
+    db.insert(users)
+      .values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" })
+      .run();
     return userId;
   }
 
@@ -89,13 +110,20 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
 
   /** The tokens the sandbox issued to sandbox user `account` at `service`, and whether each is still active. */
   async function issuedTokens(service: string, account: string) {
-    const all = (await (await fetch(`${sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as { account?: string; kind: string; active: boolean }[];
+    const all = (await (await fetch(`${sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as {
+      account?: string;
+      kind: string;
+      active: boolean;
+    }[];
     return all.filter((t) => t.account === account);
   }
 
   /** Makes a connection's access token look expired to the app (its stored expires_at, seconds). */
   function expire(connectionId: string, secondsFromNow = -10) {
-    db.update(accounts).set({ expiresAt: Math.floor(Date.now() / 1000) + secondsFromNow }).where(eq(accounts.id, connectionId)).run();
+    db.update(accounts)
+      .set({ expiresAt: Math.floor(Date.now() / 1000) + secondsFromNow })
+      .where(eq(accounts.id, connectionId))
+      .run();
   }
 
   function row(connectionId: string) {

@@ -40,7 +40,12 @@ function database() {
 }
 
 /** Inserts a user (random name and email unless given; disabled at NOW when `disabled`) and returns it. */
-export function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`, email = `${randomUUID()}@test.example`, disabled = false): SessionUser {
+export function makeUser(
+  role: "athlete" | "coach" | "admin",
+  name = `${role} ${randomUUID().slice(0, 6)}`,
+  email = `${randomUUID()}@test.example`,
+  disabled = false,
+): SessionUser {
   const { db, schema } = database();
   const user = { id: randomUUID(), email, name, role };
   db.insert(schema.users)

@@ -34,15 +34,11 @@ export const changeRoleAction = authedAction("users.manage", z.object({ userId, 
 });
 
 /** Disables or re-enables a user (admins only; not themself). */
-export const setDisabledAction = authedAction(
-  "users.manage",
-  z.object({ userId, disabled: z.enum(["true", "false"]) }),
-  async (input, admin) => {
-    const result = await setUserDisabled(admin, input.userId, input.disabled === "true");
-    revalidatePath("/admin", "layout");
-    return result;
-  },
-);
+export const setDisabledAction = authedAction("users.manage", z.object({ userId, disabled: z.enum(["true", "false"]) }), async (input, admin) => {
+  const result = await setUserDisabled(admin, input.userId, input.disabled === "true");
+  revalidatePath("/admin", "layout");
+  return result;
+});
 
 /** Sets an athlete's coaches to exactly the checked ones (admins only). */
 export const setCoachesAction = authedAction(

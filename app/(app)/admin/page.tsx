@@ -19,7 +19,9 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Users</h1>
-        <p className="mt-1 text-sm text-slate-600">Everyone who can sign in to TrainLink. Open a user to change their role, disable them or assign coaches.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Everyone who can sign in to TrainLink. Open a user to change their role, disable them or assign coaches.
+        </p>
       </div>
 
       <form method="get" className="flex flex-wrap items-end gap-3" role="search">
@@ -37,7 +39,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Users, {total} in all</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Email</th>

@@ -25,7 +25,10 @@ export function InvitePanel() {
       await navigator.clipboard.writeText(invite.url);
       setCopy({ url: invite.url, state: "copied" });
       const copiedUrl = invite.url;
-      window.setTimeout(() => setCopy((current) => (current?.url === copiedUrl && current.state === "copied" ? { url: copiedUrl, state: "idle" } : current)), 2000);
+      window.setTimeout(
+        () => setCopy((current) => (current?.url === copiedUrl && current.state === "copied" ? { url: copiedUrl, state: "idle" } : current)),
+        2000,
+      );
     } catch {
       // No clipboard access (insecure origin, permission denied): select the text so Ctrl+C / Cmd+C works.
       inputRef.current?.focus();
@@ -64,7 +67,7 @@ export function InvitePanel() {
               value={invite.url}
               onFocus={(event) => event.currentTarget.select()}
               aria-describedby="invite-link-expiry"
-              className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
+              className="block w-full min-w-0 rounded-md border-0 bg-slate-50 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600"
             />
             <Button variant="secondary" onClick={onCopy} disabled={!hydrated}>
               {copyState === "copied" ? "Copied" : "Copy"}
@@ -74,7 +77,11 @@ export function InvitePanel() {
             Expires {formatUtc(new Date(invite.expiresAt), "d MMM yyyy, HH:mm")} UTC (single use). This link is shown only once.
           </p>
           <p aria-live="polite" className="text-sm text-slate-600">
-            {copyState === "copied" ? "Link copied to the clipboard." : copyState === "manual" ? "Copying is not available here: the link is selected, press Ctrl+C (or ⌘C) to copy it." : ""}
+            {copyState === "copied"
+              ? "Link copied to the clipboard."
+              : copyState === "manual"
+                ? "Copying is not available here: the link is selected, press Ctrl+C (or ⌘C) to copy it."
+                : ""}
           </p>
         </div>
       ) : null}

@@ -39,15 +39,19 @@ function SummaryBar({ summary, rosterSize }: { summary: RosterServiceSummary; ro
   return (
     <li className="grid grid-cols-1 items-center gap-x-4 gap-y-1 sm:grid-cols-[8rem_1fr_auto]">
       <span className="text-sm font-medium text-slate-900">{summary.name}</span>
-      <div role="img" aria-label={label} className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100 ring-1 ring-inset ring-slate-200">
+      <div role="img" aria-label={label} className="flex h-3 w-full overflow-hidden rounded-full bg-slate-100 ring-1 ring-slate-200 ring-inset">
         {SEGMENTS.map((segment) => {
           const value = summary[segment.key];
           return value > 0 ? (
-            <span key={segment.key} className={`h-full ${segment.className}`} style={{ width: `${(value / Math.max(1, rosterSize)) * 100}%`, ...segment.style }} />
+            <span
+              key={segment.key}
+              className={`h-full ${segment.className}`}
+              style={{ width: `${(value / Math.max(1, rosterSize)) * 100}%`, ...segment.style }}
+            />
           ) : null;
         })}
       </div>
-      <span aria-hidden="true" className="text-xs tabular-nums text-slate-600">
+      <span aria-hidden="true" className="text-xs text-slate-600 tabular-nums">
         {summaryText(summary)}
       </span>
     </li>
@@ -61,10 +65,18 @@ function SummaryBar({ summary, rosterSize }: { summary: RosterServiceSummary; ro
 function Headline({ attentionCount, notLinked }: { attentionCount: number; notLinked: number }) {
   const box = "mt-3 rounded-lg px-4 py-3 text-lg font-semibold ring-1 ring-inset";
   if (attentionCount > 0) {
-    return <p className={`${box} bg-red-50 text-red-900 ring-red-600/20`}>{plural(attentionCount, "athlete needs attention", "athletes need attention")}</p>;
+    return (
+      <p className={`${box} bg-red-50 text-red-900 ring-red-600/20`}>
+        {plural(attentionCount, "athlete needs attention", "athletes need attention")}
+      </p>
+    );
   }
   if (notLinked > 0) {
-    return <p className={`${box} bg-slate-50 text-slate-900 ring-slate-300`}>No broken connections · {plural(notLinked, "connection", "connections")} not linked yet</p>;
+    return (
+      <p className={`${box} bg-slate-50 text-slate-900 ring-slate-300`}>
+        No broken connections · {plural(notLinked, "connection", "connections")} not linked yet
+      </p>
+    );
   }
   return <p className={`${box} bg-emerald-50 text-emerald-900 ring-emerald-600/20`}>Every connection is working</p>;
 }
@@ -96,10 +108,27 @@ function Summary({ summary, rosterSize, attentionCount }: { summary: RosterServi
   );
 }
 
-function Controls({ q, attention, sort, exportHref, filtered }: { q: string; attention: boolean; sort: string; exportHref: string; filtered: boolean }) {
+function Controls({
+  q,
+  attention,
+  sort,
+  exportHref,
+  filtered,
+}: {
+  q: string;
+  attention: boolean;
+  sort: string;
+  exportHref: string;
+  filtered: boolean;
+}) {
   const field = `rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 ${FOCUS}`;
   return (
-    <form method="get" action="/coach" aria-label="Filter the roster" className="flex flex-wrap items-end gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">
+    <form
+      method="get"
+      action="/coach"
+      aria-label="Filter the roster"
+      className="flex flex-wrap items-end gap-4 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200"
+    >
       <div className="flex min-w-56 flex-1 flex-col gap-1">
         <label htmlFor="roster-q" className="text-sm font-medium text-slate-700">
           Search
@@ -164,7 +193,9 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
       </div>
 
       {roster.rosterSize === 0 ? (
-        <p className="rounded-xl bg-white p-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">No athletes yet. Create an invite link below.</p>
+        <p className="rounded-xl bg-white p-6 text-sm text-slate-600 shadow-sm ring-1 ring-slate-200">
+          No athletes yet. Create an invite link below.
+        </p>
       ) : (
         <>
           <Summary summary={roster.summary} rosterSize={roster.rosterSize} attentionCount={roster.attentionCount} />
@@ -197,7 +228,10 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                     id: athlete.id,
                     name: athlete.name,
                     email: athlete.email,
-                    cells: roster.services.map((s) => ({ status: athlete.cells[s.id].status, refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null })),
+                    cells: roster.services.map((s) => ({
+                      status: athlete.cells[s.id].status,
+                      refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null,
+                    })),
                   }))}
                 />
               </div>

@@ -32,7 +32,7 @@ export function RosterTable({ services, rows, caption }: { services: { id: strin
   return (
     <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
       <caption className="px-4 pt-3 text-left text-xs text-slate-500">{caption}</caption>
-      <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
         <tr>
           <th scope="col">Athlete</th>
           {services.map((s) => (

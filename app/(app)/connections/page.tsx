@@ -8,7 +8,6 @@ import { getIntegration, parseServiceId } from "@/lib/integrations/registry";
 
 export const metadata: Metadata = { title: "Connections" };
 
-
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole("athlete");
   const params = await searchParams;

@@ -28,7 +28,9 @@ export function LoginForm() {
         window.location.assign("/");
         return;
       }
-      setError(result?.error?.startsWith("RateLimited") ? rateLimitedMessage(result.error) : "The email or password is incorrect. Check both and try again.");
+      setError(
+        result?.error?.startsWith("RateLimited") ? rateLimitedMessage(result.error) : "The email or password is incorrect. Check both and try again.",
+      );
     } catch {
       setError("Sign-in could not be reached. Check your connection and try again.");
     }
@@ -48,7 +50,7 @@ export function LoginForm() {
           type="email"
           autoComplete="email"
           required
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
+          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600"
         />
       </div>
       <div>
@@ -61,7 +63,7 @@ export function LoginForm() {
           type="password"
           autoComplete="current-password"
           required
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600"
+          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600"
         />
       </div>
       <Button type="submit" className="w-full" disabled={pending || !hydrated}>

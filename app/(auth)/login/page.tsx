@@ -12,7 +12,9 @@ const NOTICES: Record<string, string> = {
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const query = new URLSearchParams(Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]]))).toString();
+  const query = new URLSearchParams(
+    Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])),
+  ).toString();
   await redirectToCanonicalHost(`/login${query ? `?${query}` : ""}`);
   const user = await getCurrentUser();
   if (user) redirect(ROLE_HOME[user.role]);

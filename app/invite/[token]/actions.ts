@@ -7,11 +7,7 @@ import { failed } from "@/lib/result";
 
 const signupInput = z.object({
   token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
-  name: z
-    .string({ error: "Enter your name." })
-    .trim()
-    .min(1, "Enter your name.")
-    .max(100, "Your name can be at most 100 characters."),
+  name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Your name can be at most 100 characters."),
   email: z
     .string({ error: "Enter your email address." })
     .trim()

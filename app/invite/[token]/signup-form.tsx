@@ -48,7 +48,11 @@ export function SignupForm({ token }: { token: string }) {
       setError(
         created ? (
           <>
-            Your account was created, but signing you in did not work. <Link href="/login" className="font-semibold underline">Sign in</Link> with your email and password.
+            Your account was created, but signing you in did not work.{" "}
+            <Link href="/login" className="font-semibold underline">
+              Sign in
+            </Link>{" "}
+            with your email and password.
           </>
         ) : (
           "The server could not be reached, so no account was created. Check your connection and try again."

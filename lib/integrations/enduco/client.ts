@@ -6,8 +6,6 @@ import { basicClientAuth, basicFormsDiffer, postForm, ServiceError } from "@/lib
 import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 
-
-
 type CodeGrant = "code" | "authorization_code";
 type BasicForm = "rfc6749" | "literal";
 

@@ -50,7 +50,10 @@ export function authenticateEnducoWebhook(event: string, secret: string): Enduco
  * `revoked_by_service`; `plan-changed` records the time and a `plan_changed` event. Every authenticated call is
  * recorded in webhook_deliveries (never the secret), kept WEBHOOK_DELIVERIES_RETENTION_DAYS.
  */
-export async function handleEnducoWebhook(kind: EnducoWebhookEvent, rawBody: string | null): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function handleEnducoWebhook(
+  kind: EnducoWebhookEvent,
+  rawBody: string | null,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   if (rawBody === null || Buffer.byteLength(rawBody) > MAX_WEBHOOK_BODY_BYTES) {
     record(kind, 413, null, "body too large");
     return { status: 413, body: { error: "body_too_large" } };

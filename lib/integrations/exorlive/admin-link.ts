@@ -41,7 +41,12 @@ function adminLinkError(error: unknown, name: string, userId: string): string {
  * audit event with the admin as actor; on any failure nothing is stored and the result says what to do.
  * Throws ForbiddenError for a non-admin.
  */
-export async function linkServerToServer(input: { admin: SessionUser; athleteId: string; service: ServiceId; serviceUserId: string }): Promise<AdminLinkResult> {
+export async function linkServerToServer(input: {
+  admin: SessionUser;
+  athleteId: string;
+  service: ServiceId;
+  serviceUserId: string;
+}): Promise<AdminLinkResult> {
   const { admin, athleteId, service, serviceUserId } = input;
   assertCan(admin, "connections.link_for_athlete");
   const integration = getIntegration(service);
@@ -52,15 +57,29 @@ export async function linkServerToServer(input: { admin: SessionUser; athleteId:
     .where(and(eq(users.id, athleteId), eq(users.role, "athlete")))
     .get();
   if (!athlete) return { error: "Choose an athlete to link." };
-  if (!integration.credentials) return { error: `${integration.name} is not configured on this server: set its client id, secret and requester URL.` };
+  if (!integration.credentials)
+    return { error: `${integration.name} is not configured on this server: set its client id, secret and requester URL.` };
   try {
     const exchange = await integration.linkUser(serviceUserId);
-    await storeLinkedConnection({ athleteId, actorId: admin.id, integration, tokens: exchange.tokens, accountId: exchange.accountId, note: exchange.note });
+    await storeLinkedConnection({
+      athleteId,
+      actorId: admin.id,
+      integration,
+      tokens: exchange.tokens,
+      accountId: exchange.accountId,
+      note: exchange.note,
+    });
   } catch (error) {
     const message = adminLinkError(error, integration.name, serviceUserId);
     recordEvent({ actorId: admin.id, athleteId, service, kind: "link_failed", detail: error instanceof Error ? error.message : "link failed" });
     return { error: message };
   }
-  recordAdminAction({ actorId: admin.id, targetUserId: athleteId, kind: "exorlive_linked", service, detail: `${integration.name} user ${serviceUserId}` });
+  recordAdminAction({
+    actorId: admin.id,
+    targetUserId: athleteId,
+    kind: "exorlive_linked",
+    service,
+    detail: `${integration.name} user ${serviceUserId}`,
+  });
   return { ok: `${integration.name} is linked for ${athlete.name} (${integration.name} user ${serviceUserId}).` };
 }

@@ -19,7 +19,11 @@ describe("ExorLive linkUser against the sandbox (real HTTP)", () => {
   after(() => sandbox.close());
 
   const mode = (m: string) =>
-    fetch(`${sandbox.url}/__sandbox/mode`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "exorlive", mode: m }) });
+    fetch(`${sandbox.url}/__sandbox/mode`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: "exorlive", mode: m }),
+    });
 
   it("obtains a code, then tokens, in the stored shape", async () => {
     const { tokens, accountId } = await exorlive().linkUser("31337");

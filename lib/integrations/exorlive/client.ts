@@ -6,7 +6,6 @@ import { postForm, request, ServiceError } from "@/lib/integrations/http";
 import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
 import type { ServerToServerIntegration } from "@/lib/integrations/types";
 
-
 /**
  * ExorLive (docs/provider-docs/exorlive.txt): server to server. Our server GETs
  * `/Providers/OAuth/Authorize.aspx` with the athlete's ExorLive `user_id` and the client secret, reads
@@ -42,7 +41,9 @@ export function exorlive(): ServerToServerIntegration {
       for (const [key, value] of Object.entries({ user_id: userId, response_type: "code", ...common, scope: requestedScopes.join(" ") })) {
         authorizeUrl.searchParams.set(key, value);
       }
-      const authorized = codeAnswer.safeParse(await request(name, authorizeUrl.toString(), { method: "GET", headers: { accept: "application/json" } }));
+      const authorized = codeAnswer.safeParse(
+        await request(name, authorizeUrl.toString(), { method: "GET", headers: { accept: "application/json" } }),
+      );
       if (!authorized.success) throw new ServiceError("malformed", `${name} answered the authorization request without a code`);
       const body = await postForm(name, `${baseUrl}${paths.token}`, {
         grant_type: "authorization_code",

@@ -7,7 +7,8 @@ import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { linkExorLiveAction } from "@/lib/integrations/exorlive/actions";
 
-const FIELD = "mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
+const FIELD =
+  "mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
 
 /**
  * The admin's ExorLive link form: the athlete's email (a field, not a list: a federation has thousands of
@@ -23,7 +24,16 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
           <label htmlFor="athleteEmail" className="block text-sm font-medium text-slate-700">
             Athlete&apos;s email
           </label>
-          <input id="athleteEmail" name="athleteEmail" type="email" required maxLength={320} defaultValue={email} autoComplete="off" className={FIELD} />
+          <input
+            id="athleteEmail"
+            name="athleteEmail"
+            type="email"
+            required
+            maxLength={320}
+            defaultValue={email}
+            autoComplete="off"
+            className={FIELD}
+          />
         </div>
         <div>
           <label htmlFor="exorliveUserId" className="block text-sm font-medium text-slate-700">

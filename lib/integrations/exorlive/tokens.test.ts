@@ -6,7 +6,13 @@ describe("ExorLive token responses (exorlive.txt)", () => {
   it("parses the documented shape: string expires_in, lower-case bearer", () => {
     const tokens = parseTokenResponse(
       "ExorLive",
-      { access_token: "AAEAAByQvXG9ToTIGqv", token_type: "bearer", expires_in: "7200", refresh_token: "fYz1!IAAAAPU6P", scope: "read_profile read_workout create_session" },
+      {
+        access_token: "AAEAAByQvXG9ToTIGqv",
+        token_type: "bearer",
+        expires_in: "7200",
+        refresh_token: "fYz1!IAAAAPU6P",
+        scope: "read_profile read_workout create_session",
+      },
       1_700_000_000,
     );
     assert.equal(tokens.expiresAt, 1_700_007_200);

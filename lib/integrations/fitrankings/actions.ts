@@ -31,7 +31,9 @@ export const renewMasterTokenAction = authedAction("credentials.manage", z.objec
   try {
     await renewMasterToken();
   } catch (error) {
-    return { error: `FitRankings did not issue a master token: ${error instanceof ServiceError ? error.message : "unexpected error"}. The stored one is kept.` };
+    return {
+      error: `FitRankings did not issue a master token: ${error instanceof ServiceError ? error.message : "unexpected error"}. The stored one is kept.`,
+    };
   } finally {
     revalidatePath("/admin", "layout");
   }

@@ -61,7 +61,15 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string, s
     return harden(linkFailure(user, integration.id, transient ? "exchange_failed" : "token_unverified", detail, base));
   }
   if (verifiedUserId !== parsed.data.user_id) {
-    return harden(linkFailure(user, integration.id, "token_unverified", `the callback claimed user ${parsed.data.user_id}, ${integration.name} says the token is user ${verifiedUserId}'s`, base));
+    return harden(
+      linkFailure(
+        user,
+        integration.id,
+        "token_unverified",
+        `the callback claimed user ${parsed.data.user_id}, ${integration.name} says the token is user ${verifiedUserId}'s`,
+        base,
+      ),
+    );
   }
   try {
     await storeLinkedConnection({

@@ -5,7 +5,6 @@ import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
 import { TRAINERDAY } from "@/lib/integrations/trainerday/definition";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 
-
 /**
  * TrainerDay's client (its facts: TRAINERDAY in definition.ts), configured from env. The code lives about 30 s,
  * so it is exchanged at once. The doc names no endpoint that identifies the account, so connections carry no

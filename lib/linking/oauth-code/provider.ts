@@ -60,7 +60,12 @@ export function linkProvider(integration: AuthorizationCodeIntegration, link: Li
         if (!params.code) return fail("missing_code", "callback carried no authorization code");
         if (integration.pkce && !checks.code_verifier) return fail("state_invalid", "PKCE code_verifier cookie missing");
         try {
-          link.exchange = await integration.exchangeCode(params.code, provider.callbackUrl, await getLearnedSettings(integration.id), checks.code_verifier);
+          link.exchange = await integration.exchangeCode(
+            params.code,
+            provider.callbackUrl,
+            await getLearnedSettings(integration.id),
+            checks.code_verifier,
+          );
         } catch (error) {
           return fail(exchangeFailureCode(error), error instanceof Error ? error.message : "token exchange failed");
         }

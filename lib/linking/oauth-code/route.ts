@@ -49,14 +49,22 @@ export async function handleLinkRoute(req: NextRequest, ctx: RouteContext, segme
 
 async function startLink(req: NextRequest, ctx: RouteContext, user: SessionUser, integration: AuthorizationCodeIntegration) {
   if (req.method !== "POST") return redirectTo("/connections");
-  const form = await req.clone().formData().catch(() => null);
+  const form = await req
+    .clone()
+    .formData()
+    .catch(() => null);
   const callbackUrl = form?.get("callbackUrl");
   const returnTo = safeReturnPath(typeof callbackUrl === "string" ? callbackUrl : null, env.NEXTAUTH_URL);
 
   const response = await NextAuth(req, ctx, getAuthOptions());
   const location =
     response.headers.get("location") ??
-    ((await response.clone().json().catch(() => null)) as { url?: string } | null)?.url ??
+    (
+      (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { url?: string } | null
+    )?.url ??
     null;
   const authorizationRequest = location?.startsWith(integration.authorizationUrl) ? new URL(location) : null;
   const state = authorizationRequest?.searchParams.get("state");

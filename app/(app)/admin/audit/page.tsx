@@ -18,7 +18,11 @@ function query(values: Record<string, string | undefined>): string {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
   const raw = await searchParams;
-  const flat = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]).filter(([, v]) => v !== "" && v !== undefined));
+  const flat = Object.fromEntries(
+    Object.entries(raw)
+      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
+      .filter(([, v]) => v !== "" && v !== undefined),
+  );
   const filter = auditFilterSchema.parse(flat);
   const [{ entries, nextCursor }, people] = await Promise.all([listAudit(admin, filter), findAuditPeople(admin, [filter.actor, filter.athlete])]);
   const actorPerson = filter.actor ? people.get(filter.actor) : undefined;
@@ -108,9 +112,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <input id="to" name="to" type="date" defaultValue={kept.to ?? ""} className={FIELD_CLASS} />
         </div>
         <div className="flex items-end gap-3 sm:col-span-3 lg:col-span-6">
-          <Button type="submit">
-            Apply filters
-          </Button>
+          <Button type="submit">Apply filters</Button>
           <Link href="/admin/audit" className="text-sm font-medium text-brand-700 hover:underline">
             Clear
           </Link>
@@ -119,7 +121,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Audit log entries</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col">Time (UTC)</th>
               <th scope="col">What</th>

@@ -44,7 +44,7 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
-          <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col">Athlete</th>
               <th scope="col">Service</th>
@@ -97,8 +97,8 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
             title={`Revoke ${target.serviceName} for ${target.athleteName}?`}
             description={
               <p>
-                TrainLink asks {target.serviceName} to revoke access and deletes the stored tokens. {target.athleteName} sees {target.serviceName} as not connected,
-                and you are recorded as the one who revoked it.
+                TrainLink asks {target.serviceName} to revoke access and deletes the stored tokens. {target.athleteName} sees {target.serviceName} as
+                not connected, and you are recorded as the one who revoked it.
               </p>
             }
           >

@@ -30,7 +30,9 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Connections</h1>
-        <p className="mt-1 text-sm text-slate-600">Every connection of every athlete. Revoke cuts access at once, through the same path as the athlete&apos;s Disconnect.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Every connection of every athlete. Revoke cuts access at once, through the same path as the athlete&apos;s Disconnect.
+        </p>
       </div>
       <form method="get" className="flex flex-wrap items-end gap-3">
         {athleteId ? <input type="hidden" name="athlete" value={athleteId} /> : null}

@@ -26,10 +26,13 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
           Link ExorLive for an athlete
         </h2>
         <p className="mt-1 mb-4 text-sm text-slate-600">
-          ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from
-          the athlete&apos;s ExorLive user ID. Each athlete&apos;s page on Users has a shortcut here with their email filled in.
+          ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from the
+          athlete&apos;s ExorLive user ID. Each athlete&apos;s page on Users has a shortcut here with their email filled in.
         </p>
-        <ExorLiveLinkForm configured={getIntegration("exorlive").credentials !== null} email={typeof email === "string" ? email.slice(0, 320) : undefined} />
+        <ExorLiveLinkForm
+          configured={getIntegration("exorlive").credentials !== null}
+          email={typeof email === "string" ? email.slice(0, 320) : undefined}
+        />
       </section>
 
       <section aria-labelledby="service-credentials" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
@@ -46,17 +49,19 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
                   {service.environment} · <code className="text-xs">{service.baseUrl}</code>
                 </p>
                 {health[service.id] ? (
-                  <p role="alert" className="mt-2 max-w-prose rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-inset ring-red-600/20">
-                    {service.name} has refused TrainLink&apos;s client credentials since {formatUtc(health[service.id]!.credentialsRejectedAt, "d MMM yyyy, HH:mm")} UTC (
-                    {health[service.id]!.lastError}). Check the client ID and secret in this server&apos;s configuration. Athletes&apos; connections are
-                    kept; refreshes of {service.name} are paused until {formatUtc(health[service.id]!.nextAttemptAt, "HH:mm")} UTC and resume by
-                    themselves once the credentials work.
+                  <p role="alert" className="mt-2 max-w-prose rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-600/20 ring-inset">
+                    {service.name} has refused TrainLink&apos;s client credentials since{" "}
+                    {formatUtc(health[service.id]!.credentialsRejectedAt, "d MMM yyyy, HH:mm")} UTC ({health[service.id]!.lastError}). Check the
+                    client ID and secret in this server&apos;s configuration. Athletes&apos; connections are kept; refreshes of {service.name} are
+                    paused until {formatUtc(health[service.id]!.nextAttemptAt, "HH:mm")} UTC and resume by themselves once the credentials work.
                   </p>
                 ) : null}
                 {service.id === "fitrankings" ? (
                   <p className="mt-1 text-sm text-slate-700">
                     Master token:{" "}
-                    {master.held && master.obtainedAt ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC` : "not held yet (obtained on first use)"}
+                    {master.held && master.obtainedAt
+                      ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC`
+                      : "not held yet (obtained on first use)"}
                   </p>
                 ) : null}
               </div>

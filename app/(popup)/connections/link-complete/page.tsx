@@ -5,7 +5,6 @@ import { LinkComplete } from "./link-complete";
 
 export const metadata: Metadata = { title: "Linking" };
 
-
 /** Where a linking popup lands: it sends its opener to the connections page with the result, then closes. */
 export default async function LinkCompletePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;

@@ -50,26 +50,20 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       </div>
 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <h2 className="mb-3 text-base font-semibold text-slate-900">
-          Role
-        </h2>
+        <h2 className="mb-3 text-base font-semibold text-slate-900">Role</h2>
         {self ? <p className="mb-3 text-sm text-slate-600">You cannot change your own role.</p> : null}
         <RoleForm userId={user.id} role={user.role} disabled={self} />
       </section>
 
       {user.role === "athlete" ? (
         <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-          <h2 className="mb-3 text-base font-semibold text-slate-900">
-            Coaches
-          </h2>
+          <h2 className="mb-3 text-base font-semibold text-slate-900">Coaches</h2>
           <CoachesForm userId={user.id} coaches={coaches} assigned={user.coachIds} />
         </section>
       ) : null}
 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
-        <h2 className="mb-1 text-base font-semibold text-slate-900">
-          Access
-        </h2>
+        <h2 className="mb-1 text-base font-semibold text-slate-900">Access</h2>
         <p className="mb-3 text-sm text-slate-600">
           {user.disabledAt
             ? "This user cannot sign in. Enabling lets them sign in again with their password."

@@ -36,7 +36,15 @@ export function RoleForm({ userId, role, disabled }: { userId: string; role: Rol
 }
 
 /** Checkboxes of every coach; Save coaches sets the athlete's coaches to exactly the checked ones. */
-export function CoachesForm({ userId, coaches, assigned }: { userId: string; coaches: { id: string; name: string; email: string }[]; assigned: string[] }) {
+export function CoachesForm({
+  userId,
+  coaches,
+  assigned,
+}: {
+  userId: string;
+  coaches: { id: string; name: string; email: string }[];
+  assigned: string[];
+}) {
   const [state, action, pending] = useActionState(setCoachesAction, null);
   const [checked, setChecked] = useState<string[]>(assigned);
   const hydrated = useHydrated();

@@ -36,7 +36,7 @@ const COACH_NOTE: Partial<Record<ConnectionStatus, string>> = {
 function When({ label, date, now }: { label: string; date: Date; now: Date }) {
   return (
     <div>
-      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">
         <time dateTime={date.toISOString()}>{formatUtc(date, "d MMM yyyy, HH:mm")} UTC</time>{" "}
         <span className="text-slate-500">({formatDistanceStrict(date, now, { addSuffix: true })})</span>
@@ -48,7 +48,7 @@ function When({ label, date, now }: { label: string; date: Date; now: Date }) {
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs font-semibold uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">{children}</dd>
     </div>
   );
@@ -58,7 +58,7 @@ function Timeline({ service, name, entries }: { service: string; name: string; e
   const headingId = `history-${service}`;
   return (
     <div>
-      <h3 id={headingId} className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+      <h3 id={headingId} className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
         History
       </h3>
       {entries.length === 0 ? (
@@ -68,12 +68,15 @@ function Timeline({ service, name, entries }: { service: string; name: string; e
           <ol aria-labelledby={headingId} className="mt-2 space-y-0">
             {entries.map((entry) => (
               <li key={entry.id} className="relative border-l border-slate-200 pb-3 pl-4 last:pb-0">
-                <span aria-hidden="true" className={`absolute -left-1 top-1.5 size-2 rounded-full ring-2 ring-white ${TONE[entry.kind] ?? "bg-amber-500"}`} />
+                <span
+                  aria-hidden="true"
+                  className={`absolute top-1.5 -left-1 size-2 rounded-full ring-2 ring-white ${TONE[entry.kind] ?? "bg-amber-500"}`}
+                />
                 <p className="text-sm font-medium text-slate-900">{entry.label}</p>
                 <p className="text-xs text-slate-500">
                   <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm")} UTC</time> · {entry.who}
                 </p>
-                {entry.detail ? <p className="mt-0.5 break-words text-xs text-slate-700">{entry.detail}</p> : null}
+                {entry.detail ? <p className="mt-0.5 text-xs break-words text-slate-700">{entry.detail}</p> : null}
               </li>
             ))}
           </ol>
@@ -115,7 +118,9 @@ function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail
             ) : (
               <p className="text-sm text-slate-600">{detail.name} grants no scopes to this connection.</p>
             )}
-            {detail.missingScopes.length > 0 ? <ScopeList id={`missing-${detail.service}`} label="Requested but not granted" scopes={detail.missingScopes} muted /> : null}
+            {detail.missingScopes.length > 0 ? (
+              <ScopeList id={`missing-${detail.service}`} label="Requested but not granted" scopes={detail.missingScopes} muted />
+            ) : null}
           </>
         ) : (
           <p className="text-sm text-slate-600">Not linked.</p>
@@ -124,17 +129,25 @@ function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail
           {detail.linkedAt ? <When label="Linked" date={detail.linkedAt} now={now} /> : null}
           {detail.serviceAccount ? (
             <Fact label={`${detail.name} account`}>
-              <span className="break-all font-mono">{detail.serviceAccount}</span>
+              <span className="font-mono break-all">{detail.serviceAccount}</span>
             </Fact>
           ) : null}
           {linked ? (
             detail.expiresAt !== null ? (
-              <When label={detail.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"} date={new Date(detail.expiresAt * 1000)} now={now} />
+              <When
+                label={detail.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"}
+                date={new Date(detail.expiresAt * 1000)}
+                now={now}
+              />
             ) : (
               <Fact label="Access token expires">Does not expire</Fact>
             )
           ) : null}
-          {detail.lastRefreshedAt ? <When label="Last refreshed" date={detail.lastRefreshedAt} now={now} /> : <Fact label="Last refreshed">Never</Fact>}
+          {detail.lastRefreshedAt ? (
+            <When label="Last refreshed" date={detail.lastRefreshedAt} now={now} />
+          ) : (
+            <Fact label="Last refreshed">Never</Fact>
+          )}
         </dl>
         <Timeline service={detail.service} name={detail.name} entries={history} />
       </div>
@@ -159,7 +172,10 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
   return (
     <div className="space-y-6">
       <div>
-        <Link href="/coach" className="text-sm font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600">
+        <Link
+          href="/coach"
+          className="text-sm font-medium text-brand-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+        >
           ← Roster
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{athlete.name}</h1>

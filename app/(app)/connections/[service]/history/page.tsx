@@ -33,7 +33,9 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{integration.name} history</h1>
         <p className="mt-1 text-sm text-slate-600">
           Everything that happened to this connection, newest first. Times are UTC.
-          {env.REFRESH_EVENTS_RETENTION_DAYS > 0 ? ` Automatic refreshes are kept for ${env.REFRESH_EVENTS_RETENTION_DAYS} days; everything else for good.` : ""}
+          {env.REFRESH_EVENTS_RETENTION_DAYS > 0
+            ? ` Automatic refreshes are kept for ${env.REFRESH_EVENTS_RETENTION_DAYS} days; everything else for good.`
+            : ""}
         </p>
       </div>
       {entries.length === 0 ? (
@@ -42,13 +44,16 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
         <ol aria-label={`${integration.name} history`} className="space-y-0 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
           {entries.map((entry) => (
             <li key={entry.id} className="relative flex gap-4 border-l border-slate-200 pb-5 pl-5 last:pb-0">
-              <span aria-hidden="true" className={`absolute -left-1.5 top-1 size-3 rounded-full ring-4 ring-white ${TONE[entry.kind] ?? "bg-amber-500"}`} />
+              <span
+                aria-hidden="true"
+                className={`absolute top-1 -left-1.5 size-3 rounded-full ring-4 ring-white ${TONE[entry.kind] ?? "bg-amber-500"}`}
+              />
               <div className="min-w-0">
                 <p className="text-sm font-semibold text-slate-900">{entry.label}</p>
                 <p className="text-xs text-slate-500">
                   <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm:ss")}</time> · {entry.who}
                 </p>
-                {entry.detail ? <p className="mt-1 break-words text-sm text-slate-700">{entry.detail}</p> : null}
+                {entry.detail ? <p className="mt-1 text-sm break-words text-slate-700">{entry.detail}</p> : null}
               </div>
             </li>
           ))}
