@@ -4,109 +4,123 @@ import { z } from "zod";
 const optionalSecret = z.string().min(1).optional();
 const url = z.url({ protocol: /^https?$/ });
 
+/** Validates process.env (see `env`). */
+function loadEnv() {
+  return createEnv({
+    server: {
+      NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+      DATABASE_URL: z.string().min(1).default("data/app.db"),
+      NEXTAUTH_URL: url.default("http://localhost:3000"),
+      NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
+      TOKEN_ENCRYPTION_KEY: z.string({ error: "is missing" }).min(1, "must be base64 of 32 bytes (try: openssl rand -base64 32)"),
+      TRAINERDAY_BASE_URL: url.default("https://trainerday.com"),
+      TRAINERDAY_CLIENT_ID: optionalSecret,
+      TRAINERDAY_CLIENT_SECRET: optionalSecret,
+      ENDUCO_BASE_URL: url.default("https://api.prod.enduco.app"),
+      ENDUCO_CLIENT_ID: optionalSecret,
+      ENDUCO_CLIENT_SECRET: optionalSecret,
+      FITRANKINGS_BASE_URL: url.default("https://api.fitrankings.com"),
+      FITRANKINGS_CLIENT_ID: optionalSecret,
+      FITRANKINGS_CLIENT_SECRET: optionalSecret,
+      EXORLIVE_AUTH_URL: url.default("https://auth.exorlive.com"),
+      EXORLIVE_CLIENT_ID: optionalSecret,
+      EXORLIVE_CLIENT_SECRET: optionalSecret,
+      EXORLIVE_REQUESTER_URL: url.optional(),
+      /** Timeout of every outbound call to a service, in milliseconds. */
+      OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+      /** Secret path segment of the enduco webhook URLs; without it the webhook routes answer 404. */
+      ENDUCO_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
+      /** An access token is refreshed when it expires within this many seconds. */
+      REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+      /** How often the background refresher looks for due connections, in milliseconds. */
+      REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+      /** How many refreshes the background refresher runs at once. */
+      REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+      /** Days a routine `refreshed` event is kept (failures, links, revocations are kept for good); 0 keeps all. */
+      REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+      /** Days a received webhook call stays in webhook_deliveries (what it changed stays in the history); 0 keeps all. */
+      WEBHOOK_DELIVERIES_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+      /**
+       * Sign-in throttling (lib/auth/throttle.ts): failed sign-ins allowed before delays start, per (account,
+       * client or device), per client address, and per account across all clients without its device cookie;
+       * then delays of 30 s doubling up to SIGNIN_MAX_DELAY_MINUTES.
+       */
+      SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+      SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+      SIGNIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
+      SIGNIN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).default(15),
+      /** Reverse proxies in front of the app that append to X-Forwarded-For; the client is the entry this many from the right. 0: no trusted proxy. */
+      TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+      /** PKCE (RFC 7636, S256) on the authorization-code flows; off unless the service is known to accept it. */
+      TRAINERDAY_PKCE: z.enum(["true", "false"]).default("false"),
+      ENDUCO_PKCE: z.enum(["true", "false"]).default("false"),
+      /** "false" turns the background refresher off (e.g. for a read-only replica). */
+      REFRESHER_ENABLED: z.enum(["true", "false"]).default("true"),
+    },
+    client: {},
+    runtimeEnv: {
+      NODE_ENV: process.env.NODE_ENV,
+      DATABASE_URL: process.env.DATABASE_URL,
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
+      TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY,
+      TRAINERDAY_BASE_URL: process.env.TRAINERDAY_BASE_URL,
+      TRAINERDAY_CLIENT_ID: process.env.TRAINERDAY_CLIENT_ID,
+      TRAINERDAY_CLIENT_SECRET: process.env.TRAINERDAY_CLIENT_SECRET,
+      ENDUCO_BASE_URL: process.env.ENDUCO_BASE_URL,
+      ENDUCO_CLIENT_ID: process.env.ENDUCO_CLIENT_ID,
+      ENDUCO_CLIENT_SECRET: process.env.ENDUCO_CLIENT_SECRET,
+      FITRANKINGS_BASE_URL: process.env.FITRANKINGS_BASE_URL,
+      FITRANKINGS_CLIENT_ID: process.env.FITRANKINGS_CLIENT_ID,
+      FITRANKINGS_CLIENT_SECRET: process.env.FITRANKINGS_CLIENT_SECRET,
+      EXORLIVE_AUTH_URL: process.env.EXORLIVE_AUTH_URL,
+      EXORLIVE_CLIENT_ID: process.env.EXORLIVE_CLIENT_ID,
+      EXORLIVE_CLIENT_SECRET: process.env.EXORLIVE_CLIENT_SECRET,
+      EXORLIVE_REQUESTER_URL: process.env.EXORLIVE_REQUESTER_URL,
+      OUTBOUND_TIMEOUT_MS: process.env.OUTBOUND_TIMEOUT_MS,
+      ENDUCO_WEBHOOK_SECRET: process.env.ENDUCO_WEBHOOK_SECRET,
+      REFRESH_MARGIN_SECONDS: process.env.REFRESH_MARGIN_SECONDS,
+      REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
+      REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
+      REFRESH_EVENTS_RETENTION_DAYS: process.env.REFRESH_EVENTS_RETENTION_DAYS,
+      WEBHOOK_DELIVERIES_RETENTION_DAYS: process.env.WEBHOOK_DELIVERIES_RETENTION_DAYS,
+      REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
+      SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
+      SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,
+      SIGNIN_ACCOUNT_MAX_FAILURES: process.env.SIGNIN_ACCOUNT_MAX_FAILURES,
+      SIGNIN_MAX_DELAY_MINUTES: process.env.SIGNIN_MAX_DELAY_MINUTES,
+      // TRUST_PROXY=true (before TRUST_PROXY_HOPS existed) meant one proxy.
+      TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS ?? (process.env.TRUST_PROXY === "true" ? "1" : undefined),
+      TRAINERDAY_PKCE: process.env.TRAINERDAY_PKCE,
+      ENDUCO_PKCE: process.env.ENDUCO_PKCE,
+    },
+    emptyStringAsUndefined: true,
+    skipValidation: process.env.NEXT_PHASE === "phase-production-build",
+    onValidationError(issues) {
+      const lines = issues.map((issue) => {
+        const name = issue.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".") ?? "(unknown)";
+        return `  ${name}: ${issue.message}`;
+      });
+      throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example and README "Configuration".`);
+    },
+  });
+}
+
+type Env = ReturnType<typeof loadEnv>;
+let loaded: Env | undefined;
+
 /**
  * The validated configuration. Code reads `env`, never `process.env`.
  *
- * Validation runs when this module is first imported by a running server or script; it is skipped while
+ * Validation runs on the first read of any variable (the server reads them at start-up, lib/startup.ts), not
+ * at import, so a test or script can set process.env after importing app modules; it is skipped while
  * `next build` collects pages (no secrets exist at build time). A missing or malformed variable throws an
  * Error whose message names every offending variable, so the app refuses to start instead of failing later.
  * Base URLs are origins (plus optional path prefix) to which each service's documented paths are appended.
  */
-export const env = createEnv({
-  server: {
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: z.string().min(1).default("data/app.db"),
-    NEXTAUTH_URL: url.default("http://localhost:3000"),
-    NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
-    TOKEN_ENCRYPTION_KEY: z.string({ error: "is missing" }).min(1, "must be base64 of 32 bytes (try: openssl rand -base64 32)"),
-    TRAINERDAY_BASE_URL: url.default("https://trainerday.com"),
-    TRAINERDAY_CLIENT_ID: optionalSecret,
-    TRAINERDAY_CLIENT_SECRET: optionalSecret,
-    ENDUCO_BASE_URL: url.default("https://api.prod.enduco.app"),
-    ENDUCO_CLIENT_ID: optionalSecret,
-    ENDUCO_CLIENT_SECRET: optionalSecret,
-    FITRANKINGS_BASE_URL: url.default("https://api.fitrankings.com"),
-    FITRANKINGS_CLIENT_ID: optionalSecret,
-    FITRANKINGS_CLIENT_SECRET: optionalSecret,
-    EXORLIVE_AUTH_URL: url.default("https://auth.exorlive.com"),
-    EXORLIVE_CLIENT_ID: optionalSecret,
-    EXORLIVE_CLIENT_SECRET: optionalSecret,
-    EXORLIVE_REQUESTER_URL: url.optional(),
-    /** Timeout of every outbound call to a service, in milliseconds. */
-    OUTBOUND_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    /** Secret path segment of the enduco webhook URLs; without it the webhook routes answer 404. */
-    ENDUCO_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
-    /** An access token is refreshed when it expires within this many seconds. */
-    REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-    /** How often the background refresher looks for due connections, in milliseconds. */
-    REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
-    /** How many refreshes the background refresher runs at once. */
-    REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-    /** Days a routine `refreshed` event is kept (failures, links, revocations are kept for good); 0 keeps all. */
-    REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
-    /** Days a received webhook call stays in webhook_deliveries (what it changed stays in the history); 0 keeps all. */
-    WEBHOOK_DELIVERIES_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
-    /**
-     * Sign-in throttling (lib/auth/throttle.ts): failed sign-ins allowed before delays start, per (account,
-     * client or device), per client address, and per account across all clients without its device cookie;
-     * then delays of 30 s doubling up to SIGNIN_MAX_DELAY_MINUTES.
-     */
-    SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
-    SIGNIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
-    SIGNIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().min(1).default(100),
-    SIGNIN_MAX_DELAY_MINUTES: z.coerce.number().int().min(1).default(15),
-    /** Reverse proxies in front of the app that append to X-Forwarded-For; the client is the entry this many from the right. 0: no trusted proxy. */
-    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-    /** PKCE (RFC 7636, S256) on the authorization-code flows; off unless the service is known to accept it. */
-    TRAINERDAY_PKCE: z.enum(["true", "false"]).default("false"),
-    ENDUCO_PKCE: z.enum(["true", "false"]).default("false"),
-    /** "false" turns the background refresher off (e.g. for a read-only replica). */
-    REFRESHER_ENABLED: z.enum(["true", "false"]).default("true"),
-  },
-  client: {},
-  runtimeEnv: {
-    NODE_ENV: process.env.NODE_ENV,
-    DATABASE_URL: process.env.DATABASE_URL,
-    NEXTAUTH_URL: process.env.NEXTAUTH_URL,
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-    TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY,
-    TRAINERDAY_BASE_URL: process.env.TRAINERDAY_BASE_URL,
-    TRAINERDAY_CLIENT_ID: process.env.TRAINERDAY_CLIENT_ID,
-    TRAINERDAY_CLIENT_SECRET: process.env.TRAINERDAY_CLIENT_SECRET,
-    ENDUCO_BASE_URL: process.env.ENDUCO_BASE_URL,
-    ENDUCO_CLIENT_ID: process.env.ENDUCO_CLIENT_ID,
-    ENDUCO_CLIENT_SECRET: process.env.ENDUCO_CLIENT_SECRET,
-    FITRANKINGS_BASE_URL: process.env.FITRANKINGS_BASE_URL,
-    FITRANKINGS_CLIENT_ID: process.env.FITRANKINGS_CLIENT_ID,
-    FITRANKINGS_CLIENT_SECRET: process.env.FITRANKINGS_CLIENT_SECRET,
-    EXORLIVE_AUTH_URL: process.env.EXORLIVE_AUTH_URL,
-    EXORLIVE_CLIENT_ID: process.env.EXORLIVE_CLIENT_ID,
-    EXORLIVE_CLIENT_SECRET: process.env.EXORLIVE_CLIENT_SECRET,
-    EXORLIVE_REQUESTER_URL: process.env.EXORLIVE_REQUESTER_URL,
-    OUTBOUND_TIMEOUT_MS: process.env.OUTBOUND_TIMEOUT_MS,
-    ENDUCO_WEBHOOK_SECRET: process.env.ENDUCO_WEBHOOK_SECRET,
-    REFRESH_MARGIN_SECONDS: process.env.REFRESH_MARGIN_SECONDS,
-    REFRESHER_INTERVAL_MS: process.env.REFRESHER_INTERVAL_MS,
-    REFRESHER_CONCURRENCY: process.env.REFRESHER_CONCURRENCY,
-    REFRESH_EVENTS_RETENTION_DAYS: process.env.REFRESH_EVENTS_RETENTION_DAYS,
-    WEBHOOK_DELIVERIES_RETENTION_DAYS: process.env.WEBHOOK_DELIVERIES_RETENTION_DAYS,
-    REFRESHER_ENABLED: process.env.REFRESHER_ENABLED,
-    SIGNIN_MAX_FAILURES: process.env.SIGNIN_MAX_FAILURES,
-    SIGNIN_IP_MAX_FAILURES: process.env.SIGNIN_IP_MAX_FAILURES,
-    SIGNIN_ACCOUNT_MAX_FAILURES: process.env.SIGNIN_ACCOUNT_MAX_FAILURES,
-    SIGNIN_MAX_DELAY_MINUTES: process.env.SIGNIN_MAX_DELAY_MINUTES,
-    // TRUST_PROXY=true (before TRUST_PROXY_HOPS existed) meant one proxy.
-    TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS ?? (process.env.TRUST_PROXY === "true" ? "1" : undefined),
-    TRAINERDAY_PKCE: process.env.TRAINERDAY_PKCE,
-    ENDUCO_PKCE: process.env.ENDUCO_PKCE,
-  },
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.NEXT_PHASE === "phase-production-build",
-  onValidationError(issues) {
-    const lines = issues.map((issue) => {
-      const name = issue.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".") ?? "(unknown)";
-      return `  ${name}: ${issue.message}`;
-    });
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example and README "Configuration".`);
+export const env: Env = new Proxy({} as Env, {
+  get(_target, name) {
+    loaded ??= loadEnv();
+    return Reflect.get(loaded, name);
   },
 });
