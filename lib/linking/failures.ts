@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { SERVICE_IDS } from "@/db/schema";
 /** Why linking failed, as carried in `/connections?error=<code>&service=<id>`. */
 export const LINK_FAILURE_CODES = [
   "access_denied",
@@ -54,7 +56,12 @@ export function linkFailureMessage(code: LinkFailureCode, service: string): stri
   }
 }
 
-/** Narrows a query-string value to a known failure code. */
-export function asLinkFailureCode(value: string | undefined): LinkFailureCode | null {
-  return (LINK_FAILURE_CODES as readonly string[]).includes(value ?? "") ? (value as LinkFailureCode) : null;
-}
+/**
+ * The query string a link ends with (`?linked=<service>` or `?error=<code>&service=<service>`, see
+ * responses.ts), for parseQuery: unknown values read as absent.
+ */
+export const linkResultQuery = z.object({
+  linked: z.enum(SERVICE_IDS).optional().catch(undefined),
+  service: z.enum(SERVICE_IDS).optional().catch(undefined),
+  error: z.enum(LINK_FAILURE_CODES).optional().catch(undefined),
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeParseQuery, type QueryInput } from "@/lib/query";
 
 /** The roster's order: by name, or by each athlete's worst status (ties by name). */
 export type RosterSort = "name" | "status";
@@ -26,8 +27,8 @@ export interface ParsedRosterQuery {
   page: number;
 }
 
-/** A query string as Next.js hands it to a page (`searchParams`), or as a route handler reads it (`nextUrl.searchParams`). */
-export type RosterQueryInput = URLSearchParams | Record<string, string | string[] | undefined>;
+/** A query string as a page or a route handler has it (lib/query.ts). */
+export type RosterQueryInput = QueryInput;
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const blankToUndefined = (v: unknown) => {
@@ -68,9 +69,8 @@ const lenientSchema = z.object({
 export function parseRosterQuery(input: RosterQueryInput, mode?: "lenient"): ParsedRosterQuery;
 export function parseRosterQuery(input: RosterQueryInput, mode: "strict"): ParsedRosterQuery | null;
 export function parseRosterQuery(input: RosterQueryInput, mode: "lenient" | "strict" = "lenient"): ParsedRosterQuery | null {
-  const raw = input instanceof URLSearchParams ? Object.fromEntries([...new Set(input.keys())].map((key) => [key, input.getAll(key)])) : input;
-  const parsed = (mode === "strict" ? strictSchema : lenientSchema).safeParse(raw);
-  return parsed.success ? { ...parsed.data, q: parsed.data.q || undefined } : null;
+  const parsed = safeParseQuery(mode === "strict" ? strictSchema : lenientSchema, input);
+  return parsed ? { ...parsed, q: parsed.q || undefined } : null;
 }
 
 /** The query string for `filters` (and `page` when > 1), without a leading "?"; defaults are left out. */

@@ -7,14 +7,23 @@ import { listUsersPage } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { CreateUserForm } from "./create-user-form";
 import { Button } from "@/components/ui/button";
+import { z } from "zod";
+import { parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Users" };
 
+const usersQuery = z.object({
+  q: z
+    .string()
+    .transform((s) => s.slice(0, 100))
+    .catch(""),
+  page: z.coerce.number().int().min(1).catch(1),
+});
+
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const params = await searchParams;
-  const q = typeof params.q === "string" ? params.q.slice(0, 100) : "";
-  const { rows, total, page, pageCount } = await listUsersPage(admin, { q, page: Number(params.page) || 1 });
+  const { q, page: requested } = parseQuery(usersQuery, await searchParams);
+  const { rows, total, page, pageCount } = await listUsersPage(admin, { q, page: requested });
   return (
     <div className="space-y-6">
       <div>

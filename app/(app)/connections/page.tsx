@@ -2,21 +2,19 @@ import type { Metadata } from "next";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
 import { requireRole } from "@/lib/auth/session";
-import { asLinkFailureCode, linkFailureMessage } from "@/lib/linking/failures";
+import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
-import { getIntegration, parseServiceId } from "@/lib/integrations/registry";
+import { getIntegration } from "@/lib/integrations/registry";
+import { parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Connections" };
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole("athlete");
-  const params = await searchParams;
+  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, await searchParams);
   const cards = await listConnectionCards(user.id);
   const now = new Date();
 
-  const linked = parseServiceId(params.linked);
-  const failedService = parseServiceId(params.service);
-  const failure = asLinkFailureCode(typeof params.error === "string" ? params.error : undefined);
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
 
   return (

@@ -8,6 +8,7 @@ import { formatUtc } from "@/lib/time";
 import { ServiceFilter } from "@/components/connections/service-filter";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { PageNav } from "@/components/ui/pagination";
+import { flattenQuery, parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -17,13 +18,8 @@ function query(values: Record<string, string | undefined>): string {
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const raw = await searchParams;
-  const flat = Object.fromEntries(
-    Object.entries(raw)
-      .map(([k, v]) => [k, Array.isArray(v) ? v[0] : v])
-      .filter(([, v]) => v !== "" && v !== undefined),
-  );
-  const filter = auditFilterSchema.parse(flat);
+  const raw = flattenQuery(await searchParams);
+  const filter = parseQuery(auditFilterSchema, raw);
   const [{ entries, nextCursor }, people] = await Promise.all([listAudit(admin, filter), findAuditPeople(admin, [filter.actor, filter.athlete])]);
   const actorPerson = filter.actor ? people.get(filter.actor) : undefined;
   const athletePerson = filter.athlete ? people.get(filter.athlete) : undefined;
@@ -32,8 +28,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     athlete: filter.athlete,
     service: filter.service,
     kind: filter.kind,
-    from: typeof flat.from === "string" ? flat.from : undefined,
-    to: typeof flat.to === "string" ? flat.to : undefined,
+    // The days as typed (the filter holds them as instants).
+    from: raw.from,
+    to: raw.to,
   };
   return (
     <div className="space-y-6">

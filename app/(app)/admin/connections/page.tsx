@@ -2,30 +2,37 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { Pagination } from "@/components/ui/pagination";
-import { SERVICE_IDS, type ServiceId } from "@/db/schema";
-import { LISTABLE_STATUSES, listConnectionsPage, type ListableStatus } from "@/lib/admin/connections";
+import { SERVICE_IDS } from "@/db/schema";
+import { LISTABLE_STATUSES, listConnectionsPage } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
 import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { formatUtc } from "@/lib/time";
 import { ConnectionsTable } from "./connections-table";
 import { ServiceFilter } from "@/components/connections/service-filter";
 import { Button } from "@/components/ui/button";
+import { z } from "zod";
+import { parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Connections" };
 
 /** No tokens held: nothing expires and nothing to revoke. */
 const GONE: ReadonlySet<ConnectionStatus> = new Set(["not_connected", "revoked_by_service"]);
 
-const pick = <T extends string>(value: unknown, allowed: readonly T[]): T | undefined =>
-  typeof value === "string" && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+const connectionsQuery = z.object({
+  service: z.enum(SERVICE_IDS).optional().catch(undefined),
+  status: z.enum(LISTABLE_STATUSES).optional().catch(undefined),
+  athlete: z
+    .string()
+    .transform((s) => s.slice(0, 100))
+    .optional()
+    .catch(undefined),
+  page: z.coerce.number().int().min(1).catch(1),
+});
 
 export default async function AdminConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const params = await searchParams;
-  const service = pick<ServiceId>(params.service, SERVICE_IDS);
-  const status = pick<ListableStatus>(params.status, LISTABLE_STATUSES);
-  const athleteId = typeof params.athlete === "string" ? params.athlete.slice(0, 100) : undefined;
-  const { rows, page, pageCount, total } = await listConnectionsPage(admin, { service, status, athleteId, page: Number(params.page) || 1 });
+  const { service, status, athlete: athleteId, page: requested } = parseQuery(connectionsQuery, await searchParams);
+  const { rows, page, pageCount, total } = await listConnectionsPage(admin, { service, status, athleteId, page: requested });
   return (
     <div className="space-y-6">
       <div>

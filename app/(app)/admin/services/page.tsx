@@ -7,12 +7,22 @@ import { getIntegration, integrations } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
 import { ExorLiveLinkForm } from "@/lib/integrations/exorlive/link-form";
 import { MasterTokenControls } from "@/lib/integrations/fitrankings/master-token-controls";
+import { z } from "zod";
+import { parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Services" };
 
+const servicesQuery = z.object({
+  email: z
+    .string()
+    .transform((s) => s.slice(0, 320))
+    .optional()
+    .catch(undefined),
+});
+
 export default async function AdminServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole("admin");
-  const { email } = await searchParams;
+  const { email } = parseQuery(servicesQuery, await searchParams);
   const master = await masterTokenStatus();
   const health = serviceHealthByService();
   return (
@@ -29,10 +39,7 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
           ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from the
           athlete&apos;s ExorLive user ID. Each athlete&apos;s page on Users has a shortcut here with their email filled in.
         </p>
-        <ExorLiveLinkForm
-          configured={getIntegration("exorlive").credentials !== null}
-          email={typeof email === "string" ? email.slice(0, 320) : undefined}
-        />
+        <ExorLiveLinkForm configured={getIntegration("exorlive").credentials !== null} email={email} />
       </section>
 
       <section aria-labelledby="service-credentials" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">

@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
-import { asLinkFailureCode, linkFailureMessage } from "@/lib/linking/failures";
-import { getIntegration, parseServiceId } from "@/lib/integrations/registry";
+import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
+import { getIntegration } from "@/lib/integrations/registry";
 import { LinkComplete } from "./link-complete";
+import { parseQuery } from "@/lib/query";
 
 export const metadata: Metadata = { title: "Linking" };
 
 /** Where a linking popup lands: it sends its opener to the connections page with the result, then closes. */
 export default async function LinkCompletePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = await searchParams;
-  const linked = parseServiceId(params.linked);
-  const service = parseServiceId(params.service);
-  const failure = asLinkFailureCode(typeof params.error === "string" ? params.error : undefined);
+  const { linked, service, error: failure } = parseQuery(linkResultQuery, await searchParams);
   const query = linked ? `linked=${linked}` : failure && service ? `error=${failure}&service=${service}` : "";
   const message = linked
     ? `${getIntegration(linked).name} is connected. This window closes by itself.`

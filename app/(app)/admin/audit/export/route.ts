@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { auditFilterSchema } from "@/lib/admin/audit";
 import { auditCsvStream } from "@/lib/admin/audit-export";
+import { parseQuery } from "@/lib/query";
 import { withPermission } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
@@ -11,8 +12,7 @@ export const dynamic = "force-dynamic";
  * audit page. Every answer is `no-store`.
  */
 export const GET = withPermission("audit.read", ({ request, user }) => {
-  const flat = Object.fromEntries([...request.nextUrl.searchParams.entries()].filter(([, v]) => v !== ""));
-  return new NextResponse(auditCsvStream(user, { ...auditFilterSchema.parse(flat), cursor: undefined }), {
+  return new NextResponse(auditCsvStream(user, { ...parseQuery(auditFilterSchema, request.nextUrl.searchParams), cursor: undefined }), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
