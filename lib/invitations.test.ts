@@ -1,51 +1,45 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { openMigratedDb } from "@/tests/helpers/db";
+import { eq } from "drizzle-orm";
+import { db } from "@/db";
+import { coachAthletes, invitations, users } from "@/db/schema";
+import { authenticate, type SessionUser } from "@/lib/auth/users";
+import { ForbiddenError } from "@/lib/authz";
+import { acceptInvitation, checkInvitation, createInvitation, listOpenInvitations } from "@/lib/invitations";
 import { failed } from "@/lib/result";
+import { openMigratedDb } from "@/tests/helpers/db";
 
-// Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate, then import app modules.
+// Env first (tests/setup.ts gave us a fresh DATABASE_URL), then migrate; app modules read env on first use.
 process.env.NEXTAUTH_URL = "http://localhost:3000";
 
-type Lib = typeof import("@/lib/invitations");
-let lib: Lib;
-let db: typeof import("@/db").db;
-let schema: typeof import("@/db/schema");
-let orm: typeof import("drizzle-orm");
-let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
-type SessionUser = import("@/lib/auth/users").SessionUser;
 let coach: SessionUser;
 
 function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`): SessionUser {
   const user = { id: randomUUID(), email: `${randomUUID()}@test.example`, name, role };
-  db.insert(schema.users).values(user).run();
+  db.insert(users).values(user).run();
   return user;
 }
 const tokenOf = (url: string) => url.split("/invite/")[1]!;
 const invitationRow = (token: string) =>
   db
     .select()
-    .from(schema.invitations)
+    .from(invitations)
     .all()
     .find((row) => row.tokenHash === sha256(token));
-let sha256: (value: string) => string;
-const userCount = () => db.select().from(schema.users).all().length;
-const findUser = (email: string) => db.select().from(schema.users).where(orm.eq(schema.users.email, email)).get();
+const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+const userCount = () => db.select().from(users).all().length;
+const findUser = (email: string) => db.select().from(users).where(eq(users.email, email)).get();
 
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  orm = await import("drizzle-orm");
-  ({ ForbiddenError } = await import("@/lib/authz"));
-  lib = await import("@/lib/invitations");
-  const { createHash } = await import("node:crypto");
-  sha256 = (value) => createHash("sha256").update(value).digest("hex");
+  await openMigratedDb();
   coach = makeUser("coach", "Coach Carter");
 });
 
 describe("invitations", () => {
   it("create → check → accept → replay refused", async () => {
     const before = Date.now();
-    const { url, expiresAt } = await lib.createInvitation(coach);
+    const { url, expiresAt } = await createInvitation(coach);
     assert.match(url, /^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{43}$/);
     const token = tokenOf(url);
     const week = 7 * 24 * 3600 * 1000;
@@ -56,21 +50,21 @@ describe("invitations", () => {
     assert.equal(
       db
         .select()
-        .from(schema.invitations)
+        .from(invitations)
         .all()
         .some((r) => r.tokenHash === token || r.id === token),
       false,
       "the token itself is not stored",
     );
     assert.deepEqual(
-      (await lib.listOpenInvitations(coach)).map((i) => i.id),
+      (await listOpenInvitations(coach)).map((i) => i.id),
       [row.id],
     );
 
-    const check = await lib.checkInvitation(token);
+    const check = await checkInvitation(token);
     assert.deepEqual(check, { coachName: "Coach Carter", expiresAt: row.expiresAt });
 
-    const result = await lib.acceptInvitation(token, { name: "  Ada Athlete ", email: "Ada@Example.COM", password: "correct horse" });
+    const result = await acceptInvitation(token, { name: "  Ada Athlete ", email: "Ada@Example.COM", password: "correct horse" });
     assert.ok(!failed(result), JSON.stringify(result));
     const ada = findUser("ada@example.com");
     assert.ok(ada, "email stored lower-case");
@@ -78,7 +72,7 @@ describe("invitations", () => {
     assert.equal(ada.role, "athlete");
     assert.equal(ada.name, "Ada Athlete");
     assert.match(ada.passwordHash ?? "", /^\$argon2id\$/);
-    const link = db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, ada.id)).all();
+    const link = db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, ada.id)).all();
     assert.deepEqual(
       link.map((l) => l.coachId),
       [coach.id],
@@ -87,26 +81,25 @@ describe("invitations", () => {
     const used = invitationRow(token)!;
     assert.ok(used.usedAt);
     assert.equal(used.usedBy, ada.id);
-    assert.deepEqual(await lib.listOpenInvitations(coach), []);
-    const { authenticate } = await import("@/lib/auth/users");
+    assert.deepEqual(await listOpenInvitations(coach), []);
     assert.equal((await authenticate("ada@example.com", "correct horse"))?.id, ada.id, "can sign in");
 
-    const recheck = await lib.checkInvitation(token);
+    const recheck = await checkInvitation(token);
     assert.equal(failed(recheck), true);
     assert.equal(failed(recheck) && recheck.error, "used");
 
     const count = userCount();
-    const again = await lib.acceptInvitation(token, { name: "Bob", email: "bob@example.com", password: "password123" });
+    const again = await acceptInvitation(token, { name: "Bob", email: "bob@example.com", password: "password123" });
     assert.deepEqual(again, { error: "This invite link was already used. Ask your coach for a new one." });
     assert.equal(userCount(), count, "no second user");
     assert.equal(findUser("bob@example.com"), undefined);
   });
 
   it("two concurrent acceptances of one link: exactly one account", async () => {
-    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const token = tokenOf((await createInvitation(coach)).url);
     const count = userCount();
     const results = await Promise.all(
-      ["c1", "c2", "c3"].map((n) => lib.acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
+      ["c1", "c2", "c3"].map((n) => acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
     );
     assert.equal(results.filter((r) => !failed(r)).length, 1);
     for (const r of results.filter((r) => failed(r)))
@@ -118,14 +111,14 @@ describe("invitations", () => {
   const duringHashing = () => new Promise((resolve) => setImmediate(resolve));
 
   it("expiry that happens while the password hashes is still refused inside the transaction, nothing written", async () => {
-    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const token = tokenOf((await createInvitation(coach)).url);
     const count = userCount();
-    const pending = lib.acceptInvitation(token, { name: "Racer", email: "racer@example.com", password: "password123" });
+    const pending = acceptInvitation(token, { name: "Racer", email: "racer@example.com", password: "password123" });
     await duringHashing();
     const expiredAt = new Date(Date.now() - 1000);
-    db.update(schema.invitations)
+    db.update(invitations)
       .set({ expiresAt: expiredAt })
-      .where(orm.eq(schema.invitations.tokenHash, sha256(token)))
+      .where(eq(invitations.tokenHash, sha256(token)))
       .run();
     const result = await pending;
     assert.equal(failed(result), true);
@@ -135,10 +128,10 @@ describe("invitations", () => {
   });
 
   it("an email registered while the password hashes is refused inside the transaction and the claim is rolled back", async () => {
-    const token = tokenOf((await lib.createInvitation(coach)).url);
-    const pending = lib.acceptInvitation(token, { name: "Racer", email: "late-dup@example.com", password: "password123" });
+    const token = tokenOf((await createInvitation(coach)).url);
+    const pending = acceptInvitation(token, { name: "Racer", email: "late-dup@example.com", password: "password123" });
     await duringHashing();
-    db.insert(schema.users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" }).run();
+    db.insert(users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" }).run();
     const count = userCount();
     assert.deepEqual(await pending, { error: "An account with this email already exists. Sign in instead." });
     assert.equal(userCount(), count);
@@ -148,20 +141,20 @@ describe("invitations", () => {
   });
 
   it("an expired invitation is refused and writes nothing", async () => {
-    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const token = tokenOf((await createInvitation(coach)).url);
     const expiredAt = new Date(Date.UTC(2025, 0, 2, 3, 4));
-    db.update(schema.invitations)
+    db.update(invitations)
       .set({ expiresAt: expiredAt })
-      .where(orm.eq(schema.invitations.tokenHash, sha256(token)))
+      .where(eq(invitations.tokenHash, sha256(token)))
       .run();
-    const check = await lib.checkInvitation(token);
+    const check = await checkInvitation(token);
     assert.deepEqual(check, { error: "expired", expiredAt });
     const count = userCount();
-    const links = db.select().from(schema.coachAthletes).all().length;
-    const result = await lib.acceptInvitation(token, { name: "Late", email: "late@example.com", password: "password123" });
+    const links = db.select().from(coachAthletes).all().length;
+    const result = await acceptInvitation(token, { name: "Late", email: "late@example.com", password: "password123" });
     assert.deepEqual(result, { error: "This invite link expired on 2 Jan 2025, 03:04 UTC. Ask your coach for a new one." });
     assert.equal(userCount(), count);
-    assert.equal(db.select().from(schema.coachAthletes).all().length, links);
+    assert.equal(db.select().from(coachAthletes).all().length, links);
     const row = invitationRow(token)!;
     assert.equal(row.usedAt, null);
     assert.equal(row.usedBy, null);
@@ -169,42 +162,42 @@ describe("invitations", () => {
 
   it("an existing email is refused (any case) and the invitation stays unused", async () => {
     const existing = makeUser("athlete");
-    const token = tokenOf((await lib.createInvitation(coach)).url);
+    const token = tokenOf((await createInvitation(coach)).url);
     const count = userCount();
-    const result = await lib.acceptInvitation(token, { name: "Dup", email: existing.email.toUpperCase(), password: "password123" });
+    const result = await acceptInvitation(token, { name: "Dup", email: existing.email.toUpperCase(), password: "password123" });
     assert.deepEqual(result, { error: "An account with this email already exists. Sign in instead." });
     assert.equal(userCount(), count);
     const row = invitationRow(token)!;
     assert.equal(row.usedAt, null);
     assert.equal(row.usedBy, null);
-    assert.equal(failed(await lib.checkInvitation(token)), false, "still usable");
-    assert.equal(db.select().from(schema.coachAthletes).where(orm.eq(schema.coachAthletes.athleteId, existing.id)).all().length, 0);
+    assert.equal(failed(await checkInvitation(token)), false, "still usable");
+    assert.equal(db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, existing.id)).all().length, 0);
   });
 
   it("only coaches may create or list invitations", async () => {
     for (const role of ["athlete", "admin"] as const) {
       const user = makeUser(role);
-      await assert.rejects(lib.createInvitation(user), ForbiddenError);
-      await assert.rejects(lib.listOpenInvitations(user), ForbiddenError);
+      await assert.rejects(createInvitation(user), ForbiddenError);
+      await assert.rejects(listOpenInvitations(user), ForbiddenError);
     }
   });
 
   it("an unknown token is reported as unknown and accepting it writes nothing", async () => {
-    assert.deepEqual(await lib.checkInvitation("not-a-real-token"), { error: "unknown" });
-    assert.deepEqual(await lib.checkInvitation(""), { error: "unknown" });
-    assert.deepEqual(await lib.checkInvitation("x".repeat(500)), { error: "unknown" });
+    assert.deepEqual(await checkInvitation("not-a-real-token"), { error: "unknown" });
+    assert.deepEqual(await checkInvitation(""), { error: "unknown" });
+    assert.deepEqual(await checkInvitation("x".repeat(500)), { error: "unknown" });
     const count = userCount();
-    const result = await lib.acceptInvitation("not-a-real-token", { name: "N", email: "n@example.com", password: "password123" });
+    const result = await acceptInvitation("not-a-real-token", { name: "N", email: "n@example.com", password: "password123" });
     assert.equal(failed(result), true);
     assert.equal(userCount(), count);
   });
 
   it("a link from a coach who was disabled is no longer valid", async () => {
     const other = makeUser("coach");
-    const token = tokenOf((await lib.createInvitation(other)).url);
-    db.update(schema.users).set({ disabledAt: new Date() }).where(orm.eq(schema.users.id, other.id)).run();
-    assert.deepEqual(await lib.checkInvitation(token), { error: "unknown" });
-    const result = await lib.acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
+    const token = tokenOf((await createInvitation(other)).url);
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, other.id)).run();
+    assert.deepEqual(await checkInvitation(token), { error: "unknown" });
+    const result = await acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
     assert.equal(failed(result), true);
     assert.equal(invitationRow(token)!.usedAt, null);
   });

@@ -1,18 +1,19 @@
 import assert from "node:assert/strict";
 import { before, describe, it, mock } from "node:test";
 import { NextRequest } from "next/server";
+import type { SessionUser } from "@/lib/auth/users";
+import { ForbiddenError } from "@/lib/authz";
 import { aliasServerNextNavigation } from "@/tests/helpers/next-server";
 
 process.env.NEXTAUTH_URL = "http://localhost:3000";
+// next/navigation (and ./route, which imports it) only after the alias: static imports are all linked before any
+// code here runs, and Node's ESM loader refuses a CommonJS module whose cache entry changed after linking.
 aliasServerNextNavigation();
-type SessionUser = import("@/lib/auth/users").SessionUser;
 let route: typeof import("./route");
-let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
 let redirect: typeof import("next/navigation").redirect;
 
 before(async () => {
   route = await import("./route");
-  ({ ForbiddenError } = await import("@/lib/authz"));
   ({ redirect } = await import("next/navigation"));
 });
 

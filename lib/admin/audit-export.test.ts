@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { db } from "@/db";
+import { adminActions, connectionEvents, users } from "@/db/schema";
+import { auditFilterSchema, listAudit } from "@/lib/admin/audit";
+import { auditCsvStream } from "@/lib/admin/audit-export";
+import type { SessionUser } from "@/lib/auth/users";
+import { toCsv } from "@/lib/csv";
 import { openMigratedDb } from "@/tests/helpers/db";
-
-type SessionUser = import("@/lib/auth/users").SessionUser;
-let db: typeof import("@/db").db;
-let schema: typeof import("@/db/schema");
-let audit: typeof import("@/lib/admin/audit");
-let auditCsvStream: typeof import("@/lib/admin/audit-export").auditCsvStream;
-let toCsv: typeof import("@/lib/csv").toCsv;
 
 const admin: SessionUser = { id: randomUUID(), email: "admin@audit.example", name: "Audit Admin", role: "admin" };
 
@@ -25,16 +24,13 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ text: string;
 }
 
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  audit = await import("@/lib/admin/audit");
-  ({ auditCsvStream } = await import("@/lib/admin/audit-export"));
-  ({ toCsv } = await import("@/lib/csv"));
+  await openMigratedDb();
   const athlete = { id: randomUUID(), email: "athlete@audit.example", name: "Audit Athlete", role: "athlete" as const };
-  db.insert(schema.users).values([admin, athlete]).run();
+  db.insert(users).values([admin, athlete]).run();
   // 2,345 events over a few minutes (many sharing a millisecond: the keyset must keep ties in order), 40 admin actions.
   const t0 = Date.UTC(2026, 10, 1, 12, 0, 0);
   const services = ["trainerday", "enduco"] as const;
-  db.insert(schema.connectionEvents)
+  db.insert(connectionEvents)
     .values(
       Array.from({ length: 2345 }, (_, i) => ({
         at: new Date(t0 + Math.floor(i / 3) * 250),
@@ -46,7 +42,7 @@ before(async () => {
       })),
     )
     .run();
-  db.insert(schema.adminActions)
+  db.insert(adminActions)
     .values(
       Array.from({ length: 40 }, (_, i) => ({
         at: new Date(t0 + i * 5_000),
@@ -61,8 +57,8 @@ before(async () => {
 
 describe("audit log CSV export", () => {
   it("streams every matching row once, in the log's order, whatever the batch size", async () => {
-    const filter = audit.auditFilterSchema.parse({});
-    const { entries } = await audit.listAudit(admin, filter, 100_000);
+    const filter = auditFilterSchema.parse({});
+    const { entries } = await listAudit(admin, filter, 100_000);
     assert.equal(entries.length, 2385);
     const streamed = await text(auditCsvStream(admin, filter, 100));
     assert.ok(streamed.chunks >= 24, `streamed in ${streamed.chunks} chunks`);
@@ -86,14 +82,14 @@ describe("audit log CSV export", () => {
   });
 
   it("applies the filters, and an empty result is the header alone", async () => {
-    const enduco = await text(auditCsvStream(admin, audit.auditFilterSchema.parse({ service: "enduco" }), 500));
+    const enduco = await text(auditCsvStream(admin, auditFilterSchema.parse({ service: "enduco" }), 500));
     assert.equal(enduco.text.trimEnd().split("\r\n").length, 1 + 1172);
     assert.ok(!enduco.text.includes("TrainerDay"));
-    const none = await text(auditCsvStream(admin, audit.auditFilterSchema.parse({ from: "2030-01-01" })));
+    const none = await text(auditCsvStream(admin, auditFilterSchema.parse({ from: "2030-01-01" })));
     assert.equal(none.text, '"Time (UTC)","Kind","What","Who","Athlete or user","Service","Detail"\r\n');
   });
 
   it("refuses anyone but an admin before reading anything", () => {
-    assert.throws(() => auditCsvStream({ ...admin, role: "coach" }, audit.auditFilterSchema.parse({})), /Forbidden|not allowed/i);
+    assert.throws(() => auditCsvStream({ ...admin, role: "coach" }, auditFilterSchema.parse({})), /Forbidden|not allowed/i);
   });
 });

@@ -1,19 +1,17 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { db } from "@/db";
+import { accounts, users } from "@/db/schema";
+import { listConnectionsPage } from "@/lib/admin/connections";
+import type { SessionUser } from "@/lib/auth/users";
 import { openMigratedDb } from "@/tests/helpers/db";
-
-type SessionUser = import("@/lib/auth/users").SessionUser;
-let db: typeof import("@/db").db;
-let schema: typeof import("@/db/schema");
-let admin: typeof import("@/lib/admin/connections");
 
 const NOW = Date.now();
 const viewer: SessionUser = { id: randomUUID(), email: "admin@test.example", name: "Admin", role: "admin" };
 
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  admin = await import("@/lib/admin/connections");
+  await openMigratedDb();
 });
 
 describe("admin connections list", () => {
@@ -28,10 +26,10 @@ describe("admin connections list", () => {
       name: `Athlete ${String(i % 30).padStart(2, "0")}`,
       role: "athlete" as const,
     }));
-    db.insert(schema.users).values(athletes).run();
+    db.insert(users).values(athletes).run();
     for (const athlete of athletes)
       for (const [i, provider] of services.entries())
-        db.insert(schema.accounts)
+        db.insert(accounts)
           .values({
             id: randomUUID(),
             userId: athlete.id,
@@ -52,7 +50,7 @@ describe("admin connections list", () => {
   it("pages cover every connection exactly once, in name, id, service order, at any page number", async () => {
     const seen: string[] = [];
     for (let page = 1; page <= 3; page++) {
-      const result = await admin.listConnectionsPage(viewer, { page });
+      const result = await listConnectionsPage(viewer, { page });
       assert.equal(result.total, 135);
       assert.equal(result.pageCount, 3);
       assert.equal(result.rows.length, page < 3 ? 50 : 35);
@@ -62,21 +60,21 @@ describe("admin connections list", () => {
   });
 
   it("a page past the end shows the last page; filters narrow the rows and the count", async () => {
-    const last = await admin.listConnectionsPage(viewer, { page: 999 });
+    const last = await listConnectionsPage(viewer, { page: 999 });
     assert.equal(last.page, 3);
     assert.deepEqual(
       last.rows.map((r) => `${r.athleteId}/${r.service}`),
       expected.slice(100),
     );
-    const enduco = await admin.listConnectionsPage(viewer, { service: "enduco", page: 1 });
+    const enduco = await listConnectionsPage(viewer, { service: "enduco", page: 1 });
     assert.equal(enduco.total, 45);
     assert.ok(enduco.rows.every((r) => r.service === "enduco"));
-    const gone = await admin.listConnectionsPage(viewer, { status: "not_connected", page: 1 });
+    const gone = await listConnectionsPage(viewer, { status: "not_connected", page: 1 });
     assert.equal(gone.total, 45);
     assert.ok(gone.rows.every((r) => r.service === "fitrankings" && r.status === "not_connected"));
   });
 
   it("refuses anyone but an admin", async () => {
-    await assert.rejects(admin.listConnectionsPage({ ...viewer, role: "coach" }), /Forbidden|not allowed/i);
+    await assert.rejects(listConnectionsPage({ ...viewer, role: "coach" }), /Forbidden|not allowed/i);
   });
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encode } from "next-auth/jwt";
+import { readSession, sessionCookieName } from "@/lib/auth/session-cookie";
 
 process.env.NEXTAUTH_URL = "http://localhost:3000";
-const { readSession, sessionCookieName } = await import("@/lib/auth/session-cookie");
 const SESSION_COOKIE = sessionCookieName();
 const secret = process.env.NEXTAUTH_SECRET!;
 

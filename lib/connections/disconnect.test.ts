@@ -1,36 +1,34 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { asc, desc, eq } from "drizzle-orm";
+import { connectionEvents } from "@/db/schema";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
+import { runRefresherOnce } from "@/lib/connections/refresher";
+import { handleEnducoWebhook } from "@/lib/integrations/enduco/webhooks";
+import { LinkError } from "@/lib/linking/store";
 import { failed } from "@/lib/result";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // docs/SECURITY.md row 19: the athlete's Disconnect always ends the connection here, whatever the service answers.
 // Before the fix a refused revocation kept the connection, and the refresher went on refreshing its tokens.
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let disconnect: typeof import("@/lib/connections/disconnect");
-let refresher: typeof import("@/lib/connections/refresher");
-let refresh: typeof import("@/lib/connections/refresh");
-let kinds: (athleteId: string) => string[];
 
 before(async () => {
   env = await startLifecycleEnv();
-  disconnect = await import("@/lib/connections/disconnect");
-  refresher = await import("@/lib/connections/refresher");
-  refresh = await import("@/lib/connections/refresh");
-  const { connectionEvents } = await import("@/db/schema");
-  const { eq, asc } = await import("drizzle-orm");
-  kinds = (athleteId) =>
-    env.db
-      .select()
-      .from(connectionEvents)
-      .where(eq(connectionEvents.athleteId, athleteId))
-      .orderBy(asc(connectionEvents.id))
-      .all()
-      .map((e) => e.kind);
 });
 after(() => env.sandbox.close());
 
+const kinds = (athleteId: string): string[] =>
+  env.db
+    .select()
+    .from(connectionEvents)
+    .where(eq(connectionEvents.athleteId, athleteId))
+    .orderBy(asc(connectionEvents.id))
+    .all()
+    .map((e) => e.kind);
 const refreshesOf = async (service: string, account: string) =>
   (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account).length;
 
@@ -41,7 +39,7 @@ describe("a revocation the service refuses", () => {
       await env.mode(service, "revoke_refused");
       let result;
       try {
-        result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service });
+        result = await disconnectConnection({ athleteId: userId, actorId: userId, service });
       } finally {
         await env.mode(service, "normal");
       }
@@ -55,7 +53,7 @@ describe("a revocation the service refuses", () => {
       assert.deepEqual(kinds(userId).slice(-2), ["revocation_refused", "disconnected"]);
 
       env.expire(connectionId);
-      await refresher.runRefresherOnce();
+      await runRefresherOnce();
       assert.equal(await refreshesOf(service, username), 0, "never refreshed after the Disconnect");
     });
   }
@@ -64,10 +62,10 @@ describe("a revocation the service refuses", () => {
     const { userId, connectionId } = await env.linkAthlete("trainerday");
     await env.mode("trainerday", "revoke_503");
     try {
-      const first = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
+      const first = await disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
       assert.ok(!failed(first) && first.pending);
       await env.mode("trainerday", "revoke_refused");
-      await refresher.runRefresherOnce(Date.now() + 31_000);
+      await runRefresherOnce(Date.now() + 31_000);
     } finally {
       await env.mode("trainerday", "normal");
     }
@@ -85,9 +83,9 @@ describe("a Disconnect during a refresh", () => {
       await env.mode(service, "refresh_slow");
       let result;
       try {
-        const refreshing = refresh.getFreshAccessToken(connectionId, { force: true }).catch((e: Error) => e);
+        const refreshing = getFreshAccessToken(connectionId, { force: true }).catch((e: Error) => e);
         await new Promise((resolve) => setTimeout(resolve, 300)); // the refresh holds the lease; the service holds it 1 s
-        result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service });
+        result = await disconnectConnection({ athleteId: userId, actorId: userId, service });
         await refreshing;
       } finally {
         await env.mode(service, "normal");
@@ -113,7 +111,7 @@ describe("a Disconnect during a refresh", () => {
 describe("revocation as RFC 7009 expects it", () => {
   it("TrainerDay: the client authenticates at the revocation endpoint (credentials in the body, as at its token endpoint)", async () => {
     const { userId } = await env.linkAthlete("trainerday");
-    const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
+    const result = await disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
     assert.ok(!failed(result) && result.revoked);
     const [last] = (await env.requests("trainerday", "revoke")).slice(-1) as { status: number; clientAuth?: boolean }[];
     assert.deepEqual({ status: last?.status, clientAuth: last?.clientAuth }, { status: 200, clientAuth: true });
@@ -122,14 +120,13 @@ describe("revocation as RFC 7009 expects it", () => {
 
 describe("a service account once unlinked", () => {
   it("can be linked by another athlete; webhooks reach the live connection; a different account on reconnect is in the history", async () => {
-    const { LinkError } = await import("@/lib/linking/store");
     const first = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     // While A holds it, B cannot take it.
     await assert.rejects(
       env.linkAthlete("enduco", { username: "shared-enduco-account" }),
       (e: Error) => e instanceof LinkError && e.message === "account_in_use",
     );
-    assert.ok(!failed(await disconnect.disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })));
+    assert.ok(!failed(await disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })));
 
     const second = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
     const accountId = env.row(second.connectionId).providerAccountId;
@@ -137,15 +134,12 @@ describe("a service account once unlinked", () => {
     assert.equal(env.row(second.connectionId).state, "connected");
 
     // enduco's deregister webhook for that account ends B's live connection, not A's old row.
-    const { handleEnducoWebhook } = await import("@/lib/integrations/enduco/webhooks");
     assert.equal((await handleEnducoWebhook("deregister", JSON.stringify({ userId: accountId }))).status, 200);
     assert.equal(env.row(second.connectionId).state, "revoked_by_service");
     assert.equal(env.row(first.connectionId).state, "disconnected");
 
     // A reconnects with another enduco account: linked, and the history says it is a different account.
     await env.linkAthlete("enduco", { username: "another-enduco-account", userId: first.userId });
-    const { connectionEvents } = await import("@/db/schema");
-    const { eq, desc } = await import("drizzle-orm");
     const last = env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, first.userId)).orderBy(desc(connectionEvents.id)).get()!;
     assert.equal(last.kind, "linked");
     assert.match(last.detail ?? "", /a different service account than before \(was [0-9a-f]{24}, now [0-9a-f]{24}\)/);

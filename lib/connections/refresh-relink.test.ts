@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { and, asc, eq } from "drizzle-orm";
+import { accounts, connectionEvents } from "@/db/schema";
+import { getFreshAccessToken, RefreshFailedError } from "@/lib/connections/refresh";
+import { getIntegration, isServerToServer, type ServerToServerIntegration } from "@/lib/integrations/registry";
+import { storeLinkedConnection } from "@/lib/linking/store";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // Issue 12 point 7: ExorLive's doc allows a new token "from scratch", and we hold the user id and the client
@@ -8,40 +13,35 @@ import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let refresh: typeof import("@/lib/connections/refresh");
-let link: () => Promise<{ athleteId: string; connectionId: string; exorliveUserId: string }>;
-let events: (athleteId: string) => { kind: string; detail: string | null }[];
 
 before(async () => {
   env = await startLifecycleEnv();
-  refresh = await import("@/lib/connections/refresh");
-  const { getIntegration, isServerToServer } = await import("@/lib/integrations/registry");
-  const { storeLinkedConnection } = await import("@/lib/linking/store");
-  const { accounts, connectionEvents } = await import("@/db/schema");
-  const { and, asc, eq } = await import("drizzle-orm");
-  link = async () => {
-    const integration = getIntegration("exorlive");
-    assert.ok(isServerToServer(integration));
-    const athleteId = env.newAthlete();
-    const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
-    const exchange = await integration.linkUser(exorliveUserId);
-    await storeLinkedConnection({ athleteId, actorId: athleteId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
-    const row = env.db
-      .select()
-      .from(accounts)
-      .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive")))
-      .get()!;
-    return { athleteId, connectionId: row.id, exorliveUserId };
-  };
-  events = (athleteId) =>
-    env.db
-      .select({ kind: connectionEvents.kind, detail: connectionEvents.detail })
-      .from(connectionEvents)
-      .where(eq(connectionEvents.athleteId, athleteId))
-      .orderBy(asc(connectionEvents.id))
-      .all();
 });
 after(() => env.sandbox.close());
+
+async function link(): Promise<{ athleteId: string; connectionId: string; exorliveUserId: string }> {
+  const integration = getIntegration("exorlive");
+  assert.ok(isServerToServer(integration));
+  const athleteId = env.newAthlete();
+  const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
+  const exchange = await integration.linkUser(exorliveUserId);
+  await storeLinkedConnection({ athleteId, actorId: athleteId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
+  const row = env.db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive")))
+    .get()!;
+  return { athleteId, connectionId: row.id, exorliveUserId };
+}
+
+function events(athleteId: string): { kind: string; detail: string | null }[] {
+  return env.db
+    .select({ kind: connectionEvents.kind, detail: connectionEvents.detail })
+    .from(connectionEvents)
+    .where(eq(connectionEvents.athleteId, athleteId))
+    .orderBy(asc(connectionEvents.id))
+    .all();
+}
 
 describe("ExorLive recovers by itself", () => {
   it("a refresh refused with invalid_grant gets new tokens from scratch; the connection stays connected", async () => {
@@ -50,7 +50,7 @@ describe("ExorLive recovers by itself", () => {
     await env.mode("exorlive", "refresh_invalid_grant");
     let token: string;
     try {
-      token = await refresh.getFreshAccessToken(connectionId, { force: true });
+      token = await getFreshAccessToken(connectionId, { force: true });
     } finally {
       await env.mode("exorlive", "normal");
     }
@@ -72,7 +72,7 @@ describe("ExorLive recovers by itself", () => {
     assert.deepEqual(grants, ["refresh_token:400", "authorization_code:200"]);
 
     // The new refresh token works like any other.
-    assert.match(await refresh.getFreshAccessToken(connectionId, { force: true }), /^sbx-ex-at-/);
+    assert.match(await getFreshAccessToken(connectionId, { force: true }), /^sbx-ex-at-/);
     assert.equal(events(athleteId).at(-1)!.kind, "refreshed");
   });
 
@@ -81,8 +81,8 @@ describe("ExorLive recovers by itself", () => {
     await env.mode("exorlive", "user_removed");
     try {
       await assert.rejects(
-        refresh.getFreshAccessToken(connectionId, { force: true }),
-        (e: Error) => e instanceof refresh.RefreshFailedError && e.reauth && /An administrator must link ExorLive again/.test(e.message),
+        getFreshAccessToken(connectionId, { force: true }),
+        (e: Error) => e instanceof RefreshFailedError && e.reauth && /An administrator must link ExorLive again/.test(e.message),
       );
     } finally {
       await env.mode("exorlive", "normal");
@@ -106,8 +106,7 @@ describe("ExorLive recovers by itself", () => {
     const before = env.row(connectionId);
     // refresh_invalid_grant refuses the refresh; then the sandbox goes down for the re-link's Authorize.aspx.
     await env.mode("exorlive", "refresh_invalid_grant");
-    const { getIntegration } = await import("@/lib/integrations/registry");
-    const integration = getIntegration("exorlive") as import("@/lib/integrations/types").ServerToServerIntegration;
+    const integration = getIntegration("exorlive") as ServerToServerIntegration;
     const linkUser = integration.linkUser;
     try {
       // Not a mock of the behaviour under test: the outage is real HTTP (sandbox token_503) during the re-link.
@@ -115,10 +114,7 @@ describe("ExorLive recovers by itself", () => {
         await env.mode("exorlive", "token_503");
         return linkUser(id);
       };
-      await assert.rejects(
-        refresh.getFreshAccessToken(connectionId, { force: true }),
-        (e: Error) => e instanceof refresh.RefreshFailedError && !e.reauth,
-      );
+      await assert.rejects(getFreshAccessToken(connectionId, { force: true }), (e: Error) => e instanceof RefreshFailedError && !e.reauth);
     } finally {
       integration.linkUser = linkUser;
       await env.mode("exorlive", "normal");

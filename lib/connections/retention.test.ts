@@ -1,27 +1,24 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { db } from "@/db";
+import { connectionEvents, users, webhookDeliveries } from "@/db/schema";
+import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { openMigratedDb } from "@/tests/helpers/db";
 
 process.env.REFRESH_EVENTS_RETENTION_DAYS = "30";
-type Db = Awaited<ReturnType<typeof openMigratedDb>>;
-let db: Db["db"];
-let schema: Db["schema"];
-let pruneRefreshEvents: typeof import("@/lib/connections/retention").pruneRefreshEvents;
-let pruneWebhookDeliveries: typeof import("@/lib/connections/retention").pruneWebhookDeliveries;
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 const DAY = 86_400_000;
 
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  ({ pruneRefreshEvents, pruneWebhookDeliveries } = await import("@/lib/connections/retention"));
+  await openMigratedDb();
 });
 
 describe("retention of routine refresh events", () => {
   it("deletes only `refreshed` events older than the retention, in batches, and keeps every other kind", async () => {
     const athlete = randomUUID();
-    db.insert(schema.users)
+    db.insert(users)
       .values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" })
       .run();
     const row = (kind: "refreshed" | "refresh_failed" | "linked" | "needs_reauth", ageDays: number) => ({
@@ -30,7 +27,7 @@ describe("retention of routine refresh events", () => {
       kind,
       at: new Date(NOW - ageDays * DAY),
     });
-    db.insert(schema.connectionEvents)
+    db.insert(connectionEvents)
       .values([
         ...Array.from({ length: 1_203 }, (_, i) => row("refreshed", 31 + (i % 300))), // past retention
         ...Array.from({ length: 50 }, () => row("refreshed", 29)), // within
@@ -41,7 +38,7 @@ describe("retention of routine refresh events", () => {
       .run();
     const deleted = await pruneRefreshEvents(NOW, { batch: 100 });
     assert.equal(deleted, 1_203);
-    const left = db.select({ kind: schema.connectionEvents.kind }).from(schema.connectionEvents).all();
+    const left = db.select({ kind: connectionEvents.kind }).from(connectionEvents).all();
     assert.equal(left.filter((e) => e.kind === "refreshed").length, 50);
     assert.deepEqual(
       left
@@ -55,10 +52,10 @@ describe("retention of routine refresh events", () => {
 
   it("stops at maxRows per call; the next call goes on", async () => {
     const athlete = randomUUID();
-    db.insert(schema.users)
+    db.insert(users)
       .values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" })
       .run();
-    db.insert(schema.connectionEvents)
+    db.insert(connectionEvents)
       .values(
         Array.from({ length: 450 }, () => ({
           athleteId: athlete,
@@ -83,11 +80,11 @@ describe("retention of webhook deliveries", () => {
       detail: "test",
       at: new Date(NOW - ageDays * DAY),
     });
-    db.insert(schema.webhookDeliveries)
+    db.insert(webhookDeliveries)
       .values([...Array.from({ length: 1_250 }, (_, i) => delivery(31 + (i % 90))), ...Array.from({ length: 7 }, () => delivery(2))])
       .run();
     assert.equal(await pruneWebhookDeliveries(NOW, { batch: 500 }), 1_250);
-    assert.equal(db.select().from(schema.webhookDeliveries).all().length, 7);
+    assert.equal(db.select().from(webhookDeliveries).all().length, 7);
     assert.equal(await pruneWebhookDeliveries(NOW), 0);
   });
 });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { asc, eq } from "drizzle-orm";
+import { connectionEvents } from "@/db/schema";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
+import { runRefresherOnce } from "@/lib/connections/refresher";
+import { openToken } from "@/lib/connections/sealing";
+import { serviceHealthByService } from "@/lib/connections/service-health";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // docs/SECURITY.md row 18: a refused client secret is the operator's problem. Before the fix, the refresher turned
@@ -7,25 +13,14 @@ import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let refresher: typeof import("@/lib/connections/refresher");
-let refresh: typeof import("@/lib/connections/refresh");
-let health: typeof import("@/lib/connections/service-health");
-let sealing: typeof import("@/lib/connections/sealing");
-let eventsOf: (athleteId: string) => { kind: string; detail: string | null }[];
 
 before(async () => {
   env = await startLifecycleEnv();
-  refresher = await import("@/lib/connections/refresher");
-  refresh = await import("@/lib/connections/refresh");
-  health = await import("@/lib/connections/service-health");
-  sealing = await import("@/lib/connections/sealing");
-  const { connectionEvents } = await import("@/db/schema");
-  const { eq, asc } = await import("drizzle-orm");
-  eventsOf = (athleteId) =>
-    env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
 });
 after(() => env.sandbox.close());
 
+const eventsOf = (athleteId: string) =>
+  env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
 const refreshCount = async (service: string) => (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token").length;
 
 describe("a refused client secret (invalid_client) is the operator's problem", () => {
@@ -35,17 +30,17 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
     for (const l of linked) env.expire(l.connectionId);
     await env.mode("trainerday", "client_rejected");
     try {
-      const pass = await refresher.runRefresherOnce();
+      const pass = await runRefresherOnce();
       assert.equal(pass.refreshed, 0);
       for (const l of linked) {
         const row = env.row(l.connectionId);
         assert.equal(row.state, "connected", "still connected");
         assert.equal(row.failureCount, 0, "no per-connection failure");
-        assert.equal(sealing.openToken(row.refreshToken!, row.id, "refresh_token"), l.tokens.refreshToken, "refresh token kept");
+        assert.equal(openToken(row.refreshToken!, row.id, "refresh_token"), l.tokens.refreshToken, "refresh token kept");
         assert.equal(row.refreshLeaseOwner, null, "lease released");
         assert.ok(!eventsOf(l.userId).some((e) => e.kind === "needs_reauth"), "no reconnect asked of the athlete");
       }
-      const flagged = health.serviceHealthByService().trainerday;
+      const flagged = serviceHealthByService().trainerday;
       assert.ok(flagged, "service flagged");
       assert.match(flagged.lastError, /invalid_client/);
       assert.ok(flagged.nextAttemptAt.getTime() > Date.now() + 20_000, "paused about 30 s");
@@ -53,12 +48,12 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
 
       // Paused: the next pass does not ask TrainerDay again.
       const before = await refreshCount("trainerday");
-      await refresher.runRefresherOnce();
+      await runRefresherOnce();
       assert.equal(await refreshCount("trainerday"), before, "no token request while paused");
 
       // An athlete's own Refresh says whose problem it is, and still changes nothing.
       await assert.rejects(
-        refresh.getFreshAccessToken(linked[0]!.connectionId, { force: true }),
+        getFreshAccessToken(linked[0]!.connectionId, { force: true }),
         (e: Error) => /refused TrainLink's own credentials/.test(e.message) && !(e as { reauth?: boolean }).reauth,
       );
       assert.equal(env.row(linked[0]!.connectionId).state, "connected");
@@ -68,18 +63,18 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
 
     // One pause for the whole pass and the athlete's Refresh during it; then the operator fixes the secret, and
     // once the pause is over the refresher recovers every connection.
-    const pause = health.serviceHealthByService().trainerday!;
+    const pause = serviceHealthByService().trainerday!;
     assert.equal(pause.failureCount, 1);
     assert.equal(pause.nextAttemptAt.getTime(), flaggedAt);
     const later = pause.nextAttemptAt.getTime() + 1_000;
-    const recovered = await refresher.runRefresherOnce(later);
+    const recovered = await runRefresherOnce(later);
     assert.equal(recovered.refreshed, 3);
     for (const l of linked) {
       const row = env.row(l.connectionId);
       assert.equal(row.state, "connected");
       assert.ok(row.expiresAt! * 1000 > Date.now() + 3_000_000, "fresh access token");
     }
-    assert.equal(health.serviceHealthByService().trainerday, undefined, "flag cleared");
+    assert.equal(serviceHealthByService().trainerday, undefined, "flag cleared");
   });
 
   it("only invalid_grant asks the athlete to reconnect", async () => {
@@ -87,11 +82,11 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
     env.expire(connectionId);
     await env.mode("enduco", "refresh_invalid_grant");
     try {
-      await assert.rejects(refresh.getFreshAccessToken(connectionId), (e: Error) => (e as { reauth?: boolean }).reauth === true);
+      await assert.rejects(getFreshAccessToken(connectionId), (e: Error) => (e as { reauth?: boolean }).reauth === true);
     } finally {
       await env.mode("enduco", "normal");
     }
     assert.equal(env.row(connectionId).state, "needs_reauth");
-    assert.equal(health.serviceHealthByService().enduco, undefined, "not the service's fault");
+    assert.equal(serviceHealthByService().enduco, undefined, "not the service's fault");
   });
 });

@@ -2,39 +2,33 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
+import { and, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
+import { db } from "@/db";
+import { accounts, connectionEvents, users, type ConnectionState } from "@/db/schema";
+import { stateDiagram } from "@/lib/connections/state-machine";
+import { connectionStatus } from "@/lib/connections/status";
+import { LISTABLE_STATUSES, statusCondition } from "@/lib/connections/status-sql";
+import * as transitions from "@/lib/connections/transitions";
 import { openMigratedDb } from "@/tests/helpers/db";
 
-let db: typeof import("@/db").db;
-let schema: typeof import("@/db/schema");
-let machine: typeof import("@/lib/connections/state-machine");
-let transitions: typeof import("@/lib/connections/transitions");
-let statusSql: typeof import("@/lib/connections/status-sql");
-let status: typeof import("@/lib/connections/status");
-let orm: typeof import("drizzle-orm");
-
 before(async () => {
-  ({ db, schema } = await openMigratedDb());
-  machine = await import("@/lib/connections/state-machine");
-  transitions = await import("@/lib/connections/transitions");
-  statusSql = await import("@/lib/connections/status-sql");
-  status = await import("@/lib/connections/status");
-  orm = await import("drizzle-orm");
+  await openMigratedDb();
 });
 
 function athlete(): string {
   const id = randomUUID();
-  db.insert(schema.users)
+  db.insert(users)
     .values({ id, email: `${id}@test.example`, name: "State Athlete", role: "athlete" })
     .run();
   return id;
 }
 
 /** A connection row in `state`, written directly (a test fixture, not product code). */
-function connection(state: import("@/db/schema").ConnectionState, over: Partial<typeof schema.accounts.$inferInsert> = {}) {
+function connection(state: ConnectionState, over: Partial<typeof accounts.$inferInsert> = {}) {
   const userId = athlete();
   const id = randomUUID();
-  db.insert(schema.accounts)
+  db.insert(accounts)
     .values({
       id,
       userId,
@@ -46,15 +40,15 @@ function connection(state: import("@/db/schema").ConnectionState, over: Partial<
       ...over,
     })
     .run();
-  return db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, id)).get()!;
+  return db.select().from(accounts).where(eq(accounts.id, id)).get()!;
 }
 
-const eventsOf = (userId: string) => db.select().from(schema.connectionEvents).where(orm.eq(schema.connectionEvents.athleteId, userId)).all();
+const eventsOf = (userId: string) => db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, userId)).all();
 
 describe("the connection state machine", () => {
   it("is drawn in docs/connection-states.md exactly as the transition table says", () => {
     const doc = readFileSync("docs/connection-states.md", "utf8");
-    assert.ok(doc.includes("```mermaid\n" + machine.stateDiagram() + "\n```"), "docs/connection-states.md is stale: run npm run docs:states");
+    assert.ok(doc.includes("```mermaid\n" + stateDiagram() + "\n```"), "docs/connection-states.md is stale: run npm run docs:states");
   });
 
   it("refuses a transition from a state it may not start from, with a typed error, and writes nothing", () => {
@@ -73,7 +67,7 @@ describe("the connection state machine", () => {
         name,
       );
     }
-    assert.deepEqual(db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, gone.id)).get(), gone);
+    assert.deepEqual(db.select().from(accounts).where(eq(accounts.id, gone.id)).get(), gone);
     assert.deepEqual(eventsOf(gone.userId), []);
   });
 
@@ -85,7 +79,7 @@ describe("the connection state machine", () => {
       (error: unknown) => error instanceof transitions.IllegalTransitionError && error.leaseLost,
     );
     transitions.refreshFailed(row, "holder", { message: "503", nextAttemptAt: new Date(), failures: 1 }, null, "transient");
-    const after = db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, row.id)).get()!;
+    const after = db.select().from(accounts).where(eq(accounts.id, row.id)).get()!;
     assert.equal(after.failureCount, 1);
     assert.equal(after.refreshLeaseOwner, null);
     assert.deepEqual(
@@ -97,7 +91,7 @@ describe("the connection state machine", () => {
   it("writes each legal transition's state, columns and events together", () => {
     const row = connection("needs_reauth");
     transitions.disconnected(row, row.userId, "by the athlete");
-    const after = db.select().from(schema.accounts).where(orm.eq(schema.accounts.id, row.id)).get()!;
+    const after = db.select().from(accounts).where(eq(accounts.id, row.id)).get()!;
     assert.equal(after.state, "disconnected");
     assert.equal(after.accessToken, null);
     assert.equal(after.refreshToken, null);
@@ -121,11 +115,11 @@ describe("the connection state machine", () => {
         const ids = rows.map(
           (r) => connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }).id,
         );
-        for (const listable of statusSql.LISTABLE_STATUSES) {
+        for (const listable of LISTABLE_STATUSES) {
           const bySql = db
-            .select({ id: schema.accounts.id })
-            .from(schema.accounts)
-            .where(orm.and(orm.inArray(schema.accounts.id, ids), statusSql.statusCondition(listable, nowMs, margin)))
+            .select({ id: accounts.id })
+            .from(accounts)
+            .where(and(inArray(accounts.id, ids), statusCondition(listable, nowMs, margin)))
             .all()
             .map((r) => r.id)
             .sort();
@@ -133,7 +127,7 @@ describe("the connection state machine", () => {
             .filter((_, i) => {
               const r = rows[i]!;
               return (
-                status.connectionStatus(
+                connectionStatus(
                   { state: r.state, accessToken: r.hasToken ? "x" : null, failureCount: r.failureCount, expiresAt: r.expiresAt },
                   true,
                   nowMs,

@@ -1,29 +1,26 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { desc, eq } from "drizzle-orm";
+import { connectionEvents } from "@/db/schema";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { LinkError, storeLinkedConnection } from "@/lib/linking/store";
 import { failed } from "@/lib/result";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // docs/SECURITY.md row 19, issue 12 point 5: tokens we obtain and do not keep are revoked at the service.
 // Before the fix a refused link dropped the freshly issued tokens, and they stayed live at the service.
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let link: typeof import("@/lib/linking/store");
-let disconnect: typeof import("@/lib/connections/disconnect");
-let lastEvent: (athleteId: string) => { kind: string; detail: string | null };
 
 before(async () => {
   env = await startLifecycleEnv();
-  link = await import("@/lib/linking/store");
-  disconnect = await import("@/lib/connections/disconnect");
-  const { connectionEvents } = await import("@/db/schema");
-  const { eq, desc } = await import("drizzle-orm");
-  lastEvent = (athleteId) =>
-    env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(desc(connectionEvents.id)).get()!;
 });
 after(() => env.sandbox.close());
 
-const isLinkError = (code: string) => (e: Error) => e instanceof link.LinkError && e.code === code;
+const lastEvent = (athleteId: string) =>
+  env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(desc(connectionEvents.id)).get()!;
+const isLinkError = (code: string) => (e: Error) => e instanceof LinkError && e.code === code;
 
 describe("tokens issued for a link that is not kept", () => {
   it("enduco, account already linked to another athlete: the second athlete's new tokens are revoked at enduco", async () => {
@@ -31,7 +28,7 @@ describe("tokens issued for a link that is not kept", () => {
     const secondAthlete = env.newAthlete();
     const { integration, exchange } = await env.issueTokens("enduco", "taken-account");
     await assert.rejects(
-      link.storeLinkedConnection({
+      storeLinkedConnection({
         athleteId: secondAthlete,
         actorId: secondAthlete,
         integration,
@@ -55,7 +52,7 @@ describe("tokens issued for a link that is not kept", () => {
       const username = `${service}-noscope`;
       const { integration, exchange } = await env.issueTokens(service, username);
       await assert.rejects(
-        link.storeLinkedConnection({
+        storeLinkedConnection({
           athleteId: athlete,
           actorId: athlete,
           integration,
@@ -79,7 +76,7 @@ describe("tokens issued for a link that is not kept", () => {
     const { userId, username, connectionId } = await env.linkAthlete("enduco");
     await env.mode("enduco", "revoke_503");
     try {
-      const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "enduco" });
+      const result = await disconnectConnection({ athleteId: userId, actorId: userId, service: "enduco" });
       assert.ok(!failed(result) && result.pending);
     } finally {
       await env.mode("enduco", "normal");
@@ -96,7 +93,7 @@ describe("tokens issued for a link that is not kept", () => {
     const before = env.row(connectionId);
     await env.mode("trainerday", "revoke_503");
     try {
-      const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
+      const result = await disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
       assert.ok(!failed(result) && result.pending);
       await assert.rejects(env.linkAthlete("trainerday", { userId, username }), isLinkError("revocation_pending"));
     } finally {

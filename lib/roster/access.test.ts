@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import type { SessionUser } from "@/lib/auth/users";
+import { ForbiddenError } from "@/lib/authz";
 import { assign, athleteOf, connect, makeUser, NOW, openRosterDb } from "@/tests/helpers/roster";
+import { getAthleteForCoach } from "./athlete";
+import { rosterCsv } from "./csv";
+import { listRoster, listRosterForExport } from "./list";
 
-// Env first (openRosterDb: three services configured, ExorLive not), then migrate, then import app modules.
-type SessionUser = import("@/lib/auth/users").SessionUser;
-let roster: typeof import("./list") & typeof import("./csv") & typeof import("./athlete");
-let ForbiddenError: typeof import("@/lib/authz").ForbiddenError;
+// Env first (openRosterDb: three services configured, ExorLive not), then migrate; app modules read env on first use.
 
 const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
 
 before(async () => {
   await openRosterDb();
-  ({ ForbiddenError } = await import("@/lib/authz"));
-  roster = { ...(await import("./list")), ...(await import("./csv")), ...(await import("./athlete")) };
 });
 
 describe("roster access", () => {
@@ -34,50 +34,50 @@ describe("roster access", () => {
   });
 
   it("coach A sees only their own athletes; coach B only theirs; a shared athlete shows for both", async () => {
-    const a = await roster.listRoster(coachA, {}, NOW);
+    const a = await listRoster(coachA, {}, NOW);
     assert.deepEqual(ids(a.rows), ids([alice, bob, dave]));
     assert.equal(a.rosterSize, 3);
-    const b = await roster.listRoster(coachB, {}, NOW);
+    const b = await listRoster(coachB, {}, NOW);
     assert.deepEqual(ids(b.rows), ids([carol, dave]));
   });
 
   it("search and filters never reach another coach's athletes", async () => {
     for (const q of ["carol", "Secret", "b.example"]) {
-      const page = await roster.listRoster(coachA, { q }, NOW);
+      const page = await listRoster(coachA, { q }, NOW);
       assert.equal(page.total, 0, q);
-      assert.equal((await roster.listRosterForExport(coachA, { q })).rows.length, 0, q);
+      assert.equal((await listRosterForExport(coachA, { q })).rows.length, 0, q);
     }
   });
 
   it("the export holds coach A's athletes only", async () => {
-    const { rows } = await roster.listRosterForExport(coachA, {}, NOW);
+    const { rows } = await listRosterForExport(coachA, {}, NOW);
     assert.deepEqual(ids(rows), ids([alice, bob, dave]));
-    const csv = await roster.rosterCsv(coachA, {}, NOW);
+    const csv = await rosterCsv(coachA, {}, NOW);
     assert.doesNotMatch(csv, /Carol|carol\.secret|Erin|Intruder/);
     assert.match(csv, /Alice Access/);
     assert.equal(csv.trimEnd().split("\r\n").length, 4, "header + 3 athletes");
   });
 
   it("getAthleteForCoach: own and shared athletes yes; another coach's, disabled, unknown → ForbiddenError", async () => {
-    assert.equal((await roster.getAthleteForCoach(coachA, dave.id)).email, dave.email);
-    assert.equal((await roster.getAthleteForCoach(coachB, dave.id)).name, "Dave Shared");
-    await assert.rejects(roster.getAthleteForCoach(coachA, carol.id), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(coachA, erin.id), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(coachA, randomUUID()), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(null, alice.id), ForbiddenError);
+    assert.equal((await getAthleteForCoach(coachA, dave.id)).email, dave.email);
+    assert.equal((await getAthleteForCoach(coachB, dave.id)).name, "Dave Shared");
+    await assert.rejects(getAthleteForCoach(coachA, carol.id), ForbiddenError);
+    await assert.rejects(getAthleteForCoach(coachA, erin.id), ForbiddenError);
+    await assert.rejects(getAthleteForCoach(coachA, randomUUID()), ForbiddenError);
+    await assert.rejects(getAthleteForCoach(null, alice.id), ForbiddenError);
   });
 
   it("disabled athletes are hidden everywhere", async () => {
-    const a = await roster.listRoster(coachA, { q: "Erin" }, NOW);
+    const a = await listRoster(coachA, { q: "Erin" }, NOW);
     assert.equal(a.total, 0);
-    assert.ok(!(await roster.rosterCsv(coachA)).includes("Erin"));
+    assert.ok(!(await rosterCsv(coachA)).includes("Erin"));
   });
 
   it("athletes and admins do not hold roster.read", async () => {
-    await assert.rejects(roster.listRoster(alice), ForbiddenError);
+    await assert.rejects(listRoster(alice), ForbiddenError);
     const admin = makeUser("admin");
-    await assert.rejects(roster.listRoster(admin), ForbiddenError);
-    await assert.rejects(roster.listRosterForExport(admin), ForbiddenError);
-    await assert.rejects(roster.getAthleteForCoach(alice, alice.id), ForbiddenError);
+    await assert.rejects(listRoster(admin), ForbiddenError);
+    await assert.rejects(listRosterForExport(admin), ForbiddenError);
+    await assert.rejects(getAthleteForCoach(alice, alice.id), ForbiddenError);
   });
 });

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import type { SessionUser } from "@/lib/auth/users";
 import { assign, connect, makeUser, NOW, nowSeconds, openRosterDb } from "@/tests/helpers/roster";
+import { getAthleteForCoach } from "./athlete";
 
-// Env first (openRosterDb: three services configured, ExorLive not), then migrate, then import app modules.
-type SessionUser = import("@/lib/auth/users").SessionUser;
-let roster: typeof import("./athlete");
+// Env first (openRosterDb: three services configured, ExorLive not), then migrate; app modules read env on first use.
 
 before(async () => {
   await openRosterDb();
-  roster = await import("./athlete");
 });
 
 describe("athlete detail", () => {
@@ -28,7 +27,7 @@ describe("athlete detail", () => {
       expiresAt: nowSeconds + 7200,
     });
     connect(other, "fitrankings", { expiresAt: null });
-    const detail = await roster.getAthleteForCoach(coach, other.id, NOW);
+    const detail = await getAthleteForCoach(coach, other.id, NOW);
     assert.equal(detail.name, "Scoped Athlete");
     const td = detail.services.find((s) => s.service === "trainerday")!;
     assert.equal(td.status, "connected");

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { athleteOf, connect, makeUser, NOW, openRosterDb } from "@/tests/helpers/roster";
+import { rosterCsv } from "./csv";
 
-// Env first (openRosterDb: three services configured, ExorLive not), then migrate, then import app modules.
-let roster: typeof import("./csv");
+// Env first (openRosterDb: three services configured, ExorLive not), then migrate; app modules read env on first use.
 
 before(async () => {
   await openRosterDb();
-  roster = await import("./csv");
 });
 
 describe("roster CSV export", () => {
@@ -15,7 +14,7 @@ describe("roster CSV export", () => {
     const coach = makeUser("coach", "Coach Csv");
     const evil = athleteOf(coach, '=HYPERLINK("http://evil.example","x")', "evil@test.example");
     connect(evil, "trainerday", { lastRefreshedAt: new Date(Date.UTC(2025, 10, 21, 14, 5, 9)) });
-    const lines = (await roster.rosterCsv(coach, {}, NOW)).split("\r\n");
+    const lines = (await rosterCsv(coach, {}, NOW)).split("\r\n");
     assert.equal(
       lines[0],
       '"Name","Email","TrainerDay status","TrainerDay last refreshed (UTC)","enduco status","enduco last refreshed (UTC)","FitRankings status","FitRankings last refreshed (UTC)","ExorLive status","ExorLive last refreshed (UTC)"',

@@ -1,20 +1,21 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
+import { db } from "@/db";
+import { coachAthletes, users } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/users";
 import { athleteOf, connect, makeUser, NOW, nowSeconds, openRosterDb } from "@/tests/helpers/roster";
+import { getAthleteForCoach } from "./athlete";
+import { rosterCsv } from "./csv";
+import { listRoster, listRosterForExport } from "./list";
 
 // Env first (openRosterDb: three services configured, ExorLive not, so its empty cells are "not_configured"),
-// then migrate, then import app modules.
-type SessionUser = import("@/lib/auth/users").SessionUser;
-let roster: typeof import("./list") & typeof import("./csv") & typeof import("./athlete");
-let db: typeof import("@/db").db;
-let schema: typeof import("@/db/schema");
+// then migrate; app modules read env on first use.
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
 
 before(async () => {
-  ({ db, schema } = await openRosterDb());
-  roster = { ...(await import("./list")), ...(await import("./csv")), ...(await import("./athlete")) };
+  await openRosterDb();
 });
 
 describe("roster statuses, filters, sort, summary", () => {
@@ -42,7 +43,7 @@ describe("roster statuses, filters, sort, summary", () => {
   });
 
   it("derives each cell's status from state, failure count and expiry, and carries the last refresh", async () => {
-    const { rows } = await roster.listRoster(coach, {}, NOW);
+    const { rows } = await listRoster(coach, {}, NOW);
     const byName = new Map(rows.map((r) => [r.name, r]));
     const status = (name: string) => Object.fromEntries(Object.entries(byName.get(name)!.cells).map(([k, v]) => [k, v.status]));
     assert.deepEqual(status("Quinn Reauth"), {
@@ -75,12 +76,12 @@ describe("roster statuses, filters, sort, summary", () => {
   });
 
   it("never carries a token, sealed or not", async () => {
-    const page = await roster.listRoster(coach, {}, NOW);
+    const page = await listRoster(coach, {}, NOW);
     assert.ok(!JSON.stringify(page).includes("v1.k."));
     const quinn = page.rows.find((r) => r.name === "Quinn Reauth")!;
-    const detail = await roster.getAthleteForCoach(coach, quinn.id, NOW);
+    const detail = await getAthleteForCoach(coach, quinn.id, NOW);
     assert.ok(!JSON.stringify(detail).includes("v1.k."));
-    assert.ok(!(await roster.rosterCsv(coach, {}, NOW)).includes("v1.k."));
+    assert.ok(!(await rosterCsv(coach, {}, NOW)).includes("v1.k."));
   });
 
   it("summary per service and attentionCount cover the whole roster, whatever the filters", async () => {
@@ -91,7 +92,7 @@ describe("roster statuses, filters, sort, summary", () => {
       { service: "exorlive", connected: 0, attention: 0, notConnected: 7 },
     ];
     for (const options of [{}, { q: "nobody-matches-this" }, { attention: true }]) {
-      const page = await roster.listRoster(coach, options, NOW);
+      const page = await listRoster(coach, options, NOW);
       assert.deepEqual(
         page.summary.map(({ service, connected, attention, notConnected }) => ({ service, connected, attention, notConnected })),
         expected,
@@ -99,27 +100,27 @@ describe("roster statuses, filters, sort, summary", () => {
       assert.equal(page.attentionCount, 4, "Quinn, Tess, Sam, Adam");
       assert.equal(page.rosterSize, 7);
     }
-    const empty = await roster.listRoster(coach, { q: "nobody-matches-this" }, NOW);
+    const empty = await listRoster(coach, { q: "nobody-matches-this" }, NOW);
     assert.deepEqual([empty.total, empty.rows.length, empty.page, empty.pageCount], [0, 0, 1, 1]);
   });
 
   it("Needs attention keeps athletes with a refresh failing, needs reconnect or revoked status", async () => {
-    const page = await roster.listRoster(coach, { attention: true }, NOW);
+    const page = await listRoster(coach, { attention: true }, NOW);
     assert.deepEqual(names(page.rows), ["Adam Reauth", "Quinn Reauth", "Sam Failing", "Tess Revoked"]);
     assert.equal(page.total, 4);
   });
 
   it("search matches name or email, case-insensitively (Unicode too), trimmed, combined with the attention filter", async () => {
-    assert.deepEqual(names((await roster.listRoster(coach, { q: "REAUTH" }, NOW)).rows), ["Adam Reauth", "Quinn Reauth"]);
-    assert.deepEqual(names((await roster.listRoster(coach, { q: "  zoË ärm " }, NOW)).rows), ["Zoë Ärmel"]);
-    assert.deepEqual(names((await roster.listRoster(coach, { q: "clubs.EXAMPLE" }, NOW)).rows), ["Quinn Reauth", "Sam Failing", "Zoë Ärmel"]);
-    assert.deepEqual(names((await roster.listRoster(coach, { q: "zoe.upper@" }, NOW)).rows), ["Zoë Ärmel"]);
-    assert.deepEqual(names((await roster.listRoster(coach, { q: "clubs", attention: true }, NOW)).rows), ["Quinn Reauth", "Sam Failing"]);
-    assert.equal((await roster.listRoster(coach, { q: "%" }, NOW)).total, 0, "no LIKE wildcards");
+    assert.deepEqual(names((await listRoster(coach, { q: "REAUTH" }, NOW)).rows), ["Adam Reauth", "Quinn Reauth"]);
+    assert.deepEqual(names((await listRoster(coach, { q: "  zoË ärm " }, NOW)).rows), ["Zoë Ärmel"]);
+    assert.deepEqual(names((await listRoster(coach, { q: "clubs.EXAMPLE" }, NOW)).rows), ["Quinn Reauth", "Sam Failing", "Zoë Ärmel"]);
+    assert.deepEqual(names((await listRoster(coach, { q: "zoe.upper@" }, NOW)).rows), ["Zoë Ärmel"]);
+    assert.deepEqual(names((await listRoster(coach, { q: "clubs", attention: true }, NOW)).rows), ["Quinn Reauth", "Sam Failing"]);
+    assert.equal((await listRoster(coach, { q: "%" }, NOW)).total, 0, "no LIKE wildcards");
   });
 
   it("sorts by name, or by worst status with ties by name", async () => {
-    assert.deepEqual(names((await roster.listRoster(coach, { sort: "name" }, NOW)).rows), [
+    assert.deepEqual(names((await listRoster(coach, { sort: "name" }, NOW)).rows), [
       "Adam Reauth",
       "Quinn Reauth",
       "Rita Expiring",
@@ -128,7 +129,7 @@ describe("roster statuses, filters, sort, summary", () => {
       "Ursula None",
       "Zoë Ärmel",
     ]);
-    assert.deepEqual(names((await roster.listRoster(coach, { sort: "status" }, NOW)).rows), [
+    assert.deepEqual(names((await listRoster(coach, { sort: "status" }, NOW)).rows), [
       "Adam Reauth", // needs_reauth
       "Quinn Reauth", // needs_reauth
       "Tess Revoked", // revoked_by_service
@@ -138,7 +139,7 @@ describe("roster statuses, filters, sort, summary", () => {
       "Zoë Ärmel", // not_configured (ExorLive) is worse than connected
     ]);
     assert.deepEqual(
-      names((await roster.listRosterForExport(coach, { sort: "status", attention: true }, NOW)).rows),
+      names((await listRosterForExport(coach, { sort: "status", attention: true }, NOW)).rows),
       ["Adam Reauth", "Quinn Reauth", "Tess Revoked", "Sam Failing"],
       "the export has the same rows and order",
     );
@@ -155,30 +156,30 @@ describe("roster pagination", () => {
       name: `Athlete ${String(i + 1).padStart(3, "0")}`,
       role: "athlete" as const,
     }));
-    db.insert(schema.users).values(athletes).run();
-    db.insert(schema.coachAthletes)
+    db.insert(users).values(athletes).run();
+    db.insert(coachAthletes)
       .values(athletes.map((a) => ({ coachId: coach.id, athleteId: a.id })))
       .run();
   });
 
   it("50 rows a page: pages 1..3, a page past the end shows the last, below 1 the first", async () => {
-    const p1 = await roster.listRoster(coach, { page: 1 }, NOW);
+    const p1 = await listRoster(coach, { page: 1 }, NOW);
     assert.deepEqual([p1.total, p1.pageCount, p1.page, p1.rows.length, p1.pageSize], [120, 3, 1, 50, 50]);
     assert.equal(p1.rows[0]!.name, "Athlete 001");
     assert.equal(p1.rows[49]!.name, "Athlete 050");
-    const p2 = await roster.listRoster(coach, { page: 2 }, NOW);
+    const p2 = await listRoster(coach, { page: 2 }, NOW);
     assert.deepEqual([p2.page, p2.rows.length, p2.rows[0]!.name], [2, 50, "Athlete 051"]);
-    const p3 = await roster.listRoster(coach, { page: 3 }, NOW);
+    const p3 = await listRoster(coach, { page: 3 }, NOW);
     assert.deepEqual([p3.page, p3.rows.length, p3.rows[19]!.name], [3, 20, "Athlete 120"]);
-    const past = await roster.listRoster(coach, { page: 99 }, NOW);
+    const past = await listRoster(coach, { page: 99 }, NOW);
     assert.deepEqual([past.page, past.rows.length, past.rows[0]!.name], [3, 20, "Athlete 101"]);
-    assert.equal((await roster.listRoster(coach, { page: 0 }, NOW)).page, 1);
-    assert.equal((await roster.listRoster(coach, { page: Number.NaN }, NOW)).page, 1);
-    assert.equal((await roster.listRosterForExport(coach, {}, NOW)).rows.length, 120, "the export is not paginated");
+    assert.equal((await listRoster(coach, { page: 0 }, NOW)).page, 1);
+    assert.equal((await listRoster(coach, { page: Number.NaN }, NOW)).page, 1);
+    assert.equal((await listRosterForExport(coach, {}, NOW)).rows.length, 120, "the export is not paginated");
   });
 
   it("filters apply before paging", async () => {
-    const page = await roster.listRoster(coach, { q: "athlete 1", page: 5 }, NOW);
+    const page = await listRoster(coach, { q: "athlete 1", page: 5 }, NOW);
     assert.deepEqual([page.total, page.pageCount, page.page], [21, 1, 1], "Athlete 100 to 120");
   });
 });

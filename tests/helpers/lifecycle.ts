@@ -1,10 +1,15 @@
 /**
  * A real environment for lifecycle tests: the sandbox in-process on a free port, the app's env pointed at it,
  * a migrated SQLite file (tests/setup.ts makes a fresh one per test file), and a way to link a connection
- * through the sandbox's real consent and token endpoints. App modules are imported only after env is set.
+ * through the sandbox's real consent and token endpoints. Call startLifecycleEnv() before anything reads env
+ * (lib/env.ts validates it once, on the first read), e.g. first thing in the test file's `before` hook.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { accounts, users } from "@/db/schema";
+import { findAuthorizationCodeIntegration } from "@/lib/integrations/registry";
+import { storeLinkedConnection } from "@/lib/linking/store";
 import { startSandbox } from "../../sandbox/server";
 import { openMigratedDb } from "./db";
 
@@ -34,13 +39,7 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     EXORLIVE_REQUESTER_URL: requesterUrl,
     OUTBOUND_TIMEOUT_MS: "1500",
   });
-  const {
-    db,
-    schema: { users, accounts },
-  } = await openMigratedDb();
-  const { findAuthorizationCodeIntegration } = await import("@/lib/integrations/registry");
-  const { storeLinkedConnection } = await import("@/lib/linking/store");
-  const { eq } = await import("drizzle-orm");
+  const { db } = await openMigratedDb();
 
   const mode = async (service: string, value: string) => {
     const res = await fetch(`${sandbox.url}/__sandbox/mode`, {

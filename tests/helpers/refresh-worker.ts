@@ -1,8 +1,8 @@
 // A second process sharing the test's database file: calls getFreshAccessToken `COUNT` times concurrently on
 // `CONNECTION_ID` once the file `GO_FILE` exists, and prints the tokens it got as JSON.
 import { existsSync } from "node:fs";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
 
-const { getFreshAccessToken } = await import("@/lib/connections/refresh");
 const id = process.env.CONNECTION_ID!;
 const count = Number(process.env.COUNT ?? 10);
 process.stdout.write("ready\n");

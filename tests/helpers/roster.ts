@@ -1,8 +1,8 @@
 /**
  * Fixtures of the roster unit tests (lib/roster/*.test.ts). Call openRosterDb() in a `before` hook before
- * importing any app module: it sets the env those tests share (three services configured, ExorLive not, so its
- * empty cells are "not_configured"; a refresh margin of 300 s), migrates the fresh database tests/setup.ts gave
- * this test file and opens it. The other helpers insert rows into it.
+ * anything reads env (lib/env.ts validates it once, on the first read): it sets the env those tests share (three
+ * services configured, ExorLive not, so its empty cells are "not_configured"; a refresh margin of 300 s),
+ * migrates the fresh database tests/setup.ts gave this test file and opens it. The other helpers insert rows into it.
  */
 import { randomUUID } from "node:crypto";
 import type { Account, ServiceId } from "@/db/schema";

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { disconnectConnection } from "@/lib/connections/disconnect";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
+import { rejectsGrantType } from "@/lib/integrations/enduco/client";
+import { ServiceError } from "@/lib/integrations/http";
 import { failed } from "@/lib/result";
+import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // Issue 12 point 11: enduco's grant_type fallback also triggers on an invalid_request/invalid_grant answer that
 // rejects the grant type, and a service that reads the doc's literal `Basic <CLIENT_ID>:<CLIENT_SECRET>` gets
@@ -9,17 +13,9 @@ import { failed } from "@/lib/result";
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
 let env: Env;
-let refresh: typeof import("@/lib/connections/refresh");
-let disconnect: typeof import("@/lib/connections/disconnect");
-let ServiceError: typeof import("@/lib/integrations/http").ServiceError;
-let rejectsGrantType: typeof import("@/lib/integrations/enduco/client").rejectsGrantType;
 
 before(async () => {
   env = await startLifecycleEnv({ enducoClientSecret: "s3cr/t+key==" });
-  refresh = await import("@/lib/connections/refresh");
-  disconnect = await import("@/lib/connections/disconnect");
-  ({ ServiceError } = await import("@/lib/integrations/http"));
-  ({ rejectsGrantType } = await import("@/lib/integrations/enduco/client"));
 });
 after(() => env.sandbox.close());
 
@@ -54,9 +50,9 @@ describe("enduco's quirks, against the sandbox", () => {
       const { userId, connectionId } = await env.linkAthlete("enduco", { username: "literal-basic" });
       assert.deepEqual((await statuses("token")).slice(before), ["code:401", "code:200"]);
       const afterLink = (await statuses("token")).length;
-      await refresh.getFreshAccessToken(connectionId, { force: true });
+      await getFreshAccessToken(connectionId, { force: true });
       assert.deepEqual((await statuses("token")).slice(afterLink), ["refresh_token:200"], "the form that worked is used at once");
-      const result = await disconnect.disconnectConnection({ athleteId: userId, actorId: userId, service: "enduco" });
+      const result = await disconnectConnection({ athleteId: userId, actorId: userId, service: "enduco" });
       assert.ok(!failed(result) && result.revoked);
       assert.deepEqual((await statuses("revoke")).slice(-1), ["revoke:200"]);
     } finally {

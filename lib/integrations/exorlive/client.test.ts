@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { exorlive } from "@/lib/integrations/exorlive/client";
 import { startSandbox } from "@/sandbox/server";
 
-// The app modules are imported after the sandbox is up, so lib/env reads the sandbox's URL.
+// The ExorLive env is set once the sandbox is up (its URL is known only then), before lib/env's first read.
 describe("ExorLive linkUser against the sandbox (real HTTP)", () => {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-  let exorlive: typeof import("@/lib/integrations/exorlive/client").exorlive;
 
   before(async () => {
     const requesterUrl = "http://localhost:3000/exorlive";
@@ -14,7 +14,6 @@ describe("ExorLive linkUser against the sandbox (real HTTP)", () => {
     process.env.EXORLIVE_CLIENT_ID = "sandbox-exorlive-client";
     process.env.EXORLIVE_CLIENT_SECRET = "sandbox-exorlive-secret";
     process.env.EXORLIVE_REQUESTER_URL = requesterUrl;
-    ({ exorlive } = await import("@/lib/integrations/exorlive/client"));
   });
   after(() => sandbox.close());
 
