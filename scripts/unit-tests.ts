@@ -1,5 +1,5 @@
 /**
- * `npm run test:unit`: every `*.test.ts` under lib/, sandbox/, scripts/ and tests/ (unit tests live beside the
+ * `npm run test:unit`: every `*.test.ts` under db/, lib/, sandbox/, scripts/ and tests/ (unit tests live beside the
  * module they test), run by node:test one file at a time, each with tests/setup.ts loaded first (a throwaway
  * SQLite file and keys). Extra arguments are passed to node (e.g. `--test-name-pattern=…`); file paths given
  * instead of the search run just those files.
@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const ROOTS = ["lib", "sandbox", "scripts", "tests"];
+const ROOTS = ["db", "lib", "sandbox", "scripts", "tests"];
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
