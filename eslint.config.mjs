@@ -21,7 +21,7 @@ export default defineConfig([
   {
     // The connection state machine: lib/connections/transitions.ts is the only writer of connection rows.
     files: ["app/**", "lib/**", "components/**", "db/**", "scripts/**", "proxy.ts", "instrumentation.ts"],
-    ignores: ["lib/connections/transitions.ts", "**/*.test.ts"],
+    ignores: ["lib/connections/transitions.ts", "**/*.test.ts", "**/*.pg-test.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
