@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { asc, desc, eq } from "drizzle-orm";
-import { connectionEvents } from "@/db/schema";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { getFreshAccessToken } from "@/lib/connections/refresh";
 import { runRefresherOnce } from "@/lib/connections/refresher";
@@ -21,14 +19,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const kinds = (athleteId: string): string[] =>
-  env.db
-    .select()
-    .from(connectionEvents)
-    .where(eq(connectionEvents.athleteId, athleteId))
-    .orderBy(asc(connectionEvents.id))
-    .all()
-    .map((e) => e.kind);
+const kinds = (athleteId: string): string[] => env.events(athleteId).map((e) => e.kind);
 const refreshesOf = async (service: string, account: string) =>
   (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account).length;
 
@@ -140,7 +131,7 @@ describe("a service account once unlinked", () => {
 
     // A reconnects with another enduco account: linked, and the history says it is a different account.
     await env.linkAthlete("enduco", { username: "another-enduco-account", userId: first.userId });
-    const last = env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, first.userId)).orderBy(desc(connectionEvents.id)).get()!;
+    const last = env.events(first.userId).at(-1)!;
     assert.equal(last.kind, "linked");
     assert.match(last.detail ?? "", /a different service account than before \(was [0-9a-f]{24}, now [0-9a-f]{24}\)/);
   });

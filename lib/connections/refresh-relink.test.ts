@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { and, asc, eq } from "drizzle-orm";
-import { accounts, connectionEvents } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
+import { accounts } from "@/db/schema";
 import { getFreshAccessToken, RefreshFailedError } from "@/lib/connections/refresh";
 import { getIntegration, isServerToServer, type ServerToServerIntegration } from "@/lib/integrations/registry";
 import { storeLinkedConnection } from "@/lib/linking/store";
@@ -34,14 +34,7 @@ async function link(): Promise<{ athleteId: string; connectionId: string; exorli
   return { athleteId, connectionId: row.id, exorliveUserId };
 }
 
-function events(athleteId: string): { kind: string; detail: string | null }[] {
-  return env.db
-    .select({ kind: connectionEvents.kind, detail: connectionEvents.detail })
-    .from(connectionEvents)
-    .where(eq(connectionEvents.athleteId, athleteId))
-    .orderBy(asc(connectionEvents.id))
-    .all();
-}
+const events = (athleteId: string) => env.events(athleteId);
 
 describe("ExorLive recovers by itself", () => {
   it("a refresh refused with invalid_grant gets new tokens from scratch; the connection stays connected", async () => {

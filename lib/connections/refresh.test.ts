@@ -4,8 +4,6 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { asc, eq } from "drizzle-orm";
-import { connectionEvents } from "@/db/schema";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { getFreshAccessToken, RefreshFailedError, refreshOnRequest, RefreshThrottledError } from "@/lib/connections/refresh";
 import { runRefresherOnce } from "@/lib/connections/refresher";
@@ -21,14 +19,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const eventKinds = (athleteId: string): string[] =>
-  env.db
-    .select()
-    .from(connectionEvents)
-    .where(eq(connectionEvents.athleteId, athleteId))
-    .orderBy(asc(connectionEvents.id))
-    .all()
-    .map((e) => e.kind);
+const eventKinds = (athleteId: string): string[] => env.events(athleteId).map((e) => e.kind);
 const refreshRequests = async (service: string, account: string) =>
   (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account);
 

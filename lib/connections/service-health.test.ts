@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { asc, eq } from "drizzle-orm";
-import { connectionEvents } from "@/db/schema";
 import { getFreshAccessToken } from "@/lib/connections/refresh";
 import { runRefresherOnce } from "@/lib/connections/refresher";
 import { openToken } from "@/lib/connections/sealing";
@@ -19,8 +17,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const eventsOf = (athleteId: string) =>
-  env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+const eventsOf = (athleteId: string) => env.events(athleteId);
 const refreshCount = async (service: string) => (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token").length;
 
 describe("a refused client secret (invalid_client) is the operator's problem", () => {

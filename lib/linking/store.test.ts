@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { desc, eq } from "drizzle-orm";
-import { connectionEvents } from "@/db/schema";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { LinkError, storeLinkedConnection } from "@/lib/linking/store";
 import { failed } from "@/lib/result";
@@ -18,8 +16,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const lastEvent = (athleteId: string) =>
-  env.db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(desc(connectionEvents.id)).get()!;
+const lastEvent = (athleteId: string) => env.events(athleteId).at(-1)!;
 const isLinkError = (code: string) => (e: Error) => e instanceof LinkError && e.code === code;
 
 describe("tokens issued for a link that is not kept", () => {

@@ -1,11 +1,12 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { accounts, serviceSettings, type ServiceId } from "@/db/schema";
+import { serviceSettings, type ServiceId } from "@/db/schema";
 import { isAuthorizationCode, type Integration } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
 import type { IssuedTokens } from "@/lib/integrations/tokens";
 import { retryRevocation } from "@/lib/connections/disconnect";
+import { findConnection } from "@/lib/connections/queries";
 import { recordEvent } from "@/lib/connections/events";
 import { credentialsAccepted } from "@/lib/connections/service-health";
 import { AccountInUseError, IllegalTransitionError, linked } from "@/lib/connections/transitions";
@@ -81,13 +82,9 @@ export async function storeLinkedConnection(input: {
  * refresher uses). Throws LinkError("revocation_pending") when it is still owed afterwards.
  */
 async function settlePendingRevocation(athleteId: string, service: ServiceId): Promise<void> {
-  const pending = db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), eq(accounts.state, "revocation_pending")))
-    .get();
-  if (!pending) return;
-  if ((await retryRevocation(pending.id)) !== "revoked") throw new LinkError("revocation_pending");
+  const connection = await findConnection(athleteId, service);
+  if (connection?.state !== "revocation_pending") return;
+  if ((await retryRevocation(connection.id)) !== "revoked") throw new LinkError("revocation_pending");
 }
 
 /**

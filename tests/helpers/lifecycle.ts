@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
-import { accounts, users } from "@/db/schema";
+import { asc, eq } from "drizzle-orm";
+import { accounts, connectionEvents, users } from "@/db/schema";
 import { findAuthorizationCodeIntegration } from "@/lib/integrations/registry";
 import { storeLinkedConnection } from "@/lib/linking/store";
 import { startSandbox } from "../../sandbox/server";
@@ -129,5 +129,10 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     return db.select().from(accounts).where(eq(accounts.id, connectionId)).get()!;
   }
 
-  return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, issuedTokens, expire, row, db };
+  /** The connection_events of `athleteId`, oldest first. */
+  function events(athleteId: string) {
+    return db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+  }
+
+  return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, issuedTokens, expire, row, events, db };
 }
