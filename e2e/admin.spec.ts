@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signIn } from "./fixtures/auth";
-import { accountsOf, createUser, openTestDb, TEST_PASSWORD } from "./fixtures/db";
+import { accountsOf, createUser, TEST_PASSWORD, withTestDb } from "./fixtures/db";
 import { sandboxUsername } from "./fixtures/sandbox";
 
 const card = (page: Page, name: string) => page.getByRole("region", { name });
@@ -28,7 +28,7 @@ test("the admin revokes a connection; the athlete sees it disconnected with the 
   await expect(dialog).toContainText("Revoke TrainerDay for Test revoke-me?");
   await dialog.getByRole("button", { name: "Revoke" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "connection was revoked" })).toBeVisible();
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "disconnected", access_token: null });
 
   await athletePage.reload();
   await expect(card(athletePage, "TrainerDay")).toContainText("Not connected");
@@ -85,9 +85,7 @@ test("the admin creates a coach, assigns an athlete to two coaches, changes a ro
   await page.getByLabel(/Second Coach/).check();
   await page.getByRole("button", { name: "Save coaches" }).click();
   await expect(page.getByRole("status").filter({ hasText: "now has 2 coaches" })).toBeVisible();
-  const db = openTestDb();
-  const coaches = db.prepare("SELECT count(*) AS n FROM coach_athletes WHERE athlete_id = ?").get(athlete.id) as { n: number };
-  db.close();
+  const coaches = (await withTestDb((db) => db.get<{ n: number }>("SELECT count(*) AS n FROM coach_athletes WHERE athlete_id = ?", [athlete.id])))!;
   expect(coaches.n).toBe(2);
 
   await page.getByLabel("Role", { exact: true }).selectOption("coach");

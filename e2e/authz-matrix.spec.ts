@@ -2,7 +2,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext, typ
 import { APP_URL } from "./config";
 import { captureAction, replayAction, type CapturedAction } from "./fixtures/actions";
 import { signIn } from "./fixtures/auth";
-import { accountsOf, createUser, openTestDb } from "./fixtures/db";
+import { accountsOf, createUser, withTestDb } from "./fixtures/db";
 import { sandboxUsername } from "./fixtures/sandbox";
 
 type Role = "athlete" | "coach" | "admin";
@@ -52,7 +52,7 @@ test.describe("every server action refuses every other role, anonymous visitors,
   test("admin actions", async ({ browser }) => {
     const admin = await pageAs(browser, "admin");
     const target = users.otherAthlete;
-    const before = JSON.stringify(openTestDb().prepare("SELECT role, disabled_at FROM users WHERE id = ?").get(target.id));
+    const before = JSON.stringify(await withTestDb((db) => db.get("SELECT role, disabled_at FROM users WHERE id = ?", [target.id])));
 
     await admin.goto(`/admin/users/${target.id}`);
     const disable = await captureAction(admin, async () => {
@@ -89,11 +89,11 @@ test.describe("every server action refuses every other role, anonymous visitors,
     });
     await expectRefusedForAllBut("admin", exorlive);
 
-    const db = openTestDb();
-    expect(JSON.stringify(db.prepare("SELECT role, disabled_at FROM users WHERE id = ?").get(target.id))).toBe(before);
-    expect(db.prepare("SELECT count(*) AS n FROM users WHERE name = 'Should Not Exist'").get()).toEqual({ n: 0 });
-    db.close();
-    expect(accountsOf(users.athlete.id)).toHaveLength(0);
+    await withTestDb(async (db) => {
+      expect(JSON.stringify(await db.get("SELECT role, disabled_at FROM users WHERE id = ?", [target.id]))).toBe(before);
+      expect(await db.get("SELECT count(*) AS n FROM users WHERE name = 'Should Not Exist'")).toEqual({ n: 0 });
+    });
+    expect(await accountsOf(users.athlete.id)).toHaveLength(0);
   });
 
   test("athlete actions cannot be used by other roles, and a replay under another athlete touches only that athlete's own data", async ({
@@ -104,7 +104,7 @@ test.describe("every server action refuses every other role, anonymous visitors,
     await athlete.getByLabel("Username").fill(sandboxUsername("td-matrix"));
     await athlete.getByRole("button", { name: "Approve" }).click();
     await expect(athlete.getByRole("region", { name: "TrainerDay" })).toContainText("Connected");
-    const [linked] = accountsOf(users.athlete.id);
+    const [linked] = await accountsOf(users.athlete.id);
 
     const disconnect = await captureAction(athlete, async () => {
       await athlete.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Disconnect" }).click();
@@ -124,17 +124,15 @@ test.describe("every server action refuses every other role, anonymous visitors,
     );
     await expectRefusedForAllBut("athlete", connect);
 
-    expect(accountsOf(users.athlete.id)).toEqual([linked]);
-    expect(accountsOf(users.otherAthlete.id)).toHaveLength(0);
+    expect(await accountsOf(users.athlete.id)).toEqual([linked]);
+    expect(await accountsOf(users.otherAthlete.id)).toHaveLength(0);
   });
 
   test("coach actions", async ({ browser }) => {
     const coach = await pageAs(browser, "coach");
     const invite = await captureAction(coach, () => coach.getByRole("button", { name: "Create invite link" }).click());
     await expectRefusedForAllBut("coach", invite);
-    const db = openTestDb();
-    expect(db.prepare("SELECT count(*) AS n FROM invitations WHERE coach_id = ?").get(users.coach.id)).toEqual({ n: 0 });
-    db.close();
+    expect(await withTestDb((db) => db.get("SELECT count(*) AS n FROM invitations WHERE coach_id = ?", [users.coach.id]))).toEqual({ n: 0 });
   });
 });
 

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { expect, test, type Browser } from "@playwright/test";
-import { E2E_DB, PAIRS } from "./config";
+import { E2E_ENGINE, OWN_PAIR, PAIRS } from "./config";
 import { signIn } from "./fixtures/auth";
-import { createUser, openTestDb, rawDatabaseBytes } from "./fixtures/db";
+import { createUser, databaseAtRest, withTestDb } from "./fixtures/db";
 import { sandboxTokens, sandboxUsername, type SandboxToken } from "./fixtures/sandbox";
+import { findPostgresBin } from "../scripts/postgres";
 
 // The "last" project runs this after every other test (playwright.config.ts), over every token that any
 // worker's sandbox issued in the run: each pair's tokens must be absent from this pair's pages, from every
@@ -31,10 +32,10 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
   test.setTimeout(180_000);
   // A live athlete with three services linked, on the demo coach's roster, so every view has tokens behind it.
   const athlete = await createUser("athlete", "canary");
-  const db = openTestDb();
-  const coachId = (db.prepare("SELECT id FROM users WHERE email = 'coach@example.com'").get() as { id: string }).id;
-  db.prepare("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)").run(coachId, athlete.id);
-  db.close();
+  await withTestDb(async (db) => {
+    const coachId = (await db.get<{ id: string }>("SELECT id FROM users WHERE email = 'coach@example.com'"))!.id;
+    await db.run("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", [coachId, athlete.id]);
+  });
   const athletePage = await pageAs(browser, athlete.email, athlete.password);
   for (const name of ["TrainerDay", "enduco", "FitRankings"]) {
     await athletePage.getByRole("region", { name }).getByRole("button", { name: "Connect" }).click();
@@ -81,12 +82,21 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
   for (const file of filesUnder(".next/static")) leaks(readFileSync(file), file);
   for (const p of PAIRS) {
     leaks(readFileSync(p.serverLog), `the server log of pair ${p.index}`);
-    leaks(rawDatabaseBytes(p.db), `the database of pair ${p.index} or its WAL`);
+    leaks(await databaseAtRest(p.db), `the database of pair ${p.index} or its WAL`);
   }
 
-  const backup = "data/e2e/backups/canary.db"; // of this pair's database
-  execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/backup.ts", backup], {
-    env: { ...process.env, DATABASE_URL: E2E_DB, NEXTAUTH_SECRET: "x".repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") },
-  });
+  // A backup of this pair's database: SQLite's online backup (scripts/backup.ts); on PostgreSQL, whose backups
+  // are pg_dump's (scripts/backup.ts copies SQLite files only), a plain-text pg_dump.
+  const database = OWN_PAIR.db;
+  const backup = E2E_ENGINE === "postgres" ? "data/e2e/backups/canary.sql" : "data/e2e/backups/canary.db";
+  if (E2E_ENGINE === "postgres") {
+    mkdirSync(dirname(backup), { recursive: true });
+    const pgBin = findPostgresBin();
+    execFileSync(pgBin ? join(pgBin, "pg_dump") : "pg_dump", ["--dbname", database, "--file", backup]);
+  } else {
+    execFileSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/backup.ts", backup], {
+      env: { ...process.env, DATABASE_URL: database, NEXTAUTH_SECRET: "x".repeat(40), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32).toString("base64") },
+    });
+  }
   leaks(readFileSync(backup), "a backup");
 });

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signIn } from "./fixtures/auth";
-import { createUser, openTestDb } from "./fixtures/db";
+import { createUser, withTestDb } from "./fixtures/db";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
 async function signedIn(browser: Browser, email: string, password: string): Promise<Page> {
@@ -10,10 +10,8 @@ async function signedIn(browser: Browser, email: string, password: string): Prom
   return page;
 }
 
-function assign(coachId: string, athleteId: string) {
-  const db = openTestDb();
-  db.prepare("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)").run(coachId, athleteId);
-  db.close();
+async function assign(coachId: string, athleteId: string) {
+  await withTestDb((db) => db.run("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", [coachId, athleteId]));
 }
 
 test.afterEach(async () => {
@@ -26,9 +24,9 @@ test("a coach sees exactly their athletes, the right statuses after a service fa
   const fine = await createUser("athlete", "fine-athlete");
   const failing = await createUser("athlete", "failing-athlete");
   const stranger = await createUser("athlete", "stranger-athlete");
-  assign(coach.id, fine.id);
-  assign(coach.id, failing.id);
-  assign(otherCoach.id, stranger.id);
+  await assign(coach.id, fine.id);
+  await assign(coach.id, failing.id);
+  await assign(otherCoach.id, stranger.id);
 
   for (const athlete of [fine, failing]) {
     const page = await signedIn(browser, athlete.email, athlete.password);
@@ -93,7 +91,7 @@ test("a coach sees exactly their athletes, the right statuses after a service fa
 test("the summary says what is true: no broken connections, and how many are not linked yet", async ({ browser }) => {
   const coach = await createUser("coach", "summary-coach");
   const athlete = await createUser("athlete", "summary-athlete");
-  assign(coach.id, athlete.id);
+  await assign(coach.id, athlete.id);
   const athletePage = await signedIn(browser, athlete.email, athlete.password);
   await athletePage.getByRole("region", { name: "TrainerDay" }).getByRole("button", { name: "Connect" }).click();
   await athletePage.getByLabel("Username").fill(sandboxUsername("td-summary"));

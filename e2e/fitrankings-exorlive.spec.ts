@@ -45,7 +45,7 @@ test.describe("FitRankings (token in the callback URL)", () => {
     const fitrankings = card(page, "FitRankings");
     await expect(fitrankings).toContainText("Connected");
     await expect(fitrankings).toContainText("Does not expire");
-    const [row] = accountsOf(athlete.id);
+    const [row] = await accountsOf(athlete.id);
     expect(row).toMatchObject({ provider: "fitrankings", state: "connected", expires_at: null });
     expect(row?.provider_account_id).toMatch(/^\d+$/);
     expect(row?.access_token).toMatch(/^v1\./);
@@ -64,13 +64,13 @@ test.describe("FitRankings (token in the callback URL)", () => {
     await expect(page).toHaveURL(/\/connections\?linked=fitrankings$/);
     await expect(card(page, "FitRankings")).toContainText("Connected");
     for (const url of urls) expect(url).not.toContain("token=");
-    expect(accountsOf(athlete.id)).toHaveLength(1);
+    expect(await accountsOf(athlete.id)).toHaveLength(1);
 
     await card(page, "FitRankings").getByRole("button", { name: "Disconnect" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
     await expect(card(page, "FitRankings")).toContainText("Not connected");
     await expect(card(page, "FitRankings").getByRole("status")).toContainText("remove TrainLink in your FitRankings account settings");
-    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null });
+    expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "disconnected", access_token: null });
   });
 
   test("a refusal at FitRankings (no token in the callback) stores nothing", async ({ page }) => {
@@ -83,7 +83,7 @@ test.describe("FitRankings (token in the callback URL)", () => {
     await page.getByRole("button", { name: "Deny" }).click();
     await expect(page).toHaveURL(/\/connections\?error=access_denied&service=fitrankings/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("You chose Deny at FitRankings");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
   });
 
   test("a callback with a wrong or missing state stores nothing", async ({ page }) => {
@@ -97,8 +97,8 @@ test.describe("FitRankings (token in the callback URL)", () => {
     }
     await page.goto("/connections?error=state_invalid&service=fitrankings");
     await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
-    expect(eventsOf(athlete.id).at(-1)).toMatchObject({ service: "fitrankings", kind: "link_failed" });
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
+    expect((await eventsOf(athlete.id)).at(-1)).toMatchObject({ service: "fitrankings", kind: "link_failed" });
   });
 
   test("a hand-made callback with the athlete's own state stores nothing unless FitRankings confirms the token and the user", async ({ page }) => {
@@ -135,10 +135,8 @@ test.describe("FitRankings (token in the callback URL)", () => {
     await page.goto(`/api/connections/fitrankings/callback/${second.pathname.split("/").at(-1)}?token=sbx-fr-ut-made-up&user_id=${victim}`);
     await expect(page).toHaveURL(/\/connections\?error=token_unverified&service=fitrankings$/);
 
-    expect(accountsOf(athlete.id)).toHaveLength(0);
-    const failures = eventsOf(athlete.id)
-      .filter((e) => e.kind === "link_failed")
-      .map((e) => e.detail);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
+    const failures = (await eventsOf(athlete.id)).filter((e) => e.kind === "link_failed").map((e) => e.detail);
     expect(failures).toEqual([
       expect.stringMatching(/^token_unverified: the callback claimed user \d+, FitRankings says the token is user \d+'s$/),
       expect.stringMatching(/^token_unverified: FitRankings did not accept the user token \(HTTP 401\)$/),
@@ -182,7 +180,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     await expect(exorlive).toContainText("Connected");
     await expect(exorlive.getByRole("list", { name: "Granted scopes" })).toContainText("read_profile");
     await expect(exorlive).toContainText(/Access token expires\s*in 2 hours/);
-    const [row] = accountsOf(athlete.id);
+    const [row] = await accountsOf(athlete.id);
     expect(row).toMatchObject({ provider: "exorlive", provider_account_id: exorliveUserId, state: "connected" });
     const now = Math.floor(Date.now() / 1000);
     expect(row!.expires_at! - now).toBeGreaterThan(7100);
@@ -208,7 +206,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       await page.getByRole("button", { name: "Link ExorLive" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText(message);
       await expect(page.getByRole("main").getByRole("alert")).toContainText("Nothing was stored");
-      expect(accountsOf(athlete.id)).toHaveLength(0);
+      expect(await accountsOf(athlete.id)).toHaveLength(0);
     });
   }
 
@@ -223,7 +221,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       await page.getByRole("button", { name: "Link ExorLive" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText(`No active athlete has the email ${email}`);
     }
-    expect(accountsOf(coach.id)).toHaveLength(0);
+    expect(await accountsOf(coach.id)).toHaveLength(0);
     expect(await sandboxRequests({ service: "exorlive" })).toHaveLength(before);
   });
 });

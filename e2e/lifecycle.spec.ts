@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL, SANDBOX_URL } from "./config";
 import { signIn } from "./fixtures/auth";
-import { accountsOf, createUser, eventsOf, openTestDb, pretendSecondsPassed } from "./fixtures/db";
+import { accountsOf, createUser, eventsOf, pretendSecondsPassed, withTestDb } from "./fixtures/db";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
 const card = (page: Page, name: string) => page.getByRole("region", { name });
@@ -33,20 +33,20 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
   // Once per 30 s: a second click right away is refused without asking TrainerDay.
   await trainerday.getByRole("button", { name: "Refresh" }).click();
   await expect(trainerday.getByRole("alert")).toContainText(/was refreshed moments ago\. You can refresh it again in \d+ seconds?\./);
-  pretendSecondsPassed(athlete.id, 31);
+  await pretendSecondsPassed(athlete.id, 31);
 
   await setSandboxMode("trainerday", "refresh_invalid_grant");
   await trainerday.getByRole("button", { name: "Refresh" }).click();
   await expect(trainerday.getByRole("alert")).toContainText("no longer accepts the stored authorization");
   await expect(trainerday).toContainText("Needs reconnect");
   await expect(trainerday.getByRole("note")).toContainText("Reconnect to restore access");
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "needs_reauth" });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "needs_reauth" });
 
   await setSandboxMode("trainerday", "normal");
   await link(page, "TrainerDay", username);
   await expect(trainerday).toContainText("Connected");
   await expect(trainerday.getByRole("button", { name: "Refresh" })).toBeEnabled();
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected" });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected" });
 
   await trainerday.getByRole("link", { name: "History of TrainerDay" }).click();
   const history = page.getByRole("list", { name: "TrainerDay history" });
@@ -68,10 +68,10 @@ test("a service outage during Refresh keeps the connection, says so, and the nex
   await expect(enduco.getByRole("alert")).toContainText("enduco could not refresh the access token (enduco is unavailable (HTTP 503))");
   await expect(enduco).toContainText("Refresh failing");
   await expect(enduco.getByRole("note")).toContainText("retried automatically (next attempt");
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected" });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected" });
 
   await setSandboxMode("enduco", "normal");
-  pretendSecondsPassed(athlete.id, 31);
+  await pretendSecondsPassed(athlete.id, 31);
   await enduco.getByRole("button", { name: "Refresh" }).click();
   await expect(enduco.getByRole("status")).toContainText("enduco refreshed");
   await expect(enduco).toContainText("Connected");
@@ -90,7 +90,7 @@ test("a refused client secret is the operator's problem: the athlete keeps the c
   await trainerday.getByRole("button", { name: "Refresh" }).click();
   await expect(trainerday.getByRole("alert")).toContainText("refused TrainLink's own credentials");
   await expect(trainerday).not.toContainText("Needs reconnect");
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected", failure_count: 0 });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected", failure_count: 0 });
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, "admin@example.com", "demo1234");
@@ -111,13 +111,13 @@ test("the background refresher renews a token before it expires, with no user ac
   await setSandboxMode("trainerday", "short_expiry");
   await link(page, "TrainerDay", sandboxUsername("td-bg"));
   await setSandboxMode("trainerday", "normal");
-  const [linked] = accountsOf(athlete.id);
+  const [linked] = await accountsOf(athlete.id);
   expect(linked!.expires_at! - Date.now() / 1000).toBeLessThan(310);
 
   // Due 5 s after linking (305 s lifetime, 300 s margin); the e2e server runs the refresher every second.
-  await expect.poll(() => accountsOf(athlete.id)[0]!.expires_at! - Date.now() / 1000, { timeout: 20_000 }).toBeGreaterThan(3000);
-  expect(accountsOf(athlete.id)[0]!.access_token).not.toBe(linked!.access_token);
-  expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["linked", "refreshed"]);
+  await expect.poll(async () => (await accountsOf(athlete.id))[0]!.expires_at! - Date.now() / 1000, { timeout: 20_000 }).toBeGreaterThan(3000);
+  expect((await accountsOf(athlete.id))[0]!.access_token).not.toBe(linked!.access_token);
+  expect((await eventsOf(athlete.id)).map((e) => e.kind)).toEqual(["linked", "refreshed"]);
   await page.reload();
   await expect(card(page, "TrainerDay")).toContainText("Connected");
   await expect(card(page, "TrainerDay")).toContainText("Last refreshed");
@@ -150,7 +150,7 @@ test.describe("enduco webhooks", () => {
     await expect(enduco).toContainText("Revoked by service");
     await expect(enduco.getByRole("note")).toContainText("Access was cancelled at enduco");
     await expect(enduco.getByRole("button", { name: "Connect" })).toBeEnabled();
-    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "revoked_by_service", access_token: null, refresh_token: null });
+    expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "revoked_by_service", access_token: null, refresh_token: null });
 
     await enduco.getByRole("link", { name: "History of enduco" }).click();
     const history = page.getByRole("list", { name: "enduco history" });
@@ -161,12 +161,13 @@ test.describe("enduco webhooks", () => {
 
   test("a wrong secret, a bad body or an unknown user changes nothing", async ({ request }) => {
     const athlete = await createUser("athlete");
-    const db = openTestDb();
-    db.prepare(
-      "INSERT INTO accounts (id, user_id, provider, provider_account_id, access_token, state, updated_at) VALUES (?, ?, 'enduco', ?, 'v1.x.y.z.w', 'connected', 0)",
-    ).run(`acc-${athlete.id}`, athlete.id, `hook${athlete.id.slice(0, 8)}`);
-    const deliveriesBefore = (db.prepare("SELECT count(*) AS n FROM webhook_deliveries").get() as { n: number }).n;
-    db.close();
+    const deliveriesBefore = await withTestDb(async (db) => {
+      await db.run(
+        "INSERT INTO accounts (id, user_id, provider, provider_account_id, access_token, state, updated_at) VALUES (?, ?, 'enduco', ?, 'v1.x.y.z.w', 'connected', ?)",
+        [`acc-${athlete.id}`, athlete.id, `hook${athlete.id.slice(0, 8)}`, new Date(0)],
+      );
+      return (await db.get<{ n: number }>("SELECT count(*) AS n FROM webhook_deliveries"))!.n;
+    });
     const url = (event: string, secret = "sandbox-enduco-webhook-secret") => `${APP_URL}/api/webhooks/enduco/${event}/${secret}`;
     const userId = `hook${athlete.id.slice(0, 8)}`;
 
@@ -185,14 +186,12 @@ test.describe("enduco webhooks", () => {
     expect((await request.post(url("deregister"), { data: { nothing: "here" } })).status()).toBe(400);
     expect((await request.post(url("deregister"), { data: "not json", headers: { "content-type": "application/json" } })).status()).toBe(400);
     expect((await request.post(url("deregister"), { data: { user_id: "nobody-we-know" } })).status()).toBe(202);
-    expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "connected", access_token: "v1.x.y.z.w" });
+    expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected", access_token: "v1.x.y.z.w" });
 
     expect((await request.post(url("plan-changed"), { data: { sub: userId } })).status()).toBe(200);
-    const check = openTestDb();
-    const deliveries = (check.prepare("SELECT count(*) AS n FROM webhook_deliveries").get() as { n: number }).n;
-    check.close();
+    const deliveries = (await withTestDb((db) => db.get<{ n: number }>("SELECT count(*) AS n FROM webhook_deliveries")))!.n;
     // Recorded: only the calls with the right secret (413, two 400s, 202, 200).
     expect(deliveries - deliveriesBefore).toBe(5);
-    expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["plan_changed"]);
+    expect((await eventsOf(athlete.id)).map((e) => e.kind)).toEqual(["plan_changed"]);
   });
 });

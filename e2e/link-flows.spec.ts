@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { APP_PORT, APP_URL } from "./config";
 import { signIn, signInWithForm } from "./fixtures/auth";
-import { accountsOf, createUser, eventsOf, openTestDb, rawDatabaseBytes } from "./fixtures/db";
+import { accountsOf, createUser, databaseAtRest, eventsOf, withTestDb } from "./fixtures/db";
 import { sandboxRequests, sandboxTokens, sandboxUsername, setSandboxMode, type Service } from "./fixtures/sandbox";
 
 const card = (page: Page, name: string) => page.getByRole("region", { name });
@@ -68,10 +68,11 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   }
   await expect(enduco).toContainText("Fetch your training plans up to 7 days ahead");
 
-  // Sealed at rest: no token the sandbox issued appears in the raw database file or its WAL.
+  // Sealed at rest: no token the sandbox issued appears in the raw database file or its WAL (PostgreSQL: in any
+  // value of any row; see databaseAtRest).
   const issued = (await sandboxTokens()).filter((t) => t.account === tdUser || t.account === enUser);
   expect(issued.length).toBeGreaterThanOrEqual(4);
-  const raw = rawDatabaseBytes();
+  const raw = await databaseAtRest();
   for (const token of issued) expect(raw.includes(Buffer.from(token.value)), `${token.service} ${token.kind} token in the raw db`).toBe(false);
 
   // Two connected cards on one page: still no serious accessibility problem (e.g. duplicate ids).
@@ -92,11 +93,12 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   // TrainerDay: the refresh token first (it ends the grant at a standard server), then the documented access token.
   expect(revocations.filter((r) => r.service === "trainerday" && r.account === tdUser && r.status === 200)).toHaveLength(2);
   expect(revocations.filter((r) => r.service === "enduco" && r.account === enUser && r.status === 200)).toHaveLength(1);
-  const db = openTestDb();
-  const rows = db
-    .prepare("SELECT provider, state, access_token, refresh_token FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = ?")
-    .all("athlete@example.com") as { provider: string; state: string; access_token: string | null; refresh_token: string | null }[];
-  db.close();
+  const rows = await withTestDb((db) =>
+    db.all<{ provider: string; state: string; access_token: string | null; refresh_token: string | null }>(
+      "SELECT provider, state, access_token, refresh_token FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = ?",
+      ["athlete@example.com"],
+    ),
+  );
   expect(rows).toHaveLength(2);
   for (const row of rows) expect(row).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
 });
@@ -116,7 +118,7 @@ test("opened under another name of this machine (127.0.0.1), the app moves to NE
   await link(page, "TrainerDay", sandboxUsername("td-loopback"));
   await expect(page).toHaveURL(`${APP_URL}/connections?linked=trainerday`);
   await expect(card(page, "TrainerDay")).toContainText("Connected");
-  expect(accountsOf(athlete.id)).toHaveLength(1);
+  expect(await accountsOf(athlete.id)).toHaveLength(1);
 });
 
 test.describe("refused callbacks store nothing and explain what happened", () => {
@@ -129,9 +131,9 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     await expect(page).toHaveURL(/\/connections\?error=access_denied&service=trainerday/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("You chose Deny at TrainerDay, so nothing was connected.");
     await expect(card(page, "TrainerDay")).toContainText("Not connected");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
     expect(await tokenRequestCount("trainerday")).toBe(before);
-    expect(eventsOf(athlete.id).at(-1)).toMatchObject({ service: "trainerday", kind: "link_failed" });
+    expect((await eventsOf(athlete.id)).at(-1)).toMatchObject({ service: "trainerday", kind: "link_failed" });
   });
 
   test("a callback with a wrong state", async ({ page }) => {
@@ -142,7 +144,7 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     await page.goto("/api/auth/callback/enduco?code=forged-code&state=not-the-state-we-sent");
     await expect(page).toHaveURL(/\/connections\?error=state_invalid&service=enduco/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
     expect(await tokenRequestCount("enduco")).toBe(before);
   });
 
@@ -152,14 +154,14 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     const callback = page.waitForRequest((r) => r.url().includes("/api/auth/callback/trainerday"));
     await link(page, "TrainerDay", sandboxUsername("td-replay"));
     const callbackUrl = (await callback).url();
-    const [stored] = accountsOf(athlete.id);
+    const [stored] = await accountsOf(athlete.id);
     const before = await tokenRequestCount("trainerday");
 
     await page.goto(callbackUrl);
     await expect(page).toHaveURL(/\/connections\?error=state_invalid&service=trainerday/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
     expect(await tokenRequestCount("trainerday")).toBe(before);
-    expect(accountsOf(athlete.id)).toEqual([stored]);
+    expect(await accountsOf(athlete.id)).toEqual([stored]);
     await expect(card(page, "TrainerDay")).toContainText("Connected");
   });
 
@@ -173,7 +175,7 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     await page.goto(`/api/auth/callback/trainerday?state=${encodeURIComponent(state!)}`);
     await expect(page).toHaveURL(/\/connections\?error=missing_code&service=trainerday/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("without an authorization code");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
     expect(await tokenRequestCount("trainerday")).toBe(before);
   });
 
@@ -185,7 +187,7 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     await page.getByRole("button", { name: "Approve" }).click();
     await expect(page).toHaveURL(/\/connections\?error=exchange_failed&service=trainerday/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be reached to finish linking");
-    expect(accountsOf(athlete.id)).toHaveLength(0);
+    expect(await accountsOf(athlete.id)).toHaveLength(0);
   });
 });
 
@@ -203,11 +205,7 @@ test("link flows started in two tabs do not break each other (two services, and 
   await second.getByLabel("Username").fill(sandboxUsername("en-tab2"));
   await second.getByRole("button", { name: "Approve" }).click();
   await expect(second).toHaveURL(/\/connections\?linked=enduco$/);
-  expect(
-    accountsOf(athlete.id)
-      .map((a) => `${a.provider}:${a.state}`)
-      .sort(),
-  ).toEqual(["enduco:connected", "trainerday:connected"]);
+  expect((await accountsOf(athlete.id)).map((a) => `${a.provider}:${a.state}`).sort()).toEqual(["enduco:connected", "trainerday:connected"]);
 
   // The same service in both tabs, finished in the order they were started: both complete.
   await page.goto("/connections");
@@ -223,11 +221,12 @@ test("link flows started in two tabs do not break each other (two services, and 
     await tab.getByRole("button", { name: "Approve" }).click();
     await expect(tab).toHaveURL(/\/connections\?linked=trainerday$/);
   }
-  expect(
-    eventsOf(athlete.id)
-      .filter((e) => e.service === "trainerday")
-      .map((e) => e.kind),
-  ).toEqual(["linked", "disconnected", "linked", "relinked"]);
+  expect((await eventsOf(athlete.id)).filter((e) => e.service === "trainerday").map((e) => e.kind)).toEqual([
+    "linked",
+    "disconnected",
+    "linked",
+    "relinked",
+  ]);
 });
 
 test("enduco: when grant_type=code is refused, the exchange retries once with authorization_code and records it", async ({ page }) => {
@@ -244,8 +243,8 @@ test("enduco: when grant_type=code is refused, the exchange retries once with au
     ["code", 400],
     ["authorization_code", 200],
   ]);
-  expect(eventsOf(athlete.id).at(-1)).toMatchObject({ kind: "linked", detail: expect.stringContaining("grant_type=authorization_code") });
-  const [row] = accountsOf(athlete.id);
+  expect((await eventsOf(athlete.id)).at(-1)).toMatchObject({ kind: "linked", detail: expect.stringContaining("grant_type=authorization_code") });
+  const [row] = await accountsOf(athlete.id);
   expect(row?.provider_account_id).toMatch(/^[0-9a-f]{24}$/);
   // The card names the linked enduco account (its id, never a token).
   await expect(card(page, "enduco").getByRole("definition").filter({ hasText: row!.provider_account_id! })).toBeVisible();
@@ -261,14 +260,14 @@ test("an unreachable revocation leaves the connection pending until the service 
   await expect(trainerday.getByRole("status")).toContainText("TrainLink keeps asking TrainerDay");
   await expect(trainerday).toContainText("Disconnect pending");
   await expect(trainerday.getByRole("note")).toContainText("the stored tokens are deleted once TrainerDay confirms");
-  const [pending] = accountsOf(athlete.id);
+  const [pending] = await accountsOf(athlete.id);
   expect(pending).toMatchObject({ state: "revocation_pending" });
   expect(pending?.access_token).toMatch(/^v1\./);
 
   await setSandboxMode("trainerday", "normal");
   await disconnect(page, "TrainerDay");
   await expect(trainerday).toContainText("Not connected");
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
 });
 
 test("a revocation the service refuses still disconnects, and the athlete is told how to remove access there", async ({ page }) => {
@@ -280,19 +279,15 @@ test("a revocation the service refuses still disconnects, and the athlete is tol
   const enduco = card(page, "enduco");
   await expect(enduco).toContainText("Not connected");
   await expect(enduco).toContainText("remove TrainLink from the apps connected to your account");
-  expect(accountsOf(athlete.id)[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
-  expect(
-    eventsOf(athlete.id)
-      .map((e) => e.kind)
-      .slice(-2),
-  ).toEqual(["revocation_refused", "disconnected"]);
+  expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "disconnected", access_token: null, refresh_token: null });
+  expect((await eventsOf(athlete.id)).map((e) => e.kind).slice(-2)).toEqual(["revocation_refused", "disconnected"]);
 });
 
 test("re-linking a connected service replaces its stored tokens and keeps one connection", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
   await link(page, "TrainerDay", sandboxUsername("td-first"), ["calendar:read"]);
-  const [first] = accountsOf(athlete.id);
+  const [first] = await accountsOf(athlete.id);
 
   // Start a second authorization while connected, as a Reconnect would.
   const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -302,12 +297,12 @@ test("re-linking a connected service replaces its stored tokens and keeps one co
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page).toHaveURL(/\/connections\?linked=trainerday/);
 
-  const rows = accountsOf(athlete.id);
+  const rows = await accountsOf(athlete.id);
   expect(rows).toHaveLength(1);
   expect(rows[0]?.id).toBe(first?.id);
   expect(rows[0]?.access_token).not.toBe(first?.access_token);
   expect(rows[0]?.refresh_token).not.toBe(first?.refresh_token);
   expect(rows[0]?.scope).toBe("athlete:read calendar:read workout:read");
-  expect(eventsOf(athlete.id).map((e) => e.kind)).toEqual(["linked", "relinked"]);
+  expect((await eventsOf(athlete.id)).map((e) => e.kind)).toEqual(["linked", "relinked"]);
   await expect(card(page, "TrainerDay").getByRole("list", { name: "Granted scopes" })).toContainText("calendar:read");
 });

@@ -1,7 +1,7 @@
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { APP_URL, SANDBOX_URL } from "./config";
 import { signIn } from "./fixtures/auth";
-import { createUser, openTestDb } from "./fixtures/db";
+import { createUser, withTestDb } from "./fixtures/db";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
 const ATHLETES = 10;
@@ -26,12 +26,15 @@ test("200 concurrent page requests across the three roles while the refresher ru
     athletes.push(athlete);
     sessions.push({ role: "athlete", api: context.request, paths: ["/connections", "/connections/trainerday/history"] });
   }
-  const db = openTestDb();
-  for (const athlete of athletes) db.prepare("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)").run(coach.id, athlete.id);
-  // Make every one of them due, so the background refresher (every second in e2e) works during the load.
   const ids = athletes.map((a) => a.id);
-  db.prepare(`UPDATE accounts SET expires_at = ? WHERE user_id IN (${ids.map(() => "?").join(",")})`).run(Math.floor(Date.now() / 1000) + 30, ...ids);
-  db.close();
+  await withTestDb(async (db) => {
+    for (const id of ids) await db.run("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", [coach.id, id]);
+    // Make every one of them due, so the background refresher (every second in e2e) works during the load.
+    await db.run(`UPDATE accounts SET expires_at = ? WHERE user_id IN (${ids.map(() => "?").join(",")})`, [
+      Math.floor(Date.now() / 1000) + 30,
+      ...ids,
+    ]);
+  });
   for (const [user, paths] of [
     [coach, ["/coach", "/coach?attention=1", "/coach/export"]],
     [admin, ["/admin", "/admin/connections", "/admin/audit"]],
@@ -63,22 +66,21 @@ test("200 concurrent page requests across the three roles while the refresher ru
 
   const anonymous = await playwrightRequest.newContext({ baseURL: APP_URL });
   expect((await anonymous.get("/login")).status()).toBe(200);
-  const rows = () => {
-    const check = openTestDb();
-    const result = check
-      .prepare(`SELECT state, access_token, refresh_token, expires_at FROM accounts WHERE user_id IN (${ids.map(() => "?").join(",")})`)
-      .all(...ids) as { state: string; access_token: string | null; refresh_token: string | null; expires_at: number }[];
-    check.close();
-    return result;
-  };
-  for (const row of rows()) {
+  const rows = () =>
+    withTestDb((db) =>
+      db.all<{ state: string; access_token: string | null; refresh_token: string | null; expires_at: number }>(
+        `SELECT state, access_token, refresh_token, expires_at FROM accounts WHERE user_id IN (${ids.map(() => "?").join(",")})`,
+        ids,
+      ),
+    );
+  for (const row of await rows()) {
     expect(row.state).toBe("connected");
     expect(row.access_token).toMatch(/^v1\./);
     expect(row.refresh_token).toMatch(/^v1\./);
   }
   // Once the service is healthy again, every connection is refreshed by the refresher alone (backoff is 30 s).
   await expect
-    .poll(() => rows().filter((r) => r.state === "connected" && r.expires_at > Date.now() / 1000 + 3000).length, {
+    .poll(async () => (await rows()).filter((r) => r.state === "connected" && r.expires_at > Date.now() / 1000 + 3000).length, {
       timeout: 75_000,
       intervals: [2000],
     })

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { APP_URL, SANDBOX_URL } from "./config";
 import { signIn } from "./fixtures/auth";
-import { accountsOf, createUser, openTestDb } from "./fixtures/db";
+import { accountsOf, createUser, withTestDb } from "./fixtures/db";
 import { sandboxRequests, sandboxUsername } from "./fixtures/sandbox";
 
 type Flow = "trainerday" | "enduco" | "fitrankings";
@@ -46,7 +46,7 @@ async function expectRefused(page: Page, url: string, athleteId: string, flow: F
   await expect(page).toHaveURL(new RegExp(`/connections\\?error=state_invalid&service=${flow}$`));
   await expect(page.getByRole("main").getByRole("alert")).toContainText("could not be verified");
   expect(await tokenRequests()).toBe(before);
-  expect(accountsOf(athleteId)).toHaveLength(0);
+  expect(await accountsOf(athleteId)).toHaveLength(0);
 }
 
 for (const flow of ["trainerday", "enduco", "fitrankings"] as const) {
@@ -67,10 +67,10 @@ for (const flow of ["trainerday", "enduco", "fitrankings"] as const) {
     test("an expired state is refused", async ({ browser }) => {
       const { user, page } = await signedIn(browser);
       const state = await startFlow(page, flow);
-      const db = openTestDb();
-      db.prepare("UPDATE oauth_flows SET expires_at = ? WHERE user_id = ?").run(Date.now() - 1000, user.id);
-      const { state_hash } = db.prepare("SELECT state_hash FROM oauth_flows WHERE user_id = ?").get(user.id) as { state_hash: string };
-      db.close();
+      const { state_hash } = await withTestDb(async (db) => {
+        await db.run("UPDATE oauth_flows SET expires_at = ? WHERE user_id = ?", [new Date(Date.now() - 1000), user.id]);
+        return (await db.get<{ state_hash: string }>("SELECT state_hash FROM oauth_flows WHERE user_id = ?", [user.id]))!;
+      });
       expect(state_hash).toMatch(/^[0-9a-f]{64}$/);
       await expectRefused(page, callbackUrl(flow, { state }), user.id, flow);
     });
@@ -100,9 +100,7 @@ test("no open redirects: every callbackUrl trick ends on our own page", async ({
     const start = await page.request.post("/api/auth/signin/trainerday", { form: { csrfToken, callbackUrl, json: "true" } });
     expect(start.status(), callbackUrl).toBe(200);
   }
-  const db = openTestDb();
-  const returns = db.prepare("SELECT return_to FROM oauth_flows WHERE user_id = ?").all(user.id) as { return_to: string }[];
-  db.close();
+  const returns = await withTestDb((db) => db.all<{ return_to: string }>("SELECT return_to FROM oauth_flows WHERE user_id = ?", [user.id]));
   expect(returns.map((r) => r.return_to)).toEqual(tricks.map(() => "/connections"));
 
   // One all the way through: the consent approves and the browser lands on our own connections page.
@@ -140,7 +138,7 @@ test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own
     const [last] = (await sandboxRequests({ service: flow, endpoint: "token" })).slice(-1);
     expect(last).toMatchObject({ status: 200, pkce: true });
   }
-  expect(accountsOf(user.id)).toHaveLength(2);
+  expect(await accountsOf(user.id)).toHaveLength(2);
 
   // Code injection (RFC 9700 §4.5): a victim's authorization code, replayed into an attacker's own flow, meets
   // the attacker's verifier (kept with the attacker's flow) and is refused by the service.
@@ -168,8 +166,8 @@ test("PKCE (S256): sent to TrainerDay and enduco, the verifier kept with its own
   await expect(attacker.page).toHaveURL(/\/connections\?error=code_rejected&service=trainerday$/);
   const attempts = (await sandboxRequests({ service: "trainerday", endpoint: "token" })).slice(before);
   expect(attempts).toMatchObject([{ status: 400, pkce: true }]);
-  expect(accountsOf(attacker.user.id)).toHaveLength(0);
-  expect(accountsOf(victim.user.id)).toHaveLength(0);
+  expect(await accountsOf(attacker.user.id)).toHaveLength(0);
+  expect(await accountsOf(victim.user.id)).toHaveLength(0);
 });
 
 test("fuzzing every callback's query (fast-check): no 500, no token request, nothing stored, no redirect off-site", async ({ browser }) => {
@@ -206,6 +204,6 @@ test("fuzzing every callback's query (fast-check): no 500, no token request, not
     { numRuns: 120, seed: 20261121 },
   );
   expect(await tokenRequests()).toBe(before);
-  expect(accountsOf(user.id)).toHaveLength(0);
+  expect(await accountsOf(user.id)).toHaveLength(0);
   expect((await fetch(`${SANDBOX_URL}/__sandbox/health`)).ok).toBe(true);
 });

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { expect, request as playwrightRequest, test } from "@playwright/test";
-import { APP_URL } from "./config";
+import { APP_URL, SPARE_DATABASES } from "./config";
 import { credentialsSignIn, signIn } from "./fixtures/auth";
-import { createUser, openTestDb } from "./fixtures/db";
+import { createUser, databaseRows } from "./fixtures/db";
 import { nextStartCommand } from "../scripts/next-start";
 
 test.describe("web hardening", () => {
@@ -44,7 +44,7 @@ test.describe("web hardening", () => {
         NEXTAUTH_URL: `https://localhost:${port}`,
         NEXTAUTH_SECRET: "s".repeat(40),
         TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
-        DATABASE_URL: "data/e2e/https.db",
+        DATABASE_URL: SPARE_DATABASES.https(),
         REFRESHER_ENABLED: "false",
       },
       stdio: "ignore",
@@ -52,7 +52,7 @@ test.describe("web hardening", () => {
     try {
       const api = await playwrightRequest.newContext({ baseURL: `http://localhost:${port}` });
       await expect.poll(async () => (await api.get("/login").catch(() => null))?.status() ?? 0, { timeout: 30_000 }).toBe(200);
-      const user = await createUser("athlete", "https", "data/e2e/https.db");
+      const user = await createUser("athlete", "https", SPARE_DATABASES.https());
       // Over plain HTTP the client would not send Secure cookies back, so carry the CSRF cookie by hand.
       const csrf = await api.get("/api/auth/csrf");
       const csrfCookie = csrf
@@ -110,16 +110,10 @@ test.describe("web hardening", () => {
     const athlete = await createUser("athlete");
     const coach = await createUser("coach");
     const admin = await createUser("admin");
-    const digest = () => {
-      const db = openTestDb();
-      const tables = (
-        db
-          .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
-          .all() as { name: string }[]
-      ).map((t) => t.name);
+    // Every row of every app table (rows ordered by primary key, tables by name), hashed.
+    const digest = async () => {
       const hash = createHash("sha256");
-      for (const table of tables) hash.update(`${table}:${JSON.stringify(db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all())}`);
-      db.close();
+      for (const [table, rows] of await databaseRows()) hash.update(`${table}:${JSON.stringify(rows)}`);
       return hash.digest("hex");
     };
     const routes = [
@@ -154,9 +148,9 @@ test.describe("web hardening", () => {
       contexts.push(context.request);
     }
     contexts.push(await playwrightRequest.newContext({ baseURL: APP_URL }));
-    const before = digest();
+    const before = await digest();
     for (const api of contexts) for (const route of routes) expect((await api.get(route, { maxRedirects: 0 })).status(), route).toBeLessThan(500);
-    expect(digest()).toBe(before);
+    expect(await digest()).toBe(before);
   });
 });
 

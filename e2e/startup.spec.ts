@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { nextStartCommand } from "../scripts/next-start";
+import { SPARE_DATABASES } from "./config";
 
 /** Runs `next start` on a spare port with `env` and resolves with its exit code and output. */
 function startServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -13,7 +14,7 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
         NEXT_TELEMETRY_DISABLED: "1",
         NEXTAUTH_SECRET: "",
         TOKEN_ENCRYPTION_KEY: "",
-        DATABASE_URL: "data/e2e/startup.db",
+        DATABASE_URL: SPARE_DATABASES.startup(),
         ...env,
       },
     });
