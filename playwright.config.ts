@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defineConfig, devices } from "@playwright/test";
-import { APP_URL, E2E_WORKERS } from "./e2e/config";
+import { APP_URL, E2E_ENGINE, E2E_WORKERS } from "./e2e/config";
 import { browserLaunchOptions } from "./scripts/browser";
 
 const secrets = {
@@ -50,6 +50,10 @@ export default defineConfig({
       ...secrets,
     },
     reuseExistingServer: false,
+    // process.env reaches the server script as well (E2E_DATABASE, E2E_POSTGRES_URL). On PostgreSQL it may have
+    // started a throwaway server, which runs detached (pg_ctl): end the script with SIGTERM, not the default
+    // SIGKILL, so that it stops that server on its way out.
+    ...(E2E_ENGINE === "postgres" ? { gracefulShutdown: { signal: "SIGTERM" as const, timeout: 20_000 } } : {}),
     stdout: "pipe",
     stderr: "pipe",
     timeout: 300_000,

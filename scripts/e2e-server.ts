@@ -1,16 +1,24 @@
 /**
  * The servers of the e2e run (started once by playwright.config.ts): a production build (skipped with
- * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh SQLite file under
- * data/e2e/<i>/, migrations, demo users, the sandbox and `next start`, all pairs at once. Each server's stdout and
+ * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh database,
+ * migrations, demo users, the sandbox and `next start`, all pairs at once. Each server's stdout and
  * stderr go to data/e2e/<i>/server.log (and sandbox.log) for the tests to inspect. Prints "e2e servers ready"
  * when every pair answers; if any server stops early it prints the end of its log and exits 1. Beside the pairs:
  * the conformance app (CONFORMANCE), whose TrainerDay and enduco are oidc-provider instances.
+ *
+ * The databases: SQLite files under data/e2e/ (removed with the folder at the start), or with
+ * E2E_DATABASE=postgres one PostgreSQL database per app, trainlink_e2e_<name> (e2e/config.ts DATABASE_NAMES),
+ * dropped and created afresh on the server at E2E_POSTGRES_URL (an admin URL), else on a throwaway server this
+ * script starts (scripts/postgres.ts) and stops when it exits; its URL goes to data/e2e/postgres-url for the
+ * test workers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CONFORMANCE, E2E_DIR, PAIRS } from "../e2e/config";
+import pg from "pg";
+import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
 import { nextStartCommand } from "./next-start";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
 import { sandboxServiceEnv } from "./sandbox-env";
 import { waitFor } from "./wait-for";
 
@@ -18,6 +26,7 @@ const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const children: ChildProcess[] = [];
 let stopping = false;
+let postgres: ThrowawayPostgres | undefined;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -29,7 +38,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 function stopAll(code: number): never {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
-  process.exit(code);
+  process.exit(code); // the "exit" handler stops a throwaway PostgreSQL
 }
 
 /** Starts a long-running server whose output goes to `logFile`; the whole run stops if it exits early. */
@@ -48,8 +57,38 @@ function startServer(name: string, command: string, args: string[], env: NodeJS.
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => stopAll(0));
+process.on("exit", () => postgres?.stop());
+
+/**
+ * PostgreSQL (E2E_DATABASE=postgres): the server at E2E_POSTGRES_URL, else a throwaway one (its URL then goes to
+ * process.env for the servers started here and to POSTGRES_URL_FILE for the test workers); then every e2e
+ * database dropped (its connections ended first) and created empty.
+ */
+async function preparePostgres(): Promise<void> {
+  let admin = process.env.E2E_POSTGRES_URL;
+  if (!admin) {
+    postgres = await startThrowawayPostgres();
+    admin = postgres.url;
+    process.env.E2E_POSTGRES_URL = admin;
+    mkdirSync(E2E_DIR, { recursive: true });
+    writeFileSync(POSTGRES_URL_FILE, `${admin}\n`);
+  }
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    for (const name of DATABASE_NAMES.map((n) => `${POSTGRES_DB_PREFIX}${n}`)) {
+      await client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [name]);
+      await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+      await client.query(`CREATE DATABASE "${name}"`);
+    }
+  } finally {
+    await client.end();
+  }
+  console.log(`e2e: PostgreSQL databases ${POSTGRES_DB_PREFIX}{${DATABASE_NAMES.join(",")}} created on ${new URL(admin).host}`);
+}
 
 rmSync(E2E_DIR, { recursive: true, force: true });
+if (E2E_ENGINE === "postgres") await preparePostgres();
 if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(join(root, ".next", "BUILD_ID"))) {
   await run(bin("next"), ["build"]);
 }
