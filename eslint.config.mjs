@@ -12,6 +12,20 @@ export default defineConfig([
   ...nextVitals,
   ...nextTs,
   {
+    // The data layer is asynchronous (docs/database.md): a query or transaction that is not awaited is a bug.
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        // node:test's describe/it return promises the runner itself awaits.
+        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["describe", "it", "test", "suite", "before", "after"] }] },
+      ],
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
+  {
     plugins: { drizzle },
     rules: {
       "drizzle/enforce-delete-with-where": ["error", handles],

@@ -13,6 +13,7 @@
  * The last line of stdout is the JSON result.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { BENCH_REFRESH_SET, BENCH_SANDBOX_URL } from "./config";
 
 type RefreshService = "trainerday" | "enduco" | "exorlive";
@@ -24,13 +25,14 @@ interface SetEntry {
   account: string;
 }
 
-const { db } = await import("@/db");
 const { env } = await import("@/lib/env");
 const { getIntegration, findAuthorizationCodeIntegration, isServerToServer } = await import("@/lib/integrations/registry");
 const { storeLinkedConnection } = await import("@/lib/linking/store");
 const { runRefresherUntilDrained } = await import("@/lib/connections/refresher");
 const { openToken } = await import("@/lib/connections/sealing");
-const sqlite = db.$client;
+// The bench's own reads and writes of the same SQLite file, on a connection of their own.
+const sqlite = new Database(env.DATABASE_URL);
+sqlite.pragma("busy_timeout = 5000");
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;

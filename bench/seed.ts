@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { migrateDatabase, openDatabase } from "../db/open";
+import Database from "better-sqlite3";
+import { migrateDatabase } from "../db/open";
 import { EVENT_KINDS, SERVICE_IDS, type ServiceId } from "../db/schema";
 import { hashPassword } from "../lib/auth/password";
 import { parseKeyring, seal, sealedKeyId } from "../lib/crypto";
@@ -130,9 +131,8 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
   const passwordHash = await hashPassword(BENCH_PASSWORD); // once: argon2id costs ~50 ms a hash
 
   for (const suffix of ["", "-wal", "-shm"]) rmSync(options.path + suffix, { force: true });
-  const database = openDatabase(options.path);
-  migrateDatabase(database);
-  const sqlite = database.$client;
+  await migrateDatabase(options.path);
+  const sqlite = new Database(options.path);
   sqlite.pragma("synchronous = OFF"); // a throwaway file: no need to survive a power cut while seeding
 
   const now = Date.now();

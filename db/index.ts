@@ -2,6 +2,8 @@ import "server-only";
 import { env } from "@/lib/env";
 import { openDatabase, type AppDatabase } from "./open";
 
+export type { AppDatabase, Executor, Transaction } from "./open";
+
 const globalForDb = globalThis as unknown as { appDb?: AppDatabase };
 
 function connection(): AppDatabase {
@@ -10,9 +12,9 @@ function connection(): AppDatabase {
 }
 
 /**
- * The app's one database connection (better-sqlite3 on DATABASE_URL; WAL, foreign keys on, 5000 ms busy
- * timeout), opened on first use, not at import (so `next build` never opens a database), and cached on
- * `globalThis` so dev-server reloads reuse it.
+ * The app's database (db/open.ts: SQLite through the per-process queue, or a PostgreSQL pool, as DATABASE_URL
+ * says), opened on first use, not at import (so `next build` never opens a database), and cached on
+ * `globalThis` so dev-server reloads reuse it. Every query is awaited; docs/database.md has the rules.
  */
 export const db: AppDatabase = new Proxy({} as AppDatabase, {
   get(_target, property) {
@@ -21,3 +23,10 @@ export const db: AppDatabase = new Proxy({} as AppDatabase, {
     return typeof value === "function" ? value.bind(real) : value;
   },
 });
+
+/** Closes the app's database if it was opened (tests and scripts that end the process cleanly). */
+export async function closeDb(): Promise<void> {
+  const open = globalForDb.appDb;
+  globalForDb.appDb = undefined;
+  await open?.close();
+}

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { getTableConfig as pgConfig, PgTable } from "drizzle-orm/pg-core";
 import { getTableConfig as sqliteConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as pg from "./schema.pg";
-import * as sqlite from "./schema";
+import * as sqlite from "./schema.sqlite";
 
 // Issue 14: the SQLite and PostgreSQL schemas are kept in step. For every table: the same columns with the same
 // meaning of type, nullability, defaults and primary keys; the same indexes (name, columns, unique, partial);

@@ -1,13 +1,12 @@
 /**
- * The PostgreSQL twin of db/schema.ts (issue 14: `DATABASE_URL=postgres://…`): the same tables, columns,
+ * The PostgreSQL twin of db/schema.sqlite.ts (issue 14: `DATABASE_URL=postgres://…`): the same tables, columns,
  * constraints and indexes in PostgreSQL's own types — `timestamptz` for every instant (SQLite keeps
  * milliseconds in an integer), `bigint` identity columns for the audit tables' ids and the access token's
  * expiry in seconds, `text` for sealed tokens, `jsonb` for JSON (SQLite: text). db/schema-parity.test.ts compares the two so they cannot drift.
- * Not used by the app yet: the data layer moves to one async code path for both engines next.
  */
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { ADMIN_ACTION_KINDS, CONNECTION_STATES, EVENT_KINDS, ROLES, SERVICE_IDS } from "./schema";
+import { ADMIN_ACTION_KINDS, CONNECTION_STATES, EVENT_KINDS, ROLES, SERVICE_IDS } from "./enums";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 

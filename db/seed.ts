@@ -18,5 +18,5 @@ export const DEMO_USERS = [
 export async function seedDemoUsers(): Promise<void> {
   const ids: Record<string, string> = {};
   for (const user of DEMO_USERS) ids[user.role] = await ensureUser({ ...user, password: DEMO_PASSWORD });
-  db.insert(coachAthletes).values({ coachId: ids.coach!, athleteId: ids.athlete! }).onConflictDoNothing().run();
+  await db.insert(coachAthletes).values({ coachId: ids.coach!, athleteId: ids.athlete! }).onConflictDoNothing();
 }

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { coachAthletes, invitations, users } from "@/db/schema";
 import { authenticate, type SessionUser } from "@/lib/auth/users";
 import { ForbiddenError } from "@/lib/authz";
@@ -15,25 +16,20 @@ process.env.NEXTAUTH_URL = "http://localhost:3000";
 
 let coach: SessionUser;
 
-function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`): SessionUser {
+async function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${randomUUID().slice(0, 6)}`): Promise<SessionUser> {
   const user = { id: randomUUID(), email: `${randomUUID()}@test.example`, name, role };
-  db.insert(users).values(user).run();
+  await db.insert(users).values(user);
   return user;
 }
 const tokenOf = (url: string) => url.split("/invite/")[1]!;
-const invitationRow = (token: string) =>
-  db
-    .select()
-    .from(invitations)
-    .all()
-    .find((row) => row.tokenHash === sha256(token));
+const invitationRow = async (token: string) => (await db.select().from(invitations)).find((row) => row.tokenHash === sha256(token));
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
-const userCount = () => db.select().from(users).all().length;
-const findUser = (email: string) => db.select().from(users).where(eq(users.email, email)).get();
+const userCount = async () => (await db.select().from(users)).length;
+const findUser = (email: string) => db.select().from(users).where(eq(users.email, email)).limit(1).then(firstRow);
 
 before(async () => {
   await openMigratedDb();
-  coach = makeUser("coach", "Coach Carter");
+  coach = await makeUser("coach", "Coach Carter");
 });
 
 describe("invitations", () => {
@@ -45,14 +41,10 @@ describe("invitations", () => {
     const week = 7 * 24 * 3600 * 1000;
     assert.ok(Math.abs(expiresAt.getTime() - (before + week)) < 5000, "expires in 7 days");
 
-    const row = invitationRow(token);
+    const row = await invitationRow(token);
     assert.ok(row, "stored by SHA-256 of the token");
     assert.equal(
-      db
-        .select()
-        .from(invitations)
-        .all()
-        .some((r) => r.tokenHash === token || r.id === token),
+      (await db.select().from(invitations)).some((r) => r.tokenHash === token || r.id === token),
       false,
       "the token itself is not stored",
     );
@@ -66,19 +58,19 @@ describe("invitations", () => {
 
     const result = await acceptInvitation(token, { name: "  Ada Athlete ", email: "Ada@Example.COM", password: "correct horse" });
     assert.ok(!failed(result), JSON.stringify(result));
-    const ada = findUser("ada@example.com");
+    const ada = await findUser("ada@example.com");
     assert.ok(ada, "email stored lower-case");
     assert.equal(ada.id, result.userId);
     assert.equal(ada.role, "athlete");
     assert.equal(ada.name, "Ada Athlete");
     assert.match(ada.passwordHash ?? "", /^\$argon2id\$/);
-    const link = db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, ada.id)).all();
+    const link = await db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, ada.id));
     assert.deepEqual(
       link.map((l) => l.coachId),
       [coach.id],
       "on the coach's roster",
     );
-    const used = invitationRow(token)!;
+    const used = (await invitationRow(token))!;
     assert.ok(used.usedAt);
     assert.equal(used.usedBy, ada.id);
     assert.deepEqual(await listOpenInvitations(coach), []);
@@ -88,23 +80,23 @@ describe("invitations", () => {
     assert.equal(failed(recheck), true);
     assert.equal(failed(recheck) && recheck.error, "used");
 
-    const count = userCount();
+    const count = await userCount();
     const again = await acceptInvitation(token, { name: "Bob", email: "bob@example.com", password: "password123" });
     assert.deepEqual(again, { error: "This invite link was already used. Ask your coach for a new one." });
-    assert.equal(userCount(), count, "no second user");
-    assert.equal(findUser("bob@example.com"), undefined);
+    assert.equal(await userCount(), count, "no second user");
+    assert.equal(await findUser("bob@example.com"), undefined);
   });
 
   it("two concurrent acceptances of one link: exactly one account", async () => {
     const token = tokenOf((await createInvitation(coach)).url);
-    const count = userCount();
+    const count = await userCount();
     const results = await Promise.all(
       ["c1", "c2", "c3"].map((n) => acceptInvitation(token, { name: n, email: `${n}@example.com`, password: "password123" })),
     );
     assert.equal(results.filter((r) => !failed(r)).length, 1);
     for (const r of results.filter((r) => failed(r)))
       assert.deepEqual(r, { error: "This invite link was already used. Ask your coach for a new one." });
-    assert.equal(userCount(), count + 1);
+    assert.equal(await userCount(), count + 1);
   });
 
   // The transaction re-checks what the read-only pre-check saw: change the database while the password hashes.
@@ -112,30 +104,30 @@ describe("invitations", () => {
 
   it("expiry that happens while the password hashes is still refused inside the transaction, nothing written", async () => {
     const token = tokenOf((await createInvitation(coach)).url);
-    const count = userCount();
+    const count = await userCount();
     const pending = acceptInvitation(token, { name: "Racer", email: "racer@example.com", password: "password123" });
     await duringHashing();
     const expiredAt = new Date(Date.now() - 1000);
-    db.update(invitations)
+    await db
+      .update(invitations)
       .set({ expiresAt: expiredAt })
-      .where(eq(invitations.tokenHash, sha256(token)))
-      .run();
+      .where(eq(invitations.tokenHash, sha256(token)));
     const result = await pending;
     assert.equal(failed(result), true);
     assert.match(failed(result) ? result.error : "", /^This invite link expired on .+ UTC\. Ask your coach for a new one\.$/);
-    assert.equal(userCount(), count);
-    assert.equal(invitationRow(token)!.usedAt, null);
+    assert.equal(await userCount(), count);
+    assert.equal((await invitationRow(token))!.usedAt, null);
   });
 
   it("an email registered while the password hashes is refused inside the transaction and the claim is rolled back", async () => {
     const token = tokenOf((await createInvitation(coach)).url);
     const pending = acceptInvitation(token, { name: "Racer", email: "late-dup@example.com", password: "password123" });
     await duringHashing();
-    db.insert(users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" }).run();
-    const count = userCount();
+    await db.insert(users).values({ id: randomUUID(), email: "late-dup@example.com", name: "First", role: "athlete" });
+    const count = await userCount();
     assert.deepEqual(await pending, { error: "An account with this email already exists. Sign in instead." });
-    assert.equal(userCount(), count);
-    const row = invitationRow(token)!;
+    assert.equal(await userCount(), count);
+    const row = (await invitationRow(token))!;
     assert.equal(row.usedAt, null, "the conditional UPDATE was rolled back");
     assert.equal(row.usedBy, null);
   });
@@ -143,40 +135,40 @@ describe("invitations", () => {
   it("an expired invitation is refused and writes nothing", async () => {
     const token = tokenOf((await createInvitation(coach)).url);
     const expiredAt = new Date(Date.UTC(2025, 0, 2, 3, 4));
-    db.update(invitations)
+    await db
+      .update(invitations)
       .set({ expiresAt: expiredAt })
-      .where(eq(invitations.tokenHash, sha256(token)))
-      .run();
+      .where(eq(invitations.tokenHash, sha256(token)));
     const check = await checkInvitation(token);
     assert.deepEqual(check, { error: "expired", expiredAt });
-    const count = userCount();
-    const links = db.select().from(coachAthletes).all().length;
+    const count = await userCount();
+    const links = (await db.select().from(coachAthletes)).length;
     const result = await acceptInvitation(token, { name: "Late", email: "late@example.com", password: "password123" });
     assert.deepEqual(result, { error: "This invite link expired on 2 Jan 2025, 03:04 UTC. Ask your coach for a new one." });
-    assert.equal(userCount(), count);
-    assert.equal(db.select().from(coachAthletes).all().length, links);
-    const row = invitationRow(token)!;
+    assert.equal(await userCount(), count);
+    assert.equal((await db.select().from(coachAthletes)).length, links);
+    const row = (await invitationRow(token))!;
     assert.equal(row.usedAt, null);
     assert.equal(row.usedBy, null);
   });
 
   it("an existing email is refused (any case) and the invitation stays unused", async () => {
-    const existing = makeUser("athlete");
+    const existing = await makeUser("athlete");
     const token = tokenOf((await createInvitation(coach)).url);
-    const count = userCount();
+    const count = await userCount();
     const result = await acceptInvitation(token, { name: "Dup", email: existing.email.toUpperCase(), password: "password123" });
     assert.deepEqual(result, { error: "An account with this email already exists. Sign in instead." });
-    assert.equal(userCount(), count);
-    const row = invitationRow(token)!;
+    assert.equal(await userCount(), count);
+    const row = (await invitationRow(token))!;
     assert.equal(row.usedAt, null);
     assert.equal(row.usedBy, null);
     assert.equal(failed(await checkInvitation(token)), false, "still usable");
-    assert.equal(db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, existing.id)).all().length, 0);
+    assert.equal((await db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, existing.id))).length, 0);
   });
 
   it("only coaches may create or list invitations", async () => {
     for (const role of ["athlete", "admin"] as const) {
-      const user = makeUser(role);
+      const user = await makeUser(role);
       await assert.rejects(createInvitation(user), ForbiddenError);
       await assert.rejects(listOpenInvitations(user), ForbiddenError);
     }
@@ -186,19 +178,19 @@ describe("invitations", () => {
     assert.deepEqual(await checkInvitation("not-a-real-token"), { error: "unknown" });
     assert.deepEqual(await checkInvitation(""), { error: "unknown" });
     assert.deepEqual(await checkInvitation("x".repeat(500)), { error: "unknown" });
-    const count = userCount();
+    const count = await userCount();
     const result = await acceptInvitation("not-a-real-token", { name: "N", email: "n@example.com", password: "password123" });
     assert.equal(failed(result), true);
-    assert.equal(userCount(), count);
+    assert.equal(await userCount(), count);
   });
 
   it("a link from a coach who was disabled is no longer valid", async () => {
-    const other = makeUser("coach");
+    const other = await makeUser("coach");
     const token = tokenOf((await createInvitation(other)).url);
-    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, other.id)).run();
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, other.id));
     assert.deepEqual(await checkInvitation(token), { error: "unknown" });
     const result = await acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
     assert.equal(failed(result), true);
-    assert.equal(invitationRow(token)!.usedAt, null);
+    assert.equal((await invitationRow(token))!.usedAt, null);
   });
 });

@@ -3,6 +3,7 @@ import { failed, type Result } from "@/lib/result";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { coachAthletes, invitations, users } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
 import type { SessionUser } from "@/lib/auth/users";
@@ -37,9 +38,7 @@ export async function createInvitation(coach: SessionUser): Promise<{ url: strin
   const token = randomBytes(32).toString("base64url");
   const now = Date.now();
   const expiresAt = new Date(now + INVITATION_LIFETIME_MS);
-  db.insert(invitations)
-    .values({ id: randomUUID(), tokenHash: hashToken(token), coachId: coach.id, createdAt: new Date(now), expiresAt })
-    .run();
+  await db.insert(invitations).values({ id: randomUUID(), tokenHash: hashToken(token), coachId: coach.id, createdAt: new Date(now), expiresAt });
   return { url: `${env.NEXTAUTH_URL.replace(/\/+$/, "")}/invite/${token}`, expiresAt };
 }
 
@@ -52,7 +51,7 @@ export type InvitationCheck = { coachName: string; expiresAt: Date } | { error: 
  */
 export async function checkInvitation(token: string): Promise<InvitationCheck> {
   if (!token || token.length > MAX_TOKEN_LENGTH) return { error: "unknown" };
-  const row = db
+  const row = await db
     .select({
       expiresAt: invitations.expiresAt,
       usedAt: invitations.usedAt,
@@ -63,7 +62,8 @@ export async function checkInvitation(token: string): Promise<InvitationCheck> {
     .from(invitations)
     .innerJoin(users, eq(users.id, invitations.coachId))
     .where(eq(invitations.tokenHash, hashToken(token)))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!row || row.coachRole !== "coach" || row.coachDisabledAt) return { error: "unknown" };
   if (row.usedAt) return { error: "used", usedAt: row.usedAt };
   if (row.expiresAt.getTime() <= Date.now()) return { error: "expired", expiredAt: row.expiresAt };
@@ -101,72 +101,69 @@ export type AcceptResult = Result<{ userId: string }>;
  *
  * The password is hashed before the write transaction (argon2 takes ~50 ms; no lock is held meanwhile);
  * a read-only pre-check refuses hopeless requests without spending that time. The writes then happen in one
- * IMMEDIATE transaction that consumes the invitation with a conditional UPDATE (unused and unexpired only),
- * so two concurrent acceptances cannot both succeed. Any refusal rolls the whole transaction back: nothing is
- * half-written. Refusals resolve to `{ error }` with a sentence the visitor can act on; unexpected
- * database errors are thrown.
+ * transaction that consumes the invitation with a conditional UPDATE … RETURNING (unused and unexpired only:
+ * on PostgreSQL a concurrent acceptance waits for the row and then finds it used), so two concurrent
+ * acceptances cannot both succeed; the coach's row is share-locked on PostgreSQL while it is checked (it cannot
+ * be disabled or demoted meanwhile), and the user is inserted with ON CONFLICT (email) DO NOTHING, so a
+ * concurrent sign-up with the same email is refused, not a constraint error. Any refusal rolls the whole
+ * transaction back: nothing is half-written. Refusals resolve to `{ error }` with a sentence the visitor can act
+ * on; unexpected database errors are thrown.
  */
 export async function acceptInvitation(token: string, input: { name: string; email: string; password: string }): Promise<AcceptResult> {
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
   const pre = await checkInvitation(token);
   if (failed(pre)) return { error: refusalSentence(pre) };
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) return { error: EMAIL_EXISTS };
+  if (await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1).then(firstRow)) return { error: EMAIL_EXISTS };
 
   const passwordHash = await hashPassword(input.password);
   const tokenHash = hashToken(token);
   const userId = randomUUID();
   try {
-    db.transaction(
-      (tx) => {
-        const now = new Date();
-        const claimed = tx
-          .update(invitations)
-          .set({ usedAt: now })
-          .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.usedAt), gt(invitations.expiresAt, now)))
-          .returning({ id: invitations.id, coachId: invitations.coachId })
-          .all()[0];
-        if (!claimed) {
-          const row = tx
-            .select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt })
-            .from(invitations)
-            .where(eq(invitations.tokenHash, tokenHash))
-            .get();
-          throw new Refusal(
-            refusalSentence(
-              !row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt },
-            ),
-          );
-        }
-        const coach = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).get();
-        if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ error: "unknown" }));
-        const existing = tx
-          .select({ id: users.id })
-          .from(users)
-          .where(sql`lower(${users.email}) = ${email}`)
-          .get();
-        if (existing) throw new Refusal(EMAIL_EXISTS);
-        tx.insert(users).values({ id: userId, email, name, role: "athlete", passwordHash, createdAt: now }).run();
-        tx.update(invitations).set({ usedBy: userId }).where(eq(invitations.id, claimed.id)).run();
-        tx.insert(coachAthletes).values({ coachId: claimed.coachId, athleteId: userId, createdAt: now }).run();
-      },
-      { behavior: "immediate" },
-    );
+    await db.transaction(async (tx) => {
+      const now = new Date();
+      const [claimed] = await tx
+        .update(invitations)
+        .set({ usedAt: now })
+        .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.usedAt), gt(invitations.expiresAt, now)))
+        .returning({ id: invitations.id, coachId: invitations.coachId });
+      if (!claimed) {
+        const row = await tx
+          .select({ usedAt: invitations.usedAt, expiresAt: invitations.expiresAt })
+          .from(invitations)
+          .where(eq(invitations.tokenHash, tokenHash))
+          .limit(1)
+          .then(firstRow);
+        throw new Refusal(
+          refusalSentence(
+            !row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt },
+          ),
+        );
+      }
+      const coachQuery = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).limit(1);
+      const [coach] = await (db.engine === "postgres" ? coachQuery.for("share") : coachQuery);
+      if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ error: "unknown" }));
+      const existing = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`)
+        .limit(1)
+        .then(firstRow);
+      if (existing) throw new Refusal(EMAIL_EXISTS);
+      const inserted = await tx
+        .insert(users)
+        .values({ id: userId, email, name, role: "athlete", passwordHash, createdAt: now })
+        .onConflictDoNothing({ target: users.email })
+        .returning({ id: users.id });
+      if (inserted.length === 0) throw new Refusal(EMAIL_EXISTS);
+      await tx.update(invitations).set({ usedBy: userId }).where(eq(invitations.id, claimed.id));
+      await tx.insert(coachAthletes).values({ coachId: claimed.coachId, athleteId: userId, createdAt: now });
+    });
   } catch (error) {
     if (error instanceof Refusal) return { error: error.message };
-    // A unique-email race cannot happen under an IMMEDIATE transaction, but if the constraint fires anyway the
-    // transaction was rolled back and the answer is the same.
-    if (isUniqueEmailViolation(error)) return { error: EMAIL_EXISTS };
     throw error;
   }
   return { userId };
-}
-
-function isUniqueEmailViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE" && /users\.email/.test(e.message)) return true;
-  }
-  return false;
 }
 
 /**
@@ -176,10 +173,9 @@ function isUniqueEmailViolation(error: unknown): boolean {
  */
 export async function listOpenInvitations(coach: SessionUser): Promise<{ id: string; createdAt: Date; expiresAt: Date }[]> {
   assertCan(coach, "invitations.create");
-  return db
+  return await db
     .select({ id: invitations.id, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
     .from(invitations)
     .where(and(eq(invitations.coachId, coach.id), isNull(invitations.usedAt), gt(invitations.expiresAt, new Date())))
-    .orderBy(asc(invitations.createdAt))
-    .all();
+    .orderBy(asc(invitations.createdAt));
 }

@@ -32,7 +32,10 @@ function noStore(response: Response): Response {
   }
 }
 
-/** The error's name and, when it has one, its code (SQLite's `SQLITE_BUSY`…): never its message, which may hold data. */
+/**
+ * The error's name and, when it has one, its code (SQLite's `SQLITE_BUSY`, PostgreSQL's SQLSTATE such as `40P01`…): never its
+ * message, which may hold data.
+ */
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return "error";
   const code = (error as { code?: unknown }).code;

@@ -1,4 +1,4 @@
-import { migrateDatabase, openDatabase } from "@/db/open";
+import { migrateDatabase } from "@/db/open";
 import { parseKeyring } from "@/lib/crypto";
 
 /**
@@ -13,9 +13,7 @@ export async function startServer(): Promise<void> {
     // Imported here so that validation errors are caught and reported below.
     const { env } = await import("@/lib/env");
     parseKeyring(env.TOKEN_ENCRYPTION_KEY);
-    const database = openDatabase(env.DATABASE_URL);
-    migrateDatabase(database);
-    database.$client.close();
+    await migrateDatabase(env.DATABASE_URL);
     if (process.env.NEXT_PHASE !== "phase-production-build") {
       const { startRefresher } = await import("@/lib/connections/refresher");
       startRefresher();

@@ -1,8 +1,12 @@
 import "./load-env";
-import { migrateDatabase, openDatabase } from "@/db/open";
+import { migrateDatabase } from "@/db/open";
+import { redactUrl } from "@/db/dialect";
 import { env } from "@/lib/env";
 
-const database = openDatabase(env.DATABASE_URL);
-migrateDatabase(database);
-database.$client.close();
-console.log(`Database migrated: ${env.DATABASE_URL}`);
+try {
+  await migrateDatabase(env.DATABASE_URL);
+  console.log(`Database migrated: ${redactUrl(env.DATABASE_URL)}`);
+} catch (error) {
+  console.error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

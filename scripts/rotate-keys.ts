@@ -10,10 +10,10 @@ import { rotateKeys } from "@/lib/connections/rotate-keys";
 import { env } from "@/lib/env";
 
 const keyring = parseKeyring(env.TOKEN_ENCRYPTION_KEY);
+await migrateDatabase(env.DATABASE_URL);
 const database = openDatabase(env.DATABASE_URL);
-migrateDatabase(database);
 try {
-  const { resealed, current } = rotateKeys(database, keyring);
+  const { resealed, current } = await rotateKeys(database, keyring);
   console.log(
     `Re-sealed ${resealed} row(s) under key "${keyring.current.id}"; ${current} already used it. Keys no longer needed: ${[...keyring.all.keys()].filter((id) => id !== keyring.current.id).join(", ") || "none"}.`,
   );
@@ -23,5 +23,5 @@ try {
   );
   process.exitCode = 1;
 } finally {
-  database.$client.close();
+  await database.close();
 }

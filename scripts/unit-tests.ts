@@ -1,20 +1,23 @@
 /**
  * `npm run test:unit`: every `*.test.ts` under db/, lib/, sandbox/, scripts/ and tests/ (unit tests live beside the
- * module they test), run by node:test one file at a time, each with tests/setup.ts loaded first (a throwaway
- * SQLite file and keys). Extra arguments are passed to node (e.g. `--test-name-pattern=…`); file paths given
- * instead of the search run just those files.
+ * module they test), run by node:test one file at a time, each with tests/setup.ts loaded first (keys, and a fresh
+ * database: an SQLite file, or a new PostgreSQL database when TEST_POSTGRES_URL is set, as `npm run test:pg`
+ * does; then the `*.pg-test.ts` files run too). Extra arguments are passed to node (e.g.
+ * `--test-name-pattern=…`); file paths given instead of the search run just those files.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const ROOTS = ["db", "lib", "sandbox", "scripts", "tests"];
+const ROOTS = ["db", "e2e", "lib", "sandbox", "scripts", "tests"];
+const onPostgres = !!process.env.TEST_POSTGRES_URL;
+const isTest = (name: string) => name.endsWith(".test.ts") || (onPostgres && name.endsWith(".pg-test.ts"));
 
 function findTests(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === "node_modules" ? [] : findTests(path);
-    return entry.name.endsWith(".test.ts") ? [path] : [];
+    return isTest(entry.name) ? [path] : [];
   });
 }
 

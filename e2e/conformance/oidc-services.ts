@@ -128,7 +128,7 @@ async function start(service: "trainerday" | "enduco", port: number, appUrl: str
       res.end(JSON.stringify(tokens));
       return;
     }
-    callback(req, res);
+    void callback(req, res);
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return issuer;

@@ -26,33 +26,29 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<{ text: string;
 before(async () => {
   await openMigratedDb();
   const athlete = { id: randomUUID(), email: "athlete@audit.example", name: "Audit Athlete", role: "athlete" as const };
-  db.insert(users).values([admin, athlete]).run();
+  await db.insert(users).values([admin, athlete]);
   // 2,345 events over a few minutes (many sharing a millisecond: the keyset must keep ties in order), 40 admin actions.
   const t0 = Date.UTC(2026, 10, 1, 12, 0, 0);
   const services = ["trainerday", "enduco"] as const;
-  db.insert(connectionEvents)
-    .values(
-      Array.from({ length: 2345 }, (_, i) => ({
-        at: new Date(t0 + Math.floor(i / 3) * 250),
-        athleteId: athlete.id,
-        actorId: null,
-        service: services[i % 2]!,
-        kind: "refreshed" as const,
-        detail: i % 7 === 0 ? `note, "quoted" ${i}` : null,
-      })),
-    )
-    .run();
-  db.insert(adminActions)
-    .values(
-      Array.from({ length: 40 }, (_, i) => ({
-        at: new Date(t0 + i * 5_000),
-        actorId: admin.id,
-        targetUserId: athlete.id,
-        kind: "role_changed" as const,
-        detail: `=formula ${i}`,
-      })),
-    )
-    .run();
+  await db.insert(connectionEvents).values(
+    Array.from({ length: 2345 }, (_, i) => ({
+      at: new Date(t0 + Math.floor(i / 3) * 250),
+      athleteId: athlete.id,
+      actorId: null,
+      service: services[i % 2]!,
+      kind: "refreshed" as const,
+      detail: i % 7 === 0 ? `note, "quoted" ${i}` : null,
+    })),
+  );
+  await db.insert(adminActions).values(
+    Array.from({ length: 40 }, (_, i) => ({
+      at: new Date(t0 + i * 5_000),
+      actorId: admin.id,
+      targetUserId: athlete.id,
+      kind: "role_changed" as const,
+      detail: `=formula ${i}`,
+    })),
+  );
 });
 
 describe("audit log CSV export", () => {

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
-import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { ADMIN_ACTION_KINDS, adminActions, connectionEvents, EVENT_KINDS, SERVICE_IDS, users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
@@ -85,7 +86,7 @@ function parseCursor(value: string | undefined): Cursor | null {
  * Keyset condition "strictly after `cursor`" in the order (at desc, source desc, id desc), for one source:
  * an index seek, never an OFFSET scan, so page 4,000 costs what page 1 costs.
  */
-function afterCursor(cursor: Cursor | null, source: "a" | "c", atColumn: AnySQLiteColumn, idColumn: AnySQLiteColumn): SQL | undefined {
+function afterCursor(cursor: Cursor | null, source: "a" | "c", atColumn: AnyPgColumn, idColumn: AnyPgColumn): SQL | undefined {
   if (!cursor) return undefined;
   const at = new Date(cursor.at);
   if (source < cursor.source) return lte(atColumn, at);
@@ -110,8 +111,8 @@ export async function listAudit(
   const wantActions = !filter.kind || (ADMIN_ACTION_KINDS as readonly string[]).includes(filter.kind);
   const actor = alias(users, "actor");
   const athlete = alias(users, "athlete");
-  const actorId = filter.actor ? personId(filter.actor) : undefined;
-  const athleteId = filter.athlete ? personId(filter.athlete) : undefined;
+  const actorId = filter.actor ? await personId(filter.actor) : undefined;
+  const athleteId = filter.athlete ? await personId(filter.athlete) : undefined;
 
   const events = wantEvents
     ? db
@@ -140,7 +141,6 @@ export async function listAudit(
         )
         .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
         .limit(limit + 1)
-        .all()
     : [];
   const actions = wantActions
     ? db
@@ -169,10 +169,10 @@ export async function listAudit(
         )
         .orderBy(desc(adminActions.at), desc(adminActions.id))
         .limit(limit + 1)
-        .all()
     : [];
 
-  const merged = [...events.map((e) => ({ ...e, source: "c" as const })), ...actions.map((a) => ({ ...a, source: "a" as const }))].sort(
+  const [eventRows, actionRows] = await Promise.all([events, actions]);
+  const merged = [...eventRows.map((e) => ({ ...e, source: "c" as const })), ...actionRows.map((a) => ({ ...a, source: "a" as const }))].sort(
     (x, y) => y.at.getTime() - x.at.getTime() || (x.source === y.source ? y.id - x.id : x.source < y.source ? 1 : -1),
   );
   const page = merged.slice(0, limit);
@@ -203,18 +203,20 @@ export async function findAuditPeople(viewer: SessionUser | null, values: (strin
   const found = new Map<string, { id: string; name: string; email: string; role: string }>();
   for (const value of values) {
     if (!value || found.has(value)) continue;
-    const person = db
+    const person = await db
       .select({ id: users.id, name: users.name, email: users.email, role: users.role })
       .from(users)
       .where(value.includes("@") ? eq(users.email, value.trim().toLowerCase()) : eq(users.id, value))
-      .get();
+      .limit(1)
+      .then(firstRow);
     if (person) found.set(value, person);
   }
   return found;
 }
 
 /** A filter value (user id or email) as the user id to filter on; an unknown email matches nobody. */
-function personId(value: string): string {
+async function personId(value: string): Promise<string> {
   if (!value.includes("@")) return value;
-  return db.select({ id: users.id }).from(users).where(eq(users.email, value.trim().toLowerCase())).get()?.id ?? value;
+  const person = await db.select({ id: users.id }).from(users).where(eq(users.email, value.trim().toLowerCase())).limit(1).then(firstRow);
+  return person?.id ?? value;
 }

@@ -18,7 +18,7 @@ describe("admin connections list", () => {
   const services = ["trainerday", "enduco", "fitrankings"] as const;
   let expected: string[] = [];
 
-  before(() => {
+  before(async () => {
     // 45 athletes, several sharing a name (ties broken by id), 3 connections each: 135 rows, 3 pages of 50.
     const athletes = Array.from({ length: 45 }, (_, i) => ({
       id: randomUUID(),
@@ -26,23 +26,21 @@ describe("admin connections list", () => {
       name: `Athlete ${String(i % 30).padStart(2, "0")}`,
       role: "athlete" as const,
     }));
-    db.insert(users).values(athletes).run();
+    await db.insert(users).values(athletes);
     for (const athlete of athletes)
       for (const [i, provider] of services.entries())
-        db.insert(accounts)
-          .values({
-            id: randomUUID(),
-            userId: athlete.id,
-            provider,
-            providerAccountId: randomUUID(),
-            accessToken: i === 2 ? null : "v1.k.i.c.t",
-            keyId: "k",
-            expiresAt: Math.floor(NOW / 1000) + 3600,
-            state: i === 2 ? "disconnected" : "connected",
-            linkedAt: new Date(NOW),
-            updatedAt: new Date(NOW),
-          })
-          .run();
+        await db.insert(accounts).values({
+          id: randomUUID(),
+          userId: athlete.id,
+          provider,
+          providerAccountId: randomUUID(),
+          accessToken: i === 2 ? null : "v1.k.i.c.t",
+          keyId: "k",
+          expiresAt: Math.floor(NOW / 1000) + 3600,
+          state: i === 2 ? "disconnected" : "connected",
+          linkedAt: new Date(NOW),
+          updatedAt: new Date(NOW),
+        });
     const order = [...athletes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
     expected = order.flatMap((a) => [...services].sort().map((s) => `${a.id}/${s}`));
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
@@ -45,21 +46,21 @@ export async function listConnectionsPage(
     options.status ? statusCondition(options.status, now, env.REFRESH_MARGIN_SECONDS) : undefined,
     options.athleteId ? eq(accounts.userId, options.athleteId) : undefined,
   );
-  const total = db.select({ n: count() }).from(accounts).where(where).get()?.n ?? 0;
+  const total = (await db.select({ n: count() }).from(accounts).where(where).limit(1).then(firstRow))?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE));
   const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
   // Deferred join: the OFFSET walks only the two covering indexes (users_name_idx, accounts_user_provider_uq) to
-  // find the page's 50 rowids, then only those rows are read. Page 80 costs about what page 1 costs (unless a
-  // status filter needs the rows themselves).
-  const pageRowids = db
-    .select({ rowid: sql<number>`${accounts}.rowid` })
+  // find the page's 50 keys (user id, service: unique, and both in those indexes), then only those rows are read.
+  // Page 80 costs about what page 1 costs (unless a status filter needs the rows themselves).
+  const pageKeys = db
+    .select({ userId: users.id, provider: accounts.provider })
     .from(users)
     .innerJoin(accounts, eq(accounts.userId, users.id))
     .where(where)
     .orderBy(asc(users.name), asc(users.id), asc(accounts.provider))
     .limit(CONNECTIONS_PAGE_SIZE)
     .offset((page - 1) * CONNECTIONS_PAGE_SIZE);
-  const rows = db
+  const rows = await db
     .select({
       id: accounts.id,
       athleteId: users.id,
@@ -67,7 +68,7 @@ export async function listConnectionsPage(
       athleteEmail: users.email,
       service: accounts.provider,
       state: accounts.state,
-      hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
+      hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
       expiresAt: accounts.expiresAt,
       failureCount: accounts.failureCount,
       linkedAt: accounts.linkedAt,
@@ -76,9 +77,8 @@ export async function listConnectionsPage(
     })
     .from(accounts)
     .innerJoin(users, eq(users.id, accounts.userId))
-    .where(sql`${accounts}.rowid IN ${pageRowids}`)
-    .orderBy(asc(users.name), asc(users.id), asc(accounts.provider))
-    .all();
+    .where(sql`(${accounts.userId}, ${accounts.provider}) IN ${pageKeys}`)
+    .orderBy(asc(users.name), asc(users.id), asc(accounts.provider));
   return {
     page,
     pageCount,
@@ -111,17 +111,18 @@ export async function listConnectionsPage(
  */
 export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connectionId: string): Promise<{ ok: string } | { error: string }> {
   assertCan(viewer, "connections.revoke_any");
-  const row = db
+  const row = await db
     .select({ userId: accounts.userId, provider: accounts.provider, name: users.name })
     .from(accounts)
     .innerJoin(users, eq(users.id, accounts.userId))
     .where(eq(accounts.id, connectionId))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!row) return { error: "That connection no longer exists." };
   const service = getIntegration(row.provider).name;
   const result = await disconnectConnection({ athleteId: row.userId, actorId: viewer.id, service: row.provider });
   if (failed(result)) return { error: result.error };
-  recordAdminAction({
+  await recordAdminAction({
     actorId: viewer.id,
     targetUserId: row.userId,
     kind: "connection_revoked",

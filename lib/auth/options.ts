@@ -59,14 +59,14 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
             device: await verifiedDevice(readCookie(req?.headers?.cookie, deviceCookieName()), email),
           };
           // A thrown error reaches the login form as its code; the wait is computed the same for every email.
-          const wait = signInWaitSeconds(attempt);
+          const wait = await signInWaitSeconds(attempt);
           if (wait > 0) throw new Error(`${RATE_LIMITED}:${wait}`);
           const user = await authenticate(email, password);
           if (!user) {
-            recordSignInFailure(attempt);
+            await recordSignInFailure(attempt);
             return null;
           }
-          recordSignInSuccess(attempt);
+          await recordSignInSuccess(attempt);
           (await cookies()).set(deviceCookieName(), await issueDeviceCookie(email), {
             httpOnly: true,
             sameSite: "lax",
@@ -130,7 +130,7 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
     events: {
       // Sign out ends this session on the server too (docs/SECURITY.md row 21): a copy of its cookie is refused.
       async signOut({ token }) {
-        if (token?.sid) revokeSession(token.sid, typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S);
+        if (token?.sid) await revokeSession(token.sid, typeof token.exp === "number" ? token.exp : Math.floor(Date.now() / 1000) + SESSION_MAX_AGE_S);
       },
     },
     logger: {

@@ -31,37 +31,45 @@ describe("the client address", () => {
 describe("growing delays", () => {
   const attempt = { email: "Grow@Example.com", client: "203.0.113.1", device: null };
 
-  it("10 free failures per (account, client), then 30 s, 60 s, 120 s … at most 15 minutes, never a permanent lock", () => {
+  it("10 free failures per (account, client), then 30 s, 60 s, 120 s … at most 15 minutes, never a permanent lock", async () => {
     for (let i = 0; i < 10; i++) {
-      assert.equal(signInWaitSeconds(attempt, s(i)), 0, `failure ${i + 1} is free`);
-      recordSignInFailure(attempt, s(i));
+      assert.equal(await signInWaitSeconds(attempt, s(i)), 0, `failure ${i + 1} is free`);
+      await recordSignInFailure(attempt, s(i));
     }
-    assert.equal(signInWaitSeconds(attempt, s(9)), 30);
-    assert.equal(signInWaitSeconds(attempt, s(39)), 0, "30 s after the 10th failure");
+    assert.equal(await signInWaitSeconds(attempt, s(9)), 30);
+    assert.equal(await signInWaitSeconds(attempt, s(39)), 0, "30 s after the 10th failure");
     let at = 39;
     const waits: number[] = [];
     for (let i = 0; i < 8; i++) {
-      recordSignInFailure(attempt, s(at));
-      const wait = signInWaitSeconds(attempt, s(at));
+      await recordSignInFailure(attempt, s(at));
+      const wait = await signInWaitSeconds(attempt, s(at));
       waits.push(wait);
       at += wait;
-      assert.equal(signInWaitSeconds(attempt, s(at)), 0, "allowed again once the delay has passed");
+      assert.equal(await signInWaitSeconds(attempt, s(at)), 0, "allowed again once the delay has passed");
     }
     assert.deepEqual(waits, [60, 120, 240, 480, 900, 900, 900, 900]);
-    assert.equal(signInWaitSeconds({ ...attempt, email: "grow@example.com" }, s(at - 1)), 1, "emails are compared case-insensitively");
+    assert.equal(await signInWaitSeconds({ ...attempt, email: "grow@example.com" }, s(at - 1)), 1, "emails are compared case-insensitively");
   });
 
-  it("a day of quiet forgets the failures; a success forgets the pair's, not the client's", () => {
+  it("a day of quiet forgets the failures; a success forgets the pair's, not the client's", async () => {
     const quiet = { email: "quiet@example.com", client: "203.0.113.2", device: null };
-    for (let i = 0; i < 10; i++) recordSignInFailure(quiet, s(i));
-    recordSignInFailure(quiet, s(10));
-    assert.equal(signInWaitSeconds(quiet, s(10 + 24 * 3600)), 0);
+    for (let i = 0; i < 10; i++) await recordSignInFailure(quiet, s(i));
+    await recordSignInFailure(quiet, s(10));
+    assert.equal(await signInWaitSeconds(quiet, s(10 + 24 * 3600)), 0);
 
     const other = { email: "someone@example.com", client: "203.0.113.3", device: null };
-    for (let i = 0; i < 10; i++) recordSignInFailure({ ...other, email: `guess-${i}@example.com` }, s(i));
-    assert.equal(signInWaitSeconds(other, s(9)), 30, "10 failures from one client across accounts slow that client down");
-    recordSignInSuccess({ ...other, email: "guess-0@example.com" });
-    assert.equal(signInWaitSeconds(other, s(9)), 30, "one success does not reset the client's count");
+    for (let i = 0; i < 10; i++) await recordSignInFailure({ ...other, email: `guess-${i}@example.com` }, s(i));
+    assert.equal(await signInWaitSeconds(other, s(9)), 30, "10 failures from one client across accounts slow that client down");
+    await recordSignInSuccess({ ...other, email: "guess-0@example.com" });
+    assert.equal(await signInWaitSeconds(other, s(9)), 30, "one success does not reset the client's count");
+  });
+});
+
+describe("concurrent failures", () => {
+  it("are all counted (one atomic upsert per failure, no lost update)", async () => {
+    const racing = { email: "racing@example.com", client: "203.0.113.9", device: null };
+    await Promise.all(Array.from({ length: 10 }, () => recordSignInFailure(racing, s(0))));
+    assert.equal(await signInWaitSeconds(racing, s(0)), 30, "the 10 failures spent the allowance");
   });
 });
 
@@ -69,12 +77,12 @@ describe("the owner is never kept out of a device they used", () => {
   it("a thousand guesses from rotating clients slow down unknown clients, not the owner's device", async () => {
     const email = "owner@example.com";
     const cookie = await issueDeviceCookie(email);
-    for (let i = 0; i < 1000; i++) recordSignInFailure({ email, client: `198.18.${i >> 8}.${i & 255}`, device: null }, s(i));
-    assert.ok(signInWaitSeconds({ email, client: "198.51.100.200", device: null }, s(1000)) > 0, "the account's net catches a spread attack");
-    assert.ok(signInWaitSeconds({ email, client: null, device: null }, s(1000)) > 0, "an unknown client (no trusted proxy) too");
+    for (let i = 0; i < 1000; i++) await recordSignInFailure({ email, client: `198.18.${i >> 8}.${i & 255}`, device: null }, s(i));
+    assert.ok((await signInWaitSeconds({ email, client: "198.51.100.200", device: null }, s(1000))) > 0, "the account's net catches a spread attack");
+    assert.ok((await signInWaitSeconds({ email, client: null, device: null }, s(1000))) > 0, "an unknown client (no trusted proxy) too");
     const id = await verifiedDevice(cookie, email);
     assert.ok(id);
-    assert.equal(signInWaitSeconds({ email, client: "198.18.0.1", device: id }, s(1000)), 0, "the owner's device signs in at once");
+    assert.equal(await signInWaitSeconds({ email, client: "198.18.0.1", device: id }, s(1000)), 0, "the owner's device signs in at once");
   });
 
   it("a device cookie is bound to its account and still counts its own failures", async () => {
@@ -86,8 +94,8 @@ describe("the owner is never kept out of a device they used", () => {
     assert.ok(!cookie.includes("mine"), "the email is not in the cookie");
     const id = (await verifiedDevice(cookie, "mine@example.com"))!;
     const stolen = { email: "mine@example.com", client: null, device: id };
-    for (let i = 0; i < 10; i++) recordSignInFailure(stolen, s(i));
-    assert.equal(signInWaitSeconds(stolen, s(9)), 30);
+    for (let i = 0; i < 10; i++) await recordSignInFailure(stolen, s(i));
+    assert.equal(await signInWaitSeconds(stolen, s(9)), 30);
     assert.equal(readCookie(`a=1; trainlink.device=${cookie}; b=2`, "trainlink.device"), cookie);
   });
 });

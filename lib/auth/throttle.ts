@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, inArray } from "drizzle-orm";
+import { gt, inArray, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { signInThrottle } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -71,9 +71,9 @@ export function throttleDelayMs(failures: number, allowance: number): number {
  * How long `attempt` must wait before its password is even checked, in seconds (0: go ahead). Checked for known
  * and unknown emails alike, so the answer says nothing about whether an account exists.
  */
-export function signInWaitSeconds(attempt: SignInAttempt, nowMs = Date.now()): number {
+export async function signInWaitSeconds(attempt: SignInAttempt, nowMs = Date.now()): Promise<number> {
   const keys = throttleKeys(attempt);
-  const rows = db
+  const rows = await db
     .select()
     .from(signInThrottle)
     .where(
@@ -81,8 +81,7 @@ export function signInWaitSeconds(attempt: SignInAttempt, nowMs = Date.now()): n
         signInThrottle.key,
         keys.map((k) => k.key),
       ),
-    )
-    .all();
+    );
   let until = 0;
   for (const row of rows) {
     const last = row.lastFailureAt.getTime();
@@ -93,30 +92,36 @@ export function signInWaitSeconds(attempt: SignInAttempt, nowMs = Date.now()): n
   return Math.max(0, Math.ceil((until - nowMs) / 1000));
 }
 
-/** Counts one failed sign-in on each of the attempt's keys (a key quiet for a day starts again at 1). */
-export function recordSignInFailure(attempt: SignInAttempt, nowMs = Date.now()): void {
-  db.transaction(
-    (tx) => {
-      for (const { key } of throttleKeys(attempt)) {
-        const row = tx.select().from(signInThrottle).where(eq(signInThrottle.key, key)).get();
-        const failures = row && row.lastFailureAt.getTime() + QUIET_RESET_MS > nowMs ? row.failures + 1 : 1;
-        tx.insert(signInThrottle)
-          .values({ key, failures, lastFailureAt: new Date(nowMs) })
-          .onConflictDoUpdate({ target: signInThrottle.key, set: { failures, lastFailureAt: new Date(nowMs) } })
-          .run();
-      }
-    },
-    { behavior: "immediate" },
-  );
+/**
+ * Counts one failed sign-in on each of the attempt's keys (a key quiet for a day starts again at 1). One atomic
+ * upsert for all keys (`failures = failures + 1` in the database, never a read then a write), so concurrent
+ * failures on several app instances are all counted; keys are written in sorted order, so two upserts sharing
+ * keys lock them in the same order (no deadlock on PostgreSQL).
+ */
+export async function recordSignInFailure(attempt: SignInAttempt, nowMs = Date.now()): Promise<void> {
+  const now = new Date(nowMs);
+  const keys = throttleKeys(attempt)
+    .map((k) => k.key)
+    .sort();
+  await db
+    .insert(signInThrottle)
+    .values(keys.map((key) => ({ key, failures: 1, lastFailureAt: now })))
+    .onConflictDoUpdate({
+      target: signInThrottle.key,
+      set: {
+        failures: sql`CASE WHEN ${gt(signInThrottle.lastFailureAt, new Date(nowMs - QUIET_RESET_MS))} THEN ${signInThrottle.failures} + 1 ELSE 1 END`,
+        lastFailureAt: now,
+      },
+    });
 }
 
 /**
  * Forgets the (account, client) or (account, device) failures after a successful sign-in. The per-client and
  * per-account counts stay: one success must not reset what an attacker spread elsewhere.
  */
-export function recordSignInSuccess(attempt: SignInAttempt): void {
+export async function recordSignInSuccess(attempt: SignInAttempt): Promise<void> {
   const pairs = throttleKeys(attempt)
     .map((k) => k.key)
     .filter((k) => k.startsWith("pair:"));
-  db.delete(signInThrottle).where(inArray(signInThrottle.key, pairs)).run();
+  await db.delete(signInThrottle).where(inArray(signInThrottle.key, pairs));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { eq, lt, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { revokedSessions, users, type Role, type User } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 
@@ -13,7 +14,7 @@ export type SessionUser = Pick<User, "id" | "email" | "name" | "role">;
  * disabled account, taking the same argon2 time in every case (no user enumeration).
  */
 export async function authenticate(email: string, password: string): Promise<SessionUser | null> {
-  const user = db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+  const user = await db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1).then(firstRow);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || user.disabledAt) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
@@ -26,7 +27,7 @@ export async function authenticate(email: string, password: string): Promise<Ses
  */
 export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?: string): Promise<SessionUser | null> {
   // One query per request: the user and whether this session was signed out.
-  const user = db
+  const user = await db
     .select({
       id: users.id,
       email: users.email,
@@ -34,11 +35,12 @@ export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?:
       role: users.role,
       disabledAt: users.disabledAt,
       sessionsRevokedAt: users.sessionsRevokedAt,
-      signedOut: sql<number>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid ?? null})`,
+      signedOut: sql<boolean>`EXISTS (SELECT 1 FROM ${revokedSessions} WHERE ${revokedSessions.sid} = ${sid ?? null})`.mapWith(Boolean),
     })
     .from(users)
     .where(eq(users.id, id))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!user || user.disabledAt || user.signedOut) return null;
   if (user.sessionsRevokedAt && (issuedAtSeconds === undefined || issuedAtSeconds * 1000 < user.sessionsRevokedAt.getTime())) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
@@ -48,13 +50,13 @@ export async function findActiveUser(id: string, issuedAtSeconds?: number, sid?:
  * Ends session `sid` server-side (Sign out): its cookie, even copied, is refused until it expires at
  * `expiresAtSeconds` (seconds since the epoch); rows of sessions already expired are deleted on the way.
  */
-export function revokeSession(sid: string, expiresAtSeconds: number): void {
+export async function revokeSession(sid: string, expiresAtSeconds: number): Promise<void> {
   const now = new Date();
-  db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, now)).run();
-  db.insert(revokedSessions)
+  await db.delete(revokedSessions).where(lt(revokedSessions.expiresAt, now));
+  await db
+    .insert(revokedSessions)
     .values({ sid, expiresAt: new Date(expiresAtSeconds * 1000) })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
 /**
@@ -63,10 +65,11 @@ export function revokeSession(sid: string, expiresAtSeconds: number): void {
  */
 export async function ensureUser(input: { email: string; name: string; role: Role; password: string }): Promise<string> {
   const email = input.email.toLowerCase();
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+  const existing = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1).then(firstRow);
   if (existing) return existing.id;
   const id = randomUUID();
   const passwordHash = await hashPassword(input.password);
-  db.insert(users).values({ id, email, name: input.name, role: input.role, passwordHash }).onConflictDoNothing().run();
-  return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()!.id;
+  await db.insert(users).values({ id, email, name: input.name, role: input.role, passwordHash }).onConflictDoNothing();
+  const row = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1).then(firstRow);
+  return row!.id;
 }

@@ -40,7 +40,7 @@ export interface ConnectionCardData {
 
 /** The four cards of `athleteId`'s connections page, in registry order. */
 export async function listConnectionCards(athleteId: string): Promise<ConnectionCardData[]> {
-  const rows = db.select().from(accounts).where(eq(accounts.userId, athleteId)).all();
+  const rows = await db.select().from(accounts).where(eq(accounts.userId, athleteId));
   return integrations().map((integration) => {
     const row = rows.find((r) => r.provider === integration.id);
     const configured = integration.credentials !== null;

@@ -19,7 +19,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const kinds = (athleteId: string): string[] => env.events(athleteId).map((e) => e.kind);
+const kinds = async (athleteId: string): Promise<string[]> => (await env.events(athleteId)).map((e) => e.kind);
 const refreshesOf = async (service: string, account: string) =>
   (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account).length;
 
@@ -37,13 +37,13 @@ describe("a revocation the service refuses", () => {
       assert.equal(failed(result), false);
       assert.ok(!failed(result) && result.refused && !result.revoked);
       assert.match(!failed(result) ? (result.note ?? "") : "", /refused to revoke.*remove TrainLink from the apps connected to your account/);
-      const row = env.row(connectionId);
+      const row = await env.row(connectionId);
       assert.equal(row.state, "disconnected");
       assert.equal(row.accessToken, null);
       assert.equal(row.refreshToken, null);
-      assert.deepEqual(kinds(userId).slice(-2), ["revocation_refused", "disconnected"]);
+      assert.deepEqual((await kinds(userId)).slice(-2), ["revocation_refused", "disconnected"]);
 
-      env.expire(connectionId);
+      await env.expire(connectionId);
       await runRefresherOnce();
       assert.equal(await refreshesOf(service, username), 0, "never refreshed after the Disconnect");
     });
@@ -60,10 +60,10 @@ describe("a revocation the service refuses", () => {
     } finally {
       await env.mode("trainerday", "normal");
     }
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     assert.equal(row.state, "disconnected");
     assert.equal(row.refreshToken, null);
-    assert.deepEqual(kinds(userId).slice(-3), ["revocation_pending", "revocation_refused", "disconnected"]);
+    assert.deepEqual((await kinds(userId)).slice(-3), ["revocation_pending", "revocation_refused", "disconnected"]);
   });
 });
 
@@ -82,7 +82,7 @@ describe("a Disconnect during a refresh", () => {
         await env.mode(service, "normal");
       }
       assert.ok(!failed(result) && result.revoked, "revoked");
-      assert.equal(env.row(connectionId).state, "disconnected");
+      assert.equal((await env.row(connectionId)).state, "disconnected");
       const issued = (await (await fetch(`${env.sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as {
         account?: string;
         kind: string;
@@ -120,18 +120,18 @@ describe("a service account once unlinked", () => {
     assert.ok(!failed(await disconnectConnection({ athleteId: first.userId, actorId: first.userId, service: "enduco" })));
 
     const second = await env.linkAthlete("enduco", { username: "shared-enduco-account" });
-    const accountId = env.row(second.connectionId).providerAccountId;
-    assert.equal(accountId, env.row(first.connectionId).providerAccountId, "the same enduco account");
-    assert.equal(env.row(second.connectionId).state, "connected");
+    const accountId = (await env.row(second.connectionId)).providerAccountId;
+    assert.equal(accountId, (await env.row(first.connectionId)).providerAccountId, "the same enduco account");
+    assert.equal((await env.row(second.connectionId)).state, "connected");
 
     // enduco's deregister webhook for that account ends B's live connection, not A's old row.
     assert.equal((await handleEnducoWebhook("deregister", JSON.stringify({ userId: accountId }))).status, 200);
-    assert.equal(env.row(second.connectionId).state, "revoked_by_service");
-    assert.equal(env.row(first.connectionId).state, "disconnected");
+    assert.equal((await env.row(second.connectionId)).state, "revoked_by_service");
+    assert.equal((await env.row(first.connectionId)).state, "disconnected");
 
     // A reconnects with another enduco account: linked, and the history says it is a different account.
     await env.linkAthlete("enduco", { username: "another-enduco-account", userId: first.userId });
-    const last = env.events(first.userId).at(-1)!;
+    const last = (await env.events(first.userId)).at(-1)!;
     assert.equal(last.kind, "linked");
     assert.match(last.detail ?? "", /a different service account than before \(was [0-9a-f]{24}, now [0-9a-f]{24}\)/);
   });

@@ -3,6 +3,7 @@ import type { Result } from "@/lib/result";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, type Account, type ServiceId } from "@/db/schema";
 import { getIntegration, isAuthorizationCode } from "@/lib/integrations/registry";
 import { ServiceError } from "@/lib/integrations/http";
@@ -49,11 +50,12 @@ async function revokeAtService(row: Account): Promise<RevokeOutcome> {
 export async function disconnectConnection(input: { athleteId: string; actorId: string; service: ServiceId }): Promise<DisconnectResult> {
   const { athleteId, actorId, service } = input;
   const integration = getIntegration(service);
-  const found = db
+  const found = await db
     .select({ id: accounts.id })
     .from(accounts)
     .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, service), inArray(accounts.state, LIVE_STATES)))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!found) return { error: `${integration.name} is not connected.` };
   // Take the single-flight lease first, waiting for a refresh in flight to finish: it may rotate the tokens,
   // and it is the newest ones that must be revoked (docs/SECURITY.md row 19).
@@ -61,22 +63,22 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
   if (!(await waitForLease(found.id, owner))) {
     return { error: `${integration.name} is being refreshed right now and did not finish; try Disconnect again in a minute.` };
   }
-  const row = readConnection(found.id);
+  const row = await readConnection(found.id);
   if (!row || !isLiveState(row.state)) {
-    releaseLease(found.id, owner);
+    await releaseLease(found.id, owner);
     return { error: `${integration.name} is not connected.` };
   }
   try {
     return await revokeAndEnd(row, actorId);
   } finally {
-    releaseLease(row.id, owner); // the transitions free it already; this covers an unexpected error
+    await releaseLease(row.id, owner); // the transitions free it already; this covers an unexpected error
   }
 }
 
 /** Claims the lease of `id` for `owner`, polling every 50 ms while another holds it, at most leaseMs() + 1 s. */
 async function waitForLease(id: string, owner: string): Promise<boolean> {
   const deadline = Date.now() + leaseMs() + 1_000;
-  while (!claimLease(id, owner, LIVE_STATES)) {
+  while (!(await claimLease(id, owner, LIVE_STATES))) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -89,19 +91,19 @@ async function revokeAndEnd(row: Account, actorId: string): Promise<DisconnectRe
   const outcome = await revokeAtService(row);
   switch (outcome.kind) {
     case "revoked":
-      disconnected(row, actorId, "revoked at the service");
+      await disconnected(row, actorId, "revoked at the service");
       return { revoked: true };
     case "none":
-      disconnected(row, actorId, "no revocation endpoint documented; tokens wiped locally");
+      await disconnected(row, actorId, "no revocation endpoint documented; tokens wiped locally");
       return { revoked: false, note: integration.disconnectNote };
     case "transient": {
       const failures = row.state === "revocation_pending" ? row.failureCount + 1 : 1;
-      revocationPending(row, actorId, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
+      await revocationPending(row, actorId, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
       return { revoked: false, pending: true };
     }
     case "refused":
       // The athlete's Disconnect wins: nothing here may use these tokens again, whatever the service said.
-      revocationRefused(row, actorId, outcome.message);
+      await revocationRefused(row, actorId, outcome.message);
       return { revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
   }
 }
@@ -114,22 +116,22 @@ async function revokeAndEnd(row: Account, actorId: string): Promise<DisconnectRe
  */
 export async function retryRevocation(connectionId: string): Promise<"revoked" | "pending" | "skipped"> {
   const owner = randomUUID();
-  if (!claimLease(connectionId, owner, "revocation_pending")) return "skipped";
-  const row = readConnection(connectionId);
+  if (!(await claimLease(connectionId, owner, "revocation_pending"))) return "skipped";
+  const row = await readConnection(connectionId);
   if (!row || row.state !== "revocation_pending") {
-    releaseLease(connectionId, owner);
+    await releaseLease(connectionId, owner);
     return "skipped";
   }
   const outcome = await revokeAtService(row);
   if (outcome.kind === "revoked" || outcome.kind === "none") {
-    disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
+    await disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
     return "revoked";
   }
   if (outcome.kind === "refused") {
-    revocationRefused(row, null, outcome.message);
+    await revocationRefused(row, null, outcome.message);
     return "revoked";
   }
   const failures = row.failureCount + 1;
-  revocationRetryFailed(row, owner, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
+  await revocationRetryFailed(row, owner, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
   return "pending";
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/db";
+import { db, type Executor } from "@/db";
 import { connectionEvents, type EventKind, type ServiceId } from "@/db/schema";
 
 /** One audit-trail entry. `detail` is a short text for people; it must never contain a token or secret. */
@@ -12,8 +12,6 @@ export interface EventInput {
 }
 
 /** Appends an entry to connection_events. Usable inside a transaction by passing its handle as `tx`. */
-export function recordEvent(event: EventInput, tx: Pick<typeof db, "insert"> = db): void {
-  tx.insert(connectionEvents)
-    .values({ ...event, detail: event.detail?.slice(0, 500) ?? null, at: new Date() })
-    .run();
+export async function recordEvent(event: EventInput, tx: Pick<Executor, "insert"> = db): Promise<void> {
+  await tx.insert(connectionEvents).values({ ...event, detail: event.detail?.slice(0, 500) ?? null, at: new Date() });
 }

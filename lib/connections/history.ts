@@ -1,6 +1,6 @@
 import "server-only";
 import { and, desc, eq } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/pg-core";
 import { db } from "@/db";
 import { connectionEvents, users, type EventKind, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
@@ -39,9 +39,9 @@ export interface HistoryEntry {
  * (assertCanViewAthlete); anyone else gets ForbiddenError. "You" is the viewer.
  */
 export async function listConnectionHistory(viewer: SessionUser, athleteId: string, service: ServiceId, limit = 200): Promise<HistoryEntry[]> {
-  assertCanViewAthlete(viewer, athleteId);
+  await assertCanViewAthlete(viewer, athleteId);
   const actor = alias(users, "actor");
-  const rows = db
+  const rows = await db
     .select({
       id: connectionEvents.id,
       at: connectionEvents.at,
@@ -54,8 +54,7 @@ export async function listConnectionHistory(viewer: SessionUser, athleteId: stri
     .leftJoin(actor, eq(actor.id, connectionEvents.actorId))
     .where(and(eq(connectionEvents.athleteId, athleteId), eq(connectionEvents.service, service)))
     .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
   const serviceName = getIntegration(service).name;
   return rows.map((row) => ({
     id: row.id,

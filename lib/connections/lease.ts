@@ -1,13 +1,14 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, type Account } from "@/db/schema";
 
 export { claimLease, leaseMs, releaseLease } from "@/lib/connections/transitions";
 
 /** The current row of connection `id`, or undefined. */
-export function readConnection(id: string): Account | undefined {
-  return db.select().from(accounts).where(eq(accounts.id, id)).get();
+export async function readConnection(id: string): Promise<Account | undefined> {
+  return db.select().from(accounts).where(eq(accounts.id, id)).limit(1).then(firstRow);
 }
 
 /**

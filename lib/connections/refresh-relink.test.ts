@@ -1,3 +1,4 @@
+import { firstRow } from "@/db/first";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { and, eq } from "drizzle-orm";
@@ -22,24 +23,25 @@ after(() => env.sandbox.close());
 async function link(): Promise<{ athleteId: string; connectionId: string; exorliveUserId: string }> {
   const integration = getIntegration("exorlive");
   assert.ok(isServerToServer(integration));
-  const athleteId = env.newAthlete();
+  const athleteId = await env.newAthlete();
   const exorliveUserId = String(100000 + Math.floor(Math.random() * 800000));
   const exchange = await integration.linkUser(exorliveUserId);
   await storeLinkedConnection({ athleteId, actorId: athleteId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
-  const row = env.db
+  const row = (await env.db
     .select()
     .from(accounts)
     .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive")))
-    .get()!;
+    .limit(1)
+    .then(firstRow))!;
   return { athleteId, connectionId: row.id, exorliveUserId };
 }
 
-const events = (athleteId: string) => env.events(athleteId);
+const events = async (athleteId: string) => await env.events(athleteId);
 
 describe("ExorLive recovers by itself", () => {
   it("a refresh refused with invalid_grant gets new tokens from scratch; the connection stays connected", async () => {
     const { athleteId, connectionId, exorliveUserId } = await link();
-    const before = env.row(connectionId);
+    const before = await env.row(connectionId);
     await env.mode("exorlive", "refresh_invalid_grant");
     let token: string;
     try {
@@ -48,12 +50,12 @@ describe("ExorLive recovers by itself", () => {
       await env.mode("exorlive", "normal");
     }
     assert.match(token, /^sbx-ex-at-/);
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     assert.equal(row.state, "connected");
     assert.notEqual(row.accessToken, before.accessToken);
     assert.notEqual(row.refreshToken, before.refreshToken, "the new grant's refresh token is stored");
     assert.equal(row.failureCount, 0);
-    const last = events(athleteId).at(-1)!;
+    const last = (await events(athleteId)).at(-1)!;
     assert.equal(last.kind, "refreshed");
     assert.match(
       last.detail ?? "",
@@ -66,7 +68,7 @@ describe("ExorLive recovers by itself", () => {
 
     // The new refresh token works like any other.
     assert.match(await getFreshAccessToken(connectionId, { force: true }), /^sbx-ex-at-/);
-    assert.equal(events(athleteId).at(-1)!.kind, "refreshed");
+    assert.equal((await events(athleteId)).at(-1)!.kind, "refreshed");
   });
 
   it("when the user is gone at ExorLive too, the connection needs an administrator", async () => {
@@ -80,23 +82,21 @@ describe("ExorLive recovers by itself", () => {
     } finally {
       await env.mode("exorlive", "normal");
     }
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     assert.equal(row.state, "needs_reauth");
     assert.match(
       row.lastError ?? "",
       /invalid_grant.*a new token from scratch failed too \(ExorLive refused the request \(HTTP 404, invalid_user\)\)/,
     );
     assert.deepEqual(
-      events(athleteId)
-        .slice(-2)
-        .map((e) => e.kind),
+      (await events(athleteId)).slice(-2).map((e) => e.kind),
       ["refresh_failed", "needs_reauth"],
     );
   });
 
   it("a service outage during the re-link is transient: tokens kept, retried later", async () => {
     const { connectionId } = await link();
-    const before = env.row(connectionId);
+    const before = await env.row(connectionId);
     // refresh_invalid_grant refuses the refresh; then the sandbox goes down for the re-link's Authorize.aspx.
     await env.mode("exorlive", "refresh_invalid_grant");
     const integration = getIntegration("exorlive") as ServerToServerIntegration;
@@ -112,7 +112,7 @@ describe("ExorLive recovers by itself", () => {
       integration.linkUser = linkUser;
       await env.mode("exorlive", "normal");
     }
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     assert.equal(row.state, "connected");
     assert.equal(row.refreshToken, before.refreshToken);
     assert.equal(row.failureCount, 1);

@@ -19,7 +19,7 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const eventKinds = (athleteId: string): string[] => env.events(athleteId).map((e) => e.kind);
+const eventKinds = async (athleteId: string): Promise<string[]> => (await env.events(athleteId)).map((e) => e.kind);
 const refreshRequests = async (service: string, account: string) =>
   (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token" && r.account === account);
 
@@ -32,22 +32,22 @@ describe("getFreshAccessToken", () => {
 
   it("20 concurrent calls on one expired TrainerDay connection make exactly one refresh; all get the same new token; the rotated refresh token is persisted", async () => {
     const { connectionId, username, tokens, userId } = await env.linkAthlete("trainerday");
-    env.expire(connectionId);
+    await env.expire(connectionId);
     const results = await Promise.all(Array.from({ length: 20 }, () => getFreshAccessToken(connectionId)));
     assert.equal(new Set(results).size, 1);
     assert.notEqual(results[0], tokens.accessToken);
     assert.equal((await refreshRequests("trainerday", username)).length, 1);
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     const storedRefresh = openToken(row.refreshToken!, connectionId, "refresh_token");
     assert.notEqual(storedRefresh, tokens.refreshToken, "rotated refresh token stored");
     assert.equal(openToken(row.accessToken!, connectionId, "access_token"), results[0]);
     assert.ok(row.expiresAt! > Date.now() / 1000 + 3500);
-    assert.deepEqual(eventKinds(userId), ["linked", "refreshed"]);
+    assert.deepEqual(await eventKinds(userId), ["linked", "refreshed"]);
   });
 
   it("two processes on one database file: still exactly one refresh request, one token for everyone", async () => {
     const { connectionId, username } = await env.linkAthlete("trainerday");
-    env.expire(connectionId);
+    await env.expire(connectionId);
     const go = join(tmpdir(), `go-${connectionId}`);
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/helpers/refresh-worker.ts"], {
       env: { ...process.env, CONNECTION_ID: connectionId, COUNT: "10", GO_FILE: go },
@@ -66,12 +66,12 @@ describe("getFreshAccessToken", () => {
 
   it("a refresh response without refresh_token keeps the old refresh token (enduco)", async () => {
     const { connectionId, tokens } = await env.linkAthlete("enduco");
-    env.expire(connectionId);
+    await env.expire(connectionId);
     await env.mode("enduco", "omit_refresh_token");
     try {
       const fresh = await getFreshAccessToken(connectionId);
       assert.notEqual(fresh, tokens.accessToken);
-      assert.equal(openToken(env.row(connectionId).refreshToken!, connectionId, "refresh_token"), tokens.refreshToken);
+      assert.equal(openToken((await env.row(connectionId)).refreshToken!, connectionId, "refresh_token"), tokens.refreshToken);
     } finally {
       await env.mode("enduco", "normal");
     }
@@ -79,17 +79,17 @@ describe("getFreshAccessToken", () => {
 
   it("invalid_grant moves the connection to needs_reauth and keeps the refresh from being retried", async () => {
     const { connectionId, userId, username } = await env.linkAthlete("trainerday");
-    env.expire(connectionId);
+    await env.expire(connectionId);
     await env.mode("trainerday", "refresh_invalid_grant");
     try {
       await assert.rejects(
         getFreshAccessToken(connectionId),
         (e: InstanceType<typeof RefreshFailedError>) => e.reauth === true && /Reconnect/.test(e.message),
       );
-      const row = env.row(connectionId);
+      const row = await env.row(connectionId);
       assert.equal(row.state, "needs_reauth");
       assert.equal(connectionStatus(row, true), "needs_reauth");
-      assert.deepEqual(eventKinds(userId).slice(-2), ["refresh_failed", "needs_reauth"]);
+      assert.deepEqual((await eventKinds(userId)).slice(-2), ["refresh_failed", "needs_reauth"]);
       await assert.rejects(getFreshAccessToken(connectionId), /needs to be reconnected/);
       assert.equal((await refreshRequests("trainerday", username)).length, 1);
     } finally {
@@ -100,14 +100,14 @@ describe("getFreshAccessToken", () => {
   for (const failure of ["token_503", "token_timeout"] as const) {
     it(`${failure}: tokens kept, error and backoff recorded, the next success clears them`, async () => {
       const { connectionId, tokens } = await env.linkAthlete("trainerday");
-      env.expire(connectionId);
+      await env.expire(connectionId);
       await env.mode("trainerday", failure);
       try {
         await assert.rejects(getFreshAccessToken(connectionId), (e: InstanceType<typeof RefreshFailedError>) => e.reauth === false);
       } finally {
         await env.mode("trainerday", "normal");
       }
-      let row = env.row(connectionId);
+      let row = await env.row(connectionId);
       assert.equal(row.state, "connected");
       assert.equal(row.failureCount, 1);
       assert.ok(row.lastError && row.lastErrorAt);
@@ -117,7 +117,7 @@ describe("getFreshAccessToken", () => {
       assert.equal(connectionStatus(row, true), "refresh_failing");
 
       const fresh = await getFreshAccessToken(connectionId);
-      row = env.row(connectionId);
+      row = await env.row(connectionId);
       assert.notEqual(fresh, tokens.accessToken);
       assert.equal(row.failureCount, 0);
       assert.equal(row.lastError, null);
@@ -131,11 +131,11 @@ describe("background refresher", () => {
   it("refreshes connections due within the margin and skips those in backoff", async () => {
     const due = await env.linkAthlete("enduco");
     const notDue = await env.linkAthlete("enduco");
-    env.expire(due.connectionId, 120);
+    await env.expire(due.connectionId, 120);
     const pass = await runRefresherOnce();
     assert.ok(pass.refreshed >= 1);
-    assert.ok(env.row(due.connectionId).expiresAt! > Date.now() / 1000 + 7000);
-    assert.equal(env.row(notDue.connectionId).lastRefreshedAt, null);
+    assert.ok((await env.row(due.connectionId)).expiresAt! > Date.now() / 1000 + 7000);
+    assert.equal((await env.row(notDue.connectionId)).lastRefreshedAt, null);
   });
 
   it("retries a pending revocation until the service accepts it, then wipes the tokens", async () => {
@@ -148,19 +148,19 @@ describe("background refresher", () => {
       await env.mode("trainerday", "normal");
     }
     assert.deepEqual(result, { revoked: false, pending: true });
-    let row = env.row(connectionId);
+    let row = await env.row(connectionId);
     assert.equal(row.state, "revocation_pending");
     assert.ok(row.accessToken, "tokens kept until the service accepts");
     assert.equal(connectionStatus(row, true), "revocation_pending");
 
     await runRefresherOnce(row.nextAttemptAt!.getTime() - 1000);
-    assert.equal(env.row(connectionId).state, "revocation_pending", "not retried before its backoff");
+    assert.equal((await env.row(connectionId)).state, "revocation_pending", "not retried before its backoff");
     await runRefresherOnce(row.nextAttemptAt!.getTime() + 1000);
-    row = env.row(connectionId);
+    row = await env.row(connectionId);
     assert.equal(row.state, "disconnected");
     assert.equal(row.accessToken, null);
     assert.equal(row.refreshToken, null);
-    assert.deepEqual(eventKinds(userId).slice(-2), ["revocation_pending", "disconnected"]);
+    assert.deepEqual((await eventKinds(userId)).slice(-2), ["revocation_pending", "disconnected"]);
   });
 });
 

@@ -46,7 +46,7 @@ const inflight = new Map<string, Promise<string>>();
  * wait, in seconds) before that, and whatever getFreshAccessToken throws.
  */
 export async function refreshOnRequest(connectionId: string, actorId: string, nowMs = Date.now()): Promise<string> {
-  const row = readConnection(connectionId);
+  const row = await readConnection(connectionId);
   const last = Math.max(row?.lastRefreshedAt?.getTime() ?? 0, row?.lastErrorAt?.getTime() ?? 0);
   const waitSeconds = Math.ceil((last + MANUAL_REFRESH_INTERVAL_SECONDS * 1000 - nowMs) / 1000);
   if (row && waitSeconds > 0) {
@@ -95,13 +95,13 @@ export async function getFreshAccessToken(
 ): Promise<string> {
   const actorId = options.actorId ?? null;
   const margin = options.marginSeconds ?? env.REFRESH_MARGIN_SECONDS;
-  const row = readConnection(connectionId);
+  const row = await readConnection(connectionId);
   if (!usable(row)) throw unavailable(row);
   if (!options.force && isFresh(row, margin, Date.now())) return openToken(row.accessToken, row.id, "access_token");
   const integration = getIntegration(row.provider);
   if (!integration.refresh || !row.refreshToken) {
     if (row.expiresAt === null || row.expiresAt * 1000 > Date.now()) return openToken(row.accessToken, row.id, "access_token");
-    markNeedsReauth(row, null, "the access token expired and the service gave no refresh token", actorId);
+    await markNeedsReauth(row, null, "the access token expired and the service gave no refresh token", actorId);
     throw new RefreshFailedError(`${integration.name} access expired and cannot be refreshed: reconnect it.`, true);
   }
   let pending = inflight.get(connectionId);
@@ -117,15 +117,15 @@ async function refreshUnderLease(id: string, margin: number, force: boolean, act
   const startedAt = Date.now();
   const deadline = startedAt + leaseMs() + 5_000;
   for (;;) {
-    const claimed = claimLease(id, owner, "connected");
-    const row = readConnection(id);
+    const claimed = await claimLease(id, owner, "connected");
+    const row = await readConnection(id);
     if (!usable(row)) {
-      if (claimed) releaseLease(id, owner);
+      if (claimed) await releaseLease(id, owner);
       throw unavailable(row);
     }
     const refreshedMeanwhile = row.lastRefreshedAt !== null && row.lastRefreshedAt.getTime() >= startedAt;
     if (refreshedMeanwhile || (!force && isFresh(row, margin, Date.now()))) {
-      if (claimed) releaseLease(id, owner);
+      if (claimed) await releaseLease(id, owner);
       return openToken(row.accessToken, row.id, "access_token");
     }
     if (claimed) return refreshNow(row, owner, actorId);
@@ -148,7 +148,7 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
     if (error instanceof ServiceError && error.kind === "invalid_grant" && isServerToServer(integration) && row.providerAccountId) {
       return relinkFromScratch(row, owner, error, actorId);
     }
-    throw recordRefreshFailure(row, owner, error, actorId);
+    throw await recordRefreshFailure(row, owner, error, actorId);
   }
   const rotated = issued.refreshToken !== null && issued.refreshToken !== previousRefreshToken;
   const detail = [
@@ -159,13 +159,13 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
     .filter(Boolean)
     .join("; ");
   try {
-    refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail);
+    await refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail);
   } catch (error) {
     if (error instanceof IllegalTransitionError)
       throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
     throw error;
   }
-  credentialsAccepted(row.provider);
+  await credentialsAccepted(row.provider);
   return issued.accessToken;
 }
 
@@ -185,14 +185,14 @@ async function relinkFromScratch(
   actorId: string | null,
 ): Promise<string> {
   const integration = getIntegration(row.provider);
-  if (!isServerToServer(integration) || !row.providerAccountId) throw recordRefreshFailure(row, owner, refused, actorId);
+  if (!isServerToServer(integration) || !row.providerAccountId) throw await recordRefreshFailure(row, owner, refused, actorId);
   let exchange;
   try {
     exchange = await integration.linkUser(row.providerAccountId);
   } catch (error) {
-    if (error instanceof ServiceError && (error.transient || isOperatorError(error))) throw recordRefreshFailure(row, owner, error, actorId);
+    if (error instanceof ServiceError && (error.transient || isOperatorError(error))) throw await recordRefreshFailure(row, owner, error, actorId);
     const reason = `${refused.message}; a new token from scratch failed too (${error instanceof ServiceError ? error.message : "unexpected error"})`;
-    markNeedsReauth(row, owner, reason, actorId);
+    await markNeedsReauth(row, owner, reason, actorId);
     throw new RefreshFailedError(
       `${integration.name} no longer accepts the stored authorization, and a new one could not be obtained (${reason}). An administrator must link ${integration.name} again.`,
       true,
@@ -206,7 +206,7 @@ async function relinkFromScratch(
     .filter(Boolean)
     .join("; ");
   try {
-    refreshed(
+    await refreshed(
       row,
       owner,
       { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt, grantedScope: tokens.grantedScope },
@@ -218,21 +218,21 @@ async function relinkFromScratch(
       throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
     throw error;
   }
-  credentialsAccepted(row.provider);
+  await credentialsAccepted(row.provider);
   return tokens.accessToken;
 }
 
 /** Records a failed refresh on the row (under our lease) and returns the error to throw. */
-function recordRefreshFailure(row: Account, owner: string, error: unknown, actorId: string | null): RefreshFailedError {
+async function recordRefreshFailure(row: Account, owner: string, error: unknown, actorId: string | null): Promise<RefreshFailedError> {
   const name = getIntegration(row.provider).name;
   const serviceError = error instanceof ServiceError ? error : null;
   const message = serviceError ? serviceError.message : `${name}'s stored refresh token could not be read`;
   if (serviceError && isOperatorError(serviceError)) {
     // TrainLink's own credentials were refused (a rotated or mistyped secret): the operator's problem. The
     // connection keeps its state and tokens; the refresher pauses the service until they work again.
-    const retryAt = credentialsRejected(row.provider, message);
-    releaseLease(row.id, owner);
-    recordEvent({
+    const retryAt = await credentialsRejected(row.provider, message);
+    await releaseLease(row.id, owner);
+    await recordEvent({
       actorId,
       athleteId: row.userId,
       service: row.provider,
@@ -246,25 +246,25 @@ function recordRefreshFailure(row: Account, owner: string, error: unknown, actor
   }
   // Only invalid_grant means the athlete's grant is gone (RFC 6749 §5.2); any other refusal keeps the connection.
   if (serviceError?.kind === "invalid_grant") {
-    markNeedsReauth(row, owner, message, actorId);
+    await markNeedsReauth(row, owner, message, actorId);
     return new RefreshFailedError(`${name} no longer accepts the stored authorization (${message}). Reconnect it.`, true);
   }
   const failures = row.failureCount + 1;
   const nextAttemptAt = new Date(Date.now() + backoffMs(failures));
   const detail = `transient (${serviceError?.kind ?? "unreadable"}): ${message}; tokens kept; next attempt after ${nextAttemptAt.toISOString()}`;
-  ignoreIfMovedOn(() => refreshFailed(row, owner, { message, nextAttemptAt, failures }, actorId, detail));
+  await ignoreIfMovedOn(() => refreshFailed(row, owner, { message, nextAttemptAt, failures }, actorId, detail));
   return new RefreshFailedError(`${name} could not refresh the access token (${message}). The connection is kept and retried automatically.`, false);
 }
 
 /** Moves a connection to `needs_reauth` (the `needsReauth` transition), unless it left `connected` meanwhile. */
-function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): void {
-  ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId));
+async function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
+  await ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId));
 }
 
 /** Runs a transition that a concurrent Disconnect (or webhook) may have overtaken: then there is nothing to record. */
-function ignoreIfMovedOn(write: () => void): void {
+async function ignoreIfMovedOn(write: () => Promise<void>): Promise<void> {
   try {
-    write();
+    await write();
   } catch (error) {
     if (!(error instanceof IllegalTransitionError)) throw error;
   }

@@ -38,8 +38,8 @@ export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise
   const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
   const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
   // Services whose token endpoint refuses TrainLink's own credentials wait out their pause (service-health.ts).
-  const paused = pausedServices(now);
-  const due = db
+  const paused = await pausedServices(now);
+  const due = await db
     .select({ id: accounts.id })
     .from(accounts)
     .where(
@@ -51,14 +51,12 @@ export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise
         paused.length > 0 ? notInArray(accounts.provider, paused) : undefined,
       ),
     )
-    .limit(limit)
-    .all();
-  const revocations = db
+    .limit(limit);
+  const revocations = await db
     .select({ id: accounts.id })
     .from(accounts)
     .where(and(eq(accounts.state, "revocation_pending"), backoffPassed))
-    .limit(limit)
-    .all();
+    .limit(limit);
 
   const pass: RefresherPass = { refreshed: 0, failed: 0, revoked: 0, full: due.length === limit || revocations.length === limit };
   await pool(due, env.REFRESHER_CONCURRENCY, async ({ id }) => {

@@ -18,27 +18,23 @@ before(async () => {
 describe("retention of routine refresh events", () => {
   it("deletes only `refreshed` events older than the retention, in batches, and keeps every other kind", async () => {
     const athlete = randomUUID();
-    db.insert(users)
-      .values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" })
-      .run();
+    await db.insert(users).values({ id: athlete, email: `${athlete}@test.example`, name: "Kept", role: "athlete" });
     const row = (kind: "refreshed" | "refresh_failed" | "linked" | "needs_reauth", ageDays: number) => ({
       athleteId: athlete,
       service: "trainerday" as const,
       kind,
       at: new Date(NOW - ageDays * DAY),
     });
-    db.insert(connectionEvents)
-      .values([
-        ...Array.from({ length: 1_203 }, (_, i) => row("refreshed", 31 + (i % 300))), // past retention
-        ...Array.from({ length: 50 }, () => row("refreshed", 29)), // within
-        row("refresh_failed", 400),
-        row("linked", 400),
-        row("needs_reauth", 90),
-      ])
-      .run();
+    await db.insert(connectionEvents).values([
+      ...Array.from({ length: 1_203 }, (_, i) => row("refreshed", 31 + (i % 300))), // past retention
+      ...Array.from({ length: 50 }, () => row("refreshed", 29)), // within
+      row("refresh_failed", 400),
+      row("linked", 400),
+      row("needs_reauth", 90),
+    ]);
     const deleted = await pruneRefreshEvents(NOW, { batch: 100 });
     assert.equal(deleted, 1_203);
-    const left = db.select({ kind: connectionEvents.kind }).from(connectionEvents).all();
+    const left = await db.select({ kind: connectionEvents.kind }).from(connectionEvents);
     assert.equal(left.filter((e) => e.kind === "refreshed").length, 50);
     assert.deepEqual(
       left
@@ -52,19 +48,15 @@ describe("retention of routine refresh events", () => {
 
   it("stops at maxRows per call; the next call goes on", async () => {
     const athlete = randomUUID();
-    db.insert(users)
-      .values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" })
-      .run();
-    db.insert(connectionEvents)
-      .values(
-        Array.from({ length: 450 }, () => ({
-          athleteId: athlete,
-          service: "enduco" as const,
-          kind: "refreshed" as const,
-          at: new Date(NOW - 60 * DAY),
-        })),
-      )
-      .run();
+    await db.insert(users).values({ id: athlete, email: `${athlete}@test.example`, name: "Many", role: "athlete" });
+    await db.insert(connectionEvents).values(
+      Array.from({ length: 450 }, () => ({
+        athleteId: athlete,
+        service: "enduco" as const,
+        kind: "refreshed" as const,
+        at: new Date(NOW - 60 * DAY),
+      })),
+    );
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 200);
     assert.equal(await pruneRefreshEvents(NOW, { batch: 100, maxRows: 200 }), 50);
@@ -80,11 +72,11 @@ describe("retention of webhook deliveries", () => {
       detail: "test",
       at: new Date(NOW - ageDays * DAY),
     });
-    db.insert(webhookDeliveries)
-      .values([...Array.from({ length: 1_250 }, (_, i) => delivery(31 + (i % 90))), ...Array.from({ length: 7 }, () => delivery(2))])
-      .run();
+    await db
+      .insert(webhookDeliveries)
+      .values([...Array.from({ length: 1_250 }, (_, i) => delivery(31 + (i % 90))), ...Array.from({ length: 7 }, () => delivery(2))]);
     assert.equal(await pruneWebhookDeliveries(NOW, { batch: 500 }), 1_250);
-    assert.equal(db.select().from(webhookDeliveries).all().length, 7);
+    assert.equal((await db.select().from(webhookDeliveries)).length, 7);
     assert.equal(await pruneWebhookDeliveries(NOW), 0);
   });
 });

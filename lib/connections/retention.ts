@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 
 /**
  * Deletes routine `refreshed` events older than REFRESH_EVENTS_RETENTION_DAYS (default 30) before `nowMs`
- * (milliseconds since the epoch), `batch` rows per short IMMEDIATE transaction, yielding to other requests
+ * (milliseconds since the epoch), `batch` rows per short transaction, yielding to other requests
  * between batches, and at most `maxRows` per call (the next call goes on: the refresher calls it hourly).
  * Every other kind (links, failures, needs-reconnect, revocations, webhooks) is kept for good. Resolves to
  * the number deleted; 0 when retention is 0 (keep everything).
@@ -19,20 +19,17 @@ export async function pruneRefreshEvents(nowMs = Date.now(), { batch = 1_000, ma
   const cutoff = new Date(nowMs - env.REFRESH_EVENTS_RETENTION_DAYS * 86_400_000);
   let deleted = 0;
   for (;;) {
-    const removed = db.transaction(
-      (tx) => {
-        const ids = tx
+    const removed = await db.transaction(async (tx) => {
+      const ids = (
+        await tx
           .select({ id: connectionEvents.id })
           .from(connectionEvents)
           .where(and(lt(connectionEvents.at, cutoff), eq(connectionEvents.kind, "refreshed")))
           .limit(batch)
-          .all()
-          .map((r) => r.id);
-        if (ids.length) tx.delete(connectionEvents).where(inArray(connectionEvents.id, ids)).run();
-        return ids.length;
-      },
-      { behavior: "immediate" },
-    );
+      ).map((r) => r.id);
+      if (ids.length) await tx.delete(connectionEvents).where(inArray(connectionEvents.id, ids));
+      return ids.length;
+    });
     deleted += removed;
     if (removed < batch || deleted >= maxRows) return deleted;
     await new Promise((resolve) => setImmediate(resolve));
@@ -49,14 +46,10 @@ export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000
   const cutoff = new Date(nowMs - env.WEBHOOK_DELIVERIES_RETENTION_DAYS * 86_400_000);
   let deleted = 0;
   for (;;) {
-    const ids = db
-      .select({ id: webhookDeliveries.id })
-      .from(webhookDeliveries)
-      .where(lt(webhookDeliveries.at, cutoff))
-      .limit(batch)
-      .all()
-      .map((r) => r.id);
-    if (ids.length) db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids)).run();
+    const ids = (await db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(lt(webhookDeliveries.at, cutoff)).limit(batch)).map(
+      (r) => r.id,
+    );
+    if (ids.length) await db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
     deleted += ids.length;
     if (ids.length < batch) return deleted;
     await new Promise((resolve) => setImmediate(resolve));

@@ -17,27 +17,27 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const eventsOf = (athleteId: string) => env.events(athleteId);
+const eventsOf = async (athleteId: string) => await env.events(athleteId);
 const refreshCount = async (service: string) => (await env.requests(service, "token")).filter((r) => r.grantType === "refresh_token").length;
 
 describe("a refused client secret (invalid_client) is the operator's problem", () => {
   it("changes no connection, flags and pauses the service, and every connection recovers once the credentials work", async () => {
     let flaggedAt = 0;
     const linked = [await env.linkAthlete("trainerday"), await env.linkAthlete("trainerday"), await env.linkAthlete("trainerday")];
-    for (const l of linked) env.expire(l.connectionId);
+    for (const l of linked) await env.expire(l.connectionId);
     await env.mode("trainerday", "client_rejected");
     try {
       const pass = await runRefresherOnce();
       assert.equal(pass.refreshed, 0);
       for (const l of linked) {
-        const row = env.row(l.connectionId);
+        const row = await env.row(l.connectionId);
         assert.equal(row.state, "connected", "still connected");
         assert.equal(row.failureCount, 0, "no per-connection failure");
         assert.equal(openToken(row.refreshToken!, row.id, "refresh_token"), l.tokens.refreshToken, "refresh token kept");
         assert.equal(row.refreshLeaseOwner, null, "lease released");
-        assert.ok(!eventsOf(l.userId).some((e) => e.kind === "needs_reauth"), "no reconnect asked of the athlete");
+        assert.ok(!(await eventsOf(l.userId)).some((e) => e.kind === "needs_reauth"), "no reconnect asked of the athlete");
       }
-      const flagged = serviceHealthByService().trainerday;
+      const flagged = (await serviceHealthByService()).trainerday;
       assert.ok(flagged, "service flagged");
       assert.match(flagged.lastError, /invalid_client/);
       assert.ok(flagged.nextAttemptAt.getTime() > Date.now() + 20_000, "paused about 30 s");
@@ -53,37 +53,37 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
         getFreshAccessToken(linked[0]!.connectionId, { force: true }),
         (e: Error) => /refused TrainLink's own credentials/.test(e.message) && !(e as { reauth?: boolean }).reauth,
       );
-      assert.equal(env.row(linked[0]!.connectionId).state, "connected");
+      assert.equal((await env.row(linked[0]!.connectionId)).state, "connected");
     } finally {
       await env.mode("trainerday", "normal");
     }
 
     // One pause for the whole pass and the athlete's Refresh during it; then the operator fixes the secret, and
     // once the pause is over the refresher recovers every connection.
-    const pause = serviceHealthByService().trainerday!;
+    const pause = (await serviceHealthByService()).trainerday!;
     assert.equal(pause.failureCount, 1);
     assert.equal(pause.nextAttemptAt.getTime(), flaggedAt);
     const later = pause.nextAttemptAt.getTime() + 1_000;
     const recovered = await runRefresherOnce(later);
     assert.equal(recovered.refreshed, 3);
     for (const l of linked) {
-      const row = env.row(l.connectionId);
+      const row = await env.row(l.connectionId);
       assert.equal(row.state, "connected");
       assert.ok(row.expiresAt! * 1000 > Date.now() + 3_000_000, "fresh access token");
     }
-    assert.equal(serviceHealthByService().trainerday, undefined, "flag cleared");
+    assert.equal((await serviceHealthByService()).trainerday, undefined, "flag cleared");
   });
 
   it("only invalid_grant asks the athlete to reconnect", async () => {
     const { connectionId } = await env.linkAthlete("enduco");
-    env.expire(connectionId);
+    await env.expire(connectionId);
     await env.mode("enduco", "refresh_invalid_grant");
     try {
       await assert.rejects(getFreshAccessToken(connectionId), (e: Error) => (e as { reauth?: boolean }).reauth === true);
     } finally {
       await env.mode("enduco", "normal");
     }
-    assert.equal(env.row(connectionId).state, "needs_reauth");
-    assert.equal(serviceHealthByService().enduco, undefined, "not the service's fault");
+    assert.equal((await env.row(connectionId)).state, "needs_reauth");
+    assert.equal((await serviceHealthByService()).enduco, undefined, "not the service's fault");
   });
 });

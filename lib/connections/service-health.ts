@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, gt } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { serviceHealth, type ServiceHealth, type ServiceId } from "@/db/schema";
 import type { ServiceError } from "@/lib/integrations/http";
 import { backoffMs } from "@/lib/connections/lease";
@@ -19,55 +20,41 @@ export function isOperatorError(error: ServiceError): boolean {
  * and pauses the background refresher for that service: 30 s after the first refusal, doubling with each
  * refusal after a pause has run out, at most an hour. Returns the time the refresher tries again.
  */
-export function credentialsRejected(service: ServiceId, message: string): Date {
-  return db.transaction(
-    (tx) => {
-      const now = new Date();
-      const current = tx.select().from(serviceHealth).where(eq(serviceHealth.service, service)).get();
-      // Refusals while a pause is running (the other refreshes of the same pass, an athlete's own Refresh) do
-      // not lengthen it: the backoff grows once per attempt after a pause.
-      if (current && current.nextAttemptAt > now) {
-        tx.update(serviceHealth).set({ lastError: message, updatedAt: now }).where(eq(serviceHealth.service, service)).run();
-        return current.nextAttemptAt;
-      }
-      const failureCount = (current?.failureCount ?? 0) + 1;
-      const nextAttemptAt = new Date(now.getTime() + backoffMs(failureCount));
-      const row = { lastError: message, failureCount, nextAttemptAt, updatedAt: now };
-      tx.insert(serviceHealth)
-        .values({ service, credentialsRejectedAt: current?.credentialsRejectedAt ?? now, ...row })
-        .onConflictDoUpdate({ target: serviceHealth.service, set: row })
-        .run();
-      return nextAttemptAt;
-    },
-    { behavior: "immediate" },
-  );
+export async function credentialsRejected(service: ServiceId, message: string): Promise<Date> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const current = await tx.select().from(serviceHealth).where(eq(serviceHealth.service, service)).limit(1).then(firstRow);
+    // Refusals while a pause is running (the other refreshes of the same pass, an athlete's own Refresh) do
+    // not lengthen it: the backoff grows once per attempt after a pause.
+    if (current && current.nextAttemptAt > now) {
+      await tx.update(serviceHealth).set({ lastError: message, updatedAt: now }).where(eq(serviceHealth.service, service));
+      return current.nextAttemptAt;
+    }
+    const failureCount = (current?.failureCount ?? 0) + 1;
+    const nextAttemptAt = new Date(now.getTime() + backoffMs(failureCount));
+    const row = { lastError: message, failureCount, nextAttemptAt, updatedAt: now };
+    await tx
+      .insert(serviceHealth)
+      .values({ service, credentialsRejectedAt: current?.credentialsRejectedAt ?? now, ...row })
+      .onConflictDoUpdate({ target: serviceHealth.service, set: row });
+    return nextAttemptAt;
+  });
 }
 
 /** The service accepted TrainLink's credentials again (a refresh or code exchange succeeded): clears the flag. */
-export function credentialsAccepted(service: ServiceId): void {
+export async function credentialsAccepted(service: ServiceId): Promise<void> {
   // Read first: this runs after every successful refresh, and a read takes no write lock.
-  if (db.select({ service: serviceHealth.service }).from(serviceHealth).where(eq(serviceHealth.service, service)).get()) {
-    db.delete(serviceHealth).where(eq(serviceHealth.service, service)).run();
+  if (await db.select({ service: serviceHealth.service }).from(serviceHealth).where(eq(serviceHealth.service, service)).limit(1).then(firstRow)) {
+    await db.delete(serviceHealth).where(eq(serviceHealth.service, service));
   }
 }
 
 /** Services the refresher must leave alone at `now` (credentials rejected, next attempt still ahead). */
-export function pausedServices(now: Date): ServiceId[] {
-  return db
-    .select({ service: serviceHealth.service })
-    .from(serviceHealth)
-    .where(gt(serviceHealth.nextAttemptAt, now))
-    .all()
-    .map((r) => r.service);
+export async function pausedServices(now: Date): Promise<ServiceId[]> {
+  return (await db.select({ service: serviceHealth.service }).from(serviceHealth).where(gt(serviceHealth.nextAttemptAt, now))).map((r) => r.service);
 }
 
 /** Every service whose credentials are currently rejected, for the admin Services page. */
-export function serviceHealthByService(): Partial<Record<ServiceId, ServiceHealth>> {
-  return Object.fromEntries(
-    db
-      .select()
-      .from(serviceHealth)
-      .all()
-      .map((r) => [r.service, r]),
-  );
+export async function serviceHealthByService(): Promise<Partial<Record<ServiceId, ServiceHealth>>> {
+  return Object.fromEntries((await db.select().from(serviceHealth)).map((r) => [r.service, r]));
 }

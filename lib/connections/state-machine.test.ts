@@ -5,6 +5,7 @@ import { before, describe, it } from "node:test";
 import { and, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, connectionEvents, users, type ConnectionState } from "@/db/schema";
 import { stateDiagram } from "@/lib/connections/state-machine";
 import { connectionStatus } from "@/lib/connections/status";
@@ -16,34 +17,30 @@ before(async () => {
   await openMigratedDb();
 });
 
-function athlete(): string {
+async function athlete(): Promise<string> {
   const id = randomUUID();
-  db.insert(users)
-    .values({ id, email: `${id}@test.example`, name: "State Athlete", role: "athlete" })
-    .run();
+  await db.insert(users).values({ id, email: `${id}@test.example`, name: "State Athlete", role: "athlete" });
   return id;
 }
 
 /** A connection row in `state`, written directly (a test fixture, not product code). */
-function connection(state: ConnectionState, over: Partial<typeof accounts.$inferInsert> = {}) {
-  const userId = athlete();
+async function connection(state: ConnectionState, over: Partial<typeof accounts.$inferInsert> = {}) {
+  const userId = await athlete();
   const id = randomUUID();
-  db.insert(accounts)
-    .values({
-      id,
-      userId,
-      provider: "trainerday",
-      state,
-      accessToken: state === "disconnected" ? null : "v1.k.iv.ct.tag",
-      refreshToken: "v1.k.iv.ct.tag",
-      updatedAt: new Date(),
-      ...over,
-    })
-    .run();
-  return db.select().from(accounts).where(eq(accounts.id, id)).get()!;
+  await db.insert(accounts).values({
+    id,
+    userId,
+    provider: "trainerday",
+    state,
+    accessToken: state === "disconnected" ? null : "v1.k.iv.ct.tag",
+    refreshToken: "v1.k.iv.ct.tag",
+    updatedAt: new Date(),
+    ...over,
+  });
+  return (await db.select().from(accounts).where(eq(accounts.id, id)).limit(1).then(firstRow))!;
 }
 
-const eventsOf = (userId: string) => db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, userId)).all();
+const eventsOf = (userId: string) => db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, userId));
 
 describe("the connection state machine", () => {
   it("is drawn in docs/connection-states.md exactly as the transition table says", () => {
@@ -51,9 +48,9 @@ describe("the connection state machine", () => {
     assert.ok(doc.includes("```mermaid\n" + stateDiagram() + "\n```"), "docs/connection-states.md is stale: run npm run docs:states");
   });
 
-  it("refuses a transition from a state it may not start from, with a typed error, and writes nothing", () => {
-    const gone = connection("disconnected");
-    const cases: [string, () => void][] = [
+  it("refuses a transition from a state it may not start from, with a typed error, and writes nothing", async () => {
+    const gone = await connection("disconnected");
+    const cases: [string, () => Promise<void>][] = [
       ["refreshFailed", () => transitions.refreshFailed(gone, "owner", { message: "x", nextAttemptAt: new Date(), failures: 1 }, null, "x")],
       ["needsReauth", () => transitions.needsReauth(gone, null, "x", null)],
       ["disconnected", () => transitions.disconnected(gone, null, "x")],
@@ -61,47 +58,47 @@ describe("the connection state machine", () => {
       ["planChanged", () => transitions.planChanged(gone, "x")],
     ];
     for (const [name, run] of cases) {
-      assert.throws(
+      await assert.rejects(
         run,
         (error: unknown) => error instanceof transitions.IllegalTransitionError && error.transition === name && error.actual === "disconnected",
         name,
       );
     }
-    assert.deepEqual(db.select().from(accounts).where(eq(accounts.id, gone.id)).get(), gone);
-    assert.deepEqual(eventsOf(gone.userId), []);
+    assert.deepEqual(await db.select().from(accounts).where(eq(accounts.id, gone.id)).limit(1).then(firstRow), gone);
+    assert.deepEqual(await eventsOf(gone.userId), []);
   });
 
-  it("refuses a leased transition for a caller that does not hold the lease", () => {
-    const row = connection("connected");
-    assert.equal(transitions.claimLease(row.id, "holder", "connected"), true);
-    assert.throws(
+  it("refuses a leased transition for a caller that does not hold the lease", async () => {
+    const row = await connection("connected");
+    assert.equal(await transitions.claimLease(row.id, "holder", "connected"), true);
+    await assert.rejects(
       () => transitions.refreshFailed(row, "intruder", { message: "x", nextAttemptAt: new Date(), failures: 1 }, null, "x"),
       (error: unknown) => error instanceof transitions.IllegalTransitionError && error.leaseLost,
     );
-    transitions.refreshFailed(row, "holder", { message: "503", nextAttemptAt: new Date(), failures: 1 }, null, "transient");
-    const after = db.select().from(accounts).where(eq(accounts.id, row.id)).get()!;
+    await transitions.refreshFailed(row, "holder", { message: "503", nextAttemptAt: new Date(), failures: 1 }, null, "transient");
+    const after = (await db.select().from(accounts).where(eq(accounts.id, row.id)).limit(1).then(firstRow))!;
     assert.equal(after.failureCount, 1);
     assert.equal(after.refreshLeaseOwner, null);
     assert.deepEqual(
-      eventsOf(row.userId).map((e) => e.kind),
+      (await eventsOf(row.userId)).map((e) => e.kind),
       ["refresh_failed"],
     );
   });
 
-  it("writes each legal transition's state, columns and events together", () => {
-    const row = connection("needs_reauth");
-    transitions.disconnected(row, row.userId, "by the athlete");
-    const after = db.select().from(accounts).where(eq(accounts.id, row.id)).get()!;
+  it("writes each legal transition's state, columns and events together", async () => {
+    const row = await connection("needs_reauth");
+    await transitions.disconnected(row, row.userId, "by the athlete");
+    const after = (await db.select().from(accounts).where(eq(accounts.id, row.id)).limit(1).then(firstRow))!;
     assert.equal(after.state, "disconnected");
     assert.equal(after.accessToken, null);
     assert.equal(after.refreshToken, null);
     assert.deepEqual(
-      eventsOf(row.userId).map((e) => e.kind),
+      (await eventsOf(row.userId)).map((e) => e.kind),
       ["disconnected"],
     );
   });
 
-  it("the admin list's SQL status filter agrees with connectionStatus on random rows (fast-check)", () => {
+  it("the admin list's SQL status filter agrees with connectionStatus on random rows (fast-check)", async () => {
     const margin = 300;
     const nowMs = 1_800_000_000_123;
     const rowArb = fc.record({
@@ -110,17 +107,22 @@ describe("the connection state machine", () => {
       failureCount: fc.nat({ max: 3 }),
       expiresAt: fc.option(fc.integer({ min: Math.floor(nowMs / 1000) - 600, max: Math.floor(nowMs / 1000) + 900 })),
     });
-    fc.assert(
-      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 12 }), (rows) => {
-        const ids = rows.map(
-          (r) => connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }).id,
-        );
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 12 }), async (rows) => {
+        const ids: string[] = [];
+        for (const r of rows) {
+          ids.push(
+            (await connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }))
+              .id,
+          );
+        }
         for (const listable of LISTABLE_STATUSES) {
-          const bySql = db
-            .select({ id: accounts.id })
-            .from(accounts)
-            .where(and(inArray(accounts.id, ids), statusCondition(listable, nowMs, margin)))
-            .all()
+          const bySql = (
+            await db
+              .select({ id: accounts.id })
+              .from(accounts)
+              .where(and(inArray(accounts.id, ids), statusCondition(listable, nowMs, margin)))
+          )
             .map((r) => r.id)
             .sort();
           const byTs = ids

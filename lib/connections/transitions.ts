@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
-import { db } from "@/db";
-import type { AppDatabase } from "@/db/open";
+import { db, type Executor } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, type Account, type ConnectionState, type EventKind } from "@/db/schema";
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
@@ -14,7 +14,7 @@ import { sealToken } from "@/lib/connections/sealing";
  * Every write to a connection row (`accounts`) lives in this module: the named transitions of
  * CONNECTION_TRANSITIONS (state-machine.ts, drawn in docs/connection-states.md), the single-flight lease, and
  * key rotation's re-sealing. Each transition checks its start state in the UPDATE itself (and the lease owner
- * where it is given), writes its columns and its connection_events rows in one IMMEDIATE transaction (or the
+ * where it is given), writes its columns and its connection_events rows in one transaction (or the
  * caller's, when one is passed), and throws IllegalTransitionError when the row is in another state. ESLint
  * forbids `update(accounts)`, `insert(accounts)` and `delete(accounts)` anywhere else.
  */
@@ -32,10 +32,11 @@ export class IllegalTransitionError extends Error {
 }
 
 /** A transaction handle, or the database itself. */
-type Tx = Pick<AppDatabase, "select" | "insert" | "update">;
+type Tx = Executor;
 
-function inTransaction<T>(tx: Tx | undefined, body: (tx: Tx) => T): T {
-  return tx ? body(tx) : db.transaction((t) => body(t), { behavior: "immediate" });
+/** Runs `body` in the caller's transaction `tx`, or in a new one. */
+function inTransaction<T>(tx: Tx | undefined, body: (tx: Tx) => Promise<T>): Promise<T> {
+  return tx ? body(tx) : db.transaction((t) => body(t));
 }
 
 /** Columns that end a refresh or revocation attempt: the lease is free again. */
@@ -64,32 +65,36 @@ const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresA
  * Applies transition `name` to connection `id`: one UPDATE whose WHERE holds the allowed start states (and
  * `owner`'s lease when given), then `events`. Throws IllegalTransitionError when no row matched.
  */
-function apply(
+async function apply(
   tx: Tx,
   name: TransitionName,
   id: string,
   set: Partial<typeof accounts.$inferInsert>,
   events: EventInput[],
   owner?: string | null,
-): void {
+): Promise<void> {
   const from = (CONNECTION_TRANSITIONS[name].from as readonly (ConnectionState | "none")[]).filter((s): s is ConnectionState => s !== "none");
   const where: SQL[] = [eq(accounts.id, id), inArray(accounts.state, from)];
   if (owner) where.push(eq(accounts.refreshLeaseOwner, owner));
   const to = CONNECTION_TRANSITIONS[name].to;
-  const result = tx
+  const result = await tx
     .update(accounts)
     .set({ ...set, ...(to === "same" ? {} : { state: to }), updatedAt: new Date() })
-    .where(and(...where))
-    .run();
-  if (result.changes !== 1) {
-    const current = tx.select({ state: accounts.state, owner: accounts.refreshLeaseOwner }).from(accounts).where(eq(accounts.id, id)).get();
+    .where(and(...where));
+  if (result.rowCount !== 1) {
+    const current = await tx
+      .select({ state: accounts.state, owner: accounts.refreshLeaseOwner })
+      .from(accounts)
+      .where(eq(accounts.id, id))
+      .limit(1)
+      .then(firstRow);
     throw new IllegalTransitionError(
       name,
       current?.state ?? "none",
       !!owner && current !== undefined && from.includes(current.state) && current.owner !== owner,
     );
   }
-  for (const event of events) recordEvent(event, tx);
+  for (const event of events) await recordEvent(event, tx);
 }
 
 const event = (row: Pick<Account, "userId" | "provider">, actorId: string | null, kind: EventKind, detail: string | null): EventInput => ({
@@ -117,7 +122,7 @@ export interface LinkedTokens {
  * writes `linked` (or `relinked` when it was connected). Throws AccountInUseError when `accountId` is connected
  * to another athlete, IllegalTransitionError from `revocation_pending`. Returns the connection id.
  */
-export function linked(
+export async function linked(
   input: {
     athleteId: string;
     actorId: string;
@@ -129,11 +134,11 @@ export function linked(
     note?: string;
   },
   tx?: Tx,
-): string {
-  return inTransaction(tx, (t) => {
+): Promise<string> {
+  return inTransaction(tx, async (t) => {
     if (input.accountId) {
       // Only a live connection holds a service account (docs/SECURITY.md row 20): once unlinked it is free again.
-      const other = t
+      const other = await t
         .select({ id: accounts.id })
         .from(accounts)
         .where(
@@ -144,14 +149,16 @@ export function linked(
             inArray(accounts.state, LIVE_STATES),
           ),
         )
-        .get();
+        .limit(1)
+        .then(firstRow);
       if (other) throw new AccountInUseError();
     }
-    const existing = t
+    const existing = await t
       .select({ id: accounts.id, state: accounts.state, providerAccountId: accounts.providerAccountId })
       .from(accounts)
       .where(and(eq(accounts.userId, input.athleteId), eq(accounts.provider, input.service)))
-      .get();
+      .limit(1)
+      .then(firstRow);
     if (existing && !(CONNECTION_TRANSITIONS.linked.from as readonly string[]).includes(existing.state)) {
       throw new IllegalTransitionError("linked", existing.state);
     }
@@ -177,18 +184,16 @@ export function linked(
       updatedAt: now,
     };
     if (existing) {
-      t.update(accounts).set(row).where(eq(accounts.id, id)).run();
+      await t.update(accounts).set(row).where(eq(accounts.id, id));
     } else {
-      t.insert(accounts)
-        .values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row })
-        .run();
+      await t.insert(accounts).values({ id, userId: input.athleteId, provider: input.service, type: "oauth", ...row });
     }
     const kind = existing?.state === "connected" ? "relinked" : "linked";
     const otherAccount =
       existing?.providerAccountId && input.accountId && existing.providerAccountId !== input.accountId
         ? `a different service account than before (was ${existing.providerAccountId}, now ${input.accountId})`
         : null;
-    recordEvent(
+    await recordEvent(
       {
         actorId: input.actorId,
         athleteId: input.athleteId,
@@ -214,16 +219,16 @@ export class AccountInUseError extends Error {
  * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; clears
  * failures and the lease; writes a `refreshed` event with `detail`.
  */
-export function refreshed(
+export async function refreshed(
   row: Account,
   owner: string,
   issued: { accessToken: string; refreshToken: string | null; expiresAt: number | null; grantedScope: string[] | null },
   actorId: string | null,
   detail: string,
-): void {
-  inTransaction(undefined, (tx) => {
+): Promise<void> {
+  await inTransaction(undefined, async (tx) => {
     const accessToken = sealToken(issued.accessToken, row.id, "access_token");
-    apply(
+    await apply(
       tx,
       "refreshed",
       row.id,
@@ -247,8 +252,8 @@ export function refreshed(
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
  * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
  */
-export function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): void {
-  inTransaction(undefined, (tx) =>
+export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(tx, "refreshFailed", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [event(row, actorId, "refresh_failed", detail)], owner),
   );
 }
@@ -257,8 +262,8 @@ export function refreshFailed(row: Account, owner: string, failure: Failure, act
  * `needsReauth` (from connected; under `owner`'s lease when given): the service refused the stored grant, so
  * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events.
  */
-export function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): void {
-  inTransaction(undefined, (tx) =>
+export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(
       tx,
       "needsReauth",
@@ -277,8 +282,8 @@ export function needsReauth(row: Account, owner: string | null, reason: string, 
  * revoke; tokens kept until it accepts. Records the failure count, error and next attempt, and a
  * `revocation_pending` event.
  */
-export function revocationPending(row: Account, actorId: string, failure: Failure): void {
-  inTransaction(undefined, (tx) =>
+export async function revocationPending(row: Account, actorId: string, failure: Failure): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(tx, "revocationPending", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [
       event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`),
     ]),
@@ -286,8 +291,8 @@ export function revocationPending(row: Account, actorId: string, failure: Failur
 }
 
 /** `revocationRetryFailed` (under `owner`'s lease, from revocation_pending): another failed attempt, the next one scheduled. */
-export function revocationRetryFailed(row: Account, owner: string, failure: Failure): void {
-  inTransaction(undefined, (tx) =>
+export async function revocationRetryFailed(row: Account, owner: string, failure: Failure): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(
       tx,
       "revocationRetryFailed",
@@ -300,8 +305,8 @@ export function revocationRetryFailed(row: Account, owner: string, failure: Fail
 }
 
 /** `disconnected` (from connected, needs_reauth or revocation_pending): tokens wiped, a `disconnected` event with who and how. */
-export function disconnected(row: Account, actorId: string | null, detail: string): void {
-  inTransaction(undefined, (tx) =>
+export async function disconnected(row: Account, actorId: string | null, detail: string): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]),
   );
 }
@@ -311,8 +316,8 @@ export function disconnected(row: Account, actorId: string | null, detail: strin
  * a transient failure), and the athlete's Disconnect still wins: tokens wiped here, never used again, with a
  * `revocation_refused` event carrying the service's answer and a `disconnected` event.
  */
-export function revocationRefused(row: Account, actorId: string | null, answer: string): void {
-  inTransaction(undefined, (tx) =>
+export async function revocationRefused(row: Account, actorId: string | null, answer: string): Promise<void> {
+  await inTransaction(undefined, (tx) =>
     apply(tx, "revocationRefused", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [
       event(row, actorId, "revocation_refused", answer),
       event(row, actorId, "disconnected", "the service refused the revocation; tokens wiped here and never used again"),
@@ -321,8 +326,8 @@ export function revocationRefused(row: Account, actorId: string | null, answer: 
 }
 
 /** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
-export function revokedByService(row: Account, detail: string, tx?: Tx): void {
-  inTransaction(tx, (t) =>
+export async function revokedByService(row: Account, detail: string, tx?: Tx): Promise<void> {
+  await inTransaction(tx, (t) =>
     apply(t, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [
       event(row, null, "deregistered_by_service", detail),
     ]),
@@ -330,8 +335,8 @@ export function revokedByService(row: Account, detail: string, tx?: Tx): void {
 }
 
 /** `planChanged` (any state but disconnected; the state is kept): the service's notice time and a `plan_changed` event. Uses `tx` when given. */
-export function planChanged(row: Account, detail: string, tx?: Tx): void {
-  inTransaction(tx, (t) => apply(t, "planChanged", row.id, { planChangedAt: new Date() }, [event(row, null, "plan_changed", detail)]));
+export async function planChanged(row: Account, detail: string, tx?: Tx): Promise<void> {
+  await inTransaction(tx, (t) => apply(t, "planChanged", row.id, { planChangedAt: new Date() }, [event(row, null, "plan_changed", detail)]));
 }
 
 // ---------- the single-flight lease (no state change) ----------
@@ -350,10 +355,10 @@ export function leaseMs(): number {
  * same across processes sharing the database: it succeeds only when the row is in `state` (or one of the
  * states) and no unexpired lease is held. Returns true when claimed.
  */
-export function claimLease(id: string, owner: string, state: ConnectionState | readonly ConnectionState[]): boolean {
+export async function claimLease(id: string, owner: string, state: ConnectionState | readonly ConnectionState[]): Promise<boolean> {
   const now = Date.now();
   const states = typeof state === "string" ? [state] : [...state];
-  const result = db
+  const result = await db
     .update(accounts)
     .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(now + leaseMs()) })
     .where(
@@ -362,25 +367,24 @@ export function claimLease(id: string, owner: string, state: ConnectionState | r
         inArray(accounts.state, states),
         or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date(now))),
       ),
-    )
-    .run();
-  return result.changes === 1;
+    );
+  return result.rowCount === 1;
 }
 
 /** Releases the lease of `id` if `owner` still holds it. */
-export function releaseLease(id: string, owner: string): void {
-  db.update(accounts)
+export async function releaseLease(id: string, owner: string): Promise<void> {
+  await db
+    .update(accounts)
     .set(LEASE_FREE)
-    .where(and(eq(accounts.id, id), eq(accounts.refreshLeaseOwner, owner)))
-    .run();
+    .where(and(eq(accounts.id, id), eq(accounts.refreshLeaseOwner, owner)));
 }
 
 // ---------- key rotation (no state change) ----------
 
 /** Writes re-sealed token values of connection `id` (npm run keys:rotate), inside the caller's transaction `tx`. */
-export function resealTokens(tx: Tx, id: string, sealed: { accessToken: string | null; refreshToken: string | null }): void {
-  tx.update(accounts)
+export async function resealTokens(tx: Tx, id: string, sealed: { accessToken: string | null; refreshToken: string | null }): Promise<void> {
+  await tx
+    .update(accounts)
     .set({ ...sealed, keyId: sealed.accessToken ? sealedKeyId(sealed.accessToken) : null })
-    .where(eq(accounts.id, id))
-    .run();
+    .where(eq(accounts.id, id));
 }

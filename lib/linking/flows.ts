@@ -1,7 +1,7 @@
 import "server-only";
 import type { Result } from "@/lib/result";
 import { createHash } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import { db } from "@/db";
 import { oauthFlows, type ServiceId } from "@/db/schema";
 
@@ -26,21 +26,17 @@ export async function recordLinkFlow(input: {
   checkCookies?: Record<string, string>;
 }) {
   const now = Date.now();
-  db.transaction((tx) => {
-    tx.delete(oauthFlows)
-      .where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000)))
-      .run();
-    tx.insert(oauthFlows)
-      .values({
-        stateHash: hashState(input.state),
-        service: input.service,
-        userId: input.userId,
-        returnTo: input.returnTo,
-        checkCookies: input.checkCookies && Object.keys(input.checkCookies).length > 0 ? JSON.stringify(input.checkCookies) : null,
-        createdAt: new Date(now),
-        expiresAt: new Date(now + FLOW_LIFETIME_MS),
-      })
-      .run();
+  await db.transaction(async (tx) => {
+    await tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000)));
+    await tx.insert(oauthFlows).values({
+      stateHash: hashState(input.state),
+      service: input.service,
+      userId: input.userId,
+      returnTo: input.returnTo,
+      checkCookies: input.checkCookies && Object.keys(input.checkCookies).length > 0 ? input.checkCookies : null,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + FLOW_LIFETIME_MS),
+    });
   });
 }
 
@@ -58,17 +54,18 @@ export type FlowCheck = Result<
 export async function consumeLinkFlow(input: { state: string | null | undefined; service: ServiceId; userId: string }): Promise<FlowCheck> {
   if (!input.state) return { error: "missing" };
   const stateHash = hashState(input.state);
-  return db.transaction(
-    (tx): FlowCheck => {
-      const flow = tx.select().from(oauthFlows).where(eq(oauthFlows.stateHash, stateHash)).get();
-      if (!flow) return { error: "unknown" };
-      if (flow.consumedAt) return { error: "replayed" };
-      tx.update(oauthFlows).set({ consumedAt: new Date() }).where(eq(oauthFlows.stateHash, stateHash)).run();
-      if (flow.service !== input.service) return { error: "wrong_service" };
-      if (flow.userId !== input.userId) return { error: "wrong_user" };
-      if (flow.expiresAt.getTime() < Date.now()) return { error: "expired" };
-      return { returnTo: flow.returnTo, checkCookies: flow.checkCookies ? (JSON.parse(flow.checkCookies) as Record<string, string>) : {} };
-    },
-    { behavior: "immediate" },
-  );
+  // One conditional UPDATE consumes the state, so of two callbacks racing with it (two instances) only one wins.
+  const [flow] = await db
+    .update(oauthFlows)
+    .set({ consumedAt: new Date() })
+    .where(and(eq(oauthFlows.stateHash, stateHash), isNull(oauthFlows.consumedAt)))
+    .returning();
+  if (!flow) {
+    const known = await db.select({ stateHash: oauthFlows.stateHash }).from(oauthFlows).where(eq(oauthFlows.stateHash, stateHash)).limit(1);
+    return { error: known.length > 0 ? "replayed" : "unknown" };
+  }
+  if (flow.service !== input.service) return { error: "wrong_service" };
+  if (flow.userId !== input.userId) return { error: "wrong_user" };
+  if (flow.expiresAt.getTime() < Date.now()) return { error: "expired" };
+  return { returnTo: flow.returnTo, checkCookies: flow.checkCookies ?? {} };
 }

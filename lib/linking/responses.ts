@@ -15,7 +15,13 @@ export function redirectTo(path: string): NextResponse {
  * Ends a failed link: writes a `link_failed` event (actor and athlete: `user`) and redirects to `basePath`
  * (the connections page, or the popup's completion page) with the failure code, where it is explained.
  */
-export function linkFailure(user: SessionUser, service: ServiceId, code: LinkFailureCode, detail: string, basePath = "/connections"): NextResponse {
-  recordEvent({ actorId: user.id, athleteId: user.id, service, kind: "link_failed", detail: `${code}: ${detail}` });
+export async function linkFailure(
+  user: SessionUser,
+  service: ServiceId,
+  code: LinkFailureCode,
+  detail: string,
+  basePath = "/connections",
+): Promise<NextResponse> {
+  await recordEvent({ actorId: user.id, athleteId: user.id, service, kind: "link_failed", detail: `${code}: ${detail}` });
   return redirectTo(`${basePath}?error=${code}&service=${service}`);
 }

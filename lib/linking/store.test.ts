@@ -16,13 +16,13 @@ before(async () => {
 });
 after(() => env.sandbox.close());
 
-const lastEvent = (athleteId: string) => env.events(athleteId).at(-1)!;
+const lastEvent = async (athleteId: string) => (await env.events(athleteId)).at(-1)!;
 const isLinkError = (code: string) => (e: Error) => e instanceof LinkError && e.code === code;
 
 describe("tokens issued for a link that is not kept", () => {
   it("enduco, account already linked to another athlete: the second athlete's new tokens are revoked at enduco", async () => {
     const first = await env.linkAthlete("enduco", { username: "taken-account" });
-    const secondAthlete = env.newAthlete();
+    const secondAthlete = await env.newAthlete();
     const { integration, exchange } = await env.issueTokens("enduco", "taken-account");
     await assert.rejects(
       storeLinkedConnection({
@@ -37,15 +37,15 @@ describe("tokens issued for a link that is not kept", () => {
     const tokens = await env.issuedTokens("enduco", "taken-account");
     assert.equal(tokens.length, 4, "two token pairs issued");
     assert.equal(tokens.filter((t) => t.active).length, 2, "only the first athlete's pair is live");
-    assert.equal(env.row(first.connectionId).state, "connected", "the first athlete keeps the connection");
-    const event = lastEvent(secondAthlete);
+    assert.equal((await env.row(first.connectionId)).state, "connected", "the first athlete keeps the connection");
+    const event = await lastEvent(secondAthlete);
     assert.equal(event.kind, "tokens_discarded");
     assert.match(event.detail ?? "", /not linked \(account_in_use\); the tokens enduco issued were revoked there/);
   });
 
   for (const service of ["trainerday", "enduco"] as const) {
     it(`${service}, no scope granted: the tokens are revoked and nothing is stored`, async () => {
-      const athlete = env.newAthlete();
+      const athlete = await env.newAthlete();
       const username = `${service}-noscope`;
       const { integration, exchange } = await env.issueTokens(service, username);
       await assert.rejects(
@@ -65,7 +65,7 @@ describe("tokens issued for a link that is not kept", () => {
         [],
         "revoking one token ends the grant at the service",
       );
-      assert.equal(lastEvent(athlete).kind, "tokens_discarded");
+      assert.equal((await lastEvent(athlete)).kind, "tokens_discarded");
     });
   }
 
@@ -79,7 +79,7 @@ describe("tokens issued for a link that is not kept", () => {
       await env.mode("enduco", "normal");
     }
     await env.linkAthlete("enduco", { userId, username });
-    assert.equal(env.row(connectionId).state, "connected");
+    assert.equal((await env.row(connectionId)).state, "connected");
     const tokens = await env.issuedTokens("enduco", username);
     assert.equal(tokens.length, 4);
     assert.equal(tokens.filter((t) => t.active).length, 2, "the old pair was revoked, the new pair is live");
@@ -87,7 +87,7 @@ describe("tokens issued for a link that is not kept", () => {
 
   it("a relink while the service still refuses the pending revocation is refused, and the new tokens are discarded", async () => {
     const { userId, username, connectionId } = await env.linkAthlete("trainerday");
-    const before = env.row(connectionId);
+    const before = await env.row(connectionId);
     await env.mode("trainerday", "revoke_503");
     try {
       const result = await disconnectConnection({ athleteId: userId, actorId: userId, service: "trainerday" });
@@ -96,10 +96,10 @@ describe("tokens issued for a link that is not kept", () => {
     } finally {
       await env.mode("trainerday", "normal");
     }
-    const row = env.row(connectionId);
+    const row = await env.row(connectionId);
     assert.equal(row.state, "revocation_pending", "the owed revocation is kept for the retry");
     assert.equal(row.accessToken !== null && row.refreshToken === before.refreshToken, true, "the old tokens are kept until revoked");
-    const event = lastEvent(userId);
+    const event = await lastEvent(userId);
     assert.equal(event.kind, "tokens_discarded");
     assert.match(event.detail ?? "", /not linked \(revocation_pending\); the tokens TrainerDay issued could not be revoked \(.*503.*\)/);
   });

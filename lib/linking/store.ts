@@ -48,7 +48,7 @@ export async function storeLinkedConnection(input: {
   try {
     if (integration.requestedScopes.length > 0 && granted.length === 0) throw new LinkError("no_scope_granted");
     await settlePendingRevocation(input.athleteId, integration.id);
-    linked({
+    await linked({
       athleteId: input.athleteId,
       actorId: input.actorId,
       service: integration.id,
@@ -74,7 +74,7 @@ export async function storeLinkedConnection(input: {
     await discardIssuedTokens(input, failure instanceof LinkError ? failure.code : "the connection could not be stored");
     throw failure;
   }
-  credentialsAccepted(integration.id);
+  await credentialsAccepted(integration.id);
 }
 
 /**
@@ -109,7 +109,7 @@ async function discardIssuedTokens(
     }
   }
   try {
-    recordEvent({
+    await recordEvent({
       actorId: input.actorId,
       athleteId: input.athleteId,
       service: integration.id,
@@ -123,7 +123,7 @@ async function discardIssuedTokens(
 
 /** What earlier exchanges taught us about `service` (service_settings rows as a key → value record). */
 export async function getLearnedSettings(service: ServiceId): Promise<Record<string, string>> {
-  const rows = db.select().from(serviceSettings).where(eq(serviceSettings.service, service)).all();
+  const rows = await db.select().from(serviceSettings).where(eq(serviceSettings.service, service));
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
@@ -131,9 +131,9 @@ export async function getLearnedSettings(service: ServiceId): Promise<Record<str
 export async function saveLearnedSettings(service: ServiceId, learned: Record<string, string>): Promise<void> {
   const now = new Date();
   for (const [key, value] of Object.entries(learned)) {
-    db.insert(serviceSettings)
+    await db
+      .insert(serviceSettings)
       .values({ service, key, value, updatedAt: now })
-      .onConflictDoUpdate({ target: [serviceSettings.service, serviceSettings.key], set: { value, updatedAt: now } })
-      .run();
+      .onConflictDoUpdate({ target: [serviceSettings.service, serviceSettings.key], set: { value, updatedAt: now } });
   }
 }

@@ -18,19 +18,19 @@ before(async () => {
 
 describe("roster access", () => {
   let coachA: SessionUser, coachB: SessionUser, alice: SessionUser, bob: SessionUser, carol: SessionUser, dave: SessionUser, erin: SessionUser;
-  before(() => {
-    coachA = makeUser("coach", "Coach A");
-    coachB = makeUser("coach", "Coach B");
-    alice = athleteOf(coachA, "Alice Access");
-    bob = athleteOf(coachA, "Bob Access");
-    carol = athleteOf(coachB, "Carol Secret", "carol.secret@b.example");
-    dave = athleteOf(coachA, "Dave Shared");
-    assign(coachB, dave);
-    erin = makeUser("athlete", "Erin Disabled", `${randomUUID()}@test.example`, true);
-    assign(coachA, erin);
+  before(async () => {
+    coachA = await makeUser("coach", "Coach A");
+    coachB = await makeUser("coach", "Coach B");
+    alice = await athleteOf(coachA, "Alice Access");
+    bob = await athleteOf(coachA, "Bob Access");
+    carol = await athleteOf(coachB, "Carol Secret", "carol.secret@b.example");
+    dave = await athleteOf(coachA, "Dave Shared");
+    await assign(coachB, dave);
+    erin = await makeUser("athlete", "Erin Disabled", `${randomUUID()}@test.example`, true);
+    await assign(coachA, erin);
     // Another coach wrongly on a roster is not an athlete: never listed.
-    assign(coachA, makeUser("coach", "Coach Intruder"));
-    connect(carol, "trainerday");
+    await assign(coachA, await makeUser("coach", "Coach Intruder"));
+    await connect(carol, "trainerday");
   });
 
   it("coach A sees only their own athletes; coach B only theirs; a shared athlete shows for both", async () => {
@@ -75,7 +75,7 @@ describe("roster access", () => {
 
   it("athletes and admins do not hold roster.read", async () => {
     await assert.rejects(listRoster(alice), ForbiddenError);
-    const admin = makeUser("admin");
+    const admin = await makeUser("admin");
     await assert.rejects(listRoster(admin), ForbiddenError);
     await assert.rejects(listRosterForExport(admin), ForbiddenError);
     await assert.rejects(getAthleteForCoach(alice, alice.id), ForbiddenError);

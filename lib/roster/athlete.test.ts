@@ -13,20 +13,20 @@ before(async () => {
 describe("athlete detail", () => {
   let coach: SessionUser;
   const refreshed = new Date(NOW - 3_600_000);
-  before(() => {
-    coach = makeUser("coach", "Coach Status");
+  before(async () => {
+    coach = await makeUser("coach", "Coach Status");
   });
 
   it("athlete detail: status, scopes with descriptions, not granted, expiry, times", async () => {
-    const other = makeUser("athlete", "Scoped Athlete");
-    assign(coach, other);
-    connect(other, "trainerday", {
+    const other = await makeUser("athlete", "Scoped Athlete");
+    await assign(coach, other);
+    await connect(other, "trainerday", {
       scope: "athlete:read workout:read",
       requestedScope: "athlete:read calendar:read workout:read",
       lastRefreshedAt: refreshed,
       expiresAt: nowSeconds + 7200,
     });
-    connect(other, "fitrankings", { expiresAt: null });
+    await connect(other, "fitrankings", { expiresAt: null });
     const detail = await getAthleteForCoach(coach, other.id, NOW);
     assert.equal(detail.name, "Scoped Athlete");
     const td = detail.services.find((s) => s.service === "trainerday")!;

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { accounts, users, type ServiceId } from "@/db/schema";
 import { assertCanViewAthlete } from "@/lib/athlete-access";
 import type { SessionUser } from "@/lib/auth/users";
@@ -47,18 +48,19 @@ export interface AthleteDetail {
  */
 export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: string, nowMs = Date.now()): Promise<AthleteDetail> {
   assertCan(viewer, "roster.read");
-  assertCanViewAthlete(viewer, athleteId);
-  const athlete = db
+  await assertCanViewAthlete(viewer, athleteId);
+  const athlete = await db
     .select({ id: users.id, name: users.name, email: users.email })
     .from(users)
     .where(and(eq(users.id, athleteId), eq(users.role, "athlete"), isNull(users.disabledAt)))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!athlete) throw new ForbiddenError("You may not see this athlete.");
-  const rows = db
+  const rows = await db
     .select({
       provider: accounts.provider,
       state: accounts.state,
-      hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
+      hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
       expiresAt: accounts.expiresAt,
       failureCount: accounts.failureCount,
       scope: accounts.scope,
@@ -70,8 +72,7 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
       providerAccountId: accounts.providerAccountId,
     })
     .from(accounts)
-    .where(eq(accounts.userId, athleteId))
-    .all();
+    .where(eq(accounts.userId, athleteId));
   return {
     ...athlete,
     services: integrations().map((integration): AthleteServiceDetail => {

@@ -11,9 +11,9 @@ before(async () => {
 
 describe("roster CSV export", () => {
   it("the roster export guards athletes' names too and has the documented header", async () => {
-    const coach = makeUser("coach", "Coach Csv");
-    const evil = athleteOf(coach, '=HYPERLINK("http://evil.example","x")', "evil@test.example");
-    connect(evil, "trainerday", { lastRefreshedAt: new Date(Date.UTC(2025, 10, 21, 14, 5, 9)) });
+    const coach = await makeUser("coach", "Coach Csv");
+    const evil = await athleteOf(coach, '=HYPERLINK("http://evil.example","x")', "evil@test.example");
+    await connect(evil, "trainerday", { lastRefreshedAt: new Date(Date.UTC(2025, 10, 21, 14, 5, 9)) });
     const lines = (await rosterCsv(coach, {}, NOW)).split("\r\n");
     assert.equal(
       lines[0],

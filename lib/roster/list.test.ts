@@ -21,25 +21,25 @@ before(async () => {
 describe("roster statuses, filters, sort, summary", () => {
   let coach: SessionUser;
   const refreshed = new Date(NOW - 3_600_000);
-  before(() => {
-    coach = makeUser("coach", "Coach Status");
-    const quinn = athleteOf(coach, "Quinn Reauth", "quinn@clubs.example");
-    connect(quinn, "trainerday", { state: "needs_reauth" });
-    connect(quinn, "enduco", { lastRefreshedAt: refreshed });
-    const tess = athleteOf(coach, "Tess Revoked", "tess@other.example");
-    connect(tess, "enduco", { state: "revoked_by_service", accessToken: null, refreshToken: null, expiresAt: null });
-    const sam = athleteOf(coach, "Sam Failing", "sam@clubs.example");
-    connect(sam, "fitrankings", { failureCount: 2, expiresAt: null, lastError: "FitRankings answered 503" });
-    const rita = athleteOf(coach, "Rita Expiring", "rita@other.example");
-    connect(rita, "enduco", { expiresAt: nowSeconds + 60 });
-    connect(rita, "trainerday", { state: "revocation_pending" });
-    const ursula = athleteOf(coach, "Ursula None", "ursula@other.example");
-    connect(ursula, "trainerday", { state: "disconnected", accessToken: null, refreshToken: null });
-    connect(ursula, "enduco", { accessToken: null });
-    const pat = athleteOf(coach, "Zoë Ärmel", "ZOE.Upper@Clubs.Example");
-    for (const s of ["trainerday", "enduco", "fitrankings"] as const) connect(pat, s);
-    const adam = athleteOf(coach, "Adam Reauth", "adam@other.example");
-    connect(adam, "enduco", { state: "needs_reauth" });
+  before(async () => {
+    coach = await makeUser("coach", "Coach Status");
+    const quinn = await athleteOf(coach, "Quinn Reauth", "quinn@clubs.example");
+    await connect(quinn, "trainerday", { state: "needs_reauth" });
+    await connect(quinn, "enduco", { lastRefreshedAt: refreshed });
+    const tess = await athleteOf(coach, "Tess Revoked", "tess@other.example");
+    await connect(tess, "enduco", { state: "revoked_by_service", accessToken: null, refreshToken: null, expiresAt: null });
+    const sam = await athleteOf(coach, "Sam Failing", "sam@clubs.example");
+    await connect(sam, "fitrankings", { failureCount: 2, expiresAt: null, lastError: "FitRankings answered 503" });
+    const rita = await athleteOf(coach, "Rita Expiring", "rita@other.example");
+    await connect(rita, "enduco", { expiresAt: nowSeconds + 60 });
+    await connect(rita, "trainerday", { state: "revocation_pending" });
+    const ursula = await athleteOf(coach, "Ursula None", "ursula@other.example");
+    await connect(ursula, "trainerday", { state: "disconnected", accessToken: null, refreshToken: null });
+    await connect(ursula, "enduco", { accessToken: null });
+    const pat = await athleteOf(coach, "Zoë Ärmel", "ZOE.Upper@Clubs.Example");
+    for (const s of ["trainerday", "enduco", "fitrankings"] as const) await connect(pat, s);
+    const adam = await athleteOf(coach, "Adam Reauth", "adam@other.example");
+    await connect(adam, "enduco", { state: "needs_reauth" });
   });
 
   it("derives each cell's status from state, failure count and expiry, and carries the last refresh", async () => {
@@ -148,18 +148,16 @@ describe("roster statuses, filters, sort, summary", () => {
 
 describe("roster pagination", () => {
   let coach: SessionUser;
-  before(() => {
-    coach = makeUser("coach", "Coach Big");
+  before(async () => {
+    coach = await makeUser("coach", "Coach Big");
     const athletes = Array.from({ length: 120 }, (_, i) => ({
       id: randomUUID(),
       email: `big${i + 1}@test.example`,
       name: `Athlete ${String(i + 1).padStart(3, "0")}`,
       role: "athlete" as const,
     }));
-    db.insert(users).values(athletes).run();
-    db.insert(coachAthletes)
-      .values(athletes.map((a) => ({ coachId: coach.id, athleteId: a.id })))
-      .run();
+    await db.insert(users).values(athletes);
+    await db.insert(coachAthletes).values(athletes.map((a) => ({ coachId: coach.id, athleteId: a.id })));
   });
 
   it("50 rows a page: pages 1..3, a page past the end shows the last, below 1 the first", async () => {

@@ -98,12 +98,11 @@ export function needsAttention(row: RosterRow): boolean {
 }
 
 /**
- * The roster of a coach in one query: each active athlete (role athlete, not disabled) on the roster, once per
- * connection row (or once with null connection columns when there is none). Token columns are never selected:
- * only whether an access token is present. Prepared on first use (not at import: builds import this module
- * without a database); `coachId` is its one parameter.
+ * The roster of coach `coachId` in one query: each active athlete (role athlete, not disabled) on the roster,
+ * once per connection row (or once with null connection columns when there is none). Token columns are never
+ * selected: only whether an access token is present.
  */
-const prepareRosterQuery = () =>
+const rosterQuery = (coachId: string) =>
   db
     .select({
       id: users.id,
@@ -111,7 +110,7 @@ const prepareRosterQuery = () =>
       email: users.email,
       provider: accounts.provider,
       state: accounts.state,
-      hasToken: sql<number>`${accounts.accessToken} IS NOT NULL`,
+      hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
       expiresAt: accounts.expiresAt,
       failureCount: accounts.failureCount,
       lastRefreshedAt: accounts.lastRefreshedAt,
@@ -119,16 +118,14 @@ const prepareRosterQuery = () =>
     .from(coachAthletes)
     .innerJoin(users, eq(users.id, coachAthletes.athleteId))
     .leftJoin(accounts, eq(accounts.userId, users.id))
-    .where(and(eq(coachAthletes.coachId, sql.placeholder("coachId")), eq(users.role, "athlete"), isNull(users.disabledAt)))
-    .prepare();
-let rosterQuery: ReturnType<typeof prepareRosterQuery> | undefined;
+    .where(and(eq(coachAthletes.coachId, coachId), eq(users.role, "athlete"), isNull(users.disabledAt)));
 
-/** The whole roster of `coach` with a status per service (one query, see prepareRosterQuery). */
-function loadRoster(coach: SessionUser, nowMs: number) {
+/** The whole roster of `coach` with a status per service (one query, see rosterQuery). */
+async function loadRoster(coach: SessionUser, nowMs: number) {
   assertCan(coach, "roster.read");
   const services = integrations();
   const byAthlete = new Map<string, RosterRow>();
-  for (const r of (rosterQuery ??= prepareRosterQuery()).all({ coachId: coach.id })) {
+  for (const r of await rosterQuery(coach.id)) {
     let row = byAthlete.get(r.id);
     if (!row) {
       const cells = {} as Record<ServiceId, RosterCell>;
@@ -172,7 +169,7 @@ function filterAndSort(rows: RosterRow[], filters: RosterFilters): RosterRow[] {
  * unless `coach` holds roster.read.
  */
 export async function listRoster(coach: SessionUser, options: RosterQuery = {}, nowMs = Date.now()): Promise<RosterPage> {
-  const { services, rows } = loadRoster(coach, nowMs);
+  const { services, rows } = await loadRoster(coach, nowMs);
   const summary = services.map((s): RosterServiceSummary => {
     const counts = { service: s.id, name: s.name, connected: 0, attention: 0, notConnected: 0 };
     for (const row of rows) {
@@ -212,6 +209,6 @@ export async function listRosterForExport(
   filters: RosterFilters = {},
   nowMs = Date.now(),
 ): Promise<{ services: { id: ServiceId; name: string }[]; rows: RosterRow[] }> {
-  const { services, rows } = loadRoster(coach, nowMs);
+  const { services, rows } = await loadRoster(coach, nowMs);
   return { services, rows: filterAndSort(rows, filters) };
 }

@@ -1,14 +1,13 @@
 import { db } from "@/db";
-import { migrateDatabase, openDatabase } from "@/db/open";
+import { migrateDatabase } from "@/db/open";
 import * as schema from "@/db/schema";
 
 /**
- * The unit tests' database: migrates the fresh SQLite file tests/setup.ts gave this test file. Call it (in a
- * `before` hook) before the first use of `db`, the app's own connection, which opens on DATABASE_URL then.
+ * The unit tests' database: migrates the fresh database tests/setup.ts gave this test file (an SQLite file, or a
+ * PostgreSQL database under `npm run test:pg`). Call it (in a `before` hook) before the first use of `db`, the
+ * app's own connection, which opens on DATABASE_URL then.
  */
 export async function openMigratedDb() {
-  const migrator = openDatabase(process.env.DATABASE_URL!);
-  migrateDatabase(migrator);
-  migrator.$client.close();
+  await migrateDatabase(process.env.DATABASE_URL!);
   return { db, schema };
 }

@@ -1,3 +1,4 @@
+import { firstRow } from "@/db/first";
 /**
  * A real environment for lifecycle tests: the sandbox in-process on a free port, the app's env pointed at it,
  * a migrated SQLite file (tests/setup.ts makes a fresh one per test file), and a way to link a connection
@@ -86,11 +87,9 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
   }
 
   /** A new athlete user; returns its id. */
-  function newAthlete(): string {
+  async function newAthlete(): Promise<string> {
     const userId = randomUUID();
-    db.insert(users)
-      .values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" })
-      .run();
+    await db.insert(users).values({ id: userId, email: `${userId}@test.example`, name: "Test", role: "athlete" });
     return userId;
   }
 
@@ -99,11 +98,11 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
    * one by default), for the athlete `userId` or a new athlete, approving `scopes` (all requested by default).
    */
   async function linkAthlete(service: "trainerday" | "enduco", options: { username?: string; userId?: string; scopes?: readonly string[] } = {}) {
-    const userId = options.userId ?? newAthlete();
+    const userId = options.userId ?? (await newAthlete());
     const username = options.username ?? `${service}-${userId.slice(0, 8)}`;
     const { integration, exchange } = await issueTokens(service, username, options.scopes);
     await storeLinkedConnection({ athleteId: userId, actorId: userId, integration, tokens: exchange.tokens, accountId: exchange.accountId });
-    const row = db.select().from(accounts).where(eq(accounts.userId, userId)).get()!;
+    const row = (await db.select().from(accounts).where(eq(accounts.userId, userId)).limit(1).then(firstRow))!;
     return { userId, username, connectionId: row.id, tokens: exchange.tokens };
   }
 
@@ -118,20 +117,21 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
   }
 
   /** Makes a connection's access token look expired to the app (its stored expires_at, seconds). */
-  function expire(connectionId: string, secondsFromNow = -10) {
-    db.update(accounts)
+  async function expire(connectionId: string, secondsFromNow = -10) {
+    await db
+      .update(accounts)
       .set({ expiresAt: Math.floor(Date.now() / 1000) + secondsFromNow })
-      .where(eq(accounts.id, connectionId))
-      .run();
+      .where(eq(accounts.id, connectionId));
   }
 
-  function row(connectionId: string) {
-    return db.select().from(accounts).where(eq(accounts.id, connectionId)).get()!;
+  /** The connection row `connectionId` (it must exist). */
+  async function row(connectionId: string) {
+    return (await db.select().from(accounts).where(eq(accounts.id, connectionId)).limit(1).then(firstRow))!;
   }
 
   /** The connection_events of `athleteId`, oldest first. */
-  function events(athleteId: string) {
-    return db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id)).all();
+  async function events(athleteId: string) {
+    return db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id));
   }
 
   return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, issuedTokens, expire, row, events, db };

@@ -40,50 +40,46 @@ function database() {
 }
 
 /** Inserts a user (random name and email unless given; disabled at NOW when `disabled`) and returns it. */
-export function makeUser(
+export async function makeUser(
   role: "athlete" | "coach" | "admin",
   name = `${role} ${randomUUID().slice(0, 6)}`,
   email = `${randomUUID()}@test.example`,
   disabled = false,
-): SessionUser {
+): Promise<SessionUser> {
   const { db, schema } = database();
   const user = { id: randomUUID(), email, name, role };
-  db.insert(schema.users)
-    .values({ ...user, disabledAt: disabled ? new Date(NOW) : null })
-    .run();
+  await db.insert(schema.users).values({ ...user, disabledAt: disabled ? new Date(NOW) : null });
   return user;
 }
 
 /** Puts `athletes` on `coach`'s roster. */
-export function assign(coach: SessionUser, ...athletes: SessionUser[]) {
+export async function assign(coach: SessionUser, ...athletes: SessionUser[]) {
   const { db, schema } = database();
-  for (const athlete of athletes) db.insert(schema.coachAthletes).values({ coachId: coach.id, athleteId: athlete.id }).run();
+  for (const athlete of athletes) await db.insert(schema.coachAthletes).values({ coachId: coach.id, athleteId: athlete.id });
 }
 
 /** A new athlete on `coach`'s roster. */
-export function athleteOf(coach: SessionUser, name: string, email?: string) {
-  const athlete = makeUser("athlete", name, email);
-  assign(coach, athlete);
+export async function athleteOf(coach: SessionUser, name: string, email?: string) {
+  const athlete = await makeUser("athlete", name, email);
+  await assign(coach, athlete);
   return athlete;
 }
 
 /** A connection row with sealed-looking tokens ("v1.k.…"); connected, valid for an hour, unless overridden. */
-export function connect(athlete: SessionUser, provider: ServiceId, over: Partial<Account> = {}) {
+export async function connect(athlete: SessionUser, provider: ServiceId, over: Partial<Account> = {}) {
   const { db, schema } = database();
-  db.insert(schema.accounts)
-    .values({
-      id: randomUUID(),
-      userId: athlete.id,
-      provider,
-      providerAccountId: randomUUID(),
-      accessToken: SEALED,
-      refreshToken: "v1.k.i.c.r",
-      keyId: "k",
-      expiresAt: nowSeconds + 3600,
-      state: "connected",
-      linkedAt: new Date(NOW - 86_400_000),
-      updatedAt: new Date(NOW),
-      ...over,
-    })
-    .run();
+  await db.insert(schema.accounts).values({
+    id: randomUUID(),
+    userId: athlete.id,
+    provider,
+    providerAccountId: randomUUID(),
+    accessToken: SEALED,
+    refreshToken: "v1.k.i.c.r",
+    keyId: "k",
+    expiresAt: nowSeconds + 3600,
+    state: "connected",
+    linkedAt: new Date(NOW - 86_400_000),
+    updatedAt: new Date(NOW),
+    ...over,
+  });
 }

@@ -1,11 +1,18 @@
 import { NextResponse } from "next/server";
+import { checkDatabase } from "@/db/health";
 
 export const dynamic = "force-dynamic";
 
 /**
- * GET /api/health: a trivial dynamic route handler (no session, no database) answering `{ ok: true, at }`
- * (`at` in ms since the epoch). A liveness probe, and the floor of `npm run bench`.
+ * GET /api/health (no session): `{ ok, at, database: { engine, ok, latencyMs, error? } }`, `at` in ms since the
+ * epoch. 200 when the database answers `SELECT 1` within 2 s; 503 when it does not (a PostgreSQL server down or
+ * refusing the credentials: `error` names the host, never the password). A liveness and readiness probe for
+ * load balancers, and the floor of `npm run bench`.
  */
-export function GET() {
-  return NextResponse.json({ ok: true, at: Date.now() }, { headers: { "Cache-Control": "no-store" } });
+export async function GET() {
+  const database = await checkDatabase();
+  return NextResponse.json(
+    { ok: database.ok, at: Date.now(), database },
+    { status: database.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+  );
 }

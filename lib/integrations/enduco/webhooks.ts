@@ -26,8 +26,8 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-function record(kind: string, status: number, serviceUserId: string | null, detail: string): void {
-  db.insert(webhookDeliveries).values({ service: "enduco", kind, status, serviceUserId, detail, at: new Date() }).run();
+async function record(kind: string, status: number, serviceUserId: string | null, detail: string): Promise<void> {
+  await db.insert(webhookDeliveries).values({ service: "enduco", kind, status, serviceUserId, detail, at: new Date() });
 }
 
 /**
@@ -55,41 +55,37 @@ export async function handleEnducoWebhook(
   rawBody: string | null,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   if (rawBody === null || Buffer.byteLength(rawBody) > MAX_WEBHOOK_BODY_BYTES) {
-    record(kind, 413, null, "body too large");
+    await record(kind, 413, null, "body too large");
     return { status: 413, body: { error: "body_too_large" } };
   }
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
   } catch {
-    record(kind, 400, null, "body is not JSON");
+    await record(kind, 400, null, "body is not JSON");
     return { status: 400, body: { error: "invalid_json" } };
   }
   const parsed = bodySchema.safeParse(json);
   const serviceUserId = parsed.success ? parsed.data : undefined;
   if (!serviceUserId) {
-    record(kind, 400, null, "no userId, user_id or sub in the body");
+    await record(kind, 400, null, "no userId, user_id or sub in the body");
     return { status: 400, body: { error: "missing_user_id" } };
   }
   // Several rows may name this enduco user (athletes who unlinked it earlier); the live one, else a revoked one.
-  const candidates = db
+  const candidates = await db
     .select()
     .from(accounts)
-    .where(and(eq(accounts.provider, "enduco"), eq(accounts.providerAccountId, serviceUserId)))
-    .all();
+    .where(and(eq(accounts.provider, "enduco"), eq(accounts.providerAccountId, serviceUserId)));
   const row = candidates.find((r) => isLiveState(r.state)) ?? candidates.find((r) => r.state === "revoked_by_service");
   if (!row || row.state === "disconnected" || (kind === "deregister" && row.state === "revoked_by_service")) {
-    record(kind, 202, serviceUserId, "no live connection for this enduco user");
+    await record(kind, 202, serviceUserId, "no live connection for this enduco user");
     return { status: 202, body: { accepted: true, matched: false } };
   }
-  db.transaction(
-    (tx) => {
-      if (kind === "deregister") revokedByService(row, "enduco reported that the user cancelled access; tokens wiped", tx);
-      else planChanged(row, "enduco reported a changed training plan", tx);
-      tx.insert(webhookDeliveries).values({ service: "enduco", kind, status: 200, serviceUserId, detail: "applied", at: new Date() }).run();
-    },
-    { behavior: "immediate" },
-  );
+  await db.transaction(async (tx) => {
+    if (kind === "deregister") await revokedByService(row, "enduco reported that the user cancelled access; tokens wiped", tx);
+    else await planChanged(row, "enduco reported a changed training plan", tx);
+    await tx.insert(webhookDeliveries).values({ service: "enduco", kind, status: 200, serviceUserId, detail: "applied", at: new Date() });
+  });
   return { status: 200, body: { accepted: true, matched: true } };
 }
 

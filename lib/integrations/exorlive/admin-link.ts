@@ -2,6 +2,7 @@ import "server-only";
 import type { Outcome } from "@/lib/result";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
@@ -51,11 +52,12 @@ export async function linkServerToServer(input: {
   assertCan(admin, "connections.link_for_athlete");
   const integration = getIntegration(service);
   if (!isServerToServer(integration)) return { error: `${integration.name} is not linked by an administrator.` };
-  const athlete = db
+  const athlete = await db
     .select({ id: users.id, name: users.name })
     .from(users)
     .where(and(eq(users.id, athleteId), eq(users.role, "athlete")))
-    .get();
+    .limit(1)
+    .then(firstRow);
   if (!athlete) return { error: "Choose an athlete to link." };
   if (!integration.credentials)
     return { error: `${integration.name} is not configured on this server: set its client id, secret and requester URL.` };
@@ -71,10 +73,10 @@ export async function linkServerToServer(input: {
     });
   } catch (error) {
     const message = adminLinkError(error, integration.name, serviceUserId);
-    recordEvent({ actorId: admin.id, athleteId, service, kind: "link_failed", detail: error instanceof Error ? error.message : "link failed" });
+    await recordEvent({ actorId: admin.id, athleteId, service, kind: "link_failed", detail: error instanceof Error ? error.message : "link failed" });
     return { error: message };
   }
-  recordAdminAction({
+  await recordAdminAction({
     actorId: admin.id,
     targetUserId: athleteId,
     kind: "exorlive_linked",

@@ -37,7 +37,7 @@ export const renewMasterTokenAction = authedAction("credentials.manage", z.objec
   } finally {
     revalidatePath("/admin", "layout");
   }
-  recordAdminAction({ actorId: admin.id, kind: "master_token_renewed", service: "fitrankings" });
+  await recordAdminAction({ actorId: admin.id, kind: "master_token_renewed", service: "fitrankings" });
   return { ok: "A new FitRankings master token was obtained and stored." };
 });
 

@@ -44,25 +44,25 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string, s
 
   const query = req.nextUrl.searchParams;
   const flow = await consumeLinkFlow({ state, service: integration.id, userId: user.id });
-  if (failed(flow)) return harden(linkFailure(user, integration.id, "state_invalid", `state ${flow.error}`));
+  if (failed(flow)) return harden(await linkFailure(user, integration.id, "state_invalid", `state ${flow.error}`));
   const base = flow.returnTo.split("?")[0] === POPUP_COMPLETE_PATH ? POPUP_COMPLETE_PATH : "/connections";
   if (!query.get("token")) {
     const code = query.get("error") && query.get("error") !== "access_denied" ? "service_error" : "access_denied";
-    return harden(linkFailure(user, integration.id, code, "callback carried no token", base));
+    return harden(await linkFailure(user, integration.id, code, "callback carried no token", base));
   }
   const parsed = callbackQuery.safeParse({ token: query.get("token"), user_id: query.get("user_id") });
-  if (!parsed.success) return harden(linkFailure(user, integration.id, "bad_response", "token or user_id malformed", base));
+  if (!parsed.success) return harden(await linkFailure(user, integration.id, "bad_response", "token or user_id malformed", base));
   let verifiedUserId: string;
   try {
     verifiedUserId = await integration.identifyUser(parsed.data.token);
   } catch (error) {
     const transient = error instanceof ServiceError && error.transient;
     const detail = error instanceof ServiceError ? error.message : "the token could not be verified";
-    return harden(linkFailure(user, integration.id, transient ? "exchange_failed" : "token_unverified", detail, base));
+    return harden(await linkFailure(user, integration.id, transient ? "exchange_failed" : "token_unverified", detail, base));
   }
   if (verifiedUserId !== parsed.data.user_id) {
     return harden(
-      linkFailure(
+      await linkFailure(
         user,
         integration.id,
         "token_unverified",
@@ -81,7 +81,7 @@ export async function handleTokenCallback(req: NextRequest, serviceId: string, s
       note: `${integration.name} user ${verifiedUserId}, confirmed by ${integration.name}`,
     });
   } catch (error) {
-    return harden(linkFailure(user, integration.id, error instanceof LinkError ? error.code : "link_failed", "could not store", base));
+    return harden(await linkFailure(user, integration.id, error instanceof LinkError ? error.code : "link_failed", "could not store", base));
   }
   return harden(redirectTo(`${base}?linked=${integration.id}`));
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
+import { firstRow } from "@/db/first";
 import { appCredentials } from "@/db/schema";
 import { open, seal, sealedKeyId } from "@/lib/crypto";
 import { getIntegration, isTokenInCallback, type TokenInCallbackIntegration } from "@/lib/integrations/registry";
@@ -19,11 +20,12 @@ function integration(): TokenInCallbackIntegration {
 
 /** Whether the FitRankings master token is held, and when it was obtained. Never the token itself. */
 export async function masterTokenStatus(): Promise<{ held: boolean; obtainedAt: Date | null }> {
-  const row = db
+  const row = await db
     .select({ obtainedAt: appCredentials.obtainedAt })
     .from(appCredentials)
     .where(and(eq(appCredentials.service, SERVICE), eq(appCredentials.kind, KIND)))
-    .get();
+    .limit(1)
+    .then(firstRow);
   return { held: Boolean(row), obtainedAt: row?.obtainedAt ?? null };
 }
 
@@ -35,19 +37,20 @@ export async function renewMasterToken(): Promise<Date> {
   const token = await integration().obtainMasterToken();
   const value = seal(token, getKeyring(), CONTEXT);
   const obtainedAt = new Date();
-  db.insert(appCredentials)
+  await db
+    .insert(appCredentials)
     .values({ service: SERVICE, kind: KIND, value, keyId: sealedKeyId(value), obtainedAt })
-    .onConflictDoUpdate({ target: [appCredentials.service, appCredentials.kind], set: { value, keyId: sealedKeyId(value), obtainedAt } })
-    .run();
+    .onConflictDoUpdate({ target: [appCredentials.service, appCredentials.kind], set: { value, keyId: sealedKeyId(value), obtainedAt } });
   return obtainedAt;
 }
 
 async function storedMasterToken(): Promise<string | null> {
-  const row = db
+  const row = await db
     .select({ value: appCredentials.value })
     .from(appCredentials)
     .where(and(eq(appCredentials.service, SERVICE), eq(appCredentials.kind, KIND)))
-    .get();
+    .limit(1)
+    .then(firstRow);
   return row ? open(row.value, getKeyring(), CONTEXT) : null;
 }
 

@@ -42,7 +42,7 @@ export async function handleLinkRoute(req: NextRequest, ctx: RouteContext, segme
   const user = await getCurrentUser();
   if (!user) return redirectTo("/login");
   if (!can(user, "connections.manage_own")) return redirectTo(ROLE_HOME[user.role]);
-  if (!integration.credentials) return failure(user, integration, "not_configured", "no client credentials");
+  if (!integration.credentials) return await failure(user, integration, "not_configured", "no client credentials");
 
   return action === "signin" ? startLink(req, ctx, user, integration) : finishLink(req, ctx, user, integration);
 }
@@ -83,13 +83,13 @@ async function startLink(req: NextRequest, ctx: RouteContext, user: SessionUser,
 async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser, integration: AuthorizationCodeIntegration) {
   const query = req.nextUrl.searchParams;
   const flow = await consumeLinkFlow({ state: query.get("state"), service: integration.id, userId: user.id });
-  if (failed(flow)) return failure(user, integration, "state_invalid", `state ${flow.error}`);
+  if (failed(flow)) return await failure(user, integration, "state_invalid", `state ${flow.error}`);
   const serviceError = query.get("error");
   if (serviceError) {
     const code = serviceError.replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 60);
-    return failure(user, integration, serviceError === "access_denied" ? "access_denied" : "service_error", `service answered error=${code}`);
+    return await failure(user, integration, serviceError === "access_denied" ? "access_denied" : "service_error", `service answered error=${code}`);
   }
-  if (!query.get("code")) return failure(user, integration, "missing_code", "callback carried no authorization code");
+  if (!query.get("code")) return await failure(user, integration, "missing_code", "callback carried no authorization code");
 
   // next-auth reads its cookies through next/headers: this flow's state and PKCE cookies replace whatever a
   // later flow in another tab left in the browser. The user binding is the flow record's (consumed above).
@@ -99,13 +99,13 @@ async function finishLink(req: NextRequest, ctx: RouteContext, user: SessionUser
   const response = await NextAuth(req, ctx, buildAuthOptions(link));
   for (const name of Object.keys(flow.checkCookies)) jar.delete(name);
   if (link.linked) return response;
-  const refusal = failure(user, integration, link.failure?.code ?? "link_failed", link.failure?.detail ?? "next-auth refused the callback");
+  const refusal = await failure(user, integration, link.failure?.code ?? "link_failed", link.failure?.detail ?? "next-auth refused the callback");
   for (const cookie of response.headers.getSetCookie()) refusal.headers.append("set-cookie", cookie);
   return refusal;
 }
 
-function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string) {
-  const response = linkFailure(user, integration.id, code, detail);
+async function failure(user: SessionUser, integration: AuthorizationCodeIntegration, code: LinkFailureCode, detail: string) {
+  const response = await linkFailure(user, integration.id, code, detail);
   for (const name of CHECK_COOKIES) response.cookies.delete(name);
   return response;
 }

@@ -24,7 +24,7 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
   await requireRole("admin");
   const { email } = parseQuery(servicesQuery, await searchParams);
   const master = await masterTokenStatus();
-  const health = serviceHealthByService();
+  const health = await serviceHealthByService();
   return (
     <div className="space-y-6">
       <div>

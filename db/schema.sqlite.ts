@@ -1,0 +1,247 @@
+/**
+ * The SQLite schema (the embedded default engine): every instant is an INTEGER of milliseconds since the epoch
+ * (drizzle `timestamp_ms`), JSON is text. db/schema.pg.ts is its PostgreSQL twin; db/schema-parity.test.ts keeps
+ * them in step; db/schema.ts hands the app the engine DATABASE_URL names. drizzle-kit generates db/migrations from it.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ADMIN_ACTION_KINDS, CONNECTION_STATES, EVENT_KINDS, ROLES, SERVICE_IDS } from "./enums";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull().unique(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ROLES }).notNull().default("athlete"),
+    createdAt: createdAt(),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    /** Sessions issued before this moment are refused (set when the user is disabled). */
+    sessionsRevokedAt: integer("sessions_revoked_at", { mode: "timestamp_ms" }),
+  },
+  // Lists ordered by name (admin users, admin connections) walk this index instead of sorting every row.
+  (t) => [index("users_name_idx").on(t.name, t.id)],
+);
+
+export const coachAthletes = sqliteTable(
+  "coach_athletes",
+  {
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.coachId, t.athleteId] }), index("coach_athletes_athlete_idx").on(t.athleteId)],
+);
+
+/**
+ * One row per athlete per service: a connection. Token columns hold values sealed by lib/crypto (never plain
+ * text); `expires_at` is the access token's absolute expiry in **seconds** since the epoch.
+ */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text("type").notNull().default("oauth"),
+    provider: text("provider", { enum: SERVICE_IDS }).notNull(),
+    providerAccountId: text("provider_account_id"),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    keyId: text("key_id"),
+    expiresAt: integer("expires_at"),
+    tokenType: text("token_type"),
+    scope: text("scope"),
+    requestedScope: text("requested_scope"),
+    environment: text("environment"),
+    state: text("state", { enum: CONNECTION_STATES }).notNull().default("connected"),
+    linkedAt: integer("linked_at", { mode: "timestamp_ms" }),
+    lastRefreshedAt: integer("last_refreshed_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    lastErrorAt: integer("last_error_at", { mode: "timestamp_ms" }),
+    failureCount: integer("failure_count").notNull().default(0),
+    /** When the refresher may try again after a transient failure (exponential backoff). */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    /** The single-flight lease: who is refreshing (or revoking) this connection, and until when. */
+    refreshLeaseUntil: integer("refresh_lease_until", { mode: "timestamp_ms" }),
+    refreshLeaseOwner: text("refresh_lease_owner"),
+    /** Last "plan changed" notification from the service (enduco webhook). */
+    planChangedAt: integer("plan_changed_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("accounts_user_provider_uq").on(t.userId, t.provider),
+    // A service account belongs to at most one athlete among live connections; once unlinked it is free again.
+    uniqueIndex("accounts_provider_account_live_uq")
+      .on(t.provider, t.providerAccountId)
+      .where(sql`${t.state} IN ('connected', 'needs_reauth', 'revocation_pending')`),
+    index("accounts_due_idx").on(t.state, t.expiresAt),
+  ],
+);
+
+/** The audit trail of connections. `detail` is short human-readable text; it never holds a token. */
+export const connectionEvents = sqliteTable(
+  "connection_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind", { enum: EVENT_KINDS }).notNull(),
+    detail: text("detail"),
+  },
+  (t) => [
+    index("connection_events_athlete_idx").on(t.athleteId, t.at),
+    index("connection_events_at_idx").on(t.at),
+    index("connection_events_actor_idx").on(t.actorId),
+  ],
+);
+
+/**
+ * One row per started authorization request: the `state` (stored as its SHA-256), the service it was sent
+ * to, and the user who started it. Consumed exactly once by the callback (RFC 9700 §4.7, §4.4).
+ */
+export const oauthFlows = sqliteTable("oauth_flows", {
+  stateHash: text("state_hash").primaryKey(),
+  service: text("service", { enum: SERVICE_IDS }).notNull(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  returnTo: text("return_to").notNull(),
+  createdAt: createdAt(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  consumedAt: integer("consumed_at", { mode: "timestamp_ms" }),
+  /**
+   * next-auth's check cookies of this flow (state, PKCE code_verifier) as next-auth set them: JSON name → value,
+   * each value next-auth's own encrypted JWT. Replayed to next-auth at the callback, so flows started in two
+   * tabs (one cookie name each) do not overwrite each other's. Null for flows without them (FitRankings).
+   */
+  checkCookies: text("check_cookies", { mode: "json" }).$type<Record<string, string>>(),
+});
+
+/**
+ * Single-use invitations a coach creates: whoever opens the link within 7 days signs up as an athlete on
+ * that coach's roster. Only the SHA-256 of the link's token is stored.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    coachId: text("coach_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+    usedBy: text("used_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [index("invitations_coach_idx").on(t.coachId)],
+);
+
+/** What admins did (besides connection events, which carry their own actor): the other half of the audit log. */
+export const adminActions = sqliteTable(
+  "admin_actions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    actorId: text("actor_id").references(() => users.id, { onDelete: "set null" }),
+    targetUserId: text("target_user_id").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ADMIN_ACTION_KINDS }).notNull(),
+    service: text("service", { enum: SERVICE_IDS }),
+    detail: text("detail"),
+  },
+  (t) => [index("admin_actions_at_idx").on(t.at), index("admin_actions_actor_idx").on(t.actorId)],
+);
+
+/**
+ * Sign-in throttling (lib/auth/throttle.ts): consecutive failed sign-ins per key — `pair:<email>|<client>`,
+ * `client:<address>`, `account:<email>` or `pair:<email>|device:<id>` — and when the last one happened; the
+ * next attempt on that key waits a delay that grows with the count. Forgotten after a quiet day.
+ */
+export const signInThrottle = sqliteTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: integer("last_failure_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Every webhook call received, accepted or not (the doc defines no signature, so each is kept for audit). */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind").notNull(),
+    status: integer("status").notNull(),
+    serviceUserId: text("service_user_id"),
+    detail: text("detail"),
+  },
+  (t) => [index("webhook_deliveries_at_idx").on(t.at)],
+);
+
+/** Small per-service facts learned at run time (e.g. which grant_type enduco accepted). */
+export const serviceSettings = sqliteTable(
+  "service_settings",
+  {
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    key: text("key").notNull(),
+    value: text("value").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.key] })],
+);
+
+/**
+ * Sessions ended by Sign out before their cookie expires: the session id (`sid` claim of next-auth's JWT) and
+ * the cookie's own expiry, after which the row is useless and pruned.
+ */
+export const revokedSessions = sqliteTable("revoked_sessions", {
+  sid: text("sid").primaryKey(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * The health of TrainLink's own client credentials at each service. A row exists while the service refuses them
+ * (`invalid_client`, `unauthorized_client`, `unsupported_grant_type` or a bare 401 from its token endpoint): an
+ * operator problem, not the athletes'. The refresher leaves the service alone until `next_attempt_at`; the first
+ * success deletes the row (lib/connections/service-health.ts).
+ */
+export const serviceHealth = sqliteTable("service_health", {
+  service: text("service", { enum: SERVICE_IDS }).primaryKey(),
+  credentialsRejectedAt: integer("credentials_rejected_at", { mode: "timestamp_ms" }).notNull(),
+  lastError: text("last_error").notNull(),
+  failureCount: integer("failure_count").notNull().default(1),
+  nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
+ * App-level credentials a service issues to this app as a whole (the FitRankings master token), sealed like
+ * connection tokens. One row per service and kind.
+ */
+export const appCredentials = sqliteTable(
+  "app_credentials",
+  {
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    keyId: text("key_id"),
+    obtainedAt: integer("obtained_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.service, t.kind] })],
+);
