@@ -114,7 +114,13 @@ function poolSize(): number {
  */
 function openPostgres(url: string): AppDatabase {
   // allowExitOnIdle: idle connections never keep a finished script or test process alive.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize(), connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize(),
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    allowExitOnIdle: true,
+  });
   pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection failed (${redactUrl(url)}): ${error.message}`));
   const database = drizzlePg({ client: pool }) as unknown as Record<string, unknown>;
   database.engine = "postgres";

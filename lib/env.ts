@@ -34,8 +34,8 @@ function loadEnv() {
       REFRESH_MARGIN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
       /** How often the background refresher looks for due connections, in milliseconds. */
       REFRESHER_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
-      /** How many refreshes the background refresher runs at once. */
-      REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+      /** How many refreshes (or revocations) the background refresher keeps in flight at once; size it to latency: rate ≈ this ÷ the service's answer time. */
+      REFRESHER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(100),
       /** Days a routine `refreshed` event is kept (failures, links, revocations are kept for good); 0 keeps all. */
       REFRESH_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
       /** Days a received webhook call stays in webhook_deliveries (what it changed stays in the history); 0 keeps all. */

@@ -29,6 +29,8 @@ export interface StartSandboxOptions {
   tokenTimeoutMs?: number;
   /** Timeout of one enduco webhook delivery, in ms. Default 5 000. */
   webhookTimeoutMs?: number;
+  /** Added to every service API call, in ms (real services take 100-500 ms). Default SANDBOX_LATENCY_MS, else 0. */
+  latencyMs?: number;
   /** Receives one log line per request. Default console.log. */
   log?: (line: string) => void;
 }
@@ -71,6 +73,7 @@ async function route(
   const prefix = slash < 0 ? path.slice(1) : path.slice(1, slash);
   if (!isServiceId(prefix)) return false;
   info.service = prefix;
+  if (ctx.config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, ctx.config.latencyMs));
   const rest = slash < 0 ? "/" : path.slice(slash);
   return ROUTERS[prefix]({ ctx, req, res, path: rest, query, info });
 }
@@ -127,6 +130,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (options.codeTtlMs !== undefined) config.codeTtlMs = options.codeTtlMs;
   if (options.tokenTimeoutMs !== undefined) config.tokenTimeoutMs = options.tokenTimeoutMs;
   if (options.webhookTimeoutMs !== undefined) config.webhookTimeoutMs = options.webhookTimeoutMs;
+  if (options.latencyMs !== undefined) config.latencyMs = options.latencyMs;
   const ctx: SandboxContext = {
     config,
     state: new SandboxState(),

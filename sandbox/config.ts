@@ -38,6 +38,11 @@ export interface SandboxConfig {
   tokenTimeoutMs: number;
   /** Timeout of one outgoing webhook delivery. */
   webhookTimeoutMs: number;
+  /**
+   * Added to every call of a service's API (token, revocation, user lookups, consent page), in milliseconds:
+   * real services answer in 100-500 ms, the sandbox in about 1. SANDBOX_LATENCY_MS, default 0.
+   */
+  latencyMs: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -69,6 +74,14 @@ function optionalUrl(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** SANDBOX_LATENCY_MS as a whole number of milliseconds (0 when unset); throws on anything else. */
+function latency(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new Error(`SANDBOX_LATENCY_MS must be 0-60000 milliseconds, got "${raw}"`);
+  return ms;
+}
+
 /** Builds the configuration from environment variables (the app's own names), with sandbox defaults. */
 export function configFromEnv(env: Env = process.env): SandboxConfig {
   return {
@@ -94,5 +107,6 @@ export function configFromEnv(env: Env = process.env): SandboxConfig {
     codeTtlMs: 30_000,
     tokenTimeoutMs: 60_000,
     webhookTimeoutMs: 5_000,
+    latencyMs: latency(env.SANDBOX_LATENCY_MS),
   };
 }

@@ -18,6 +18,25 @@ describe("startSandbox", () => {
     await assert.rejects(pending);
   });
 
+  test("latencyMs holds every service call that long, and never the control API", async () => {
+    const slow = await startSandbox({ port: 0, env: cleanEnv, log: () => {}, latencyMs: 300 });
+    try {
+      let started = performance.now();
+      const answer = await fetch(`${slow.url}/trainerday/.well-known/openid-configuration`);
+      assert.ok(performance.now() - started >= 290, "a service call waited the latency");
+      assert.ok(answer.status < 500);
+      started = performance.now();
+      await fetch(`${slow.url}/__sandbox/health`);
+      assert.ok(performance.now() - started < 290, "the control API does not");
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test("SANDBOX_LATENCY_MS must be a whole number of milliseconds", async () => {
+    await assert.rejects(startSandbox({ port: 0, env: { ...cleanEnv, SANDBOX_LATENCY_MS: "fast" }, log: () => {} }), /SANDBOX_LATENCY_MS/);
+  });
+
   test("the log never contains tokens, codes or secrets", async () => {
     const tokens = await tdTokens();
     await tdRefresh(String(tokens.refresh_token));

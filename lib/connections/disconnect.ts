@@ -122,6 +122,14 @@ export async function retryRevocation(connectionId: string): Promise<"revoked" |
     await releaseLease(connectionId, owner);
     return "skipped";
   }
+  return retryClaimedRevocation(row, owner);
+}
+
+/**
+ * retryRevocation for a `revocation_pending` row whose lease `owner` already holds (claimed by the background
+ * refresher with claimDue): one attempt at the service, then the matching transition. Resolves as retryRevocation.
+ */
+export async function retryClaimedRevocation(row: Account, owner: string): Promise<"revoked" | "pending"> {
   const outcome = await revokeAtService(row);
   if (outcome.kind === "revoked" || outcome.kind === "none") {
     await disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);

@@ -112,6 +112,25 @@ export async function getFreshAccessToken(
   return pending;
 }
 
+/**
+ * The background refresher's refresh of a connection whose lease `owner` already holds (claimed with claimDue,
+ * so it is connected, due and has a refresh token): refreshes it now, sharing the single flight with on-demand
+ * callers of this process. Resolves when stored; throws what getFreshAccessToken throws.
+ */
+export async function refreshClaimed(row: Account, owner: string): Promise<void> {
+  if (!usable(row)) {
+    await releaseLease(row.id, owner);
+    throw unavailable(row);
+  }
+  const pending = refreshNow(row, owner, null);
+  if (!inflight.has(row.id)) {
+    inflight.set(row.id, pending);
+    const forget = () => inflight.get(row.id) === pending && inflight.delete(row.id);
+    pending.then(forget, forget);
+  }
+  await pending;
+}
+
 async function refreshUnderLease(id: string, margin: number, force: boolean, actorId: string | null): Promise<string> {
   const owner = randomUUID();
   const startedAt = Date.now();

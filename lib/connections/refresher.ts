@@ -1,10 +1,10 @@
 import "server-only";
-import { and, eq, isNotNull, isNull, lte, notInArray, or } from "drizzle-orm";
-import { db } from "@/db";
-import { accounts } from "@/db/schema";
+import { randomUUID } from "node:crypto";
+import type { Account } from "@/db/schema";
 import { env } from "@/lib/env";
-import { retryRevocation } from "@/lib/connections/disconnect";
-import { getFreshAccessToken } from "@/lib/connections/refresh";
+import { retryClaimedRevocation } from "@/lib/connections/disconnect";
+import { refreshClaimed } from "@/lib/connections/refresh";
+import { claimDue } from "@/lib/connections/transitions";
 import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { pausedServices } from "@/lib/connections/service-health";
 
@@ -17,59 +17,81 @@ export interface RefresherPass {
   full: boolean;
 }
 
-/** Runs `work` over `items` with at most `concurrency` at a time. */
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(runners);
+/**
+ * Works through what `claim` hands out with `concurrency` workers: each takes the next claimed row, and when none
+ * is left one of them claims the next batch (at most `concurrency` rows, so a claimed row waits at most one
+ * piece of work before it starts and its lease never runs out unused), until `limit` rows were taken or a
+ * claim comes back short. Resolves to the number of rows taken.
+ */
+async function workThrough(
+  claim: (count: number) => Promise<Account[]>,
+  limit: number,
+  concurrency: number,
+  work: (row: Account) => Promise<void>,
+): Promise<number> {
+  const queue: Account[] = [];
+  let taken = 0;
+  let exhausted = false;
+  let claiming: Promise<void> | null = null;
+  const next = async (): Promise<Account | undefined> => {
+    while (queue.length === 0 && !exhausted) {
+      claiming ??= (async () => {
+        const want = Math.min(concurrency, limit - taken);
+        const rows = want > 0 ? await claim(want) : [];
+        taken += rows.length;
+        queue.push(...rows);
+        if (rows.length < want || taken >= limit) exhausted = true;
+      })().finally(() => {
+        claiming = null;
+      });
+      await claiming;
+    }
+    return queue.shift();
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let row = await next(); row; row = await next()) await work(row);
+    }),
+  );
+  return taken;
 }
 
 /**
- * One pass of the background refresher: refreshes every connection whose access token expires within
- * REFRESH_MARGIN_SECONDS and whose backoff has passed (skipping services paused because they refuse
- * TrainLink's own credentials), and retries pending revocations, with at most
- * REFRESHER_CONCURRENCY (default 4) at once. Each refresh goes through getFreshAccessToken, so it shares the
- * single flight with on-demand callers and other processes. `nowMs` is milliseconds since the epoch.
+ * One pass of the background refresher: claims (claimDue: one atomic statement, FOR UPDATE SKIP LOCKED on
+ * PostgreSQL, so several instances share the work without taking the same connection) and refreshes every
+ * connection whose access token expires within REFRESH_MARGIN_SECONDS and whose backoff has passed, skipping
+ * services paused because they refuse TrainLink's own credentials; then retries due revocations. At most
+ * `limit` (default 500) of each per pass, REFRESHER_CONCURRENCY (default 100) in flight at once: with services
+ * answering in 250 ms that is up to 400 refreshes a second per instance. Each refresh shares the single flight
+ * with on-demand callers (refreshClaimed). `nowMs` is milliseconds since the epoch.
  */
 export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise<RefresherPass> {
-  const now = new Date(nowMs);
-  const dueBy = Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS;
-  const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
-  // Services whose token endpoint refuses TrainLink's own credentials wait out their pause (service-health.ts).
-  const paused = await pausedServices(now);
-  const due = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(
-      and(
-        eq(accounts.state, "connected"),
-        isNotNull(accounts.refreshToken),
-        lte(accounts.expiresAt, dueBy),
-        backoffPassed,
-        paused.length > 0 ? notInArray(accounts.provider, paused) : undefined,
-      ),
-    )
-    .limit(limit);
-  const revocations = await db
-    .select({ id: accounts.id })
-    .from(accounts)
-    .where(and(eq(accounts.state, "revocation_pending"), backoffPassed))
-    .limit(limit);
-
-  const pass: RefresherPass = { refreshed: 0, failed: 0, revoked: 0, full: due.length === limit || revocations.length === limit };
-  await pool(due, env.REFRESHER_CONCURRENCY, async ({ id }) => {
-    try {
-      await getFreshAccessToken(id);
-      pass.refreshed += 1;
-    } catch {
-      pass.failed += 1; // recorded on the row and in connection_events by getFreshAccessToken
-    }
-  });
-  await pool(revocations, env.REFRESHER_CONCURRENCY, async ({ id }) => {
-    if ((await retryRevocation(id).catch(() => "pending")) === "revoked") pass.revoked += 1;
-  });
+  const owner = `refresher:${randomUUID()}`;
+  const paused = await pausedServices(new Date(nowMs));
+  const pass: RefresherPass = { refreshed: 0, failed: 0, revoked: 0, full: false };
+  const concurrency = env.REFRESHER_CONCURRENCY;
+  const refreshes = await workThrough(
+    (count) => claimDue("refresh", owner, count, nowMs, paused),
+    limit,
+    concurrency,
+    async (row) => {
+      try {
+        await refreshClaimed(row, owner);
+        pass.refreshed += 1;
+      } catch {
+        pass.failed += 1; // recorded on the row and in connection_events by the refresh
+      }
+    },
+  );
+  const revocations = await workThrough(
+    (count) => claimDue("revocation", owner, count, nowMs),
+    limit,
+    concurrency,
+    async (row) => {
+      if ((await retryClaimedRevocation(row, owner).catch(() => "pending")) === "revoked") pass.revoked += 1;
+    },
+  );
+  pass.full = refreshes >= limit || revocations >= limit;
   return pass;
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db";
 import { firstRow } from "@/db/first";
-import { accounts, type Account, type ConnectionState, type EventKind } from "@/db/schema";
+import { accounts, type Account, type ConnectionState, type EventKind, type ServiceId } from "@/db/schema";
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "@/lib/connections/state-machine";
@@ -369,6 +369,51 @@ export async function claimLease(id: string, owner: string, state: ConnectionSta
       ),
     );
   return result.rowCount === 1;
+}
+
+/**
+ * Claims, for `owner`, the leases of up to `limit` connections the background refresher should work on at
+ * `nowMs` (milliseconds since the epoch), most urgent first, and returns their rows:
+ * - `refresh`: connected, with a refresh token, the access token expiring within REFRESH_MARGIN_SECONDS, the
+ *   backoff passed, and the service not in `paused`;
+ * - `revocation`: revocation_pending with the backoff passed.
+ * One statement (`UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING *`), so it is atomic on both engines; on
+ * PostgreSQL the inner SELECT takes its rows `FOR UPDATE SKIP LOCKED`, so instances claiming at the same moment
+ * take disjoint sets instead of waiting for each other. Rows whose lease another holds are never returned.
+ */
+export async function claimDue(
+  kind: "refresh" | "revocation",
+  owner: string,
+  limit: number,
+  nowMs: number,
+  paused: readonly ServiceId[] = [],
+): Promise<Account[]> {
+  const now = new Date(nowMs);
+  const leaseFree = or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date()));
+  const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
+  const due =
+    kind === "refresh"
+      ? and(
+          eq(accounts.state, "connected"),
+          isNotNull(accounts.refreshToken),
+          lte(accounts.expiresAt, Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS),
+          backoffPassed,
+          paused.length > 0 ? notInArray(accounts.provider, [...paused]) : undefined,
+          leaseFree,
+        )
+      : and(eq(accounts.state, "revocation_pending"), backoffPassed, leaseFree);
+  const candidates = db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(due)
+    .orderBy(kind === "refresh" ? asc(accounts.expiresAt) : asc(accounts.nextAttemptAt))
+    .limit(limit);
+  const chosen = db.engine === "postgres" ? candidates.for("update", { skipLocked: true }) : candidates;
+  return db
+    .update(accounts)
+    .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(Date.now() + leaseMs()) })
+    .where(and(inArray(accounts.id, chosen), leaseFree))
+    .returning();
 }
 
 /** Releases the lease of `id` if `owner` still holds it. */
