@@ -36,7 +36,7 @@ const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
 ];
 
 async function main() {
-  if (!args.has("noseed") || !existsSync(BENCH_DB)) await seedBenchDatabase({ path: BENCH_DB, athletes: 5000, events: 200_000 });
+  if (!args.has("noseed") || !existsSync(BENCH_DB)) await seedBenchDatabase({ url: BENCH_DB, athletes: 5000, events: 200_000 });
   const profileDir = `${BENCH_DIR}/profile`;
   mkdirSync(profileDir, { recursive: true });
   const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], {

@@ -6,14 +6,16 @@
  *   link <count>   links <count> TrainerDay, enduco and ExorLive connections of seeded athletes through the
  *                  sandbox's real flows (consent + code exchange; ExorLive's server-to-server link) and stores
  *                  them with storeLinkedConnection; writes the set to data/bench/refresh-set.json.
- *   drain          makes every connection of the set due at once, runs the refresher until drained
- *                  (runRefresherUntilDrained, REFRESHER_CONCURRENCY at a time), then checks each connection against
- *                  the sandbox: refresh requests per connection (duplicates) and stored tokens (losses).
+ *   drain [n]      makes every connection of the set due at once, runs the refresher until drained in `n` instances
+ *                  (default 1: separate processes of scripts/refresher-instance.ts, each runRefresherUntilDrained
+ *                  with REFRESHER_CONCURRENCY in flight, sharing the database), then checks each connection
+ *                  against the sandbox: refresh requests per connection (duplicates) and stored tokens (losses).
  *
  * The last line of stdout is the JSON result.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import Database from "better-sqlite3";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
+import { startRefresherInstance } from "../scripts/refresher-instances";
 import { BENCH_REFRESH_SET, BENCH_SANDBOX_URL } from "./config";
 
 type RefreshService = "trainerday" | "enduco" | "exorlive";
@@ -28,11 +30,9 @@ interface SetEntry {
 const { env } = await import("@/lib/env");
 const { getIntegration, findAuthorizationCodeIntegration, isServerToServer } = await import("@/lib/integrations/registry");
 const { storeLinkedConnection } = await import("@/lib/linking/store");
-const { runRefresherUntilDrained } = await import("@/lib/connections/refresher");
 const { openToken } = await import("@/lib/connections/sealing");
-// The bench's own reads and writes of the same SQLite file, on a connection of their own.
-const sqlite = new Database(env.DATABASE_URL);
-sqlite.pragma("busy_timeout = 5000");
+const { db } = await import("@/db");
+const { accounts } = await import("@/db/schema");
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -101,11 +101,12 @@ async function linkOne(entry: { userId: string; service: RefreshService }, index
 
 async function link(count: number) {
   const started = Date.now();
-  const rows = sqlite
-    .prepare(
-      "SELECT id, user_id AS userId, provider AS service FROM accounts WHERE provider IN ('trainerday', 'enduco', 'exorlive') ORDER BY rowid LIMIT ?",
-    )
-    .all(count) as { id: string; userId: string; service: RefreshService }[];
+  const rows = (await db
+    .select({ id: accounts.id, userId: accounts.userId, service: accounts.provider })
+    .from(accounts)
+    .where(inArray(accounts.provider, ["trainerday", "enduco", "exorlive"]))
+    .orderBy(accounts.userId, accounts.provider)
+    .limit(count)) as { id: string; userId: string; service: RefreshService }[];
   if (rows.length < count) throw new Error(`only ${rows.length} refreshable connections seeded; ${count} asked`);
   const set: SetEntry[] = new Array(rows.length);
   let failed = 0;
@@ -143,28 +144,42 @@ async function refreshCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
-async function drain() {
+async function drain(instances: number) {
   const set = JSON.parse(readFileSync(BENCH_REFRESH_SET, "utf8")) as SetEntry[];
   const ids = new Set(set.map((e) => e.id));
   const nowMs = Date.now();
   const nowS = Math.floor(nowMs / 1000);
   // Only the set may be due: push every other connection out of the refresher's reach for this run.
-  sqlite.transaction(() => {
-    const others = sqlite
-      .prepare("SELECT id FROM accounts WHERE state = 'connected' AND expires_at IS NOT NULL AND expires_at <= ?")
-      .all(nowS + 86_400) as { id: string }[];
-    const later = sqlite.prepare("UPDATE accounts SET expires_at = ? WHERE id = ?");
-    for (const { id } of others) if (!ids.has(id)) later.run(nowS + 2 * 86_400, id);
-    sqlite.prepare("UPDATE accounts SET next_attempt_at = ? WHERE state = 'revocation_pending'").run(nowMs + 86_400_000);
-    const due = sqlite.prepare("UPDATE accounts SET expires_at = ?, next_attempt_at = NULL, failure_count = 0 WHERE id = ?");
-    for (const { id } of set) due.run(nowS - 10, id);
-  })();
+  const setIds = [...ids];
+  await db
+    .update(accounts)
+    .set({ expiresAt: nowS + 2 * 86_400 })
+    .where(and(eq(accounts.state, "connected"), isNotNull(accounts.expiresAt), lte(accounts.expiresAt, nowS + 86_400)));
+  await db
+    .update(accounts)
+    .set({ nextAttemptAt: new Date(nowMs + 86_400_000) })
+    .where(eq(accounts.state, "revocation_pending"));
+  for (let i = 0; i < setIds.length; i += 1_000) {
+    await db
+      .update(accounts)
+      .set({ expiresAt: nowS - 10, nextAttemptAt: null, failureCount: 0 })
+      .where(inArray(accounts.id, setIds.slice(i, i + 1_000)));
+  }
 
   const before = await refreshCounts();
+  // `instances` processes of the app's refresher (startRefresher runs the same loop every REFRESHER_INTERVAL_MS).
+  const go = `${BENCH_REFRESH_SET}.go`;
+  rmSync(go, { force: true });
+  const children = Array.from({ length: instances }, () => startRefresherInstance(go));
+  await Promise.all(children.map((c) => c.ready));
   const started = Date.now();
-  // The server's own loop (startRefresher runs this every REFRESHER_INTERVAL_MS), REFRESHER_CONCURRENCY at once.
-  const { passes, refreshed, failed } = await runRefresherUntilDrained();
+  writeFileSync(go, "");
+  const done = await Promise.all(children.map((c) => c.done));
   const ms = Date.now() - started;
+  rmSync(go, { force: true });
+  const passes = Math.max(...done.map((d) => d.passes));
+  const refreshed = done.reduce((sum, d) => sum + d.refreshed, 0);
+  const failed = done.reduce((sum, d) => sum + d.failed, 0);
 
   // Duplicates: refresh requests the sandbox received per connection beyond the one expected.
   const after = await refreshCounts();
@@ -193,21 +208,24 @@ async function drain() {
       latest.set(`${service} ${t.account}`, entry);
     }
   }
-  const read = sqlite.prepare(
-    "SELECT state, access_token AS accessToken, refresh_token AS refreshToken, expires_at AS expiresAt, last_refreshed_at AS lastRefreshedAt FROM accounts WHERE id = ?",
-  );
+  const stored = new Map<string, typeof accounts.$inferSelect>();
+  for (let i = 0; i < setIds.length; i += 1_000) {
+    for (const row of await db
+      .select()
+      .from(accounts)
+      .where(inArray(accounts.id, setIds.slice(i, i + 1_000))))
+      stored.set(row.id, row);
+  }
   let lost = 0;
   const reasons: Record<string, number> = {};
   for (const entry of set) {
-    const row = read.get(entry.id) as
-      | { state: string; accessToken: string | null; refreshToken: string | null; expiresAt: number | null; lastRefreshedAt: number | null }
-      | undefined;
+    const row = stored.get(entry.id);
     const issued = latest.get(`${entry.service} ${entry.account}`);
     let reason: string | null = null;
     try {
       if (!row || row.state !== "connected") reason = `state ${row?.state ?? "missing"}`;
       else if (!row.accessToken || !row.refreshToken) reason = "token missing";
-      else if (row.lastRefreshedAt === null || row.lastRefreshedAt < started) reason = "not refreshed";
+      else if (row.lastRefreshedAt === null || row.lastRefreshedAt.getTime() < started) reason = "not refreshed";
       else if (openToken(row.refreshToken, entry.id, "refresh_token") !== issued?.refresh) reason = "refresh token is not the sandbox's latest";
       else if (openToken(row.accessToken, entry.id, "access_token") !== issued?.access) reason = "access token is not the sandbox's latest";
     } catch {
@@ -219,6 +237,9 @@ async function drain() {
     }
   }
   return {
+    engine: db.engine,
+    instances,
+    perInstance: done.map((d) => d.refreshed),
     concurrency: env.REFRESHER_CONCURRENCY,
     connections: set.length,
     ms,
@@ -236,7 +257,7 @@ async function drain() {
 }
 
 const [command, arg] = process.argv.slice(2);
-const result = command === "link" ? await link(Number(arg)) : command === "drain" ? await drain() : null;
-if (!result) throw new Error("usage: refresh-worker.ts link <count> | drain");
+const result = command === "link" ? await link(Number(arg)) : command === "drain" ? await drain(Number(arg ?? 1)) : null;
+if (!result) throw new Error("usage: refresh-worker.ts link <count> | drain [instances]");
 console.log(JSON.stringify(result));
 process.exit(0);

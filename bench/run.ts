@@ -10,11 +10,14 @@
  *   - the server's peak RSS.
  * Prints a table and writes bench/results.json.
  *
- * Options (flags or env): --small (CI: 200 athletes and 2 coaches, 5 s, 500 refreshes, concurrency 1,4),
- * --athletes=N (BENCH_ATHLETES, 5000), --events=N (BENCH_EVENTS, 200000), --duration=S (BENCH_DURATION, 10),
- * --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10), --refresh=N (BENCH_REFRESH, 10000),
- * --concurrency=1,4,16 (BENCH_CONCURRENCY), --build (BENCH_BUILD=1: rebuild even if a build exists),
- * --out=FILE (BENCH_OUT, bench/results.json).
+ * Options (flags or env): --small (CI: 200 athletes and 2 coaches, 5 s, 500 refreshes, concurrency 4,32),
+ * --db=sqlite|postgres|both (BENCH_DB_ENGINES, both: every measurement on each engine in turn, then a table side
+ * by side; PostgreSQL is a throwaway server from scripts/postgres.ts, or BENCH_POSTGRES_URL),
+ * --athletes=N (BENCH_ATHLETES, 50000: 200,000 connections), --events=N (BENCH_EVENTS, 2000000),
+ * --duration=S (BENCH_DURATION, 10), --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10),
+ * --refresh=N (BENCH_REFRESH, 10000), --concurrency=4,100 (BENCH_CONCURRENCY: one instance at each, then two
+ * instances at the highest), --build (BENCH_BUILD=1: rebuild even if a build exists), --out=FILE (BENCH_OUT,
+ * bench/results.json).
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -37,6 +40,7 @@ import {
 import { nextStartCommand } from "../scripts/next-start";
 import { signIn, waitFor } from "./client";
 import { seedBenchDatabase } from "./seed";
+import { startThrowawayPostgres } from "../scripts/postgres";
 
 const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -53,13 +57,15 @@ const opt = (flag: string, envName: string, full: string, smallValue: string) =>
   args.get(flag) ?? process.env[envName] ?? (small ? smallValue : full);
 const options = {
   small,
-  athletes: Number(opt("athletes", "BENCH_ATHLETES", "5000", "200")),
-  events: Number(opt("events", "BENCH_EVENTS", "200000", "8000")),
+  athletes: Number(opt("athletes", "BENCH_ATHLETES", "50000", "200")),
+  events: Number(opt("events", "BENCH_EVENTS", "2000000", "8000")),
   durationS: Number(opt("duration", "BENCH_DURATION", "10", "5")),
   connections: Number(opt("connections", "BENCH_CONNECTIONS", "10", "10")),
   refresh: Number(opt("refresh", "BENCH_REFRESH", "10000", "500")),
-  concurrency: opt("concurrency", "BENCH_CONCURRENCY", "1,4,16", "1,4").split(",").map(Number),
+  concurrency: opt("concurrency", "BENCH_CONCURRENCY", "4,100", "4,32").split(",").map(Number),
   build: args.has("build") || process.env.BENCH_BUILD === "1",
+  /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
+  engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
   out: args.get("out") ?? process.env.BENCH_OUT ?? "bench/results.json",
 };
 
@@ -247,9 +253,9 @@ async function pageWeights(pages: { path: string; cookie: string }[]): Promise<P
 }
 
 // ---------- refresh throughput ----------
-function worker(command: string[], extraEnv: Record<string, string>): Record<string, unknown> {
+function worker(command: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
   const res = spawnSync(bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], {
-    env: benchAppEnv(extraEnv),
+    env,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -270,6 +276,107 @@ function table(headers: string[], rows: (string | number)[][]): string {
   ].join("\n");
 }
 
+// ---------- one engine ----------
+interface EngineRun {
+  engine: string;
+  seed: Awaited<ReturnType<typeof seedBenchDatabase>>;
+  scenarios: ScenarioResult[];
+  refresh: { linked: Record<string, unknown>; runs: Record<string, unknown>[] };
+  weights: PageWeight[];
+  peakKb: number;
+}
+
+/**
+ * Seeds the database at `url`, starts the sandbox and the production server on it, and measures every scenario
+ * and the refresh runs (one instance at each REFRESHER_CONCURRENCY, then two instances at the highest); the page
+ * weights only when `withWeights` (they do not depend on the engine).
+ */
+async function runEngine(engine: string, url: string, withWeights: boolean): Promise<EngineRun> {
+  log(`[${engine}] seeding: ${options.athletes} athletes, ${options.events} events …`);
+  // 50 coaches of 100 athletes at 5,000 athletes; the small run keeps rosters of 100 with fewer coaches.
+  const seed = await seedBenchDatabase({
+    url,
+    athletes: options.athletes,
+    events: options.events,
+    coaches: Math.max(2, Math.round(options.athletes / 100)),
+  });
+  log(`[${engine}] seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
+  const appEnv = (extra: Record<string, string> = {}) => benchAppEnv({ DATABASE_URL: url, ...extra });
+
+  const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...appEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
+  children.push(sandbox);
+  rmSync(BENCH_SERVER_LOG, { force: true });
+  const serverLog = createWriteStream(BENCH_SERVER_LOG);
+  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: appEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  children.push(server);
+  server.stdout!.pipe(serverLog);
+  server.stderr!.pipe(serverLog);
+  await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
+  await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
+  log(`[${engine}] app on ${BENCH_APP_URL} (pid ${server.pid}), sandbox on ${BENCH_SANDBOX_URL}`);
+
+  rss.peakKb = 0;
+  const sampler = setInterval(() => {
+    const kb = rssKb(server.pid!);
+    rss.peakKb = Math.max(rss.peakKb, kb);
+    rss.scenarioKb = Math.max(rss.scenarioKb, kb);
+  }, 250);
+  sampler.unref();
+
+  const athlete = await signIn(benchEmail.athlete(1));
+  const coach = await signIn(benchEmail.coach(1));
+  const admin = await signIn(benchEmail.admin(1));
+  log(`[${engine}] signed in as athlete-1, coach-1 and admin-1`);
+
+  const weights = withWeights
+    ? await pageWeights([
+        { path: "/connections", cookie: athlete },
+        { path: "/coach", cookie: coach },
+        { path: "/admin", cookie: admin },
+      ])
+    : [];
+
+  const lastConnectionsPage = Math.max(1, Math.ceil(seed.connections / 50));
+  const lastUsersPage = Math.max(1, Math.ceil(seed.users / 50));
+  const scenarios: Scenario[] = [
+    { name: "floor: GET /api/health", path: "/api/health", cookie: null, expect: '"ok":true' },
+    // A page with no session and no data: what any server-rendered page costs here, whatever its data.
+    { name: "reference: /login page", path: "/login", cookie: null, expect: "Sign in" },
+    { name: "athlete /connections", path: "/connections", cookie: athlete, expect: "Connections" },
+    { name: "coach /coach", path: "/coach", cookie: coach, expect: "Roster" },
+    { name: "coach /coach needs attention", path: "/coach?attention=1", cookie: coach, expect: "Roster" },
+    { name: "admin users p1", path: "/admin", cookie: admin, expect: "Users" },
+    { name: "admin users last page", path: `/admin?page=${lastUsersPage}`, cookie: admin, expect: "Users" },
+    { name: "admin connections p1", path: "/admin/connections", cookie: admin, expect: "Connections" },
+    { name: "admin connections last page", path: `/admin/connections?page=${lastConnectionsPage}`, cookie: admin, expect: "Connections" },
+    { name: "admin users search", path: "/admin?q=berg", cookie: admin, expect: "Users" },
+    { name: "admin audit p1", path: "/admin/audit", cookie: admin, expect: "Audit log" },
+    { name: "admin audit filtered", path: "/admin/audit?service=enduco&kind=refreshed", cookie: admin, expect: "Audit log" },
+    { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: '"Name","Email"' },
+  ];
+  const results: ScenarioResult[] = [];
+  for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
+
+  log(`[${engine}] refresh: linking ${options.refresh} connections through the sandbox …`);
+  const linked = worker(["link", String(options.refresh)], appEnv());
+  log(`[${engine}] linked ${linked.linked} in ${linked.ms} ms`);
+  const refresh: Record<string, unknown>[] = [];
+  const runs = [...options.concurrency.map((c) => ({ c, instances: 1 })), { c: Math.max(...options.concurrency), instances: 2 }];
+  for (const { c, instances } of runs) {
+    const r = worker(["drain", String(instances)], appEnv({ REFRESHER_CONCURRENCY: String(c) }));
+    refresh.push(r);
+    log(
+      `[${engine}] refresh ${instances} instance(s) × concurrency ${c}: ${r.connections} in ${r.ms} ms = ${r.perSecond}/s (per instance ${JSON.stringify(r.perInstance)}), duplicates ${r.duplicates}, lost ${r.lost}, failed ${r.failed}`,
+    );
+  }
+
+  clearInterval(sampler);
+  const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
+  stopAll();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, weights, peakKb };
+}
+
 // ---------- main ----------
 async function main() {
   const startedAt = new Date();
@@ -284,106 +391,86 @@ async function main() {
     if (built.status !== 0) throw new Error("next build failed");
   }
 
-  log(`seeding ${BENCH_DB}: ${options.athletes} athletes, ${options.events} events …`);
-  // 50 coaches of 100 athletes at full size; the small run keeps rosters of 100 with fewer coaches.
-  const seed = await seedBenchDatabase({
-    path: BENCH_DB,
-    athletes: options.athletes,
-    events: options.events,
-    coaches: Math.max(2, Math.round(options.athletes / 100)),
-  });
-  log(`seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
-
-  const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
-  children.push(sandbox);
-  rmSync(BENCH_SERVER_LOG, { force: true });
-  const serverLog = createWriteStream(BENCH_SERVER_LOG);
-  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: benchAppEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  children.push(server);
-  server.stdout!.pipe(serverLog);
-  server.stderr!.pipe(serverLog);
-  await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
-  await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
-  log(`app on ${BENCH_APP_URL} (pid ${server.pid}), sandbox on ${BENCH_SANDBOX_URL}`);
-
-  const sampler = setInterval(() => {
-    const kb = rssKb(server.pid!);
-    rss.peakKb = Math.max(rss.peakKb, kb);
-    rss.scenarioKb = Math.max(rss.scenarioKb, kb);
-  }, 250);
-  sampler.unref();
-
-  const athlete = await signIn(benchEmail.athlete(1));
-  const coach = await signIn(benchEmail.coach(1));
-  const admin = await signIn(benchEmail.admin(1));
-  log("signed in as athlete-1, coach-1 and admin-1");
-
-  const weights = await pageWeights([
-    { path: "/connections", cookie: athlete },
-    { path: "/coach", cookie: coach },
-    { path: "/admin", cookie: admin },
-  ]);
-
-  const scenarios: Scenario[] = [
-    { name: "floor: GET /api/health", path: "/api/health", cookie: null, expect: '"ok":true' },
-    // A page with no session and no data: what any server-rendered page costs here, whatever its data.
-    { name: "reference: /login page", path: "/login", cookie: null, expect: "Sign in" },
-    { name: "athlete /connections", path: "/connections", cookie: athlete, expect: "Connections" },
-    { name: "coach /coach", path: "/coach", cookie: coach, expect: "Roster" },
-    { name: "coach /coach needs attention", path: "/coach?attention=1", cookie: coach, expect: "Roster" },
-    { name: "admin connections p1", path: "/admin/connections", cookie: admin, expect: "Connections" },
-    { name: "admin connections p80", path: "/admin/connections?page=80", cookie: admin, expect: "Connections" },
-    { name: "admin users search", path: "/admin?q=berg", cookie: admin, expect: "Users" },
-    { name: "admin audit filtered", path: "/admin/audit?service=enduco&kind=refreshed", cookie: admin, expect: "Audit log" },
-    { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: '"Name","Email"' },
-  ];
-  const results: ScenarioResult[] = [];
-  for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
-
-  log(`refresh: linking ${options.refresh} connections through the sandbox …`);
-  const linked = worker(["link", String(options.refresh)], {});
-  log(`linked ${linked.linked} in ${linked.ms} ms`);
-  const refresh: Record<string, unknown>[] = [];
-  for (const c of options.concurrency) {
-    const r = worker(["drain"], { REFRESHER_CONCURRENCY: String(c) });
-    refresh.push(r);
-    log(
-      `refresh concurrency ${c}: ${r.connections} in ${r.ms} ms = ${r.perSecond}/s, duplicates ${r.duplicates}, lost ${r.lost}, failed ${r.failed}`,
-    );
+  const engineRuns: EngineRun[] = [];
+  for (const engine of options.engines) {
+    if (engine === "sqlite") {
+      engineRuns.push(await runEngine("sqlite", BENCH_DB, engineRuns.length === 0));
+      continue;
+    }
+    const server = process.env.BENCH_POSTGRES_URL ? null : await startThrowawayPostgres();
+    try {
+      const url = process.env.BENCH_POSTGRES_URL ?? server!.url;
+      engineRuns.push(await runEngine("postgres", url, engineRuns.length === 0));
+    } finally {
+      server?.stop();
+    }
   }
 
-  clearInterval(sampler);
-  const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
-  stopAll();
-
-  const coachPage = results.find((r) => r.path === "/coach")!;
-  const adminRows = results.filter((r) => r.path.startsWith("/admin"));
-  const r16 = refresh.find((r) => r.concurrency === 16);
-  const targets = [
-    { target: "/coach p50 ≤ 3× floor p50", met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
-    { target: "/coach p95 < 60 ms", met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
-    {
-      target: "admin lists and audit ≤ 3× floor p50",
-      met: adminRows.every((r) => r.ratioToFloor <= 3),
-      value: adminRows.map((r) => `×${r.ratioToFloor}`).join(", "),
-    },
-    {
-      target: "refresh ≥ 300/s at concurrency 16",
-      met: r16 ? Number(r16.perSecond) >= 300 : null,
-      value: r16 ? `${r16.perSecond}/s` : "not run",
-    },
-    {
-      target: "0 duplicate refreshes, 0 lost tokens",
-      met: refresh.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0),
-      value: refresh.map((r) => `${r.duplicates}/${r.lost}`).join(", "),
-    },
+  const first = engineRuns[0]!;
+  const weights = first.weights;
+  const peakKb = Math.max(...engineRuns.map((r) => r.peakKb));
+  const byEngine = (engine: string) => engineRuns.find((r) => r.engine === engine);
+  const sqliteRun = byEngine("sqlite");
+  const postgresRun = byEngine("postgres");
+  const targets: { target: string; met: boolean | null; value: string }[] = [];
+  for (const run of engineRuns) {
+    const coachPage = run.scenarios.find((r) => r.path === "/coach")!;
+    const adminRows = run.scenarios.filter((r) => r.path.startsWith("/admin"));
+    const refreshRuns = run.refresh.runs;
+    const one = refreshRuns.filter((r) => r.instances === 1).at(-1);
+    const two = refreshRuns.find((r) => r.instances === 2);
+    const flat = (a: string, b: string) => {
+      const first = run.scenarios.find((r) => r.name === a);
+      const last = run.scenarios.find((r) => r.name === b);
+      return first && last ? round(last.serialP50 / first.serialP50, 2) : NaN;
+    };
+    targets.push(
+      { target: `[${run.engine}] /coach p50 ≤ 3× floor p50`, met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
+      { target: `[${run.engine}] /coach p95 < 60 ms`, met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
+      {
+        target: `[${run.engine}] admin lists and audit ≤ 3× floor p50`,
+        met: adminRows.every((r) => r.ratioToFloor <= 3),
+        value: adminRows.map((r) => `×${r.ratioToFloor}`).join(", "),
+      },
+      {
+        target: `[${run.engine}] admin lists flat: last page one-at-a-time p50 ≤ 1.5× page 1`,
+        met: flat("admin connections p1", "admin connections last page") <= 1.5 && flat("admin users p1", "admin users last page") <= 1.5,
+        value: `connections ×${flat("admin connections p1", "admin connections last page")}, users ×${flat("admin users p1", "admin users last page")}`,
+      },
+      {
+        target: `[${run.engine}] refresh: two instances ≥ 1.5× one instance`,
+        met: one && two ? Number(two.perSecond) >= 1.5 * Number(one.perSecond) : null,
+        value: one && two ? `${two.perSecond}/s vs ${one.perSecond}/s (×${round(Number(two.perSecond) / Number(one.perSecond), 2)})` : "not run",
+      },
+      {
+        target: `[${run.engine}] 0 duplicate refreshes, 0 lost tokens`,
+        met: refreshRuns.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0),
+        value: refreshRuns.map((r) => `${String(r.duplicates)}/${String(r.lost)}`).join(", "),
+      },
+    );
+  }
+  if (sqliteRun && postgresRun) {
+    const worst = postgresRun.scenarios
+      .map((p) => ({ name: p.name, ratio: round(p.serialP50 / (sqliteRun.scenarios.find((s) => s.name === p.name)?.serialP50 ?? NaN), 2) }))
+      .filter((r) => !r.name.startsWith("floor"))
+      .sort((a, b) => b.ratio - a.ratio);
+    targets.push({
+      target: "every page's one-at-a-time p50 on PostgreSQL ≤ 1.5× SQLite's",
+      met: worst.every((r) => r.ratio <= 1.5),
+      value: worst
+        .slice(0, 3)
+        .map((r) => `${r.name} ×${r.ratio}`)
+        .join(", "),
+    });
+  }
+  targets.push(
     {
       target: "first-load JS < 200 KB compressed",
       met: weights.every((w) => w.jsCompressedKb < 200),
       value: weights.map((w) => `${w.jsCompressedKb} KB`).join(", "),
     },
     { target: "server peak RSS < 400 MB", met: peakKb / 1024 < 400, value: `${round(peakKb / 1024)} MB` },
-  ];
+  );
 
   const machine = {
     cpus: os.cpus().length,
@@ -399,47 +486,85 @@ async function main() {
     totalSeconds: round((Date.now() - t0) / 1000),
     machine,
     options,
-    seed,
-    scenarios: results,
-    refresh: { linked, runs: refresh },
+    engines: engineRuns.map((r) => ({
+      engine: r.engine,
+      seed: r.seed,
+      scenarios: r.scenarios,
+      refresh: r.refresh,
+      peakRssMb: round(r.peakKb / 1024),
+    })),
     pageWeight: weights,
     peakRssMb: round(peakKb / 1024),
     targets,
   };
   writeFileSync(options.out, JSON.stringify(report, null, 2) + "\n");
 
+  const scenarioName = (r: ScenarioResult) =>
+    `${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)");
   const text = [
     "",
     `TrainLink benchmark, ${startedAt.toISOString()}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}`,
     `load average (1 min) ${machine.loadAverage.start} at start, ${machine.loadAverage.end} at end (2 cores: above ~1 other work competes)`,
-    `${options.athletes} athletes, ${seed.connections} connections, ${seed.events} events (seeded in ${(seed.ms / 1000).toFixed(1)} s); autocannon ${options.connections} connections × ${options.durationS} s per scenario`,
-    "",
-    table(
-      ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "1 at a time p50 ms", "× floor", "KB/response", "peak RSS MB"],
-      results.map((r) => [
-        `${r.name}${r.path === "/api/health" ? "" : ` (${r.path})`}`.replace(/^floor: GET \/api\/health$/, "floor (/api/health)"),
-        r.p50,
-        r.p95,
-        r.p99,
-        r.rps,
-        r.ratioToFloor,
-        r.serialP50,
-        r.serialRatioToFloor,
-        round(r.bytesPerResponse / 1024),
-        r.peakRssMb,
-      ]),
+    ...engineRuns.map(
+      (r) =>
+        `${r.engine}: ${options.athletes} athletes, ${r.seed.connections} connections, ${r.seed.events} events (seeded in ${(r.seed.ms / 1000).toFixed(1)} s); autocannon ${options.connections} connections × ${options.durationS} s per scenario`,
     ),
+    ...(sqliteRun && postgresRun
+      ? [
+          "",
+          table(
+            [
+              "scenario",
+              "SQLite 1 at a time p50 ms",
+              "PostgreSQL 1 at a time p50 ms",
+              "PostgreSQL ÷ SQLite",
+              "SQLite p50 ms (load)",
+              "PostgreSQL p50 ms (load)",
+              "SQLite req/s",
+              "PostgreSQL req/s",
+            ],
+            sqliteRun.scenarios.map((s) => {
+              const p = postgresRun.scenarios.find((x) => x.name === s.name)!;
+              return [scenarioName(s), s.serialP50, p.serialP50, round(p.serialP50 / s.serialP50, 2), s.p50, p.p50, s.rps, p.rps];
+            }),
+          ),
+        ]
+      : []),
+    ...engineRuns.flatMap((run) => [
+      "",
+      `${run.engine}:`,
+      table(
+        ["scenario", "p50 ms", "p95 ms", "p99 ms", "req/s", "× floor p50", "1 at a time p50 ms", "× floor", "KB/response", "peak RSS MB"],
+        run.scenarios.map((r) => [
+          scenarioName(r),
+          r.p50,
+          r.p95,
+          r.p99,
+          r.rps,
+          r.ratioToFloor,
+          r.serialP50,
+          r.serialRatioToFloor,
+          round(r.bytesPerResponse / 1024),
+          r.peakRssMb,
+        ]),
+      ),
+    ]),
     "",
     table(
-      ["refresh concurrency", "connections", "seconds", "refreshes/s", "duplicates", "lost"],
-      refresh.map((r) => [
-        String(r.concurrency),
-        Number(r.connections),
-        round(Number(r.ms) / 1000, 2),
-        Number(r.perSecond),
-        Number(r.duplicates),
-        Number(r.lost),
-      ]),
+      ["refresh", "instances", "concurrency", "connections", "seconds", "refreshes/s", "per instance", "duplicates", "lost"],
+      engineRuns.flatMap((run) =>
+        run.refresh.runs.map((r) => [
+          run.engine,
+          Number(r.instances),
+          String(r.concurrency),
+          Number(r.connections),
+          round(Number(r.ms) / 1000, 2),
+          Number(r.perSecond),
+          (r.perInstance as number[]).join(" + "),
+          Number(r.duplicates),
+          Number(r.lost),
+        ]),
+      ),
     ),
     "",
     table(
@@ -458,8 +583,11 @@ async function main() {
   ].join("\n");
   console.log(text);
 
-  const broken =
-    results.some((r) => r.non2xx > 0 || r.errors > 0) || refresh.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0);
+  const broken = engineRuns.some(
+    (run) =>
+      run.scenarios.some((r) => r.non2xx > 0 || r.errors > 0) ||
+      run.refresh.runs.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0),
+  );
   if (broken) {
     console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes or lost tokens (see above)");
     process.exitCode = 1;

@@ -2,12 +2,15 @@
  * Seeds the benchmark database (never the demo's): admins, coaches with 100-athlete rosters (some athletes on
  * two rosters, some on none), athletes with a connection row per service in a realistic spread of states and
  * expiries (tokens sealed with lib/crypto under the bench key, as the app seals them), `connection_events`
- * spread over the last 180 days, and some admin actions. One transaction, prepared statements on the raw
- * better-sqlite3 handle, and a single argon2id hash shared by every user: 200,000 events take a few seconds.
+ * spread over the last 180 days, and some admin actions, with a single argon2id hash shared by every user.
+ * SQLite: one transaction of prepared statements on the raw better-sqlite3 handle (200,000 events take a few
+ * seconds). PostgreSQL: multi-row INSERTs of 1,000 rows on one connection, then ANALYZE.
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import Database from "better-sqlite3";
+import pg from "pg";
+import { dialectOf, sqlitePath } from "../db/dialect";
 import { migrateDatabase } from "../db/open";
 import { EVENT_KINDS, SERVICE_IDS, type ServiceId } from "../db/schema";
 import { hashPassword } from "../lib/auth/password";
@@ -15,7 +18,8 @@ import { parseKeyring, seal, sealedKeyId } from "../lib/crypto";
 import { BENCH_PASSWORD, BENCH_TOKEN_KEY, benchEmail } from "./config";
 
 export interface SeedOptions {
-  path: string;
+  /** The database: an SQLite file path (recreated) or a postgres:// URL (its schemas dropped and recreated). */
+  url: string;
   athletes: number;
   coaches?: number;
   admins?: number;
@@ -120,6 +124,103 @@ const EVENT_WEIGHTS: [Kind, number][] = [
   ["plan_changed", 0.7],
 ];
 
+/** Column lists of the rows the seed writes, per table (instants as milliseconds since the epoch). */
+const COLUMNS = {
+  users: ["id", "email", "name", "password_hash", "role", "created_at"],
+  coach_athletes: ["coach_id", "athlete_id", "created_at"],
+  accounts: [
+    "id",
+    "user_id",
+    "type",
+    "provider",
+    "provider_account_id",
+    "access_token",
+    "refresh_token",
+    "key_id",
+    "expires_at",
+    "token_type",
+    "scope",
+    "requested_scope",
+    "environment",
+    "state",
+    "linked_at",
+    "last_refreshed_at",
+    "last_error",
+    "last_error_at",
+    "failure_count",
+    "next_attempt_at",
+    "updated_at",
+  ],
+  connection_events: ["created_at", "actor_id", "athlete_id", "service", "kind", "detail"],
+  admin_actions: ["at", "actor_id", "target_user_id", "kind", "service", "detail"],
+} as const;
+type Table = keyof typeof COLUMNS;
+/** Columns that hold instants (milliseconds here; timestamptz on PostgreSQL). */
+const INSTANTS = new Set(["created_at", "linked_at", "last_refreshed_at", "last_error_at", "next_attempt_at", "updated_at", "at"]);
+
+/** Where seeded rows go: `add` may resolve later (PostgreSQL flushes every 1,000 rows); `finish` commits. */
+interface Sink {
+  add(table: Table, values: unknown[]): Promise<void> | void;
+  finish(): Promise<void>;
+}
+
+async function sqliteSink(path: string): Promise<Sink> {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  await migrateDatabase(path);
+  const sqlite = new Database(path);
+  sqlite.pragma("synchronous = OFF"); // a throwaway file: no need to survive a power cut while seeding
+  const statements = Object.fromEntries(
+    Object.entries(COLUMNS).map(([table, columns]) => [
+      table,
+      sqlite.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`),
+    ]),
+  ) as Record<Table, Database.Statement>;
+  sqlite.exec("BEGIN");
+  return {
+    add: (table, values) => void statements[table].run(...values),
+    finish: async () => {
+      sqlite.exec("COMMIT");
+      sqlite.pragma("synchronous = NORMAL");
+      sqlite.exec("ANALYZE");
+      sqlite.pragma("wal_checkpoint(TRUNCATE)");
+      sqlite.close();
+    },
+  };
+}
+
+async function postgresSink(url: string): Promise<Sink> {
+  const client = new pg.Client({ connectionString: url });
+  client.on("error", (error) => console.error(`[bench] seed connection: ${error.message}`));
+  await client.connect();
+  await client.query("DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS drizzle CASCADE; CREATE SCHEMA public;");
+  await migrateDatabase(url);
+  const buffers = Object.fromEntries(Object.keys(COLUMNS).map((t) => [t, [] as unknown[][]])) as Record<Table, unknown[][]>;
+  const flush = async (table: Table): Promise<void> => {
+    if (table !== "users") await flush("users"); // every other table refers to users: their rows go first
+    const rows = buffers[table];
+    if (rows.length === 0) return;
+    buffers[table] = [];
+    const columns = COLUMNS[table];
+    const params: unknown[] = [];
+    const tuples = rows.map(
+      (row) =>
+        `(${row.map((value, i) => (params.push(INSTANTS.has(columns[i]!) && typeof value === "number" ? new Date(value) : value), `$${params.length}`)).join(", ")})`,
+    );
+    await client.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")}`, params);
+  };
+  return {
+    add: (table, values) => {
+      buffers[table].push(values);
+      if (buffers[table].length >= 1_000) return flush(table);
+    },
+    finish: async () => {
+      for (const table of Object.keys(COLUMNS) as Table[]) await flush(table);
+      await client.query("ANALYZE");
+      await client.end();
+    },
+  };
+}
+
 export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
   const coaches = options.coaches ?? 50;
@@ -130,24 +231,9 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
   const keyring = parseKeyring(BENCH_TOKEN_KEY);
   const passwordHash = await hashPassword(BENCH_PASSWORD); // once: argon2id costs ~50 ms a hash
 
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(options.path + suffix, { force: true });
-  await migrateDatabase(options.path);
-  const sqlite = new Database(options.path);
-  sqlite.pragma("synchronous = OFF"); // a throwaway file: no need to survive a power cut while seeding
-
+  const sink = dialectOf(options.url) === "postgres" ? await postgresSink(options.url) : await sqliteSink(sqlitePath(options.url));
   const now = Date.now();
   const nowS = Math.floor(now / 1000);
-  const insertUser = sqlite.prepare("INSERT INTO users (id, email, name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-  const insertRoster = sqlite.prepare("INSERT INTO coach_athletes (coach_id, athlete_id, created_at) VALUES (?, ?, ?)");
-  const insertAccount = sqlite.prepare(
-    `INSERT INTO accounts (id, user_id, type, provider, provider_account_id, access_token, refresh_token, key_id, expires_at, token_type, scope,
-       requested_scope, environment, state, linked_at, last_refreshed_at, last_error, last_error_at, failure_count, next_attempt_at, updated_at)
-     VALUES (?, ?, 'oauth', ?, ?, ?, ?, ?, ?, 'Bearer', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertEvent = sqlite.prepare(
-    "INSERT INTO connection_events (created_at, actor_id, athlete_id, service, kind, detail) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  const insertAction = sqlite.prepare("INSERT INTO admin_actions (at, actor_id, target_user_id, kind, service, detail) VALUES (?, ?, ?, ?, ?, ?)");
 
   const SCOPES: Record<ServiceId, string> = {
     trainerday: "athlete:read calendar:read workout:read",
@@ -158,24 +244,24 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
   const spread: Record<string, number> = {};
   const result = { users: 0, rosterLinks: 0, athletesWithTwoCoaches: 0, connections: 0, events: 0 };
 
-  sqlite.transaction(() => {
+  {
     const adminIds: string[] = [];
     const coachIds: string[] = [];
     const athleteIds: string[] = [];
     const createdAt = now - 200 * 86_400_000;
     for (let i = 1; i <= admins; i++) {
       const id = randomUUID();
-      insertUser.run(id, benchEmail.admin(i), `Admin ${LAST[i % LAST.length]} ${i}`, passwordHash, "admin", createdAt);
+      await sink.add("users", [id, benchEmail.admin(i), `Admin ${LAST[i % LAST.length]} ${i}`, passwordHash, "admin", createdAt]);
       adminIds.push(id);
     }
     for (let i = 1; i <= coaches; i++) {
       const id = randomUUID();
-      insertUser.run(id, benchEmail.coach(i), `Coach ${pick(FIRST)} ${pick(LAST)} ${i}`, passwordHash, "coach", createdAt);
+      await sink.add("users", [id, benchEmail.coach(i), `Coach ${pick(FIRST)} ${pick(LAST)} ${i}`, passwordHash, "coach", createdAt]);
       coachIds.push(id);
     }
     for (let i = 1; i <= options.athletes; i++) {
       const id = randomUUID();
-      insertUser.run(id, benchEmail.athlete(i), `${pick(FIRST)} ${pick(LAST)} ${i}`, passwordHash, "athlete", createdAt + i * 1000);
+      await sink.add("users", [id, benchEmail.athlete(i), `${pick(FIRST)} ${pick(LAST)} ${i}`, passwordHash, "athlete", createdAt + i * 1000]);
       athleteIds.push(id);
     }
     result.users = admins + coaches + options.athletes;
@@ -185,18 +271,18 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
     // the last roster have none (unassigned), as in real life.
     const stride = Math.max(1, Math.floor((options.athletes * 0.9) / coaches));
     const coachCount = new Map<string, number>();
-    coachIds.forEach((coachId, c) => {
+    for (const [c, coachId] of coachIds.entries()) {
       for (let k = 0; k < rosterSize; k++) {
         const athleteId = athleteIds[(c * stride + k) % options.athletes]!;
-        insertRoster.run(coachId, athleteId, createdAt);
+        await sink.add("coach_athletes", [coachId, athleteId, createdAt]);
         coachCount.set(athleteId, (coachCount.get(athleteId) ?? 0) + 1);
         result.rosterLinks++;
       }
-    });
+    }
     result.athletesWithTwoCoaches = [...coachCount.values()].filter((n) => n >= 2).length;
 
     // Connections: one row per athlete and service, in a spread of states and expiries.
-    athleteIds.forEach((athleteId, a) => {
+    for (const [a, athleteId] of athleteIds.entries()) {
       for (const service of SERVICE_IDS) {
         const id = randomUUID();
         const r = random();
@@ -244,15 +330,17 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
         const access = tokens ? seal(`bench-${service}-at-${a}`, keyring, `accounts.access_token:${id}`) : null;
         const refresh = tokens && refreshable ? seal(`bench-${service}-rt-${a}`, keyring, `accounts.refresh_token:${id}`) : null;
         const linkedAt = now - Math.floor(random() * 150 * 86_400_000);
-        insertAccount.run(
+        await sink.add("accounts", [
           id,
           athleteId,
+          "oauth",
           service,
           `bench-${service}-${a}`,
           access,
           refresh,
           access ? sealedKeyId(access) : null,
           expiresAt,
+          "Bearer",
           SCOPES[service],
           SCOPES[service],
           "production",
@@ -264,10 +352,10 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
           failureCount,
           nextAttemptAt,
           now,
-        );
+        ]);
         result.connections++;
       }
-    });
+    }
 
     // connection_events over the last 180 days, oldest first (ids grow with time, as in production).
     const totalWeight = EVENT_WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
@@ -295,27 +383,24 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
             : kind.startsWith("link") || kind === "relinked"
               ? `granted: ${SCOPES[service] || "(none)"}`
               : null;
-      insertEvent.run(at, actor, athleteId, service, kind, detail);
+      await sink.add("connection_events", [at, actor, athleteId, service, kind, detail]);
       result.events++;
     }
 
     // Admin actions: a few per day.
     for (let i = 0; i < Math.min(2_000, Math.ceil(options.events / 100)); i++) {
       const target = pick(athleteIds);
-      insertAction.run(
+      await sink.add("admin_actions", [
         now - Math.floor(random() * 180 * 86_400_000),
         pick(adminIds),
         target,
         pick(["coach_assigned", "role_changed", "user_created", "connection_revoked"]),
         null,
         "seeded by the benchmark",
-      );
+      ]);
     }
-  })();
+  }
 
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.exec("ANALYZE");
-  sqlite.pragma("wal_checkpoint(TRUNCATE)");
-  sqlite.close();
+  await sink.finish();
   return { ms: Date.now() - started, ...result, statusSpread: spread };
 }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import { openToken } from "@/lib/connections/sealing";
 import { claimDue, leaseMs } from "@/lib/connections/transitions";
 import { storeLinkedConnection } from "@/lib/linking/store";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { startRefresherInstance } from "@/scripts/refresher-instances";
 
 // Issue 14, "many instances, one database": the background refresher of several app instances (processes) on one
 // database shares the due connections without refreshing any twice and without losing a token. Runs on the engine
@@ -72,28 +72,6 @@ async function linkMany(count: number) {
   return set;
 }
 
-/** Starts one more instance (tests/helpers/refresher-instance.ts); resolves to what its refresher did. */
-function instance(go: string): { ready: Promise<void>; done: Promise<{ refreshed: number; failed: number; ms: number }> } {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/helpers/refresher-instance.ts"], {
-    env: { ...process.env, GO_FILE: go },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes("ready")) markReady();
-  });
-  const done = new Promise<{ refreshed: number; failed: number; ms: number }>((resolve, reject) =>
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`instance exited with ${code}: ${out}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1)!) as { refreshed: number; failed: number; ms: number });
-    }),
-  );
-  return { ready, done };
-}
-
 describe("several instances on one database", () => {
   it("concurrent claims take disjoint sets of due connections, and never one whose lease another holds", async () => {
     const set = await linkMany(60);
@@ -136,7 +114,7 @@ describe("several instances on one database", () => {
           .where(inArray(accounts.id, ids.slice(i, i + 1_000)));
       }
       const go = join(tmpdir(), `go-${randomUUID()}`);
-      const instances = [instance(go), instance(go)];
+      const instances = [startRefresherInstance(go), startRefresherInstance(go)];
       await Promise.all(instances.map((i) => i.ready));
       const started = Date.now();
       writeFileSync(go, "");
