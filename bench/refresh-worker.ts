@@ -6,6 +6,8 @@
  *   link <count>   links <count> TrainerDay, enduco and ExorLive connections of seeded athletes through the
  *                  sandbox's real flows (consent + code exchange; ExorLive's server-to-server link) and stores
  *                  them with storeLinkedConnection; writes the set to data/bench/refresh-set.json.
+ *   served [s]     makes the set due while app servers with their own refresher run (the bench's latency line),
+ *                  waits until all are refreshed (at most s seconds, default 300), and checks them as drain does.
  *   drain [n]      makes every connection of the set due at once, runs the refresher until drained in `n` instances
  *                  (default 1: separate processes of scripts/refresher-instance.ts, each runRefresherUntilDrained
  *                  with REFRESHER_CONCURRENCY in flight, sharing the database), then checks each connection
@@ -144,13 +146,12 @@ async function refreshCounts(): Promise<Map<string, number>> {
   return counts;
 }
 
-async function drain(instances: number) {
-  const set = JSON.parse(readFileSync(BENCH_REFRESH_SET, "utf8")) as SetEntry[];
-  const ids = new Set(set.map((e) => e.id));
+/** Makes every connection of `set` due at once (and no other); returns the sandbox's refresh counts before. */
+async function makeDue(set: SetEntry[]): Promise<Map<string, number>> {
   const nowMs = Date.now();
   const nowS = Math.floor(nowMs / 1000);
+  const setIds = set.map((e) => e.id);
   // Only the set may be due: push every other connection out of the refresher's reach for this run.
-  const setIds = [...ids];
   await db
     .update(accounts)
     .set({ expiresAt: nowS + 2 * 86_400 })
@@ -159,29 +160,32 @@ async function drain(instances: number) {
     .update(accounts)
     .set({ nextAttemptAt: new Date(nowMs + 86_400_000) })
     .where(eq(accounts.state, "revocation_pending"));
+  const before = await refreshCounts();
   for (let i = 0; i < setIds.length; i += 1_000) {
     await db
       .update(accounts)
       .set({ expiresAt: nowS - 10, nextAttemptAt: null, failureCount: 0 })
       .where(inArray(accounts.id, setIds.slice(i, i + 1_000)));
   }
+  return before;
+}
 
-  const before = await refreshCounts();
-  // `instances` processes of the app's refresher (startRefresher runs the same loop every REFRESHER_INTERVAL_MS).
-  const go = `${BENCH_REFRESH_SET}.go`;
-  rmSync(go, { force: true });
-  const children = Array.from({ length: instances }, () => startRefresherInstance(go));
-  await Promise.all(children.map((c) => c.ready));
-  const started = Date.now();
-  writeFileSync(go, "");
-  const done = await Promise.all(children.map((c) => c.done));
-  const ms = Date.now() - started;
-  rmSync(go, { force: true });
-  const passes = Math.max(...done.map((d) => d.passes));
-  const refreshed = done.reduce((sum, d) => sum + d.refreshed, 0);
-  const failed = done.reduce((sum, d) => sum + d.failed, 0);
+/** The stored rows of `set`, by id. */
+async function storedRows(set: SetEntry[]) {
+  const stored = new Map<string, typeof accounts.$inferSelect>();
+  for (let i = 0; i < set.length; i += 1_000) {
+    const ids = set.slice(i, i + 1_000).map((e) => e.id);
+    for (const row of await db.select().from(accounts).where(inArray(accounts.id, ids))) stored.set(row.id, row);
+  }
+  return stored;
+}
 
-  // Duplicates: refresh requests the sandbox received per connection beyond the one expected.
+/**
+ * Checks `set` after a drain that started at `started` (ms since the epoch) against the sandbox: refresh requests
+ * per connection beyond one (duplicates), connections never refreshed (missing), and connections whose stored
+ * tokens are not the newest the sandbox issued for their account (lost, with reasons).
+ */
+async function check(set: SetEntry[], before: Map<string, number>, started: number) {
   const after = await refreshCounts();
   const expected = new Set(set.map((e) => `${e.service} ${e.account}`));
   let duplicates = 0;
@@ -208,14 +212,7 @@ async function drain(instances: number) {
       latest.set(`${service} ${t.account}`, entry);
     }
   }
-  const stored = new Map<string, typeof accounts.$inferSelect>();
-  for (let i = 0; i < setIds.length; i += 1_000) {
-    for (const row of await db
-      .select()
-      .from(accounts)
-      .where(inArray(accounts.id, setIds.slice(i, i + 1_000))))
-      stored.set(row.id, row);
-  }
+  const stored = await storedRows(set);
   let lost = 0;
   const reasons: Record<string, number> = {};
   for (const entry of set) {
@@ -236,6 +233,22 @@ async function drain(instances: number) {
       reasons[reason] = (reasons[reason] ?? 0) + 1;
     }
   }
+  return { requests, duplicates, missing, unexpected, lost, reasons };
+}
+
+async function drain(instances: number) {
+  const set = JSON.parse(readFileSync(BENCH_REFRESH_SET, "utf8")) as SetEntry[];
+  const before = await makeDue(set);
+  // `instances` processes of the app's refresher (startRefresher runs the same loop every REFRESHER_INTERVAL_MS).
+  const go = `${BENCH_REFRESH_SET}.go`;
+  rmSync(go, { force: true });
+  const children = Array.from({ length: instances }, () => startRefresherInstance(go));
+  await Promise.all(children.map((c) => c.ready));
+  const started = Date.now();
+  writeFileSync(go, "");
+  const done = await Promise.all(children.map((c) => c.done));
+  const ms = Date.now() - started;
+  rmSync(go, { force: true });
   return {
     engine: db.engine,
     instances,
@@ -244,20 +257,53 @@ async function drain(instances: number) {
     connections: set.length,
     ms,
     perSecond: Math.round((set.length / ms) * 1000 * 10) / 10,
-    passes,
-    refreshed,
-    failed,
-    requests,
-    duplicates,
-    missing,
-    unexpected,
-    lost,
-    reasons,
+    passes: Math.max(...done.map((d) => d.passes)),
+    refreshed: done.reduce((sum, d) => sum + d.refreshed, 0),
+    failed: done.reduce((sum, d) => sum + d.failed, 0),
+    ...(await check(set, before, started)),
   };
 }
 
+/**
+ * `served`: makes the set due while running app servers (their own background refreshers) do the work, waits
+ * until every connection of the set was refreshed (at most `timeoutS` seconds), then checks it. The time is from
+ * making them due to the last connection's refresh.
+ */
+async function served(timeoutS: number) {
+  const set = JSON.parse(readFileSync(BENCH_REFRESH_SET, "utf8")) as SetEntry[];
+  const started = Date.now();
+  const before = await makeDue(set);
+  let last = started;
+  for (;;) {
+    const stored = await storedRows(set);
+    const done = [...stored.values()].filter((r) => r.lastRefreshedAt && r.lastRefreshedAt.getTime() >= started);
+    const failing = [...stored.values()].filter((r) => r.failureCount > 0).length;
+    if (done.length === set.length || Date.now() - started > timeoutS * 1000) {
+      last = Math.max(last, ...done.map((r) => r.lastRefreshedAt!.getTime()));
+      const ms = last - started;
+      return {
+        engine: db.engine,
+        connections: set.length,
+        refreshed: done.length,
+        failing,
+        ms,
+        perSecond: Math.round((done.length / Math.max(1, ms)) * 1000 * 10) / 10,
+        ...(await check(set, before, started)),
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 const [command, arg] = process.argv.slice(2);
-const result = command === "link" ? await link(Number(arg)) : command === "drain" ? await drain(Number(arg ?? 1)) : null;
-if (!result) throw new Error("usage: refresh-worker.ts link <count> | drain [instances]");
+const result =
+  command === "link"
+    ? await link(Number(arg))
+    : command === "drain"
+      ? await drain(Number(arg ?? 1))
+      : command === "served"
+        ? await served(Number(arg ?? 300))
+        : null;
+if (!result) throw new Error("usage: refresh-worker.ts link <count> | drain [instances] | served [timeout seconds]");
 console.log(JSON.stringify(result));
 process.exit(0);

@@ -63,6 +63,10 @@ const options = {
   connections: Number(opt("connections", "BENCH_CONNECTIONS", "10", "10")),
   refresh: Number(opt("refresh", "BENCH_REFRESH", "10000", "500")),
   concurrency: opt("concurrency", "BENCH_CONCURRENCY", "4,100", "4,32").split(",").map(Number),
+  /** The latency line (PostgreSQL): connections due at once, the sandbox's added latency in ms, refreshes in flight per instance. */
+  latencyConnections: Number(opt("latency-connections", "BENCH_LATENCY_CONNECTIONS", "20000", "500")),
+  latencyMs: Number(opt("latency-ms", "BENCH_LATENCY_MS", "250", "250")),
+  latencyConcurrency: Number(opt("latency-concurrency", "BENCH_LATENCY_CONCURRENCY", "400", "100")),
   build: args.has("build") || process.env.BENCH_BUILD === "1",
   /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
   engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
@@ -264,6 +268,111 @@ function worker(command: string[], env: NodeJS.ProcessEnv): Record<string, unkno
   return JSON.parse(last) as Record<string, unknown>;
 }
 
+/** worker() without blocking this process: the bench keeps measuring pages while it runs. */
+function workerAsync(command: string[], env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>)
+        : reject(new Error(`refresh worker ${command.join(" ")} failed:\n${err}\n${out}`)),
+    );
+  });
+}
+
+async function setSandboxLatency(ms: number): Promise<void> {
+  const res = await fetch(`${BENCH_SANDBOX_URL}/__sandbox/latency`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ms }),
+  });
+  if (!res.ok) throw new Error(`sandbox latency: HTTP ${res.status}`);
+}
+
+/** One-at-a-time latencies (ms) of GET `path` on `baseUrl` with `cookie`, until `until` settles or `forMs` passes. */
+async function serialTimings(baseUrl: string, path: string, cookie: string, stop: { done: boolean } | number): Promise<number[]> {
+  const times: number[] = [];
+  const deadline = typeof stop === "number" ? Date.now() + stop : Infinity;
+  while (typeof stop === "number" ? Date.now() < deadline : !stop.done) {
+    const started = performance.now();
+    const res = await fetch(`${baseUrl}${path}`, { headers: { cookie, "accept-encoding": "gzip" }, redirect: "manual" });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path} on ${baseUrl} answered ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/**
+ * The latency line: services answering in `latencyMs` (the sandbox's latency setting), `latencyConnections`
+ * connections due at once, two app servers (`next start`, their own background refresher on, REFRESHER_CONCURRENCY
+ * `latencyConcurrency`) sharing the database; measures refreshes per second, duplicates and losses (the worker's
+ * `served` check), and /coach one at a time on the first server before (idle) and during the run.
+ */
+async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.ProcessEnv, coachCookie: string): Promise<Record<string, unknown>> {
+  const engine = String(appEnv().DATABASE_URL).startsWith("postgres") ? "postgres" : "sqlite";
+  const count = Math.min(options.latencyConnections, options.athletes * 3); // three refreshable services per athlete
+  log(`[${engine}] latency line: linking ${count} connections …`);
+  worker(["link", String(count)], appEnv());
+  const start = (port: number) => {
+    const url = `http://localhost:${port}`;
+    const child = spawn(...nextStartCommand(port), {
+      env: appEnv({
+        PORT: String(port),
+        NEXTAUTH_URL: url,
+        REFRESHER_ENABLED: "true",
+        REFRESHER_INTERVAL_MS: "500",
+        REFRESHER_CONCURRENCY: String(options.latencyConcurrency),
+        OUTBOUND_TIMEOUT_MS: "15000",
+      }),
+      stdio: "ignore",
+    });
+    children.push(child);
+    return { url, child };
+  };
+  const servers = [start(BENCH_APP_PORT + 1)];
+  try {
+    await waitFor(`${servers[0]!.url}/api/health`, 60_000);
+    await setSandboxLatency(options.latencyMs);
+    // One instance first, then two: the same connections made due again.
+    const one = await workerAsync(["served", "600"], appEnv());
+    log(
+      `[${engine}] latency line, one instance: ${String(one.perSecond)} refreshes/s, duplicates ${String(one.duplicates)}, lost ${String(one.lost)}`,
+    );
+    servers.push(start(BENCH_APP_PORT + 2));
+    await waitFor(`${servers[1]!.url}/api/health`, 60_000);
+    const idle = await serialTimings(servers[0]!.url, "/coach", coachCookie, Math.max(3_000, options.durationS * 300));
+    const stop = { done: false };
+    const busyTimings = serialTimings(servers[0]!.url, "/coach", coachCookie, stop);
+    const two = await workerAsync(["served", "600"], appEnv()).finally(() => (stop.done = true));
+    const busy = await busyTimings;
+    const idleP50 = round(percentile(idle, 50), 2);
+    const busyP50 = round(percentile(busy, 50), 2);
+    const line = {
+      ...two,
+      instances: 2,
+      oneInstance: one,
+      latencyMs: options.latencyMs,
+      concurrency: options.latencyConcurrency,
+      coachIdleP50: idleP50,
+      coachBusyP50: busyP50,
+      coachRatio: round(busyP50 / idleP50, 2),
+      coachSamples: busy.length,
+    };
+    log(
+      `[${engine}] latency line, two instances: ${String(two.connections)} due, ${String(two.perSecond)} refreshes/s, duplicates ${String(two.duplicates)}, lost ${String(two.lost)}; /coach one at a time ${idleP50} ms idle, ${busyP50} ms during (×${line.coachRatio})`,
+    );
+    return line;
+  } finally {
+    await setSandboxLatency(0).catch(() => undefined);
+    for (const s of servers) s.child.kill("SIGTERM");
+  }
+}
+
 // ---------- table ----------
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
@@ -282,6 +391,8 @@ interface EngineRun {
   seed: Awaited<ReturnType<typeof seedBenchDatabase>>;
   scenarios: ScenarioResult[];
   refresh: { linked: Record<string, unknown>; runs: Record<string, unknown>[] };
+  /** The latency line (PostgreSQL only). */
+  latency: Record<string, unknown> | null;
   weights: PageWeight[];
   peakKb: number;
 }
@@ -372,9 +483,10 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
 
   clearInterval(sampler);
   const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
+  const latency = engine === "postgres" && options.latencyConnections > 0 ? await latencyLine(appEnv, coach) : null;
   stopAll();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, weights, peakKb };
+  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, weights, peakKb };
 }
 
 // ---------- main ----------
@@ -438,7 +550,7 @@ async function main() {
         value: `connections ×${flat("admin connections p1", "admin connections last page")}, users ×${flat("admin users p1", "admin users last page")}`,
       },
       {
-        target: `[${run.engine}] refresh: two instances ≥ 1.5× one instance`,
+        target: `[${run.engine}] refresh, services at 0 ms (CPU-bound): two instances ≥ 1.5× one instance`,
         met: one && two ? Number(two.perSecond) >= 1.5 * Number(one.perSecond) : null,
         value: one && two ? `${two.perSecond}/s vs ${one.perSecond}/s (×${round(Number(two.perSecond) / Number(one.perSecond), 2)})` : "not run",
       },
@@ -446,6 +558,27 @@ async function main() {
         target: `[${run.engine}] 0 duplicate refreshes, 0 lost tokens`,
         met: refreshRuns.every((r) => r.duplicates === 0 && r.lost === 0 && r.missing === 0),
         value: refreshRuns.map((r) => `${String(r.duplicates)}/${String(r.lost)}`).join(", "),
+      },
+    );
+  }
+  for (const run of engineRuns) {
+    const l = run.latency;
+    if (!l) continue;
+    targets.push(
+      {
+        target: `[${run.engine}] ${String(l.latencyMs)} ms services, two instances: ≥ 1,000 refreshes/s, 0 duplicates, 0 lost`,
+        met: Number(l.perSecond) >= 1000 && l.duplicates === 0 && l.lost === 0 && l.missing === 0,
+        value: `${String(l.perSecond)}/s, ${String(l.duplicates)} duplicates, ${String(l.lost)} lost`,
+      },
+      {
+        target: `[${run.engine}] ${String(l.latencyMs)} ms services: two instances ≥ 1.5× one instance`,
+        met: Number(l.perSecond) >= 1.5 * Number((l.oneInstance as Record<string, unknown>).perSecond),
+        value: `${String(l.perSecond)}/s vs ${String((l.oneInstance as Record<string, unknown>).perSecond)}/s`,
+      },
+      {
+        target: `[${run.engine}] /coach one at a time during that run ≤ 1.5× idle`,
+        met: Number(l.coachRatio) <= 1.5,
+        value: `${String(l.coachBusyP50)} ms vs ${String(l.coachIdleP50)} ms idle (×${String(l.coachRatio)})`,
       },
     );
   }
@@ -566,6 +699,42 @@ async function main() {
         ]),
       ),
     ),
+    ...engineRuns
+      .filter((run) => run.latency)
+      .flatMap((run) => {
+        const l = run.latency!;
+        return [
+          "",
+          table(
+            [
+              "latency line",
+              "service latency ms",
+              "instances × in flight",
+              "connections",
+              "seconds",
+              "refreshes/s",
+              "duplicates",
+              "lost",
+              "/coach idle p50 ms",
+              "/coach during p50 ms",
+            ],
+            [
+              [
+                run.engine,
+                Number(l.latencyMs),
+                `2 × ${String(l.concurrency)}`,
+                Number(l.connections),
+                round(Number(l.ms) / 1000, 2),
+                Number(l.perSecond),
+                Number(l.duplicates),
+                Number(l.lost),
+                Number(l.coachIdleP50),
+                Number(l.coachBusyP50),
+              ],
+            ],
+          ),
+        ];
+      }),
     "",
     table(
       ["first load", "scripts", "JS KB (compressed)", "JS KB (uncompressed)"],
@@ -586,6 +755,7 @@ async function main() {
   const broken = engineRuns.some(
     (run) =>
       run.scenarios.some((r) => r.non2xx > 0 || r.errors > 0) ||
+      (run.latency !== null && (run.latency.duplicates !== 0 || run.latency.lost !== 0 || run.latency.missing !== 0)) ||
       run.refresh.runs.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0),
   );
   if (broken) {

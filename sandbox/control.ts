@@ -102,6 +102,23 @@ export async function handleControl(
       sendJson(res, 200, currentModes(ctx));
       return true;
     }
+    case "/latency": {
+      // GET: the added latency of every service call; POST {"ms": n}: change it (0-60000) until the next change.
+      if (req.method === "GET") {
+        sendJson(res, 200, { ms: ctx.config.latencyMs });
+        return true;
+      }
+      if (!allowMethod(req, res, "POST")) return true;
+      const body = await readJson(req);
+      const ms = body?.ms;
+      if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+        sendJson(res, 400, { error: "invalid_latency", error_description: "ms must be a whole number of milliseconds, 0-60000" });
+        return true;
+      }
+      ctx.config.latencyMs = ms;
+      sendJson(res, 200, { ms });
+      return true;
+    }
     case "/seed": {
       // Makes random_faults reproducible until the next reset.
       if (!allowMethod(req, res, "POST")) return true;

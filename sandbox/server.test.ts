@@ -33,6 +33,22 @@ describe("startSandbox", () => {
     }
   });
 
+  test("POST /__sandbox/latency changes the latency at run time; nonsense is refused", async () => {
+    const other = await startSandbox({ port: 0, env: cleanEnv, log: () => {} });
+    try {
+      const set = (body: unknown) =>
+        fetch(`${other.url}/__sandbox/latency`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      assert.equal((await set({ ms: -1 })).status, 400);
+      assert.equal((await set({ ms: 200 })).status, 200);
+      assert.deepEqual(await (await fetch(`${other.url}/__sandbox/latency`)).json(), { ms: 200 });
+      const started = performance.now();
+      await fetch(`${other.url}/trainerday/.well-known/openid-configuration`);
+      assert.ok(performance.now() - started >= 190);
+    } finally {
+      await other.close();
+    }
+  });
+
   test("SANDBOX_LATENCY_MS must be a whole number of milliseconds", async () => {
     await assert.rejects(startSandbox({ port: 0, env: { ...cleanEnv, SANDBOX_LATENCY_MS: "fast" }, log: () => {} }), /SANDBOX_LATENCY_MS/);
   });
