@@ -14,12 +14,17 @@ export function PageNav({
   position,
   previousLabel = "← Previous",
   nextLabel = "Next →",
+  first,
+  last,
 }: {
   previous: string | null;
   next: string | null;
   position?: string;
   previousLabel?: string;
   nextLabel?: string;
+  /** Optional links to the first and last page, shown beside Previous and Next (null: greyed out). */
+  first?: string | null;
+  last?: string | null;
 }) {
   if (!previous && !next) return null;
   const end = (href: string | null, label: string, rel: "prev" | "next") =>
@@ -33,10 +38,16 @@ export function PageNav({
       </span>
     );
   return (
-    <nav aria-label="Pagination" className="flex items-center justify-between gap-4 text-sm text-slate-700">
-      {end(previous, previousLabel, "prev")}
+    <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-4 text-sm text-slate-700">
+      <div className="flex gap-2">
+        {first !== undefined ? end(first, "« First", "prev") : null}
+        {end(previous, previousLabel, "prev")}
+      </div>
       {position ? <p className="text-slate-600">{position}</p> : null}
-      {end(next, nextLabel, "next")}
+      <div className="flex gap-2">
+        {end(next, nextLabel, "next")}
+        {last !== undefined ? end(last, "Last »", "next") : null}
+      </div>
     </nav>
   );
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { db } from "@/db";
 import { accounts, users } from "@/db/schema";
-import { listConnectionsPage } from "@/lib/admin/connections";
+import { decodeCursor, listConnectionsPage } from "@/lib/admin/connections";
 import type { SessionUser } from "@/lib/auth/users";
 import { openMigratedDb } from "@/tests/helpers/db";
 
@@ -45,29 +45,46 @@ describe("admin connections list", () => {
     expected = order.flatMap((a) => [...services].sort().map((s) => `${a.id}/${s}`));
   });
 
-  it("pages cover every connection exactly once, in name, id, service order, at any page number", async () => {
-    const seen: string[] = [];
-    for (let page = 1; page <= 3; page++) {
-      const result = await listConnectionsPage(viewer, { page });
+  const keys = (rows: { athleteId: string; service: string }[]) => rows.map((r) => `${r.athleteId}/${r.service}`);
+
+  it("Next from the first page covers every connection exactly once, in name, id, service order; Previous walks back the same pages", async () => {
+    const pages: string[][] = [];
+    let result = await listConnectionsPage(viewer);
+    assert.equal(result.previous, null);
+    for (;;) {
       assert.equal(result.total, 135);
-      assert.equal(result.pageCount, 3);
-      assert.equal(result.rows.length, page < 3 ? 50 : 35);
-      seen.push(...result.rows.map((r) => `${r.athleteId}/${r.service}`));
+      pages.push(keys(result.rows));
+      if (!result.next) break;
+      result = await listConnectionsPage(viewer, { after: result.next });
+      assert.ok(result.previous, "a page reached with Next has a previous page");
     }
-    assert.deepEqual(seen, expected);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [50, 50, 35],
+    );
+    assert.deepEqual(pages.flat(), expected);
+    // Back from the last page, with Previous.
+    const back: string[][] = [];
+    result = await listConnectionsPage(viewer, { last: true });
+    assert.equal(result.next, null);
+    back.unshift(keys(result.rows));
+    while (result.previous) {
+      result = await listConnectionsPage(viewer, { before: result.previous });
+      assert.ok(result.next, "a page reached with Previous has a next page");
+      back.unshift(keys(result.rows));
+    }
+    assert.deepEqual(back.flat(), expected);
+    assert.deepEqual(back.at(-1), expected.slice(-50), "the last page holds the last 50 rows");
   });
 
-  it("a page past the end shows the last page; filters narrow the rows and the count", async () => {
-    const last = await listConnectionsPage(viewer, { page: 999 });
-    assert.equal(last.page, 3);
-    assert.deepEqual(
-      last.rows.map((r) => `${r.athleteId}/${r.service}`),
-      expected.slice(100),
-    );
-    const enduco = await listConnectionsPage(viewer, { service: "enduco", page: 1 });
+  it("a cursor that is not ours starts at the top; filters narrow the rows and the count", async () => {
+    const bogus = await listConnectionsPage(viewer, { after: "not-a-cursor" });
+    assert.deepEqual(keys(bogus.rows), expected.slice(0, 50));
+    assert.equal(decodeCursor(Buffer.from('["x","y","nope"]').toString("base64url")), null);
+    const enduco = await listConnectionsPage(viewer, { service: "enduco" });
     assert.equal(enduco.total, 45);
     assert.ok(enduco.rows.every((r) => r.service === "enduco"));
-    const gone = await listConnectionsPage(viewer, { status: "not_connected", page: 1 });
+    const gone = await listConnectionsPage(viewer, { status: "not_connected" });
     assert.equal(gone.total, 45);
     assert.ok(gone.rows.every((r) => r.service === "fitrankings" && r.status === "not_connected"));
   });

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
-import { accounts, users, type ServiceId } from "@/db/schema";
+import { accounts, SERVICE_IDS, users, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { disconnectConnection } from "@/lib/connections/disconnect";
@@ -31,13 +32,42 @@ export interface AdminConnectionRow {
   lastError: string | null;
 }
 
+/** Where a page of the admin connections list starts or ends: the (athlete name, athlete id, service) of a row. */
+export interface ConnectionsCursor {
+  name: string;
+  userId: string;
+  provider: ServiceId;
+}
+
+const cursorSchema = z.tuple([z.string().max(500), z.string().max(100), z.enum(SERVICE_IDS)]);
+
+/** A cursor as it travels in a URL: base64url of a JSON triple (no token, nothing secret: a name, an id, a service). */
+export function encodeCursor(cursor: ConnectionsCursor): string {
+  return Buffer.from(JSON.stringify([cursor.name, cursor.userId, cursor.provider])).toString("base64url");
+}
+
+/** The cursor in `value`, or null when it is absent or not one of ours (a hand-edited URL starts at the top). */
+export function decodeCursor(value: string | undefined): ConnectionsCursor | null {
+  if (!value) return null;
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return parsed.success ? { name: parsed.data[0], userId: parsed.data[1], provider: parsed.data[2] } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * One page (50 rows) of every connection of every athlete, filtered by service and derived status, ordered by
- * athlete name (then id, so equal names keep one order; the users_name_idx index serves it without a sort). Token columns are never selected. Admins only (ForbiddenError otherwise).
+ * athlete name, then athlete id (equal names keep one order), then service. Keyset pagination: `after` (the next
+ * page), `before` (the previous one) or `last` (the final page) seek straight to their place through
+ * users_name_idx (name, id) and accounts_user_provider_uq, so the last of 4,000 pages costs what the first does
+ * (an OFFSET walked every row before it). Resolves to the rows, the matching total, and the cursors of the
+ * previous and next pages (null at the ends). Token columns are never selected. Admins only (ForbiddenError).
  */
 export async function listConnectionsPage(
   viewer: SessionUser | null,
-  options: { service?: ServiceId; status?: ListableStatus; athleteId?: string; page?: number } = {},
+  options: { service?: ServiceId; status?: ListableStatus; athleteId?: string; after?: string; before?: string; last?: boolean } = {},
 ) {
   assertCan(viewer, "connections.revoke_any");
   const now = Date.now();
@@ -47,20 +77,22 @@ export async function listConnectionsPage(
     options.athleteId ? eq(accounts.userId, options.athleteId) : undefined,
   );
   const total = (await db.select({ n: count() }).from(accounts).where(where).limit(1).then(firstRow))?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / CONNECTIONS_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
-  // Deferred join: the OFFSET walks only the two covering indexes (users_name_idx, accounts_user_provider_uq) to
-  // find the page's 50 keys (user id, service: unique, and both in those indexes), then only those rows are read.
-  // Page 80 costs about what page 1 costs (unless a status filter needs the rows themselves).
-  const pageKeys = db
-    .select({ userId: users.id, provider: accounts.provider })
-    .from(users)
-    .innerJoin(accounts, eq(accounts.userId, users.id))
-    .where(where)
-    .orderBy(asc(users.name), asc(users.id), asc(accounts.provider))
-    .limit(CONNECTIONS_PAGE_SIZE)
-    .offset((page - 1) * CONNECTIONS_PAGE_SIZE);
-  const rows = await db
+  const after = decodeCursor(options.after);
+  const before = after ? null : decodeCursor(options.before);
+  const backwards = before !== null || (!after && options.last === true);
+  // (name, id) ≥ the cursor's seeks in users_name_idx; the service breaks ties within one athlete.
+  const seek = (c: ConnectionsCursor, direction: "after" | "before") =>
+    direction === "after"
+      ? and(
+          sql`(${users.name}, ${users.id}) >= (${c.name}, ${c.userId})`,
+          or(sql`(${users.name}, ${users.id}) > (${c.name}, ${c.userId})`, gt(accounts.provider, c.provider)),
+        )
+      : and(
+          sql`(${users.name}, ${users.id}) <= (${c.name}, ${c.userId})`,
+          or(sql`(${users.name}, ${users.id}) < (${c.name}, ${c.userId})`, lt(accounts.provider, c.provider)),
+        );
+  const order = backwards ? [desc(users.name), desc(users.id), desc(accounts.provider)] : [asc(users.name), asc(users.id), asc(accounts.provider)];
+  const fetched = await db
     .select({
       id: accounts.id,
       athleteId: users.id,
@@ -75,15 +107,25 @@ export async function listConnectionsPage(
       lastRefreshedAt: accounts.lastRefreshedAt,
       lastError: accounts.lastError,
     })
-    .from(accounts)
-    .innerJoin(users, eq(users.id, accounts.userId))
-    .where(sql`(${accounts.userId}, ${accounts.provider}) IN ${pageKeys}`)
-    .orderBy(asc(users.name), asc(users.id), asc(accounts.provider));
+    .from(users)
+    .innerJoin(accounts, eq(accounts.userId, users.id))
+    .where(and(where, after ? seek(after, "after") : before ? seek(before, "before") : undefined))
+    .orderBy(...order)
+    .limit(CONNECTIONS_PAGE_SIZE + 1);
+  const more = fetched.length > CONNECTIONS_PAGE_SIZE;
+  const page = fetched.slice(0, CONNECTIONS_PAGE_SIZE);
+  if (backwards) page.reverse();
+  const cursorOf = (r: (typeof page)[number]) => encodeCursor({ name: r.athleteName, userId: r.athleteId, provider: r.service });
+  const first = page[0];
+  const lastRow = page.at(-1);
+  // Going forwards there is a previous page when we came from one; backwards, when more rows were found.
+  const hasPrevious = backwards ? more : after !== null;
+  const hasNext = backwards ? before !== null : more;
   return {
-    page,
-    pageCount,
     total,
-    rows: rows.map((r): AdminConnectionRow => ({
+    previous: hasPrevious && first ? cursorOf(first) : null,
+    next: hasNext && lastRow ? cursorOf(lastRow) : null,
+    rows: page.map((r): AdminConnectionRow => ({
       id: r.id,
       athleteId: r.athleteId,
       athleteName: r.athleteName,

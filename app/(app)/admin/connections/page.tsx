@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
-import { Pagination } from "@/components/ui/pagination";
+import { PageNav } from "@/components/ui/pagination";
 import { SERVICE_IDS } from "@/db/schema";
 import { LISTABLE_STATUSES, listConnectionsPage } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
@@ -26,13 +26,20 @@ const connectionsQuery = z.object({
     .transform((s) => s.slice(0, 100))
     .optional()
     .catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1),
+  after: z.string().max(2_000).optional().catch(undefined),
+  before: z.string().max(2_000).optional().catch(undefined),
+  last: z.literal("1").optional().catch(undefined),
 });
 
 export default async function AdminConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const { service, status, athlete: athleteId, page: requested } = parseQuery(connectionsQuery, await searchParams);
-  const { rows, page, pageCount, total } = await listConnectionsPage(admin, { service, status, athleteId, page: requested });
+  const { service, status, athlete: athleteId, after, before, last } = parseQuery(connectionsQuery, await searchParams);
+  const { rows, previous, next, total } = await listConnectionsPage(admin, { service, status, athleteId, after, before, last: last === "1" });
+  const href = (extra: Record<string, string>) =>
+    `/admin/connections?${new URLSearchParams(
+      Object.entries({ service, status, athlete: athleteId, ...extra }).filter((e): e is [string, string] => Boolean(e[1])),
+    )}`;
+  const range = rows.length > 0 ? `${rows[0]!.athleteName} – ${rows.at(-1)!.athleteName}` : undefined;
   return (
     <div className="space-y-6">
       <div>
@@ -80,7 +87,13 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           revocable: !GONE.has(r.status),
         }))}
       />
-      <Pagination path="/admin/connections" params={{ service, status, athlete: athleteId }} page={page} pageCount={pageCount} />
+      <PageNav
+        first={previous ? href({}) : null}
+        previous={previous ? href({ before: previous }) : null}
+        position={range}
+        next={next ? href({ after: next }) : null}
+        last={next ? href({ last: "1" }) : null}
+      />
     </div>
   );
 }
