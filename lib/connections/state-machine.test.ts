@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
@@ -46,6 +46,25 @@ describe("the connection state machine", () => {
   it("is drawn in docs/connection-states.md exactly as the transition table says", () => {
     const doc = readFileSync("docs/connection-states.md", "utf8");
     assert.ok(doc.includes("```mermaid\n" + stateDiagram() + "\n```"), "docs/connection-states.md is stale: run npm run docs:states");
+  });
+
+  it("finding who holds a service account uses the partial unique index (no scan of every connection)", async () => {
+    const query = db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.provider, "enduco"), eq(accounts.providerAccountId, "x"), transitions.LIVE_STATE_SQL))
+      .toSQL();
+    if (db.engine === "sqlite") {
+      const plan = await db.execute(sql.raw(`EXPLAIN QUERY PLAN ${query.sql.replace(/\?/g, () => "'x'")}`));
+      assert.match(JSON.stringify(plan.rows), /accounts_provider_account_live_uq/);
+    } else {
+      // A tiny table is cheaper to scan: forbid that, so the plan shows whether the index can be used at all.
+      const plan = await db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+        return tx.execute(sql.raw(`EXPLAIN ${query.sql.replace(/\$\d+/g, "'x'")}`));
+      });
+      assert.match(JSON.stringify(plan.rows), /accounts_provider_account_live_uq/);
+    }
   });
 
   it("refuses a transition from a state it may not start from, with a typed error, and writes nothing", async () => {
