@@ -623,6 +623,7 @@ async function main() {
       seed: r.seed,
       scenarios: r.scenarios,
       refresh: r.refresh,
+      latency: r.latency,
       peakRssMb: round(r.peakKb / 1024),
     })),
     pageWeight: weights,
