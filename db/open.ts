@@ -85,8 +85,6 @@ function openSqlite(path: string): AppDatabase {
     await queue.exclusive(async () => undefined);
     client.close();
   };
-  // BEGIN IMMEDIATE takes SQLite's write lock at once (no upgrade deadlock with another process); the queue keeps
-  // this process's other statements out of the transaction until it settles.
   // Raw SQL (`db.execute(sql\`…\`)`): rows as objects and a rowCount, as node-postgres answers.
   database.execute = (query: SQLWrapper) => {
     const { sql: text, params } = (proxy as unknown as { dialect: SQLiteAsyncDialect }).dialect.sqlToQuery(query.getSQL());
@@ -97,8 +95,13 @@ function openSqlite(path: string): AppDatabase {
       return { rows, rowCount: rows.length };
     });
   };
+  // BEGIN IMMEDIATE takes SQLite's write lock at once (no upgrade deadlock with another process); the queue keeps
+  // this process's other statements out of the transaction until it settles. The body's handle also answers
+  // `execute` (raw SQL, inside the transaction: the queue lets statements of the body's own context through).
   database.transaction = (body: (tx: unknown) => Promise<unknown>) =>
-    queue.exclusive(() => proxy.transaction((tx) => body(tx), { behavior: "immediate" }));
+    queue.exclusive(() =>
+      proxy.transaction((tx) => body(Object.assign(Object.create(tx) as object, { execute: database.execute })), { behavior: "immediate" }),
+    );
   return database as unknown as AppDatabase;
 }
 

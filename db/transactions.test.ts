@@ -86,6 +86,13 @@ describe("transactions on the asynchronous data layer", () => {
     assert.equal(none.rowCount, 0);
     const [{ n }] = (await db.execute(sql`SELECT count(*) AS n FROM users WHERE id = ${row.id}`)).rows as [{ n: number }];
     assert.equal(Number(n), 1);
+    // Raw SQL inside a transaction runs in it: it sees the transaction's own uncommitted row.
+    const inside = user("raw");
+    const seen = await db.transaction(async (tx) => {
+      await tx.insert(users).values(inside);
+      return (await tx.execute(sql`SELECT count(*) AS n FROM users WHERE id = ${inside.id}`)).rows as [{ n: number }];
+    });
+    assert.equal(Number(seen[0].n), 1);
   });
 });
 

@@ -21,7 +21,8 @@ try {
     spawnSync(process.execPath, ["--import", "tsx", script, ...extra], { stdio: "inherit", env }).status ?? 1;
   if (only !== "--e2e") status = node("scripts/unit-tests.ts", rest);
   if (status === 0 && only !== "--unit") {
-    status = spawnSync("npx", ["playwright", "test", ...rest], { stdio: "inherit", env }).status ?? 1;
+    // Through npm so that pretest:e2e finds or installs Chromium first, as `npm test` does.
+    status = spawnSync("npm", ["run", "test:e2e", ...(rest.length > 0 ? ["--", ...rest] : [])], { stdio: "inherit", env }).status ?? 1;
   }
 } finally {
   server.stop();
