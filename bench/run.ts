@@ -71,6 +71,8 @@ const options = {
   /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
   engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
   out: args.get("out") ?? process.env.BENCH_OUT ?? "bench/results.json",
+  /** A PostgreSQL server to use instead of a throwaway one (BENCH_POSTGRES_URL; its database is dropped and reseeded). */
+  postgresUrl: process.env.BENCH_POSTGRES_URL,
 };
 
 const children: ChildProcess[] = [];
@@ -508,9 +510,9 @@ async function main() {
       engineRuns.push(await runEngine("sqlite", BENCH_DB, engineRuns.length === 0));
       continue;
     }
-    const server = process.env.BENCH_POSTGRES_URL ? null : await startThrowawayPostgres();
+    const server = options.postgresUrl ? null : await startThrowawayPostgres();
     try {
-      const url = process.env.BENCH_POSTGRES_URL ?? server!.url;
+      const url = options.postgresUrl ?? server!.url;
       engineRuns.push(await runEngine("postgres", url, engineRuns.length === 0));
     } finally {
       server?.stop();

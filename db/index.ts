@@ -7,7 +7,7 @@ export type { AppDatabase, Executor, Transaction } from "./open";
 const globalForDb = globalThis as unknown as { appDb?: AppDatabase };
 
 function connection(): AppDatabase {
-  globalForDb.appDb ??= openDatabase(env.DATABASE_URL);
+  globalForDb.appDb ??= openDatabase(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
   return globalForDb.appDb;
 }
 

@@ -105,21 +105,15 @@ function openSqlite(path: string): AppDatabase {
   return database as unknown as AppDatabase;
 }
 
-/** PostgreSQL pool size per process: DATABASE_POOL_SIZE, default 10. */
-function poolSize(): number {
-  const size = Number(process.env.DATABASE_POOL_SIZE);
-  return Number.isInteger(size) && size > 0 ? size : 10;
-}
-
 /**
  * Opens a node-postgres pool on `url` (connections made on first use). Pool errors of idle clients (the server
  * restarted) are logged without the URL's password and the pool reconnects on the next query.
  */
-function openPostgres(url: string): AppDatabase {
+function openPostgres(url: string, poolSize: number): AppDatabase {
   // allowExitOnIdle: idle connections never keep a finished script or test process alive.
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize(),
+    max: poolSize,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     allowExitOnIdle: true,
@@ -132,11 +126,12 @@ function openPostgres(url: string): AppDatabase {
 }
 
 /**
- * Opens the database `url` names (db/dialect.ts): `postgres://…` → a PostgreSQL pool, else an SQLite file.
+ * Opens the database `url` names (db/dialect.ts): `postgres://…` → a PostgreSQL pool of `options.poolSize`
+ * connections (default 10; the app passes DATABASE_POOL_SIZE), else an SQLite file.
  * Opening does not connect (PostgreSQL connects on the first query).
  */
-export function openDatabase(url: string): AppDatabase {
-  return dialectOf(url) === "postgres" ? openPostgres(url) : openSqlite(sqlitePath(url));
+export function openDatabase(url: string, options: { poolSize?: number } = {}): AppDatabase {
+  return dialectOf(url) === "postgres" ? openPostgres(url, options.poolSize ?? 10) : openSqlite(sqlitePath(url));
 }
 
 /** An arbitrary constant for the advisory lock that serializes migrations of instances starting together. */

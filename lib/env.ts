@@ -10,6 +10,8 @@ function loadEnv() {
     server: {
       NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
       DATABASE_URL: z.string().min(1).default("data/app.db"),
+      /** PostgreSQL connections per app process (ignored on SQLite). */
+      DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
       NEXTAUTH_URL: url.default("http://localhost:3000"),
       NEXTAUTH_SECRET: z.string({ error: "is missing" }).min(32, "must be at least 32 characters (try: openssl rand -base64 32)"),
       TOKEN_ENCRYPTION_KEY: z.string({ error: "is missing" }).min(1, "must be base64 of 32 bytes (try: openssl rand -base64 32)"),
@@ -61,6 +63,7 @@ function loadEnv() {
     runtimeEnv: {
       NODE_ENV: process.env.NODE_ENV,
       DATABASE_URL: process.env.DATABASE_URL,
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
       TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY,
