@@ -5,21 +5,17 @@
  * data/bench/profile/ for Chromium's DevTools (Performance → Load profile) or any cpuprofile viewer.
  *
  * Options: --paths=/coach,/admin (default: the benchmark's pages), --n=200 (requests per page), --noseed,
- * --noprof (timings only).
+ * --noprof (timings only), --url=postgres://… (profile against that database instead of the benchmark's SQLite
+ * file: seeded unless --noseed, e.g. one left by a bench run or seeded by hand).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { nextStartCommand } from "../scripts/next-start";
-import { waitFor, signIn } from "./client";
+import { commandLineOptions, waitFor, signIn } from "./client";
 import { BENCH_APP_PORT, BENCH_APP_URL, BENCH_DB, BENCH_DIR, BENCH_SANDBOX_PORT, BENCH_SANDBOX_URL, benchAppEnv, benchEmail } from "./config";
 import { seedBenchDatabase } from "./seed";
 
-const args = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k!, v ?? "true"] as const;
-  }),
-);
+const args = commandLineOptions();
 const n = Number(args.get("n") ?? 200);
 const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
   ["/api/health", null],
@@ -29,23 +25,25 @@ const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
   ["/coach?attention=1", "coach"],
   ["/admin", "admin"],
   ["/admin/connections", "admin"],
-  ["/admin/connections?page=80", "admin"],
+  ["/admin/connections?last=1", "admin"],
+  ["/admin?last=1", "admin"],
   ["/admin?q=berg", "admin"],
   ["/admin/audit?service=enduco&kind=refreshed", "admin"],
   ["/coach/export", "coach"],
 ];
 
 async function main() {
-  if (!args.has("noseed") || !existsSync(BENCH_DB)) await seedBenchDatabase({ url: BENCH_DB, athletes: 5000, events: 200_000 });
+  const url = args.get("url") ?? BENCH_DB;
+  if (!args.has("noseed") || (url === BENCH_DB && !existsSync(BENCH_DB))) await seedBenchDatabase({ url, athletes: 5000, events: 200_000 });
   const profileDir = `${BENCH_DIR}/profile`;
   mkdirSync(profileDir, { recursive: true });
   const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], {
-    env: { ...benchAppEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) },
+    env: { ...benchAppEnv({ DATABASE_URL: url }), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) },
     stdio: "ignore",
   });
   const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
   const profiler = args.has("noprof") ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv(), stdio: "ignore" });
+  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv({ DATABASE_URL: url }), stdio: "ignore" });
   try {
     await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
     await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);

@@ -51,25 +51,3 @@ export function PageNav({
     </nav>
   );
 }
-
-/** "Page X of Y" with Previous / Next links to `path` that keep the other query parameters (`params`). */
-export function Pagination({
-  path,
-  params,
-  page,
-  pageCount,
-}: {
-  path: string;
-  params: Record<string, string | undefined>;
-  page: number;
-  pageCount: number;
-}) {
-  if (pageCount <= 1) return null;
-  const href = (p: number) => {
-    const query = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => Boolean(e[1])));
-    return `${path}?${query}`;
-  };
-  return (
-    <PageNav previous={page > 1 ? href(page - 1) : null} next={page < pageCount ? href(page + 1) : null} position={`Page ${page} of ${pageCount}`} />
-  );
-}

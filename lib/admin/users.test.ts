@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
 import { accounts, adminActions, coachAthletes, users } from "@/db/schema";
@@ -69,17 +69,43 @@ describe("the users list", () => {
       ["Percent 50% Searchable"],
       "% is a character, not a wildcard",
     );
-    assert.equal((await listUsersPage(admin, { q: "Percent_5" })).total, 0, "_ is a character, not a wildcard");
-    assert.equal((await listUsersPage(admin, { q: "searchable" })).total, 3);
+    assert.equal((await listUsersPage(admin, { q: "Percent_5" })).total.count, 0, "_ is a character, not a wildcard");
+    assert.deepEqual((await listUsersPage(admin, { q: "searchable" })).total, { count: 3, more: false });
   });
 
-  it("pages of 50 ordered by name, the page clamped", async () => {
-    const all = await listUsersPage(admin, {});
-    assert.equal(all.page, 1);
-    assert.ok(all.rows.length <= USERS_PAGE_SIZE);
-    const names = all.rows.map((r) => r.name);
-    assert.deepEqual(names, [...names].sort());
-    assert.equal((await listUsersPage(admin, { page: 99 })).page, all.pageCount);
+  it("pages of 50 by keyset: Next covers every user once in (name, id) order, Previous and Last walk back the same pages", async () => {
+    // Equal names across a page boundary: the id breaks the tie, so none is skipped or shown twice.
+    for (let i = 0; i < 120; i++) await makeUser("athlete", `Keyset ${String(i % 7)}`);
+    const expected = (await db.select({ id: users.id }).from(users).orderBy(asc(users.name), asc(users.id))).map((r) => r.id);
+    const forward: string[][] = [];
+    let result = await listUsersPage(admin, {});
+    assert.equal(result.previous, null);
+    for (;;) {
+      assert.deepEqual(result.total, { count: expected.length, more: false });
+      forward.push(result.rows.map((r) => r.id));
+      if (!result.next) break;
+      result = await listUsersPage(admin, { after: result.next });
+      assert.ok(result.previous, "a page reached with Next has a previous page");
+    }
+    assert.ok(forward.length >= 3);
+    assert.ok(forward.slice(0, -1).every((p) => p.length === USERS_PAGE_SIZE));
+    assert.deepEqual(forward.flat(), expected);
+
+    const back: string[][] = [];
+    result = await listUsersPage(admin, { last: true });
+    assert.equal(result.next, null);
+    back.unshift(result.rows.map((r) => r.id));
+    while (result.previous) {
+      result = await listUsersPage(admin, { before: result.previous });
+      assert.ok(result.next, "a page reached with Previous has a next page");
+      back.unshift(result.rows.map((r) => r.id));
+    }
+    assert.deepEqual(back.flat(), expected);
+    assert.deepEqual(back.at(-1), expected.slice(-USERS_PAGE_SIZE), "the last page holds the last 50 users");
+
+    assert.deepEqual((await listUsersPage(admin, { after: "bm90LW91cnM" })).rows.map((r) => r.id), expected.slice(0, USERS_PAGE_SIZE), "a cursor that is not ours starts at the top");
+    const searched = await listUsersPage(admin, { q: "keyset 3", last: true });
+    assert.ok(searched.rows.length > 0 && searched.rows.every((r) => r.name === "Keyset 3"), "the search holds on the last page");
   });
 
   it("refuses anyone but an admin", async () => {

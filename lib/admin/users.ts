@@ -1,9 +1,11 @@
 import "server-only";
 import type { Outcome } from "@/lib/result";
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { db, type Transaction } from "@/db";
+import { countUpTo, type BoundedCount } from "@/db/count";
 import { firstRow } from "@/db/first";
 import { accounts, coachAthletes, users, type Role } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
@@ -11,6 +13,7 @@ import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { LIVE_STATES } from "@/lib/connections/state-machine";
 import { recordAdminAction } from "@/lib/admin/actions-log";
+import { cursorCodec, keysetPage, keysetPlan, type KeysetRequest } from "@/lib/keyset";
 
 export const USERS_PAGE_SIZE = 50;
 
@@ -39,28 +42,39 @@ function containsText(column: AnyPgColumn, q: string): SQL {
   return sql`lower(${column}) LIKE lower(${likePattern(q)}) ESCAPE '\\'`;
 }
 
+const usersCursor = cursorCodec(z.tuple([z.string().max(500), z.string().max(100)]));
+
 /**
- * One page (50 rows, `page` from 1, clamped) of users matching `q` (name or email, case-insensitive), ordered
- * by name, with their live-connection count and coaches. Four queries whatever the page. Admins only:
- * throws ForbiddenError for anyone else.
+ * One page (50 rows) of users matching `q` (name or email, case-insensitive), ordered by name, then id (equal
+ * names keep one order), with their live-connection count and coaches. Keyset pagination (lib/keyset.ts):
+ * `after` (the next page), `before` (the previous one) or `last` (the final page) seek through users_name_idx
+ * (name, id), so the last of 1,000 pages costs what the first does. Resolves to the rows, the matching total
+ * (countUpTo: exact up to 10,000, then "10,000+") and the cursors of the previous and next pages (null at the
+ * ends). Four queries whatever the page. Admins only: throws ForbiddenError for anyone else.
  */
 export async function listUsersPage(
   viewer: SessionUser | null,
-  options: { q?: string; page?: number } = {},
-): Promise<{ rows: AdminUserRow[]; total: number; page: number; pageCount: number }> {
+  options: { q?: string } & KeysetRequest = {},
+): Promise<{ rows: AdminUserRow[]; total: BoundedCount; previous: string | null; next: string | null }> {
   assertCan(viewer, "users.manage");
   const q = options.q?.trim();
   const where = q ? or(containsText(users.name, q), containsText(users.email, q)) : undefined;
-  const total = (await db.select({ n: count() }).from(users).where(where).limit(1).then(firstRow))?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / USERS_PAGE_SIZE));
-  const page = Math.min(Math.max(1, Math.floor(options.page ?? 1)), pageCount);
-  const base = await db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
-    .from(users)
-    .where(where)
-    .orderBy(asc(users.name), asc(users.id))
-    .limit(USERS_PAGE_SIZE)
-    .offset((page - 1) * USERS_PAGE_SIZE);
+  const plan = keysetPlan(usersCursor, options);
+  const seek = plan.after
+    ? sql`(${users.name}, ${users.id}) > (${plan.after[0]}, ${plan.after[1]})`
+    : plan.before
+      ? sql`(${users.name}, ${users.id}) < (${plan.before[0]}, ${plan.before[1]})`
+      : undefined;
+  const [total, fetched] = await Promise.all([
+    countUpTo(users, where),
+    db
+      .select({ id: users.id, name: users.name, email: users.email, role: users.role, disabledAt: users.disabledAt })
+      .from(users)
+      .where(and(where, seek))
+      .orderBy(...(plan.backwards ? [desc(users.name), desc(users.id)] : [asc(users.name), asc(users.id)]))
+      .limit(USERS_PAGE_SIZE + 1),
+  ]);
+  const { rows: base, hasPrevious, hasNext } = keysetPage(fetched, plan, USERS_PAGE_SIZE);
   const ids = base.map((u) => u.id);
   const coach = alias(users, "coach");
   const [counts, coachRows] = ids.length
@@ -83,7 +97,14 @@ export async function listUsersPage(
     connected: counts.find((c) => c.userId === u.id)?.n ?? 0,
     coaches: coachRows.filter((c) => c.athleteId === u.id).map((c) => c.name),
   }));
-  return { rows, total, page, pageCount };
+  const first = base[0];
+  const last = base.at(-1);
+  return {
+    rows,
+    total,
+    previous: hasPrevious && first ? usersCursor.encode([first.name, first.id]) : null,
+    next: hasNext && last ? usersCursor.encode([last.name, last.id]) : null,
+  };
 }
 
 /**

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { FIELD_CLASS } from "@/components/ui/form-fields";
-import { Pagination } from "@/components/ui/pagination";
+import { PageNav } from "@/components/ui/pagination";
+import { formatCount } from "@/db/count";
 import { listUsersPage } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { CreateUserForm } from "./create-user-form";
@@ -17,13 +18,17 @@ const usersQuery = z.object({
     .string()
     .transform((s) => s.slice(0, 100))
     .catch(""),
-  page: z.coerce.number().int().min(1).catch(1),
+  after: z.string().max(2_000).optional().catch(undefined),
+  before: z.string().max(2_000).optional().catch(undefined),
+  last: z.literal("1").optional().catch(undefined),
 });
 
 export default async function AdminUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
-  const { q, page: requested } = parseQuery(usersQuery, await searchParams);
-  const { rows, total, page, pageCount } = await listUsersPage(admin, { q, page: requested });
+  const { q, after, before, last } = parseQuery(usersQuery, await searchParams);
+  const { rows, total, previous, next } = await listUsersPage(admin, { q, after, before, last: last === "1" });
+  const href = (extra: Record<string, string>) =>
+    `/admin?${new URLSearchParams(Object.entries({ q, ...extra }).filter((e): e is [string, string] => Boolean(e[1])))}`;
   return (
     <div className="space-y-6">
       <div>
@@ -47,7 +52,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
 
       <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Users, {total} in all</caption>
+          <caption className="sr-only">Users, {formatCount(total)} in all</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col">Name</th>
@@ -89,7 +94,13 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
           </tbody>
         </table>
       </div>
-      <Pagination path="/admin" params={{ q }} page={page} pageCount={pageCount} />
+      <PageNav
+        first={previous ? href({}) : null}
+        previous={previous ? href({ before: previous }) : null}
+        position={rows.length > 0 ? `${rows[0]!.name} – ${rows.at(-1)!.name} · ${formatCount(total)} ${q ? "matching" : "in all"}` : undefined}
+        next={next ? href({ after: next }) : null}
+        last={next ? href({ last: "1" }) : null}
+      />
 
       <section aria-labelledby="create-user" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="create-user" className="mb-4 text-base font-semibold text-slate-900">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { PageNav } from "@/components/ui/pagination";
+import { formatCount } from "@/db/count";
 import { SERVICE_IDS } from "@/db/schema";
 import { LISTABLE_STATUSES, listConnectionsPage } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
@@ -39,7 +40,7 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
     `/admin/connections?${new URLSearchParams(
       Object.entries({ service, status, athlete: athleteId, ...extra }).filter((e): e is [string, string] => Boolean(e[1])),
     )}`;
-  const range = rows.length > 0 ? `${rows[0]!.athleteName} – ${rows.at(-1)!.athleteName}` : undefined;
+  const range = rows.length > 0 ? `${rows[0]!.athleteName} – ${rows.at(-1)!.athleteName} · ${formatCount(total)} matching` : undefined;
   return (
     <div className="space-y-6">
       <div>
@@ -74,7 +75,7 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
         ) : null}
       </form>
       <ConnectionsTable
-        caption={`Connections, ${total} matching`}
+        caption={`Connections, ${formatCount(total)} matching`}
         rows={rows.map((r) => ({
           id: r.id,
           athleteId: r.athleteId,
