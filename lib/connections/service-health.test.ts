@@ -3,7 +3,9 @@ import { after, before, describe, it } from "node:test";
 import { getFreshAccessToken } from "@/lib/connections/refresh";
 import { runRefresherOnce } from "@/lib/connections/refresher";
 import { openToken } from "@/lib/connections/sealing";
-import { serviceHealthByService } from "@/lib/connections/service-health";
+import { credentialsAccepted, serviceHealthByService } from "@/lib/connections/service-health";
+import { db } from "@/db";
+import { serviceHealth } from "@/db/schema";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
 
 // docs/SECURITY.md row 18: a refused client secret is the operator's problem. Before the fix, the refresher turned
@@ -85,5 +87,15 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
     }
     assert.equal((await env.row(connectionId)).state, "needs_reauth");
     assert.equal((await serviceHealthByService()).enduco, undefined, "not the service's fault");
+  });
+
+  it("a flag another instance sets is cleared by this process's first success after its 5 s of trust", async () => {
+    const now = Date.now();
+    await credentialsAccepted("fitrankings", now); // read: unflagged, trusted for 5 s
+    await db.insert(serviceHealth).values({ service: "fitrankings", credentialsRejectedAt: new Date(now), lastError: "invalid_client", nextAttemptAt: new Date(now), updatedAt: new Date(now) });
+    await credentialsAccepted("fitrankings", now + 1_000);
+    assert.ok((await serviceHealthByService()).fitrankings, "within the 5 s this process did not read again");
+    await credentialsAccepted("fitrankings", now + 6_000);
+    assert.equal((await serviceHealthByService()).fitrankings, undefined, "the next success after them clears it");
   });
 });

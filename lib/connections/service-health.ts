@@ -21,6 +21,7 @@ export function isOperatorError(error: ServiceError): boolean {
  * refusal after a pause has run out, at most an hour. Returns the time the refresher tries again.
  */
 export async function credentialsRejected(service: ServiceId, message: string): Promise<Date> {
+  knownClean.delete(service);
   return db.transaction(async (tx) => {
     const now = new Date();
     const current = await tx.select().from(serviceHealth).where(eq(serviceHealth.service, service)).limit(1).then(firstRow);
@@ -41,12 +42,24 @@ export async function credentialsRejected(service: ServiceId, message: string): 
   });
 }
 
-/** The service accepted TrainLink's credentials again (a refresh or code exchange succeeded): clears the flag. */
-export async function credentialsAccepted(service: ServiceId): Promise<void> {
-  // Read first: this runs after every successful refresh, and a read takes no write lock.
+/** How long this process trusts that a service carries no credentials flag, in milliseconds (see credentialsAccepted). */
+const CLEAN_FOR_MS = 5_000;
+const knownClean = new Map<ServiceId, number>();
+
+/**
+ * The service accepted TrainLink's credentials again (a refresh or code exchange succeeded): clears the flag.
+ * Runs after every successful refresh, so a service found unflagged is trusted to stay so for CLEAN_FOR_MS
+ * (5,000 ms) in this process: at hundreds of refreshes a second that saves a read per refresh, and a flag set
+ * meanwhile by another instance is cleared by the first success after that. A flag this process sets forgets
+ * it at once (credentialsRejected).
+ */
+export async function credentialsAccepted(service: ServiceId, nowMs = Date.now()): Promise<void> {
+  if ((knownClean.get(service) ?? 0) > nowMs) return;
+  // Read first: a read takes no write lock.
   if (await db.select({ service: serviceHealth.service }).from(serviceHealth).where(eq(serviceHealth.service, service)).limit(1).then(firstRow)) {
     await db.delete(serviceHealth).where(eq(serviceHealth.service, service));
   }
+  knownClean.set(service, nowMs + CLEAN_FOR_MS);
 }
 
 /** Services the refresher must leave alone at `now` (credentials rejected, next attempt still ahead). */

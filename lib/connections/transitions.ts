@@ -3,19 +3,20 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db";
 import { firstRow } from "@/db/first";
-import { accounts, type Account, type ConnectionState, type EventKind, type ServiceId } from "@/db/schema";
+import { accounts, connectionEvents, type Account, type ConnectionState, type EventKind, type ServiceId } from "@/db/schema";
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "@/lib/connections/state-machine";
-import { recordEvent, type EventInput } from "@/lib/connections/events";
+import { eventRow, recordEvent, type EventInput } from "@/lib/connections/events";
 import { sealToken } from "@/lib/connections/sealing";
 
 /**
  * Every write to a connection row (`accounts`) lives in this module: the named transitions of
  * CONNECTION_TRANSITIONS (state-machine.ts, drawn in docs/connection-states.md), the single-flight lease, and
  * key rotation's re-sealing. Each transition checks its start state in the UPDATE itself (and the lease owner
- * where it is given), writes its columns and its connection_events rows in one transaction (or the
- * caller's, when one is passed), and throws IllegalTransitionError when the row is in another state. ESLint
+ * where it is given), writes its columns and its connection_events rows atomically (the caller's transaction
+ * when one is passed; else one statement on PostgreSQL, a transaction on SQLite), and throws
+ * IllegalTransitionError when the row is in another state. ESLint
  * forbids `update(accounts)`, `insert(accounts)` and `delete(accounts)` anywhere else.
  */
 
@@ -71,10 +72,14 @@ const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresA
 
 /**
  * Applies transition `name` to connection `id`: one UPDATE whose WHERE holds the allowed start states (and
- * `owner`'s lease when given), then `events`. Throws IllegalTransitionError when no row matched.
+ * `owner`'s lease when given), then `events`, atomically: in the caller's transaction `tx` when given; else, on
+ * PostgreSQL, in one statement (the UPDATE and the events' INSERT as data-modifying CTEs: one round trip instead
+ * of BEGIN, UPDATE, INSERT, COMMIT, which is most of a background refresh's database time), and on SQLite in a
+ * transaction of its own (no data-modifying CTEs there; in-process statements cost no round trip). Throws
+ * IllegalTransitionError when no row matched.
  */
 async function apply(
-  tx: Tx,
+  tx: Tx | undefined,
   name: TransitionName,
   id: string,
   set: Partial<typeof accounts.$inferInsert>,
@@ -85,12 +90,26 @@ async function apply(
   const where: SQL[] = [eq(accounts.id, id), inArray(accounts.state, from)];
   if (owner) where.push(eq(accounts.refreshLeaseOwner, owner));
   const to = CONNECTION_TRANSITIONS[name].to;
-  const result = await tx
-    .update(accounts)
-    .set({ ...set, ...(to === "same" ? {} : { state: to }), updatedAt: new Date() })
-    .where(and(...where));
-  if (result.rowCount !== 1) {
-    const current = await tx
+  const values = { ...set, ...(to === "same" ? {} : { state: to }), updatedAt: new Date() };
+  let moved: number;
+  if (!tx && db.engine === "postgres") {
+    moved = await updateAndRecord(
+      db
+        .update(accounts)
+        .set(values)
+        .where(and(...where))
+        .returning({ id: accounts.id })
+        .getSQL(), // the SQL itself: a query builder would be wrapped in parentheses, which a CTE may not have
+      events,
+    );
+  } else if (!tx) {
+    return db.transaction((t) => apply(t, name, id, set, events, owner));
+  } else {
+    moved = (await tx.update(accounts).set(values).where(and(...where))).rowCount ?? 0;
+    if (moved === 1) for (const event of events) await recordEvent(event, tx);
+  }
+  if (moved !== 1) {
+    const current = await (tx ?? db)
       .select({ state: accounts.state, owner: accounts.refreshLeaseOwner })
       .from(accounts)
       .where(eq(accounts.id, id))
@@ -102,7 +121,27 @@ async function apply(
       !!owner && current !== undefined && from.includes(current.state) && current.owner !== owner,
     );
   }
-  for (const event of events) await recordEvent(event, tx);
+}
+
+/**
+ * PostgreSQL: runs `update` (an UPDATE … RETURNING id) and, only for the rows it changed, inserts `events`, in
+ * one statement (`WITH moved AS (UPDATE …), logged AS (INSERT … SELECT … FROM moved) SELECT count(*) FROM
+ * moved`): atomic without a transaction, one round trip. Resolves to the number of rows updated.
+ */
+async function updateAndRecord(update: SQL, events: EventInput[]): Promise<number> {
+  const columns = sql.join(
+    [connectionEvents.actorId, connectionEvents.athleteId, connectionEvents.service, connectionEvents.kind, connectionEvents.detail, connectionEvents.at].map(
+      (c) => sql.identifier(c.name),
+    ),
+    sql`, `,
+  );
+  const selects = events.map((e) => {
+    const row = eventRow(e);
+    return sql`SELECT ${row.actorId}::text, ${row.athleteId}::text, ${row.service}::text, ${row.kind}::text, ${row.detail}::text, ${row.at.toISOString()}::timestamptz FROM moved`;
+  });
+  const logged = selects.length ? sql`, logged AS (INSERT INTO ${connectionEvents} (${columns}) ${sql.join(selects, sql` UNION ALL `)})` : sql``;
+  const result = await db.execute<{ n: number }>(sql`WITH moved AS (${update})${logged} SELECT count(*)::int AS n FROM moved`);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 const event = (row: Pick<Account, "userId" | "provider">, actorId: string | null, kind: EventKind, detail: string | null): EventInput => ({
@@ -234,26 +273,24 @@ export async function refreshed(
   actorId: string | null,
   detail: string,
 ): Promise<void> {
-  await inTransaction(undefined, async (tx) => {
-    const accessToken = sealToken(issued.accessToken, row.id, "access_token");
-    await apply(
-      tx,
-      "refreshed",
-      row.id,
-      {
-        accessToken,
-        refreshToken: issued.refreshToken !== null ? sealToken(issued.refreshToken, row.id, "refresh_token") : row.refreshToken,
-        keyId: sealedKeyId(accessToken),
-        expiresAt: issued.expiresAt,
-        scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
-        lastRefreshedAt: new Date(),
-        ...NO_FAILURES,
-        ...LEASE_FREE,
-      },
-      [event(row, actorId, "refreshed", detail)],
-      owner,
-    );
-  });
+  const accessToken = sealToken(issued.accessToken, row.id, "access_token");
+  await apply(
+    undefined,
+    "refreshed",
+    row.id,
+    {
+      accessToken,
+      refreshToken: issued.refreshToken !== null ? sealToken(issued.refreshToken, row.id, "refresh_token") : row.refreshToken,
+      keyId: sealedKeyId(accessToken),
+      expiresAt: issued.expiresAt,
+      scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
+      lastRefreshedAt: new Date(),
+      ...NO_FAILURES,
+      ...LEASE_FREE,
+    },
+    [event(row, actorId, "refreshed", detail)],
+    owner,
+  );
 }
 
 /**
@@ -261,9 +298,7 @@ export async function refreshed(
  * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
  */
 export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(tx, "refreshFailed", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [event(row, actorId, "refresh_failed", detail)], owner),
-  );
+  await apply(undefined, "refreshFailed", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [event(row, actorId, "refresh_failed", detail)], owner);
 }
 
 /**
@@ -271,15 +306,13 @@ export async function refreshFailed(row: Account, owner: string, failure: Failur
  * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events.
  */
 export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(
-      tx,
-      "needsReauth",
-      row.id,
-      { lastError: reason, lastErrorAt: new Date(), nextAttemptAt: null, ...LEASE_FREE },
-      [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
-      owner,
-    ),
+  await apply(
+    undefined,
+    "needsReauth",
+    row.id,
+    { lastError: reason, lastErrorAt: new Date(), nextAttemptAt: null, ...LEASE_FREE },
+    [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
+    owner,
   );
 }
 
@@ -291,32 +324,26 @@ export async function needsReauth(row: Account, owner: string | null, reason: st
  * `revocation_pending` event.
  */
 export async function revocationPending(row: Account, actorId: string, failure: Failure): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(tx, "revocationPending", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [
-      event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`),
-    ]),
-  );
+  await apply(undefined, "revocationPending", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [
+    event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`),
+  ]);
 }
 
 /** `revocationRetryFailed` (under `owner`'s lease, from revocation_pending): another failed attempt, the next one scheduled. */
 export async function revocationRetryFailed(row: Account, owner: string, failure: Failure): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(
-      tx,
-      "revocationRetryFailed",
-      row.id,
-      { ...failureColumns(failure), ...LEASE_FREE },
-      [event(row, null, "revocation_failed", `${failure.message}; next attempt after ${failure.nextAttemptAt.toISOString()}`)],
-      owner,
-    ),
+  await apply(
+    undefined,
+    "revocationRetryFailed",
+    row.id,
+    { ...failureColumns(failure), ...LEASE_FREE },
+    [event(row, null, "revocation_failed", `${failure.message}; next attempt after ${failure.nextAttemptAt.toISOString()}`)],
+    owner,
   );
 }
 
 /** `disconnected` (from connected, needs_reauth or revocation_pending): tokens wiped, a `disconnected` event with who and how. */
 export async function disconnected(row: Account, actorId: string | null, detail: string): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(tx, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]),
-  );
+  await apply(undefined, "disconnected", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [event(row, actorId, "disconnected", detail)]);
 }
 
 /**
@@ -325,26 +352,22 @@ export async function disconnected(row: Account, actorId: string | null, detail:
  * `revocation_refused` event carrying the service's answer and a `disconnected` event.
  */
 export async function revocationRefused(row: Account, actorId: string | null, answer: string): Promise<void> {
-  await inTransaction(undefined, (tx) =>
-    apply(tx, "revocationRefused", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [
-      event(row, actorId, "revocation_refused", answer),
-      event(row, actorId, "disconnected", "the service refused the revocation; tokens wiped here and never used again"),
-    ]),
-  );
+  await apply(undefined, "revocationRefused", row.id, { ...NO_TOKENS, ...NO_FAILURES, ...LEASE_FREE }, [
+    event(row, actorId, "revocation_refused", answer),
+    event(row, actorId, "disconnected", "the service refused the revocation; tokens wiped here and never used again"),
+  ]);
 }
 
 /** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
 export async function revokedByService(row: Account, detail: string, tx?: Tx): Promise<void> {
-  await inTransaction(tx, (t) =>
-    apply(t, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [
-      event(row, null, "deregistered_by_service", detail),
-    ]),
-  );
+  await apply(tx, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [
+    event(row, null, "deregistered_by_service", detail),
+  ]);
 }
 
 /** `planChanged` (any state but disconnected; the state is kept): the service's notice time and a `plan_changed` event. Uses `tx` when given. */
 export async function planChanged(row: Account, detail: string, tx?: Tx): Promise<void> {
-  await inTransaction(tx, (t) => apply(t, "planChanged", row.id, { planChangedAt: new Date() }, [event(row, null, "plan_changed", detail)]));
+  await apply(tx, "planChanged", row.id, { planChangedAt: new Date() }, [event(row, null, "plan_changed", detail)]);
 }
 
 // ---------- the single-flight lease (no state change) ----------
