@@ -114,62 +114,76 @@ export async function listAudit(
   const actorId = filter.actor ? await personId(filter.actor) : undefined;
   const athleteId = filter.athlete ? await personId(filter.athlete) : undefined;
 
-  const events = wantEvents
-    ? db
-        .select({
-          id: connectionEvents.id,
-          at: connectionEvents.at,
-          kind: connectionEvents.kind,
-          actorName: actor.name,
-          athleteName: athlete.name,
-          service: connectionEvents.service,
-          detail: connectionEvents.detail,
-        })
-        .from(connectionEvents)
-        .leftJoin(actor, eq(actor.id, connectionEvents.actorId))
-        .leftJoin(athlete, eq(athlete.id, connectionEvents.athleteId))
-        .where(
-          and(
-            actorId ? eq(connectionEvents.actorId, actorId) : undefined,
-            athleteId ? eq(connectionEvents.athleteId, athleteId) : undefined,
-            filter.service ? eq(connectionEvents.service, filter.service) : undefined,
-            filter.kind && wantEvents ? eq(connectionEvents.kind, filter.kind as (typeof EVENT_KINDS)[number]) : undefined,
-            filter.from ? gte(connectionEvents.at, filter.from) : undefined,
-            filter.to ? lte(connectionEvents.at, filter.to) : undefined,
-            afterCursor(cursor, "c", connectionEvents.at, connectionEvents.id),
-          ),
-        )
-        .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
-        .limit(limit + 1)
-    : [];
-  const actions = wantActions
-    ? db
-        .select({
-          id: adminActions.id,
-          at: adminActions.at,
-          kind: adminActions.kind,
-          actorName: actor.name,
-          athleteName: athlete.name,
-          service: adminActions.service,
-          detail: adminActions.detail,
-        })
-        .from(adminActions)
-        .leftJoin(actor, eq(actor.id, adminActions.actorId))
-        .leftJoin(athlete, eq(athlete.id, adminActions.targetUserId))
-        .where(
-          and(
-            actorId ? eq(adminActions.actorId, actorId) : undefined,
-            athleteId ? eq(adminActions.targetUserId, athleteId) : undefined,
-            filter.service ? eq(adminActions.service, filter.service) : undefined,
-            filter.kind && wantActions ? eq(adminActions.kind, filter.kind as (typeof ADMIN_ACTION_KINDS)[number]) : undefined,
-            filter.from ? gte(adminActions.at, filter.from) : undefined,
-            filter.to ? lte(adminActions.at, filter.to) : undefined,
-            afterCursor(cursor, "a", adminActions.at, adminActions.id),
-          ),
-        )
-        .orderBy(desc(adminActions.at), desc(adminActions.id))
-        .limit(limit + 1)
-    : [];
+  // Each source's page is chosen first (LIMIT in a subquery, walking its `at` index backwards), and only its
+  // rows are joined to the names: joined before the LIMIT, PostgreSQL sizes a Memoize cache for all 2,000,000
+  // events and spends ~10 ms setting it up for 50 rows.
+  const eventPage = db
+    .select({
+      id: connectionEvents.id,
+      at: connectionEvents.at,
+      kind: connectionEvents.kind,
+      actorId: connectionEvents.actorId,
+      athleteId: connectionEvents.athleteId,
+      service: connectionEvents.service,
+      detail: connectionEvents.detail,
+    })
+    .from(connectionEvents)
+    .where(
+      and(
+        actorId ? eq(connectionEvents.actorId, actorId) : undefined,
+        athleteId ? eq(connectionEvents.athleteId, athleteId) : undefined,
+        filter.service ? eq(connectionEvents.service, filter.service) : undefined,
+        filter.kind && wantEvents ? eq(connectionEvents.kind, filter.kind as (typeof EVENT_KINDS)[number]) : undefined,
+        filter.from ? gte(connectionEvents.at, filter.from) : undefined,
+        filter.to ? lte(connectionEvents.at, filter.to) : undefined,
+        afterCursor(cursor, "c", connectionEvents.at, connectionEvents.id),
+      ),
+    )
+    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+    .limit(limit + 1)
+    .as("event_page");
+  const actionPage = db
+    .select({
+      id: adminActions.id,
+      at: adminActions.at,
+      kind: adminActions.kind,
+      actorId: adminActions.actorId,
+      athleteId: adminActions.targetUserId,
+      service: adminActions.service,
+      detail: adminActions.detail,
+    })
+    .from(adminActions)
+    .where(
+      and(
+        actorId ? eq(adminActions.actorId, actorId) : undefined,
+        athleteId ? eq(adminActions.targetUserId, athleteId) : undefined,
+        filter.service ? eq(adminActions.service, filter.service) : undefined,
+        filter.kind && wantActions ? eq(adminActions.kind, filter.kind as (typeof ADMIN_ACTION_KINDS)[number]) : undefined,
+        filter.from ? gte(adminActions.at, filter.from) : undefined,
+        filter.to ? lte(adminActions.at, filter.to) : undefined,
+        afterCursor(cursor, "a", adminActions.at, adminActions.id),
+      ),
+    )
+    .orderBy(desc(adminActions.at), desc(adminActions.id))
+    .limit(limit + 1)
+    .as("action_page");
+  const named = (page: typeof eventPage | typeof actionPage) =>
+    db
+      .select({
+        id: page.id,
+        at: page.at,
+        kind: page.kind,
+        actorName: actor.name,
+        athleteName: athlete.name,
+        service: page.service,
+        detail: page.detail,
+      })
+      .from(page)
+      .leftJoin(actor, eq(actor.id, page.actorId))
+      .leftJoin(athlete, eq(athlete.id, page.athleteId))
+      .orderBy(desc(page.at), desc(page.id));
+  const events = wantEvents ? named(eventPage) : [];
+  const actions = wantActions ? named(actionPage) : [];
 
   const [eventRows, actionRows] = await Promise.all([events, actions]);
   const merged = [...eventRows.map((e) => ({ ...e, source: "c" as const })), ...actionRows.map((a) => ({ ...a, source: "a" as const }))].sort(
