@@ -117,54 +117,34 @@ export async function listAudit(
   // Each source's page is chosen first (LIMIT in a subquery, walking its `at` index backwards), and only its
   // rows are joined to the names: joined before the LIMIT, PostgreSQL sizes a Memoize cache for all 2,000,000
   // events and spends ~10 ms setting it up for 50 rows.
+  // The filters, on either source's columns (an admin action's athlete is the user it acted on).
+  const filtered = (
+    c: { actorId: AnyPgColumn; athleteId: AnyPgColumn; service: AnyPgColumn; kind: AnyPgColumn; at: AnyPgColumn; id: AnyPgColumn },
+    source: "a" | "c",
+  ) =>
+    and(
+      actorId ? eq(c.actorId, actorId) : undefined,
+      athleteId ? eq(c.athleteId, athleteId) : undefined,
+      filter.service ? eq(c.service, filter.service) : undefined,
+      filter.kind ? eq(c.kind, filter.kind) : undefined,
+      filter.from ? gte(c.at, filter.from) : undefined,
+      filter.to ? lte(c.at, filter.to) : undefined,
+      afterCursor(cursor, source, c.at, c.id),
+    );
+  const e = connectionEvents;
   const eventPage = db
-    .select({
-      id: connectionEvents.id,
-      at: connectionEvents.at,
-      kind: connectionEvents.kind,
-      actorId: connectionEvents.actorId,
-      athleteId: connectionEvents.athleteId,
-      service: connectionEvents.service,
-      detail: connectionEvents.detail,
-    })
-    .from(connectionEvents)
-    .where(
-      and(
-        actorId ? eq(connectionEvents.actorId, actorId) : undefined,
-        athleteId ? eq(connectionEvents.athleteId, athleteId) : undefined,
-        filter.service ? eq(connectionEvents.service, filter.service) : undefined,
-        filter.kind && wantEvents ? eq(connectionEvents.kind, filter.kind as (typeof EVENT_KINDS)[number]) : undefined,
-        filter.from ? gte(connectionEvents.at, filter.from) : undefined,
-        filter.to ? lte(connectionEvents.at, filter.to) : undefined,
-        afterCursor(cursor, "c", connectionEvents.at, connectionEvents.id),
-      ),
-    )
-    .orderBy(desc(connectionEvents.at), desc(connectionEvents.id))
+    .select({ id: e.id, at: e.at, kind: e.kind, actorId: e.actorId, athleteId: e.athleteId, service: e.service, detail: e.detail })
+    .from(e)
+    .where(filtered(e, "c"))
+    .orderBy(desc(e.at), desc(e.id))
     .limit(limit + 1)
     .as("event_page");
+  const a = adminActions;
   const actionPage = db
-    .select({
-      id: adminActions.id,
-      at: adminActions.at,
-      kind: adminActions.kind,
-      actorId: adminActions.actorId,
-      athleteId: adminActions.targetUserId,
-      service: adminActions.service,
-      detail: adminActions.detail,
-    })
-    .from(adminActions)
-    .where(
-      and(
-        actorId ? eq(adminActions.actorId, actorId) : undefined,
-        athleteId ? eq(adminActions.targetUserId, athleteId) : undefined,
-        filter.service ? eq(adminActions.service, filter.service) : undefined,
-        filter.kind && wantActions ? eq(adminActions.kind, filter.kind as (typeof ADMIN_ACTION_KINDS)[number]) : undefined,
-        filter.from ? gte(adminActions.at, filter.from) : undefined,
-        filter.to ? lte(adminActions.at, filter.to) : undefined,
-        afterCursor(cursor, "a", adminActions.at, adminActions.id),
-      ),
-    )
-    .orderBy(desc(adminActions.at), desc(adminActions.id))
+    .select({ id: a.id, at: a.at, kind: a.kind, actorId: a.actorId, athleteId: a.targetUserId, service: a.service, detail: a.detail })
+    .from(a)
+    .where(filtered({ ...a, athleteId: a.targetUserId }, "a"))
+    .orderBy(desc(a.at), desc(a.id))
     .limit(limit + 1)
     .as("action_page");
   const named = (page: typeof eventPage | typeof actionPage) =>
