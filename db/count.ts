@@ -15,7 +15,12 @@ export interface BoundedCount {
  * (PostgreSQL has no stored row count: 200,000 connections cost it 11–70 ms a page, parallel workers included).
  */
 export async function countUpTo(table: PgTable, where: SQL | undefined, cap = 10_000): Promise<BoundedCount> {
-  const capped = db.select({ one: sql`1`.as("one") }).from(table).where(where).limit(cap + 1).as("capped");
+  const capped = db
+    .select({ one: sql`1`.as("one") })
+    .from(table)
+    .where(where)
+    .limit(cap + 1)
+    .as("capped");
   const n = (await db.select({ n: count() }).from(capped))[0]?.n ?? 0;
   return n > cap ? { count: cap, more: true } : { count: n, more: false };
 }

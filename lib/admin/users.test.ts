@@ -103,7 +103,11 @@ describe("the users list", () => {
     assert.deepEqual(back.flat(), expected);
     assert.deepEqual(back.at(-1), expected.slice(-USERS_PAGE_SIZE), "the last page holds the last 50 users");
 
-    assert.deepEqual((await listUsersPage(admin, { after: "bm90LW91cnM" })).rows.map((r) => r.id), expected.slice(0, USERS_PAGE_SIZE), "a cursor that is not ours starts at the top");
+    assert.deepEqual(
+      (await listUsersPage(admin, { after: "bm90LW91cnM" })).rows.map((r) => r.id),
+      expected.slice(0, USERS_PAGE_SIZE),
+      "a cursor that is not ours starts at the top",
+    );
     const searched = await listUsersPage(admin, { q: "keyset 3", last: true });
     assert.ok(searched.rows.length > 0 && searched.rows.every((r) => r.name === "Keyset 3"), "the search holds on the last page");
   });

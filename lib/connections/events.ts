@@ -13,7 +13,14 @@ export interface EventInput {
 
 /** The connection_events row of `event`, recorded at `at`: the detail cut to 500 characters. */
 export function eventRow(event: EventInput, at = new Date()) {
-  return { actorId: event.actorId, athleteId: event.athleteId, service: event.service, kind: event.kind, detail: event.detail?.slice(0, 500) ?? null, at };
+  return {
+    actorId: event.actorId,
+    athleteId: event.athleteId,
+    service: event.service,
+    kind: event.kind,
+    detail: event.detail?.slice(0, 500) ?? null,
+    at,
+  };
 }
 
 /** Appends an entry to connection_events. Usable inside a transaction by passing its handle as `tx`. */

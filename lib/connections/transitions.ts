@@ -105,7 +105,13 @@ async function apply(
   } else if (!tx) {
     return db.transaction((t) => apply(t, name, id, set, events, owner));
   } else {
-    moved = (await tx.update(accounts).set(values).where(and(...where))).rowCount ?? 0;
+    moved =
+      (
+        await tx
+          .update(accounts)
+          .set(values)
+          .where(and(...where))
+      ).rowCount ?? 0;
     if (moved === 1) for (const event of events) await recordEvent(event, tx);
   }
   if (moved !== 1) {
@@ -130,9 +136,14 @@ async function apply(
  */
 async function updateAndRecord(update: SQL, events: EventInput[]): Promise<number> {
   const columns = sql.join(
-    [connectionEvents.actorId, connectionEvents.athleteId, connectionEvents.service, connectionEvents.kind, connectionEvents.detail, connectionEvents.at].map(
-      (c) => sql.identifier(c.name),
-    ),
+    [
+      connectionEvents.actorId,
+      connectionEvents.athleteId,
+      connectionEvents.service,
+      connectionEvents.kind,
+      connectionEvents.detail,
+      connectionEvents.at,
+    ].map((c) => sql.identifier(c.name)),
     sql`, `,
   );
   const selects = events.map((e) => {
@@ -298,7 +309,14 @@ export async function refreshed(
  * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
  */
 export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
-  await apply(undefined, "refreshFailed", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [event(row, actorId, "refresh_failed", detail)], owner);
+  await apply(
+    undefined,
+    "refreshFailed",
+    row.id,
+    { ...failureColumns(failure), ...LEASE_FREE },
+    [event(row, actorId, "refresh_failed", detail)],
+    owner,
+  );
 }
 
 /**
