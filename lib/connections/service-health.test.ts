@@ -92,15 +92,13 @@ describe("a refused client secret (invalid_client) is the operator's problem", (
   it("a flag another instance sets is cleared by this process's first success after its 5 s of trust", async () => {
     const now = Date.now();
     await credentialsAccepted("fitrankings", now); // read: unflagged, trusted for 5 s
-    await db
-      .insert(serviceHealth)
-      .values({
-        service: "fitrankings",
-        credentialsRejectedAt: new Date(now),
-        lastError: "invalid_client",
-        nextAttemptAt: new Date(now),
-        updatedAt: new Date(now),
-      });
+    await db.insert(serviceHealth).values({
+      service: "fitrankings",
+      credentialsRejectedAt: new Date(now),
+      lastError: "invalid_client",
+      nextAttemptAt: new Date(now),
+      updatedAt: new Date(now),
+    });
     await credentialsAccepted("fitrankings", now + 1_000);
     assert.ok((await serviceHealthByService()).fitrankings, "within the 5 s this process did not read again");
     await credentialsAccepted("fitrankings", now + 6_000);
