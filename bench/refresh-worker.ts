@@ -183,9 +183,10 @@ async function storedRows(set: SetEntry[]) {
 /**
  * Checks `set` after a drain that started at `started` (ms since the epoch) against the sandbox: refresh requests
  * per connection beyond one (duplicates), connections never refreshed (missing), and connections whose stored
- * tokens are not the newest the sandbox issued for their account (lost, with reasons).
+ * tokens are not the newest the sandbox issued for their account (lost, with reasons). `rows`: the set's stored
+ * rows when the caller has just read them (else read here).
  */
-async function check(set: SetEntry[], before: Map<string, number>, started: number) {
+async function check(set: SetEntry[], before: Map<string, number>, started: number, rows?: Map<string, typeof accounts.$inferSelect>) {
   const after = await refreshCounts();
   const expected = new Set(set.map((e) => `${e.service} ${e.account}`));
   let duplicates = 0;
@@ -212,7 +213,7 @@ async function check(set: SetEntry[], before: Map<string, number>, started: numb
       latest.set(`${service} ${t.account}`, entry);
     }
   }
-  const stored = await storedRows(set);
+  const stored = rows ?? (await storedRows(set));
   let lost = 0;
   const reasons: Record<string, number> = {};
   for (const entry of set) {
@@ -297,7 +298,7 @@ async function served(timeoutS: number) {
         failing,
         ms,
         perSecond: Math.round((done.length / Math.max(1, ms)) * 1000 * 10) / 10,
-        ...(await check(set, before, started)),
+        ...(await check(set, before, started, stored)),
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 1_000));
