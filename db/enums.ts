@@ -27,6 +27,15 @@ export const EVENT_KINDS = [
   "deregistered_by_service",
   "plan_changed",
   "tokens_discarded",
+  "verification_failed",
+  "alert_sent",
+  "recovered",
+  "reconnect_requested",
+  "reconnect_request_opened",
+  "reconnect_request_reminded",
+  "reconnect_request_reconnected",
+  "reconnect_request_verified",
+  "reconnect_request_cancelled",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -42,3 +51,18 @@ export const ADMIN_ACTION_KINDS = [
   "master_token_renewed",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
+
+/**
+ * Why a connection needs its athlete (lib/alerts): one open alert per connection per episode, from the moment it
+ * needs them until it works again.
+ */
+export const ALERT_KINDS = ["needs_reauth", "revoked_by_service", "missing_permissions", "refresh_failing"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The kinds of email a person can switch on or off (settings page, signed unsubscribe links). */
+export const EMAIL_KINDS = ["connection_alerts", "connection_recovered", "reconnect_requests", "coach_digest"] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+/** Where a coach's or admin's "Please reconnect" request stands; `verified` and `cancelled` close it. */
+export const RECONNECT_REQUEST_STATUSES = ["sent", "opened", "reconnected", "verified", "cancelled"] as const;
+export type ReconnectRequestStatus = (typeof RECONNECT_REQUEST_STATUSES)[number];

@@ -28,6 +28,9 @@ function meaning(table: string, column: { name: string; columnType: string }): s
       return "integer";
     case "PgJsonb":
       return "json";
+    case "SQLiteBoolean":
+    case "PgBoolean":
+      return "boolean";
     default:
       return `unknown:${column.columnType}`;
   }

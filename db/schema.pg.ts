@@ -5,8 +5,17 @@
  * expiry in seconds, `text` for sealed tokens, `jsonb` for JSON (SQLite: text). db/schema-parity.test.ts compares the two so they cannot drift.
  */
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { ADMIN_ACTION_KINDS, CONNECTION_STATES, EVENT_KINDS, ROLES, SERVICE_IDS } from "./enums";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  ADMIN_ACTION_KINDS,
+  ALERT_KINDS,
+  CONNECTION_STATES,
+  EMAIL_KINDS,
+  EVENT_KINDS,
+  RECONNECT_REQUEST_STATUSES,
+  ROLES,
+  SERVICE_IDS,
+} from "./enums";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 
@@ -74,6 +83,10 @@ export const accounts = pgTable(
     /** The single-flight lease: who is refreshing (or revoking) this connection, and until when. */
     refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true, mode: "date" }),
     refreshLeaseOwner: text("refresh_lease_owner"),
+    /** When the connection last proved to work: a successful refresh, or a verification request (FitRankings). */
+    lastVerifiedAt: timestamp("last_verified_at", { withTimezone: true, mode: "date" }),
+    /** When the current run of failed refreshes began (null while refreshes succeed): alerts wait a quiet period. */
+    failingSince: timestamp("failing_since", { withTimezone: true, mode: "date" }),
     /** Last "plan changed" notification from the service (enduco webhook). */
     planChangedAt: timestamp("plan_changed_at", { withTimezone: true, mode: "date" }),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
@@ -243,3 +256,117 @@ export const appCredentials = pgTable(
   },
   (t) => [primaryKey({ columns: [t.service, t.kind] })],
 );
+
+/**
+ * Mail waiting to be sent, written in the same transaction as what caused it and sent by the background worker
+ * (lib/mail/outbox.ts) under a lease, with retries and backoff: an SMTP outage delays a mail, never loses or
+ * repeats one. `dedupe_key` makes enqueueing idempotent (one mail per alert episode, per reminder…). The bodies
+ * are rendered when enqueued and never hold a token or secret.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    recipientId: text("recipient_id").references(() => users.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    /** The List-Unsubscribe URL (RFC 2369, one-click per RFC 8058), or null for mail one cannot unsubscribe from. */
+    unsubscribeUrl: text("unsubscribe_url"),
+    createdAt: createdAt(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }),
+    /** Set when the SMTP server refused the mail for good (a 5xx answer); never retried after. */
+    failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    index("mail_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} IS NULL AND ${t.failedAt} IS NULL`),
+  ],
+);
+
+/**
+ * Episodes in which a connection needs its athlete (lib/alerts): opened when it first does (one mail), closed when
+ * it works again. At most one open episode per athlete and service.
+ */
+export const connectionAlerts = pgTable(
+  "connection_alerts",
+  {
+    id: text("id").primaryKey(),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    openedAt: timestamp("opened_at", { withTimezone: true, mode: "date" }).notNull(),
+    closedAt: timestamp("closed_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("connection_alerts_open_uq")
+      .on(t.athleteId, t.service)
+      .where(sql`${t.closedAt} IS NULL`),
+    index("connection_alerts_athlete_idx").on(t.athleteId, t.openedAt),
+  ],
+);
+
+/** A coach's or admin's "Please reconnect <service>" to an athlete, tracked sent → opened → reconnected → verified. */
+export const reconnectRequests = pgTable(
+  "reconnect_requests",
+  {
+    id: text("id").primaryKey(),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: RECONNECT_REQUEST_STATUSES }).notNull().default("sent"),
+    createdAt: createdAt(),
+    openedAt: timestamp("opened_at", { withTimezone: true, mode: "date" }),
+    reconnectedAt: timestamp("reconnected_at", { withTimezone: true, mode: "date" }),
+    remindedAt: timestamp("reminded_at", { withTimezone: true, mode: "date" }),
+    /** When it closed: verified (the first successful refresh or verification after the reconnect) or cancelled. */
+    closedAt: timestamp("closed_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("reconnect_requests_open_uq")
+      .on(t.athleteId, t.service)
+      .where(sql`${t.closedAt} IS NULL`),
+    index("reconnect_requests_athlete_idx").on(t.athleteId, t.createdAt),
+  ],
+);
+
+/** Email preferences: a row per person and kind they changed; without a row the kind's default holds (lib/mail/preferences.ts). */
+export const emailPreferences = pgTable(
+  "email_preferences",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: EMAIL_KINDS }).notNull(),
+    enabled: boolean("enabled").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** The last digest mailed to each coach: what it listed (a fingerprint), so an unchanged list is not sent again. */
+export const coachDigests = pgTable("coach_digests", {
+  coachId: text("coach_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  fingerprint: text("fingerprint").notNull(),
+  sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/** When each periodic job (the coach digest, …) last ran, claimed with one conditional UPDATE so one instance runs it. */
+export const jobRuns = pgTable("job_runs", {
+  name: text("name").primaryKey(),
+  lastRunAt: timestamp("last_run_at", { withTimezone: true, mode: "date" }).notNull(),
+});

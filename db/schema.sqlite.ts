@@ -5,7 +5,16 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { ADMIN_ACTION_KINDS, CONNECTION_STATES, EVENT_KINDS, ROLES, SERVICE_IDS } from "./enums";
+import {
+  ADMIN_ACTION_KINDS,
+  ALERT_KINDS,
+  CONNECTION_STATES,
+  EMAIL_KINDS,
+  EVENT_KINDS,
+  RECONNECT_REQUEST_STATUSES,
+  ROLES,
+  SERVICE_IDS,
+} from "./enums";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -76,6 +85,10 @@ export const accounts = sqliteTable(
     /** The single-flight lease: who is refreshing (or revoking) this connection, and until when. */
     refreshLeaseUntil: integer("refresh_lease_until", { mode: "timestamp_ms" }),
     refreshLeaseOwner: text("refresh_lease_owner"),
+    /** When the connection last proved to work: a successful refresh, or a verification request (FitRankings). */
+    lastVerifiedAt: integer("last_verified_at", { mode: "timestamp_ms" }),
+    /** When the current run of failed refreshes began (null while refreshes succeed): alerts wait a quiet period. */
+    failingSince: integer("failing_since", { mode: "timestamp_ms" }),
     /** Last "plan changed" notification from the service (enduco webhook). */
     planChangedAt: integer("plan_changed_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
@@ -245,3 +258,117 @@ export const appCredentials = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.service, t.kind] })],
 );
+
+/**
+ * Mail waiting to be sent, written in the same transaction as what caused it and sent by the background worker
+ * (lib/mail/outbox.ts) under a lease, with retries and backoff: an SMTP outage delays a mail, never loses or
+ * repeats one. `dedupe_key` makes enqueueing idempotent (one mail per alert episode, per reminder…). The bodies
+ * are rendered when enqueued and never hold a token or secret.
+ */
+export const mailOutbox = sqliteTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    recipientId: text("recipient_id").references(() => users.id, { onDelete: "cascade" }),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    /** The List-Unsubscribe URL (RFC 2369, one-click per RFC 8058), or null for mail one cannot unsubscribe from. */
+    unsubscribeUrl: text("unsubscribe_url"),
+    createdAt: createdAt(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until", { mode: "timestamp_ms" }),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    /** Set when the SMTP server refused the mail for good (a 5xx answer); never retried after. */
+    failedAt: integer("failed_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    index("mail_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} IS NULL AND ${t.failedAt} IS NULL`),
+  ],
+);
+
+/**
+ * Episodes in which a connection needs its athlete (lib/alerts): opened when it first does (one mail), closed when
+ * it works again. At most one open episode per athlete and service.
+ */
+export const connectionAlerts = sqliteTable(
+  "connection_alerts",
+  {
+    id: text("id").primaryKey(),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("connection_alerts_open_uq")
+      .on(t.athleteId, t.service)
+      .where(sql`${t.closedAt} IS NULL`),
+    index("connection_alerts_athlete_idx").on(t.athleteId, t.openedAt),
+  ],
+);
+
+/** A coach's or admin's "Please reconnect <service>" to an athlete, tracked sent → opened → reconnected → verified. */
+export const reconnectRequests = sqliteTable(
+  "reconnect_requests",
+  {
+    id: text("id").primaryKey(),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: RECONNECT_REQUEST_STATUSES }).notNull().default("sent"),
+    createdAt: createdAt(),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }),
+    reconnectedAt: integer("reconnected_at", { mode: "timestamp_ms" }),
+    remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
+    /** When it closed: verified (the first successful refresh or verification after the reconnect) or cancelled. */
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("reconnect_requests_open_uq")
+      .on(t.athleteId, t.service)
+      .where(sql`${t.closedAt} IS NULL`),
+    index("reconnect_requests_athlete_idx").on(t.athleteId, t.createdAt),
+  ],
+);
+
+/** Email preferences: a row per person and kind they changed; without a row the kind's default holds (lib/mail/preferences.ts). */
+export const emailPreferences = sqliteTable(
+  "email_preferences",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: EMAIL_KINDS }).notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);
+
+/** The last digest mailed to each coach: what it listed (a fingerprint), so an unchanged list is not sent again. */
+export const coachDigests = sqliteTable("coach_digests", {
+  coachId: text("coach_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  fingerprint: text("fingerprint").notNull(),
+  sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** When each periodic job (the coach digest, …) last ran, claimed with one conditional UPDATE so one instance runs it. */
+export const jobRuns = sqliteTable("job_runs", {
+  name: text("name").primaryKey(),
+  lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }).notNull(),
+});

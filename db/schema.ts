@@ -28,6 +28,12 @@ export const serviceSettings = active.serviceSettings;
 export const revokedSessions = active.revokedSessions;
 export const serviceHealth = active.serviceHealth;
 export const appCredentials = active.appCredentials;
+export const mailOutbox = active.mailOutbox;
+export const connectionAlerts = active.connectionAlerts;
+export const reconnectRequests = active.reconnectRequests;
+export const emailPreferences = active.emailPreferences;
+export const coachDigests = active.coachDigests;
+export const jobRuns = active.jobRuns;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -37,6 +43,9 @@ export type OAuthFlow = typeof oauthFlows.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AdminAction = typeof adminActions.$inferSelect;
 export type ServiceHealth = typeof serviceHealth.$inferSelect;
+export type OutboxMail = typeof mailOutbox.$inferSelect;
+export type ConnectionAlert = typeof connectionAlerts.$inferSelect;
+export type ReconnectRequest = typeof reconnectRequests.$inferSelect;
 
 // Compile-time proof that the SQLite rows have exactly the PostgreSQL rows' types (the cast above relies on it).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

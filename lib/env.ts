@@ -58,6 +58,18 @@ function loadEnv() {
       ENDUCO_PKCE: z.enum(["true", "false"]).default("false"),
       /** "false" turns the background refresher off (e.g. for a read-only replica). */
       REFRESHER_ENABLED: z.enum(["true", "false"]).default("true"),
+      /** The SMTP server mail goes through (`smtp://user:pass@host:587`, `smtps://…`); without it no mail is sent (the outbox keeps nothing). */
+      SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+      /** The From of every mail: an address, or `Name <address>`. */
+      MAIL_FROM: z.string().min(3).default("TrainLink <no-reply@trainlink.invalid>"),
+      /** How often the background worker sends waiting mail and checks alerts and reconnect requests, in milliseconds. */
+      MAIL_WORKER_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+      /** How long refreshes must have been failing before the athlete is alerted, in minutes (a quiet period against storms). */
+      ALERT_FAILING_QUIET_MINUTES: z.coerce.number().int().min(0).default(60),
+      /** Seconds between two coach digests (default one a day); a coach whose list did not change gets none. */
+      DIGEST_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(86_400),
+      /** Seconds between two verification requests for a connection whose token does not expire (FitRankings). */
+      VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(21_600),
     },
     client: {},
     runtimeEnv: {
@@ -96,6 +108,12 @@ function loadEnv() {
       TRUST_PROXY_HOPS: process.env.TRUST_PROXY_HOPS ?? (process.env.TRUST_PROXY === "true" ? "1" : undefined),
       TRAINERDAY_PKCE: process.env.TRAINERDAY_PKCE,
       ENDUCO_PKCE: process.env.ENDUCO_PKCE,
+      SMTP_URL: process.env.SMTP_URL,
+      MAIL_FROM: process.env.MAIL_FROM,
+      MAIL_WORKER_INTERVAL_MS: process.env.MAIL_WORKER_INTERVAL_MS,
+      ALERT_FAILING_QUIET_MINUTES: process.env.ALERT_FAILING_QUIET_MINUTES,
+      DIGEST_INTERVAL_SECONDS: process.env.DIGEST_INTERVAL_SECONDS,
+      VERIFY_INTERVAL_SECONDS: process.env.VERIFY_INTERVAL_SECONDS,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",

@@ -21,6 +21,15 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   deregistered_by_service: "Access cancelled at the service",
   plan_changed: "Plan changed",
   tokens_discarded: "Issued tokens discarded",
+  verification_failed: "Verification failed",
+  alert_sent: "Athlete alerted",
+  recovered: "Working again",
+  reconnect_requested: "Reconnect requested",
+  reconnect_request_opened: "Reconnect request opened",
+  reconnect_request_reminded: "Reconnect reminder sent",
+  reconnect_request_reconnected: "Reconnected after request",
+  reconnect_request_verified: "Reconnect request closed: working",
+  reconnect_request_cancelled: "Reconnect request cancelled",
 };
 
 export interface HistoryEntry {
