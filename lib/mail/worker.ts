@@ -1,0 +1,53 @@
+import "server-only";
+import { env } from "@/lib/env";
+import { onMailWake, sendDueMail } from "@/lib/mail/outbox";
+
+/** A periodic task run by the worker before it sends mail (the alert, reconnect-request and digest checks). */
+export type WorkerTask = { name: string; run: (nowMs: number) => Promise<unknown> };
+
+const globalForWorker = globalThis as unknown as { mailWorker?: { timer: NodeJS.Timeout; tasks: WorkerTask[] } };
+
+/**
+ * One tick of the background worker: each task in order (a failing task is logged by name, never with its data,
+ * and the others still run), then every due mail sent (sendDueMail). `nowMs` is milliseconds since the epoch.
+ */
+export async function runWorkerOnce(tasks: readonly WorkerTask[], nowMs = Date.now()): Promise<void> {
+  for (const task of tasks) {
+    await task.run(nowMs).catch((error: unknown) => console.error(`[worker] ${task.name} failed: ${error instanceof Error ? error.name : "error"}`));
+  }
+  const pass = await sendDueMail();
+  if (pass.sent + pass.failed > 0)
+    console.info(`[mail] sent ${pass.sent}, failed ${pass.failed}${pass.leaseLost ? `, lease lost ${pass.leaseLost}` : ""}`);
+}
+
+/**
+ * Starts the background worker once per server process (from lib/startup.ts): every MAIL_WORKER_INTERVAL_MS
+ * (default 5 000 ms), and at once when a mail is enqueued in this process (wakeMailWorker), it runs `tasks`
+ * and sends the outbox; never two ticks at once. Does nothing when REFRESHER_ENABLED is "false" (a read-only
+ * instance does no background work).
+ */
+export function startWorker(tasks: WorkerTask[]): void {
+  if (env.REFRESHER_ENABLED !== "true" || globalForWorker.mailWorker) return;
+  let running = false;
+  let again = false;
+  const tick = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    runWorkerOnce(tasks)
+      .catch((error: unknown) => console.error(`[worker] tick failed: ${error instanceof Error ? error.name : "error"}`))
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          setImmediate(tick);
+        }
+      });
+  };
+  const timer = setInterval(tick, env.MAIL_WORKER_INTERVAL_MS);
+  timer.unref();
+  globalForWorker.mailWorker = { timer, tasks };
+  onMailWake(() => setImmediate(tick));
+}
