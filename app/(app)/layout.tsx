@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
+import { AlertBanner } from "@/components/alerts/alert-banner";
 import { AppHeader } from "@/components/layout/app-header";
+import { bannerAlertsOf } from "@/lib/alerts/banner";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser } from "@/lib/auth/session";
 
@@ -8,9 +10,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   await redirectToCanonicalHost("/");
   const user = await getCurrentUser();
   if (!user) redirect("/login");
+  const alerts = user.role === "athlete" ? await bannerAlertsOf(user.id) : [];
   return (
     <>
       <AppHeader user={user} />
+      <AlertBanner alerts={alerts} />
       <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
     </>
   );

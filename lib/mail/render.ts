@@ -6,8 +6,8 @@ export interface MailContent {
   greeting: string;
   /** Paragraphs of plain text (escaped in the HTML part). */
   paragraphs: string[];
-  /** A list of items shown after the paragraphs (e.g. the athletes of a digest). */
-  items?: string[];
+  /** A list of items shown after the paragraphs (e.g. the athletes of a digest), each optionally a link. */
+  items?: (string | { text: string; url: string })[];
   /** The one thing to do, as a button in HTML and a line with the URL in text. */
   action?: { label: string; url: string };
   /** Why the person gets this mail, and where to change it. */
@@ -34,7 +34,7 @@ export function renderMail(content: MailContent): { text: string; html: string }
     content.greeting,
     "",
     ...content.paragraphs.flatMap((p) => [p, ""]),
-    ...(content.items?.length ? [...content.items.map((i) => `- ${i}`), ""] : []),
+    ...(content.items?.length ? [...content.items.map((i) => (typeof i === "string" ? `- ${i}` : `- ${i.text}: ${i.url}`)), ""] : []),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ""] : []),
     "-- ",
     content.footer,
@@ -48,7 +48,7 @@ export function renderMail(content: MailContent): { text: string; html: string }
     p(escapeHtml(content.greeting)),
     ...content.paragraphs.map((para) => p(escapeHtml(para))),
     content.items?.length
-      ? `<ul style="margin:0 0 16px;padding-left:20px">${content.items.map((i) => `<li style="margin:0 0 6px">${escapeHtml(i)}</li>`).join("")}</ul>`
+      ? `<ul style="margin:0 0 16px;padding-left:20px">${content.items.map((i) => `<li style="margin:0 0 6px">${typeof i === "string" ? escapeHtml(i) : `<a href="${escapeHtml(i.url)}" style="color:#0f766e">${escapeHtml(i.text)}</a>`}</li>`).join("")}</ul>`
       : "",
     content.action
       ? p(
