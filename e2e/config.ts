@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
  * Ports and databases of the e2e run, separate from the demo's (3000/4010, data/app.db) so both can run at once.
  *
  * Each Playwright worker has its own app server, sandbox and database ("pair" i = the worker's
- * TEST_PARALLEL_INDEX): app on 3100+i, sandbox on 4110+i, database data/e2e/<i>/app.db (SQLite) or
+ * TEST_PARALLEL_INDEX): app on 3100+i, sandbox on 4110+i, mail catcher on 2530+i (SMTP) and 1180+i (inbox), database data/e2e/<i>/app.db (SQLite) or
  * trainlink_e2e_<i> (PostgreSQL, E2E_DATABASE=postgres). Tests that switch a sandbox service into a failure mode
  * therefore never disturb a test running in another worker.
  */
@@ -59,6 +59,8 @@ export function databaseAddress(name: string, sqliteFile: string): string {
 export function pair(index: number) {
   const appPort = 3100 + index;
   const sandboxPort = 4110 + index;
+  const smtpPort = 2530 + index;
+  const inboxPort = 1180 + index;
   const dir = `${E2E_DIR}/${index}`;
   return {
     index,
@@ -66,6 +68,10 @@ export function pair(index: number) {
     sandboxPort,
     appUrl: `http://localhost:${appPort}`,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    /** The pair's mail catcher (maildev, scripts/mail-catcher.ts): the app's SMTP server and the inbox the tests read. */
+    smtpPort,
+    inboxPort,
+    inboxUrl: `http://127.0.0.1:${inboxPort}`,
     dir,
     /** The pair's database: data/e2e/<i>/app.db, or postgres://…/trainlink_e2e_<i>. */
     get db(): string {

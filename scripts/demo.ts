@@ -1,13 +1,15 @@
 /**
  * `npm run demo`: everything a newcomer needs, on embedded defaults. Generates local secrets into
  * .env.local if absent, migrates and seeds the SQLite file, builds if the build is missing or stale, then
- * starts the sandbox of the four services and the app pointed at it. Honours PORT (default 3000) and
- * SANDBOX_PORT (default 4010). Ctrl+C stops both.
+ * starts the sandbox of the four services, a local mail catcher with a web inbox (maildev; unless SMTP_URL is
+ * set) and the app pointed at them. Honours PORT (default 3000), SANDBOX_PORT (default 4010), DEMO_SMTP_PORT
+ * (1025) and DEMO_INBOX_PORT (1080). Ctrl+C stops them all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { nextStartCommand } from "./next-start";
 import { sandboxServiceEnv } from "./sandbox-env";
 import { waitFor } from "./wait-for";
@@ -15,6 +17,8 @@ import { waitFor } from "./wait-for";
 const root = process.cwd();
 const port = Number(process.env.PORT ?? 3000);
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 4010);
+const smtpPort = Number(process.env.DEMO_SMTP_PORT ?? 1025);
+const inboxPort = Number(process.env.DEMO_INBOX_PORT ?? 1080);
 const appUrl = `http://localhost:${port}`;
 const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
 
@@ -33,7 +37,7 @@ if (!existsSync(envFile)) {
   console.log("Generated NEXTAUTH_SECRET and TOKEN_ENCRYPTION_KEY into .env.local");
 }
 
-const childEnv = {
+const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   ...sandboxServiceEnv(sandboxUrl, appUrl),
   NEXTAUTH_URL: appUrl,
@@ -41,6 +45,7 @@ const childEnv = {
   SANDBOX_PORT: String(sandboxPort),
 };
 const children: ChildProcess[] = [];
+let catcher: MailCatcher | undefined;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -65,6 +70,7 @@ let stopping = false;
 function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
+  void catcher?.stop();
   setTimeout(() => process.exit(code), 500).unref();
 }
 process.on("SIGINT", () => stop(0));
@@ -97,12 +103,26 @@ try {
     console.log("Building the app (first run or changed sources; takes a minute or two)…");
     await run(next, ["build"], { ...childEnv, NODE_ENV: "production" });
   }
+  if (!process.env.SMTP_URL) {
+    catcher = await startMailCatcher({
+      smtpPort,
+      webPort: inboxPort,
+      dir: join(root, "data", "mail"),
+      onExit: (code) => {
+        if (stopping) return;
+        console.error(`The mail catcher stopped (exit ${code}); stopping the demo.`);
+        stop(1);
+      },
+    });
+    childEnv.SMTP_URL = catcher.smtpUrl;
+  }
   start(tsx, ["sandbox/server.ts"]);
   await waitFor(`${sandboxUrl}/__sandbox/health`, 30_000);
   start(...nextStartCommand(port));
   await waitFor(`${appUrl}/login`, 60_000);
   console.log(`
 TrainLink is running at ${appUrl}   (service sandbox at ${sandboxUrl})
+Mail it sends: ${catcher ? `${catcher.inboxUrl}   (a local inbox: nothing leaves this machine)` : `through ${new URL(process.env.SMTP_URL!).host}`}
 
 Sign in with any of (password demo1234):
   athlete@example.com   link TrainerDay and enduco on /connections

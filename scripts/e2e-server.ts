@@ -1,7 +1,7 @@
 /**
  * The servers of the e2e run (started once by playwright.config.ts): a production build (skipped with
  * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh database,
- * migrations, demo users, the sandbox and `next start`, all pairs at once. Each server's stdout and
+ * migrations, demo users, the sandbox, a mail catcher (maildev: the app's SMTP server, read by the tests) and `next start`, all pairs at once. Each server's stdout and
  * stderr go to data/e2e/<i>/server.log (and sandbox.log) for the tests to inspect. Prints "e2e servers ready"
  * when every pair answers; if any server stops early it prints the end of its log and exits 1. Beside the pairs:
  * the conformance app (CONFORMANCE), whose TrainerDay and enduco are oidc-provider instances.
@@ -17,6 +17,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { join } from "node:path";
 import pg from "pg";
 import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
+import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { nextStartCommand } from "./next-start";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
 import { sandboxServiceEnv } from "./sandbox-env";
@@ -27,6 +28,7 @@ const bin = (name: string) => join(root, "node_modules", ".bin", name);
 const children: ChildProcess[] = [];
 let stopping = false;
 let postgres: ThrowawayPostgres | undefined;
+const catchers: MailCatcher[] = [];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,6 +40,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 function stopAll(code: number): never {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
+  for (const catcher of catchers) void catcher.stop();
   process.exit(code); // the "exit" handler stops a throwaway PostgreSQL
 }
 
@@ -122,9 +125,23 @@ await Promise.all([
   startConformance(),
   ...PAIRS.map(async (p) => {
     mkdirSync(p.dir, { recursive: true });
+    const catcher = await startMailCatcher({
+      smtpPort: p.smtpPort,
+      webPort: p.inboxPort,
+      dir: join(p.dir, "mail"),
+      onExit: (code) => {
+        if (stopping) return;
+        console.error(`e2e: mail catcher ${p.index} stopped early (exit ${code}); see ${join(p.dir, "mail", "maildev.log")}`);
+        stopAll(1);
+      },
+    });
+    catchers.push(catcher);
     const env = {
       ...process.env,
       ...sandboxServiceEnv(p.sandboxUrl, p.appUrl),
+      SMTP_URL: catcher.smtpUrl,
+      MAIL_WORKER_INTERVAL_MS: "500",
+      DIGEST_INTERVAL_SECONDS: "5",
       PORT: String(p.appPort),
       SANDBOX_PORT: String(p.sandboxPort),
       DATABASE_URL: p.db,
@@ -142,4 +159,4 @@ await Promise.all([
   stopAll(1);
 });
 
-console.log(`e2e servers ready: ${PAIRS.map((p) => `${p.appUrl} + ${p.sandboxUrl}`).join(", ")}`);
+console.log(`e2e servers ready: ${PAIRS.map((p) => `${p.appUrl} + ${p.sandboxUrl} + mail ${p.inboxUrl}`).join(", ")}`);

@@ -86,3 +86,13 @@ describe("mail outbox", () => {
     assert.equal(retried[0]!.n, 0, "a mail sent after a failure no longer carries its error");
   });
 });
+
+describe("mail retention", () => {
+  it("prunes mail sent more than 30 days ago and keeps the rest", async () => {
+    const { pruneSentMail } = await import("@/lib/mail/outbox");
+    const before = (await db.select({ n: count() }).from(mailOutbox))[0]!.n;
+    assert.ok(before > 0);
+    assert.equal(await pruneSentMail(Date.now()), 0, "nothing is old yet");
+    assert.equal(await pruneSentMail(Date.now() + 31 * 86_400_000), before, "a month later every sent mail goes");
+  });
+});

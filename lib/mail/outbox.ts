@@ -184,3 +184,25 @@ export function wakeMailWorker(): void {
 export function onMailWake(wake: (() => void) | undefined): void {
   globalForWorker.mailWake = wake;
 }
+
+/** Days a sent (or given-up) mail stays in the outbox; what caused it stays in connection_events. */
+export const MAIL_RETENTION_DAYS = 30;
+
+/**
+ * Deletes mails sent or given up more than MAIL_RETENTION_DAYS before `nowMs` (milliseconds since the epoch), in
+ * batches of 1,000 so no statement holds the database for long. Resolves to the number deleted.
+ */
+export async function pruneSentMail(nowMs = Date.now()): Promise<number> {
+  const cutoff = new Date(nowMs - MAIL_RETENTION_DAYS * 86_400_000);
+  let deleted = 0;
+  for (;;) {
+    const batch = db
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(or(lt(mailOutbox.sentAt, cutoff), lt(mailOutbox.failedAt, cutoff)))
+      .limit(1_000);
+    const gone = await db.delete(mailOutbox).where(inArray(mailOutbox.id, batch)).returning({ id: mailOutbox.id });
+    deleted += gone.length;
+    if (gone.length < 1_000) return deleted;
+  }
+}

@@ -1,21 +1,28 @@
 import "server-only";
 import { env } from "@/lib/env";
-import { onMailWake, sendDueMail } from "@/lib/mail/outbox";
+import { onMailWake, pruneSentMail, sendDueMail } from "@/lib/mail/outbox";
 
 /** A periodic task run by the worker before it sends mail (the alert, reconnect-request and digest checks). */
 export type WorkerTask = { name: string; run: (nowMs: number) => Promise<unknown> };
+
+/** When this process last pruned old mail (hourly), in milliseconds since the epoch. */
+let prunedAt = 0;
 
 const globalForWorker = globalThis as unknown as { mailWorker?: { timer: NodeJS.Timeout; tasks: WorkerTask[] } };
 
 /**
  * One tick of the background worker: each task in order (a failing task is logged by name, never with its data,
- * and the others still run), then every due mail sent (sendDueMail). `nowMs` is milliseconds since the epoch.
+ * and the others still run), then every due mail sent (sendDueMail); once an hour, old sent mail pruned (pruneSentMail). `nowMs` is milliseconds since the epoch.
  */
 export async function runWorkerOnce(tasks: readonly WorkerTask[], nowMs = Date.now()): Promise<void> {
   for (const task of tasks) {
     await task.run(nowMs).catch((error: unknown) => console.error(`[worker] ${task.name} failed: ${error instanceof Error ? error.name : "error"}`));
   }
   const pass = await sendDueMail();
+  if (nowMs - prunedAt >= 3_600_000) {
+    prunedAt = nowMs;
+    await pruneSentMail(nowMs).catch(() => console.error("[worker] mail retention failed"));
+  }
   if (pass.sent + pass.failed > 0)
     console.info(`[mail] sent ${pass.sent}, failed ${pass.failed}${pass.leaseLost ? `, lease lost ${pass.leaseLost}` : ""}`);
 }

@@ -9,6 +9,7 @@ import { ExorLiveLinkForm } from "@/lib/integrations/exorlive/link-form";
 import { MasterTokenControls } from "@/lib/integrations/fitrankings/master-token-controls";
 import { z } from "zod";
 import { parseQuery } from "@/lib/query";
+import { mailStatus } from "@/lib/mail/status";
 
 export const metadata: Metadata = { title: "Services" };
 
@@ -25,6 +26,7 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
   const { email } = parseQuery(servicesQuery, await searchParams);
   const master = await masterTokenStatus();
   const health = await serviceHealthByService();
+  const mail = await mailStatus();
   return (
     <div className="space-y-6">
       <div>
@@ -83,6 +85,60 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
             </li>
           ))}
         </ul>
+      </section>
+
+      <section aria-labelledby="mail-status" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <div>
+            <h2 id="mail-status" className="text-base font-semibold text-slate-900">
+              Email
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">
+              Alerts to athletes, reconnect requests and coach digests go out through this server&apos;s outbox.
+            </p>
+          </div>
+          <Badge tone={mail.enabled ? "green" : "amber"}>{mail.enabled ? "On" : "Off"}</Badge>
+        </div>
+        {mail.enabled ? (
+          <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
+            <div>
+              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">SMTP server</dt>
+              <dd className="mt-0.5 text-slate-700">
+                <code className="text-xs">{mail.server}</code>
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">From</dt>
+              <dd className="mt-0.5 text-slate-700">{mail.from}</dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Sent in the last 24 hours</dt>
+              <dd className="mt-0.5 text-slate-700">
+                {mail.sentLastDay}
+                {mail.lastSentAt ? ` (last ${formatUtc(mail.lastSentAt, "d MMM, HH:mm")} UTC)` : ""}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Waiting</dt>
+              <dd className="mt-0.5 text-slate-700">{mail.waiting}</dd>
+            </div>
+            <div>
+              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Given up</dt>
+              <dd className="mt-0.5 text-slate-700">{mail.failed === 0 ? "none" : `${mail.failed} (the SMTP server refused them for good)`}</dd>
+            </div>
+          </dl>
+        ) : (
+          <p className="mt-3 text-sm text-slate-700">
+            Mail is off: <code className="text-xs">SMTP_URL</code> is not set, so nobody is emailed. Athletes still see the banner in the app. Set{" "}
+            <code className="text-xs">SMTP_URL</code> (and <code className="text-xs">MAIL_FROM</code>) and restart to turn it on.
+          </p>
+        )}
+        {mail.enabled && mail.retrying > 0 ? (
+          <p role="alert" className="mt-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20 ring-inset">
+            {mail.retrying} {mail.retrying === 1 ? "mail is" : "mails are"} being retried ({mail.lastError}). Nothing is lost: they go out when the
+            SMTP server answers again.
+          </p>
+        ) : null}
       </section>
     </div>
   );

@@ -1,0 +1,74 @@
+import { expect, test, type Page } from "@playwright/test";
+import { APP_URL } from "./config";
+import { signIn } from "./fixtures/auth";
+import { createUser, withTestDb } from "./fixtures/db";
+import { linkIn, mailSource, mailsTo, waitForMail } from "./fixtures/mail";
+import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
+
+// Issue 15: when a link breaks, the athlete hears about it (one mail, a banner on every page), the coach's digest
+// lists it, and everything goes quiet again after the fix.
+
+const card = (page: Page, name: string) => page.getByRole("region", { name });
+const banner = (page: Page) => page.getByRole("region", { name: "Connections that need you" });
+
+async function link(page: Page, name: string, username: string) {
+  await card(page, name)
+    .getByRole("button", { name: /^(Connect|Reconnect)$/ })
+    .click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=/);
+}
+
+test.afterEach(async () => {
+  await setSandboxMode("trainerday", "normal");
+});
+
+test("a connection the service stops accepting mails its athlete once, shows the banner everywhere, and reaches the coach's digest", async ({
+  page,
+  browser,
+}) => {
+  const coach = await createUser("coach", "digest-coach");
+  const athlete = await createUser("athlete", "alerted");
+  await withTestDb((db) => db.run("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", [coach.id, athlete.id]));
+  await signIn(page, athlete.email, athlete.password);
+  const username = sandboxUsername("td-alert");
+  await link(page, "TrainerDay", username);
+  await expect(banner(page)).toHaveCount(0);
+
+  await setSandboxMode("trainerday", "refresh_invalid_grant");
+  await card(page, "TrainerDay").getByRole("button", { name: "Refresh" }).click();
+  await expect(card(page, "TrainerDay")).toContainText("Needs reconnect");
+  await page.reload();
+  await expect(banner(page)).toContainText("TrainerDay stopped accepting TrainLink.");
+
+  const alert = await waitForMail(athlete.email, "TrainerDay stopped accepting TrainLink");
+  expect(alert.text).toContain(`Reconnect TrainerDay: ${APP_URL}/connections#service-trainerday`);
+  expect(alert.html).toContain("Reconnect TrainerDay</a>");
+  const source = await mailSource(alert);
+  expect(source).toMatch(/^List-Unsubscribe:\s+<http:\/\/localhost:\d+\/api\/unsubscribe\?token=[^>]+>/m);
+  expect(source).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+  expect(source).toMatch(/Content-Type: multipart\/alternative/);
+
+  // The banner is on every page of the athlete, and its link leads to the card.
+  await page.goto("/connections/trainerday/history");
+  await expect(banner(page)).toBeVisible();
+  await banner(page).getByRole("link", { name: "Reconnect TrainerDay" }).click();
+  await expect(page).toHaveURL(/\/connections#service-trainerday$/);
+
+  // The coach's digest (every 5 s in e2e) lists the athlete, with a link to their page.
+  const digest = await waitForMail(coach.email, "1 athlete needs attention");
+  expect(digest.text).toMatch(/Test alerted — TrainerDay: needs to reconnect since/);
+  const coachPage = await (await browser.newContext()).newPage();
+  await signIn(coachPage, coach.email, coach.password);
+  await coachPage.goto(linkIn(digest, `${APP_URL}/coach/athletes/`));
+  await expect(coachPage.getByRole("heading", { level: 1 })).toContainText("Test alerted");
+
+  // The fix: the banner goes at once, and no second alert was sent for this episode.
+  await setSandboxMode("trainerday", "normal");
+  await page.goto("/connections");
+  await link(page, "TrainerDay", username);
+  await expect(banner(page)).toHaveCount(0);
+  await page.waitForTimeout(2_000); // a few worker ticks
+  expect((await mailsTo(athlete.email)).filter((m) => m.subject === "TrainerDay stopped accepting TrainLink")).toHaveLength(1);
+});
