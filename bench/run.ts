@@ -7,6 +7,7 @@
  *   - refresh throughput: N connections made due at once, drained by the real refresher against the
  *     sandbox, at each REFRESHER_CONCURRENCY, with duplicate refreshes and lost tokens counted;
  *   - first-load JavaScript (compressed, as transferred) of three pages in Chromium;
+ *   - mail (bench/mail-worker.ts): the alert check, the coach digest, and the outbox sent to a local SMTP catcher;
  *   - the server's peak RSS.
  * Prints a table and writes bench/results.json.
  *
@@ -17,7 +18,7 @@
  * --duration=S (BENCH_DURATION, 10), --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10),
  * --refresh=N (BENCH_REFRESH, 10000), --concurrency=4,100 (BENCH_CONCURRENCY: one instance at each, then two
  * instances at the highest), --build (BENCH_BUILD=1: rebuild even if a build exists), --out=FILE (BENCH_OUT,
- * bench/results.json).
+ * bench/results.json), --mails=N (BENCH_MAILS, 2000; small 300).
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -62,6 +63,8 @@ const options = {
   latencyConnections: Number(opt("latency-connections", "BENCH_LATENCY_CONNECTIONS", "20000", "500")),
   latencyMs: Number(opt("latency-ms", "BENCH_LATENCY_MS", "250", "250")),
   latencyConcurrency: Number(opt("latency-concurrency", "BENCH_LATENCY_CONCURRENCY", "400", "100")),
+  /** The mail line: mails enqueued (besides the alerts' and digests') and sent to a local catcher. */
+  mails: Number(opt("mails", "BENCH_MAILS", "2000", "300")),
   build: args.has("build") || process.env.BENCH_BUILD === "1",
   /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
   engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
@@ -254,13 +257,13 @@ async function pageWeights(pages: { path: string; cookie: string }[]): Promise<P
 }
 
 // ---------- refresh throughput ----------
-function worker(command: string[], env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const res = spawnSync(bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], {
+function worker(command: string[], env: NodeJS.ProcessEnv, script = "bench/refresh-worker.ts"): Record<string, unknown> {
+  const res = spawnSync(bin("tsx"), ["--conditions=react-server", script, ...command], {
     env,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (res.status !== 0) throw new Error(`refresh worker ${command.join(" ")} failed:\n${res.stderr}\n${res.stdout}`);
+  if (res.status !== 0) throw new Error(`${script} ${command.join(" ")} failed:\n${res.stderr}\n${res.stdout}`);
   const last = res.stdout.trim().split("\n").at(-1)!;
   return JSON.parse(last) as Record<string, unknown>;
 }
@@ -390,8 +393,16 @@ interface EngineRun {
   refresh: { linked: Record<string, unknown>; runs: Record<string, unknown>[] };
   /** The latency line (PostgreSQL only). */
   latency: Record<string, unknown> | null;
+  mail: MailLine;
   weights: PageWeight[];
   peakKb: number;
+}
+
+/** What bench/mail-worker.ts measured (its JSON line). */
+interface MailLine {
+  alerts: { opened: number; checks: number; ms: number; steadyCheckMs: number };
+  digest: { coaches: number; athletes: number; digests: number; mails: number; ms: number };
+  send: { queued: number; sent: number; ms: number; perSecond: number; caught: number; duplicates: number; lost: number };
 }
 
 /**
@@ -481,7 +492,10 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   const latency = engine === "postgres" && options.latencyConnections > 0 ? await latencyLine(appEnv, coach) : null;
   stopAll();
   await new Promise((resolve) => setTimeout(resolve, 500));
-  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, weights, peakKb };
+  log(`[${engine}] mail: alert check, coach digest, and sending the outbox to a mail catcher …`);
+  const mail = worker([String(options.mails)], appEnv(), "bench/mail-worker.ts") as unknown as MailLine;
+  log(`[${engine}] mail: ${JSON.stringify(mail)}`);
+  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, mail, weights, peakKb };
 }
 
 // ---------- main ----------
@@ -577,6 +591,21 @@ async function main() {
       },
     );
   }
+  for (const run of engineRuns) {
+    const m = run.mail;
+    targets.push(
+      {
+        target: `[${run.engine}] outbox → local SMTP catcher ≥ 50 mails/s, 0 duplicates, 0 lost`,
+        met: m.send.perSecond >= 50 && m.send.duplicates === 0 && m.send.lost === 0,
+        value: `${m.send.perSecond}/s (${m.send.sent} mails in ${m.send.ms} ms), ${m.send.duplicates} duplicates, ${m.send.lost} lost`,
+      },
+      {
+        target: `[${run.engine}] coach digest for ${m.digest.athletes} athletes and ${m.digest.coaches} coaches < 5 s (issue: 5,000 and 50)`,
+        met: m.digest.ms < 5_000,
+        value: `${m.digest.ms} ms, ${m.digest.mails} digests mailed`,
+      },
+    );
+  }
   if (sqliteRun && postgresRun) {
     const worst = postgresRun.scenarios
       .map((p) => ({ name: p.name, ratio: round(p.serialP50 / (sqliteRun.scenarios.find((s) => s.name === p.name)?.serialP50 ?? NaN), 2) }))
@@ -620,6 +649,7 @@ async function main() {
       scenarios: r.scenarios,
       refresh: r.refresh,
       latency: r.latency,
+      mail: r.mail,
       peakRssMb: round(r.peakKb / 1024),
     })),
     pageWeight: weights,
@@ -733,6 +763,25 @@ async function main() {
       }),
     "",
     table(
+      ["mail", "alert episodes opened", "first alert check ms", "steady alert check ms", "digest: coaches / athletes", "digest ms", "mails sent", "mails/s", "duplicates", "lost"],
+      engineRuns.map((run) => {
+        const m = run.mail;
+        return [
+          run.engine,
+          m.alerts.opened,
+          m.alerts.ms,
+          m.alerts.steadyCheckMs,
+          `${m.digest.coaches} / ${m.digest.athletes}`,
+          m.digest.ms,
+          m.send.sent,
+          m.send.perSecond,
+          m.send.duplicates,
+          m.send.lost,
+        ];
+      }),
+    ),
+    "",
+    table(
       ["first load", "scripts", "JS KB (compressed)", "JS KB (uncompressed)"],
       weights.map((w) => [w.page, w.scripts, w.jsCompressedKb, w.jsUncompressedKb]),
     ),
@@ -752,10 +801,12 @@ async function main() {
     (run) =>
       run.scenarios.some((r) => r.non2xx > 0 || r.errors > 0) ||
       (run.latency !== null && (run.latency.duplicates !== 0 || run.latency.lost !== 0 || run.latency.missing !== 0)) ||
-      run.refresh.runs.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0),
+      run.refresh.runs.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0) ||
+      run.mail.send.duplicates !== 0 ||
+      run.mail.send.lost !== 0,
   );
   if (broken) {
-    console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes or lost tokens (see above)");
+    console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes, lost tokens, or duplicated or lost mail (see above)");
     process.exitCode = 1;
   }
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, not, or, sql } from "drizzle-orm";
 import { db, type Executor } from "@/db";
 import { accounts, connectionAlerts, users, type AlertKind, type ServiceId } from "@/db/schema";
 import { alertKindOf, alertWords, cardPath } from "@/lib/alerts/kinds";
@@ -63,7 +63,13 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
         isNull(connectionAlerts.id),
         or(
           inArray(accounts.state, ["needs_reauth", "revoked_by_service"]),
-          and(eq(accounts.state, "connected"), lte(accounts.failingSince, new Date(nowMs - quiet))),
+          // alertKindOf's refresh_failing, exactly: a candidate it turns down would be read again every check.
+          and(
+            eq(accounts.state, "connected"),
+            isNotNull(accounts.accessToken),
+            gt(accounts.failureCount, 0),
+            lte(accounts.failingSince, new Date(nowMs - quiet)),
+          ),
         ),
       ),
     )
@@ -72,7 +78,8 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
     const kind = alertKindOf(row, nowMs, quiet);
     if (kind && (await openAlert(row.athleteId, row.service, kind, nowMs))) result.opened += 1;
   }
-  // Open episodes: close the fixed ones, follow a changed reason.
+  // Open episodes whose connection may no longer match them (gone, another state, refreshes no longer failing):
+  // close the fixed ones, follow a changed reason. Those that still match are not read again.
   const open = await db
     .select({
       id: connectionAlerts.id,
@@ -86,7 +93,25 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
     })
     .from(connectionAlerts)
     .leftJoin(accounts, and(eq(accounts.userId, connectionAlerts.athleteId), eq(accounts.provider, connectionAlerts.service)))
-    .where(isNull(connectionAlerts.closedAt))
+    .where(
+      and(
+        isNull(connectionAlerts.closedAt),
+        or(
+          isNull(accounts.state),
+          not(
+            or(
+              sql`${accounts.state} = ${connectionAlerts.kind}`,
+              and(
+                eq(connectionAlerts.kind, "refresh_failing"),
+                eq(accounts.state, "connected"),
+                isNotNull(accounts.accessToken),
+                gt(accounts.failureCount, 0),
+              ),
+            )!,
+          ),
+        ),
+      ),
+    )
     .limit(BATCH);
   for (const alert of open) {
     // Still failing but inside a new quiet period counts as still needing the athlete: it is the same episode.
