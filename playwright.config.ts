@@ -3,9 +3,14 @@ import { defineConfig, devices } from "@playwright/test";
 import { APP_URL, E2E_ENGINE, E2E_WORKERS } from "./e2e/config";
 import { browserLaunchOptions } from "./scripts/browser";
 
+// The servers' NEXTAUTH_SECRET, fresh per run, kept in the runner's environment: the test workers inherit it, so
+// their own reading of this file finds the same value (a fresh one there would differ), and e2e/fixtures/unsubscribe.ts
+// signs unsubscribe links with it as the app does.
+process.env.E2E_NEXTAUTH_SECRET ??= randomBytes(32).toString("base64");
+
 const secrets = {
   // Fresh per run (the e2e databases are recreated each run too), for the servers scripts/e2e-server.ts starts.
-  NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
+  NEXTAUTH_SECRET: process.env.E2E_NEXTAUTH_SECRET,
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
 };
 

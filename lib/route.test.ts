@@ -131,3 +131,40 @@ describe("withPermission (lib/route.ts)", () => {
     assert.deepEqual(await json(response), { error: "Invalid filter parameters." });
   });
 });
+
+describe("readCappedText (lib/route.ts)", () => {
+  /** A POST whose body arrives in `chunks`, counting how many of them were pulled. */
+  function streamed(chunks: string[], headers: Record<string, string> = {}) {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          const next = chunks[pulled];
+          if (next === undefined) return controller.close();
+          pulled += 1;
+          controller.enqueue(new TextEncoder().encode(next));
+        },
+      },
+      { highWaterMark: 0 },
+    ); // pulled on read only
+    const req = new Request("http://localhost:3000/api/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+    return { req, pulled: () => pulled };
+  }
+
+  it("reads a body within the limit as UTF-8, and an absent body as empty", async () => {
+    assert.equal(await route.readCappedText(streamed(["List-Unsubscribe=", "One-Click"]).req, 64), "List-Unsubscribe=One-Click");
+    assert.equal(await route.readCappedText(new Request("http://localhost:3000/api/x", { method: "POST" }), 64), "");
+  });
+
+  it("a declared Content-Length over the limit is refused before anything is read", async () => {
+    const { req, pulled } = streamed(["x".repeat(10)], { "content-length": "1000" });
+    assert.equal(await route.readCappedText(req, 64), null);
+    assert.equal(pulled(), 0);
+  });
+
+  it("a body that grows past the limit is refused and the rest is never read", async () => {
+    const { req, pulled } = streamed(["x".repeat(40), "x".repeat(40), "x".repeat(40), "x".repeat(40)]);
+    assert.equal(await route.readCappedText(req, 64), null);
+    assert.ok(pulled() < 4, `pulled ${pulled()} chunks`);
+  });
+});

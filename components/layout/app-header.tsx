@@ -5,14 +5,17 @@ import { Badge } from "@/components/ui/badge";
 import { MainNav } from "./main-nav";
 import { SignOutButton } from "./sign-out-button";
 
+const SETTINGS = { href: "/settings", label: "Settings" };
+
 const NAV: Record<Role, { href: string; label: string }[]> = {
-  athlete: [{ href: "/connections", label: "Connections" }],
-  coach: [{ href: "/coach", label: "Roster" }],
+  athlete: [{ href: "/connections", label: "Connections" }, SETTINGS],
+  coach: [{ href: "/coach", label: "Roster" }, SETTINGS],
   admin: [
     { href: "/admin", label: "Users" },
     { href: "/admin/connections", label: "Connections" },
     { href: "/admin/audit", label: "Audit log" },
     { href: "/admin/services", label: "Services" },
+    SETTINGS,
   ],
 };
 

@@ -56,6 +56,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "credentials.manage"), role === "admin");
       assert.equal(can({ role }, "audit.read"), role === "admin");
       assert.equal(can({ role }, "invitations.create"), role === "coach");
+      assert.equal(can({ role }, "settings.update"), true, "everyone changes their own settings");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
       "audit.read",
@@ -65,6 +66,7 @@ describe("permissions", () => {
       "credentials.manage",
       "invitations.create",
       "roster.read",
+      "settings.update",
       "users.manage",
     ]);
   });
