@@ -56,6 +56,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "credentials.manage"), role === "admin");
       assert.equal(can({ role }, "audit.read"), role === "admin");
       assert.equal(can({ role }, "invitations.create"), role === "coach");
+      assert.equal(can({ role }, "reconnect_requests.create"), role !== "athlete");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
       "audit.read",
@@ -64,6 +65,7 @@ describe("permissions", () => {
       "connections.revoke_any",
       "credentials.manage",
       "invitations.create",
+      "reconnect_requests.create",
       "roster.read",
       "users.manage",
     ]);
