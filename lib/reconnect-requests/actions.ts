@@ -6,6 +6,7 @@ import { SERVICE_IDS } from "@/db/schema";
 import { authedAction } from "@/lib/actions";
 import { ForbiddenError } from "@/lib/authz";
 import { getIntegration } from "@/lib/integrations/registry";
+import type { Outcome } from "@/lib/result";
 import { requestReconnect } from "./request-reconnect";
 
 /**
@@ -19,7 +20,7 @@ export const requestReconnectAction = authedAction(
     athleteId: z.string({ error: "Choose an athlete." }).min(1, "Choose an athlete.").max(100),
     service: z.enum(SERVICE_IDS, { error: "Unknown service. Reload the page and try again." }),
   }),
-  async ({ athleteId, service }, actor) => {
+  async ({ athleteId, service }, actor): Promise<Outcome> => {
     let result;
     try {
       result = await requestReconnect({ athleteId, service, actor });
