@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { z } from "zod";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
 import { requireRole } from "@/lib/auth/session";
@@ -6,13 +7,21 @@ import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
 import { getIntegration } from "@/lib/integrations/registry";
 import { parseQuery } from "@/lib/query";
+import { listOpenRequestsOfAthlete } from "@/lib/reconnect-requests/list-reconnect-requests";
+import { openReconnectRequest } from "@/lib/reconnect-requests/open-reconnect-request";
 
 export const metadata: Metadata = { title: "Connections" };
 
+/** `?request=<id>`: the link of a reconnect request's mail (the id is no secret; only its athlete can open it). */
+const requestQuery = z.object({ request: z.string().max(100).optional().catch(undefined) });
+
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireRole("athlete");
-  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, await searchParams);
-  const cards = await listConnectionCards(user.id);
+  const query = await searchParams;
+  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
+  const { request } = parseQuery(requestQuery, query);
+  if (request) await openReconnectRequest({ requestId: request, viewer: user });
+  const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);
   const now = new Date();
 
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
@@ -32,7 +41,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       {failure && failedService ? <Alert tone="error">{linkFailureMessage(failure, getIntegration(failedService).name)}</Alert> : null}
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
         {cards.map((card) => (
-          <ConnectionCard key={card.service} card={card} now={now} />
+          <ConnectionCard key={card.service} card={card} request={requests.get(card.service) ?? null} now={now} />
         ))}
       </div>
     </div>
