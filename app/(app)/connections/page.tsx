@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
-import { requireRole } from "@/lib/auth/session";
+import { getCurrentUser, requireRole } from "@/lib/auth/session";
 import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
 import { getIntegration } from "@/lib/integrations/registry";
@@ -16,10 +17,13 @@ export const metadata: Metadata = { title: "Connections" };
 const requestQuery = z.object({ request: z.string().max(100).optional().catch(undefined) });
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const user = await requireRole("athlete");
   const query = await searchParams;
-  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
   const { request } = parseQuery(requestQuery, query);
+  // Signed out, from a request's mail: sign in, then come back here (the login form keeps the #<service> anchor).
+  if (request && !(await getCurrentUser()))
+    redirect(`/login?${new URLSearchParams({ returnTo: `/connections?request=${encodeURIComponent(request)}` })}`);
+  const user = await requireRole("athlete");
+  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
   if (request) await openReconnectRequest({ requestId: request, viewer: user });
   const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);
   const now = new Date();
