@@ -74,7 +74,11 @@ export function renderRequestMail(input: RequestMailInput): { subject: string; t
       : `${who} asked you on ${formatUtc(input.askedAt, "d MMM yyyy")} to reconnect ${name} in TrainLink, and it still needs you.`;
   const body = renderMail({
     greeting: `Hi ${input.athlete.name},`,
-    paragraphs: [first, wrong, `It takes a minute: sign in to TrainLink, then ${fix}. Your coach sees when it works again.`],
+    paragraphs: [
+      first,
+      wrong,
+      `It takes a minute: sign in to TrainLink, then ${fix}. ${input.requester?.name ?? "Your coach"} sees when it works again.`,
+    ],
     action: { label: `Reconnect ${name}`, url: appUrl(`/connections?request=${encodeURIComponent(input.requestId)}#${input.service}`) },
     footer:
       input.kind === "sent"
