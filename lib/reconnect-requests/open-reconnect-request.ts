@@ -37,20 +37,18 @@ export async function openReconnectRequest({
       )
       .returning({ service: reconnectRequests.service });
     if (!moved) return false;
-    await tx
-      .insert(connectionEvents)
-      .values(
-        eventRow(
-          {
-            actorId: viewer.id,
-            athleteId: viewer.id,
-            service: moved.service,
-            kind: "reconnect_request_opened",
-            detail: "opened from the request's link",
-          },
-          at,
-        ),
-      );
+    await tx.insert(connectionEvents).values(
+      eventRow(
+        {
+          actorId: viewer.id,
+          athleteId: viewer.id,
+          service: moved.service,
+          kind: "reconnect_request_opened",
+          detail: "opened from the request's link",
+        },
+        at,
+      ),
+    );
     return true;
   });
 }
