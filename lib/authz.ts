@@ -10,6 +10,8 @@ export const PERMISSIONS = {
   "roster.read": ["coach"],
   /** Create single-use invite links that sign people up onto one's own roster. */
   "invitations.create": ["coach"],
+  /** Ask an athlete to reconnect a service (coaches only for their own roster: lib/reconnect-requests checks membership). */
+  "reconnect_requests.create": ["coach", "admin"],
   /** Read any athlete's connections and history, and the audit log. */
   "audit.read": ["admin"],
   /** Manage users and roles, and revoke any connection. */

@@ -1,5 +1,6 @@
 import { formatDistanceStrict } from "date-fns";
 import Link from "next/link";
+import { RequestNote } from "@/components/reconnect-requests/request-note";
 import type { ConnectionCardData } from "@/lib/connections/card";
 import { formatUtc } from "@/lib/time";
 import { ConnectionActions } from "./connection-actions";
@@ -64,12 +65,29 @@ function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date 
   }
 }
 
-/** One service's card on the connections page: a region named after the service. */
-export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: Date }) {
+/**
+ * One service's card on the connections page: a region named after the service, with the service id as its
+ * anchor (a reconnect request's mail links to `/connections?request=<id>#<service>`). `request`: an open reconnect
+ * request for this service, whose "<name> asked you to reconnect on <date>" shows above the buttons until the
+ * athlete has reconnected.
+ */
+export function ConnectionCard({
+  card,
+  request = null,
+  now,
+}: {
+  card: ConnectionCardData;
+  request?: { status: string; askedBy: string | null; askedAt: Date } | null;
+  now: Date;
+}) {
   const headingId = `service-${card.service}`;
   const connected = card.linkedAt !== null;
   return (
-    <section aria-labelledby={headingId} className="flex flex-col rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+    <section
+      id={card.service}
+      aria-labelledby={headingId}
+      className="flex scroll-mt-6 flex-col rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200"
+    >
       <div className="flex items-start justify-between gap-3">
         <div className="flex items-center gap-3">
           {/* eslint-disable-next-line @next/next/no-img-element */}
@@ -133,6 +151,7 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
       </div>
 
       <div className="mt-5 space-y-3 border-t border-slate-100 pt-4">
+        {request && request.status !== "reconnected" ? <RequestNote askedBy={request.askedBy} askedAt={request.askedAt} /> : null}
         <ConnectionActions
           service={card.service}
           name={card.name}

@@ -20,6 +20,7 @@ export function ConfirmAction({
   action,
   fields,
   variant = "secondary",
+  confirmVariant = "danger",
   available = true,
 }: {
   label: string;
@@ -29,6 +30,8 @@ export function ConfirmAction({
   action: (previous: Result, form: FormData) => Promise<{ ok: string } | { error: string }>;
   fields: Record<string, string>;
   variant?: ButtonVariant;
+  /** The look of the dialog's confirm button: red by default (destructive actions); "primary" for a harmless one. */
+  confirmVariant?: ButtonVariant;
   /** False hides the button but keeps the outcome of the last submission visible (the row changed state). */
   available?: boolean;
 }) {
@@ -57,7 +60,7 @@ export function ConfirmAction({
               {Object.entries(fields).map(([name, value]) => (
                 <input key={name} type="hidden" name={name} value={value} />
               ))}
-              <Button type="submit" variant="danger" disabled={pending}>
+              <Button type="submit" variant={confirmVariant} disabled={pending}>
                 {confirmLabel}
               </Button>
             </form>

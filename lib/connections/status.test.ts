@@ -57,6 +57,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "audit.read"), role === "admin");
       assert.equal(can({ role }, "invitations.create"), role === "coach");
       assert.equal(can({ role }, "settings.update"), true, "everyone changes their own settings");
+      assert.equal(can({ role }, "reconnect_requests.create"), role !== "athlete");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
       "audit.read",
@@ -65,6 +66,7 @@ describe("permissions", () => {
       "connections.revoke_any",
       "credentials.manage",
       "invitations.create",
+      "reconnect_requests.create",
       "roster.read",
       "settings.update",
       "users.manage",

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { listRoster, type RosterServiceSummary } from "@/lib/roster/list";
 import { parseRosterQuery, rosterSearchParams } from "@/lib/roster/query";
+import { listOpenRequestsForRoster } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { InvitePanel } from "./invite-panel";
 import { RosterTable } from "./roster-table";
 import { Button } from "@/components/ui/button";
@@ -176,6 +177,10 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
   const coach = await requireRole("coach");
   const query = parseRosterQuery(await searchParams);
   const roster = await listRoster(coach, query);
+  const requests = await listOpenRequestsForRoster(
+    coach,
+    roster.rows.map((r) => r.id),
+  );
   const filters = { q: query.q, attention: query.attention, sort: query.sort };
   const filterParams = rosterSearchParams(filters);
   const pageHref = (page: number) => {
@@ -231,6 +236,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                     cells: roster.services.map((s) => ({
                       status: athlete.cells[s.id].status,
                       refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null,
+                      request: requests.get(`${athlete.id}:${s.id}`) ?? null,
                     })),
                   }))}
                 />

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { StatusBadge } from "@/components/connections/status-badge";
+import { RequestMarker, type OpenRequestStatus } from "@/components/reconnect-requests/request-marker";
 import type { ConnectionStatus } from "@/lib/connections/status";
 import { formatUtcMinute } from "@/lib/time";
 
@@ -12,7 +13,12 @@ export interface RosterTableRow {
   name: string;
   email: string;
   /** `refreshedAt`: the last successful refresh, milliseconds since the epoch; null when none. */
-  cells: { status: ConnectionStatus; refreshedAt: number | null }[];
+  cells: {
+    status: ConnectionStatus;
+    refreshedAt: number | null;
+    /** The status of an open reconnect request for this connection (the cell's marker); null when none is open. */
+    request?: OpenRequestStatus | null;
+  }[];
 }
 
 /** "Last refreshed 21 Nov 2026, 21:52 UTC" or "Never refreshed"; `refreshedAt` in milliseconds since the epoch. */
@@ -75,6 +81,7 @@ export function RosterTable({ services, rows, caption }: { services: { id: strin
                       </span>
                     ) : null}
                   </span>
+                  {cell.request ? <RequestMarker status={cell.request} /> : null}
                 </td>
               );
             })}

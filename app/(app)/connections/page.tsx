@@ -1,18 +1,31 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { z } from "zod";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { Alert } from "@/components/ui/alert";
-import { requireRole } from "@/lib/auth/session";
+import { getCurrentUser, requireRole } from "@/lib/auth/session";
 import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
 import { getIntegration } from "@/lib/integrations/registry";
 import { parseQuery } from "@/lib/query";
+import { listOpenRequestsOfAthlete } from "@/lib/reconnect-requests/list-reconnect-requests";
+import { openReconnectRequest } from "@/lib/reconnect-requests/open-reconnect-request";
 
 export const metadata: Metadata = { title: "Connections" };
 
+/** `?request=<id>`: the link of a reconnect request's mail (the id is no secret; only its athlete can open it). */
+const requestQuery = z.object({ request: z.string().max(100).optional().catch(undefined) });
+
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const query = await searchParams;
+  const { request } = parseQuery(requestQuery, query);
+  // Signed out, from a request's mail: sign in, then come back here (the login form keeps the #<service> anchor).
+  if (request && !(await getCurrentUser()))
+    redirect(`/login?${new URLSearchParams({ returnTo: `/connections?request=${encodeURIComponent(request)}` })}`);
   const user = await requireRole("athlete");
-  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, await searchParams);
-  const cards = await listConnectionCards(user.id);
+  const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
+  if (request) await openReconnectRequest({ requestId: request, viewer: user });
+  const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);
   const now = new Date();
 
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
@@ -32,7 +45,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       {failure && failedService ? <Alert tone="error">{linkFailureMessage(failure, getIntegration(failedService).name)}</Alert> : null}
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
         {cards.map((card) => (
-          <ConnectionCard key={card.service} card={card} now={now} />
+          <ConnectionCard key={card.service} card={card} request={requests.get(card.service) ?? null} now={now} />
         ))}
       </div>
     </div>

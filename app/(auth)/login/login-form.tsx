@@ -6,7 +6,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 
-export function LoginForm() {
+/** The sign-in form; after signing in it loads `returnTo` (a path checked by safeReturnPath; "/" is the role's home). */
+export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
@@ -23,9 +24,9 @@ export function LoginForm() {
         redirect: false,
       });
       if (result?.ok && !result.error) {
-        // A full load, not router.push: every server component must render with the new session cookie.
-        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-        window.location.assign("/");
+        // A full load, not router.push: every server component must render with the new session cookie. The
+        // fragment (a card's anchor) came along with the redirect to this page; the server never saw it.
+        window.location.assign(returnTo === "/" || returnTo.includes("#") ? returnTo : `${returnTo}${window.location.hash}`);
         return;
       }
       setError(

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { safeReturnPath } from "@/lib/redirects";
 import { Alert } from "@/components/ui/alert";
 import { LoginForm } from "./login-form";
 
@@ -19,6 +21,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const user = await getCurrentUser();
   if (user) redirect(ROLE_HOME[user.role]);
   const notice = NOTICES[String((await searchParams).notice ?? "")];
+  // Where to go after signing in (a reconnect request's link): one of our own sections only, else the role's home.
+  const requested = (await searchParams).returnTo;
+  const returnTo = safeReturnPath(typeof requested === "string" ? requested : null, env.NEXTAUTH_URL, "/");
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
@@ -32,7 +37,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </div>
         ) : null}
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <LoginForm />
+          <LoginForm returnTo={returnTo} />
         </div>
         <p className="mt-6 text-center text-sm text-slate-500">Athletes link training services; coaches and admins keep watch.</p>
       </div>

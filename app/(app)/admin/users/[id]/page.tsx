@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AthleteReconnectRequests } from "@/components/reconnect-requests/athlete-reconnect-requests";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { getUserForAdmin, listCoaches } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
+import { getReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { formatUtc } from "@/lib/time";
 import { setDisabledAction } from "../../actions";
 import { CoachesForm, RoleForm } from "./user-forms";
@@ -17,7 +19,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
   const user = await getUserForAdmin(admin, id);
   if (!user) notFound();
   const self = user.id === admin.id;
-  const coaches = user.role === "athlete" ? await listCoaches(admin) : [];
+  const [coaches, reconnect] = user.role === "athlete" ? await Promise.all([listCoaches(admin), getReconnectOverview(admin, user.id)]) : [[], []];
   return (
     <div className="space-y-6">
       <div>
@@ -61,6 +63,8 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
           <CoachesForm userId={user.id} coaches={coaches} assigned={user.coachIds} />
         </section>
       ) : null}
+
+      {user.role === "athlete" ? <AthleteReconnectRequests athlete={user} overview={reconnect} /> : null}
 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 className="mb-1 text-base font-semibold text-slate-900">Access</h2>

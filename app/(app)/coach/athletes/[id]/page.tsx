@@ -4,10 +4,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ScopeList } from "@/components/connections/scope-list";
 import { StatusBadge } from "@/components/connections/status-badge";
+import { ReconnectRequestPanel } from "@/components/reconnect-requests/reconnect-request-panel";
 import { requireRole } from "@/lib/auth/session";
 import { ForbiddenError } from "@/lib/authz";
 import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
 import type { ConnectionStatus } from "@/lib/connections/status";
+import { getReconnectOverview, type ReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster/athlete";
 import { formatUtc } from "@/lib/time";
 
@@ -87,7 +89,19 @@ function Timeline({ service, name, entries }: { service: string; name: string; e
   );
 }
 
-function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail; history: HistoryEntry[]; now: Date }) {
+function ServiceSection({
+  athlete,
+  detail,
+  reconnect,
+  history,
+  now,
+}: {
+  athlete: { id: string; name: string };
+  detail: AthleteServiceDetail;
+  reconnect: ReconnectOverview | undefined;
+  history: HistoryEntry[];
+  now: Date;
+}) {
   const headingId = `service-${detail.service}`;
   const linked = detail.linkedAt !== null;
   const note = COACH_NOTE[detail.status];
@@ -111,6 +125,7 @@ function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail
             Last error ({formatUtc(detail.lastErrorAt, "d MMM yyyy, HH:mm")} UTC): {detail.lastError}
           </p>
         ) : null}
+        {reconnect ? <ReconnectRequestPanel athlete={athlete} overview={reconnect} /> : null}
         {linked ? (
           <>
             {detail.grantedScopes.length > 0 ? (
@@ -166,7 +181,10 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
     if (error instanceof ForbiddenError) notFound();
     throw error;
   }
-  const histories = await Promise.all(athlete.services.map((s) => listConnectionHistory(coach, athlete.id, s.service, HISTORY_LIMIT)));
+  const [histories, reconnect] = await Promise.all([
+    Promise.all(athlete.services.map((s) => listConnectionHistory(coach, athlete.id, s.service, HISTORY_LIMIT))),
+    getReconnectOverview(coach, athlete.id),
+  ]);
   const now = new Date();
 
   return (
@@ -180,11 +198,18 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{athlete.name}</h1>
         <p className="mt-1 text-sm text-slate-600">{athlete.email}</p>
-        <p className="mt-1 text-sm text-slate-500">Connections at each service, read only. Times are UTC.</p>
+        <p className="mt-1 text-sm text-slate-500">Connections at each service; ask the athlete to reconnect one that needs them. Times are UTC.</p>
       </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         {athlete.services.map((detail, i) => (
-          <ServiceSection key={detail.service} detail={detail} history={histories[i] ?? []} now={now} />
+          <ServiceSection
+            key={detail.service}
+            athlete={athlete}
+            detail={detail}
+            reconnect={reconnect.find((r) => r.service === detail.service)}
+            history={histories[i] ?? []}
+            now={now}
+          />
         ))}
       </div>
     </div>
