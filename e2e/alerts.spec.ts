@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "./config";
 import { signIn } from "./fixtures/auth";
-import { createUser, withTestDb } from "./fixtures/db";
+import { createUser, eventsOf, withTestDb } from "./fixtures/db";
 import { linkIn, mailSource, mailsTo, waitForMail } from "./fixtures/mail";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 
@@ -24,7 +24,7 @@ test.afterEach(async () => {
   await setSandboxMode("trainerday", "normal");
 });
 
-test("a connection the service stops accepting mails its athlete once, shows the banner everywhere, and reaches the coach's digest", async ({
+test("a broken connection mails its athlete once, shows the banner everywhere, reaches the coach's digest; the coach's reconnect request goes sent → opened → reconnected → verified", async ({
   page,
   browser,
 }) => {
@@ -64,11 +64,35 @@ test("a connection the service stops accepting mails its athlete once, shows the
   await coachPage.goto(linkIn(digest, `${APP_URL}/coach/athletes/`));
   await expect(coachPage.getByRole("heading", { level: 1 })).toContainText("Test alerted");
 
-  // The fix: the banner goes at once, and no second alert was sent for this episode.
+  // The coach asks for a reconnect; the request goes sent → opened → reconnected → verified.
+  await coachPage.getByRole("button", { name: "Ask to reconnect" }).click();
+  await coachPage.getByRole("dialog").getByRole("button", { name: "Send request" }).click();
+  const steps = coachPage.getByRole("list", { name: "Reconnect request" });
+  const step = (name: string) => steps.getByRole("listitem").filter({ hasText: name });
+  await expect(step("Sent")).toContainText(/\d{4}, \d\d:\d\d UTC/);
+  await expect(step("Opened")).toContainText("Not yet");
+  const request = await waitForMail(athlete.email, "Please reconnect TrainerDay");
+  const requestLink = linkIn(request, `${APP_URL}/connections?request=`);
+  expect(requestLink).not.toMatch(/token|code=/);
+  await page.goto(requestLink);
+  await expect(card(page, "TrainerDay")).toContainText("asked you to reconnect");
+  await coachPage.reload();
+  await expect(step("Opened")).toContainText(/\d{4}, \d\d:\d\d UTC/);
+
+  // The fix: the banner goes at once, the request follows, and no second alert was sent for this episode.
   await setSandboxMode("trainerday", "normal");
-  await page.goto("/connections");
   await link(page, "TrainerDay", username);
   await expect(banner(page)).toHaveCount(0);
-  await page.waitForTimeout(2_000); // a few worker ticks
+  await page.goto("/settings");
+  await expect(banner(page)).toHaveCount(0);
+  await expect.poll(async () => (await coachPage.reload(), await step("Reconnected").textContent()), { timeout: 15_000 }).toMatch(/UTC/);
+  await page.goto("/connections");
+  await card(page, "TrainerDay").getByRole("button", { name: "Refresh" }).click();
+  await expect(card(page, "TrainerDay").getByRole("status")).toContainText("TrainerDay refreshed");
+  await expect.poll(async () => (await coachPage.reload(), await step("Verified").textContent()), { timeout: 15_000 }).toMatch(/UTC/);
+  await expect(coachPage.getByText("Last reconnect request")).toBeVisible();
   expect((await mailsTo(athlete.email)).filter((m) => m.subject === "TrainerDay stopped accepting TrainLink")).toHaveLength(1);
+  const kinds = (await eventsOf(athlete.id)).map((e) => e.kind);
+  for (const kind of ["alert_sent", "reconnect_requested", "reconnect_request_opened", "reconnect_request_reconnected", "reconnect_request_verified"])
+    expect(kinds).toContain(kind);
 });
