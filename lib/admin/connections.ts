@@ -89,6 +89,7 @@ export async function listConnectionsPage(
         hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
         expiresAt: accounts.expiresAt,
         failureCount: accounts.failureCount,
+        scope: accounts.scope,
         linkedAt: accounts.linkedAt,
         lastRefreshedAt: accounts.lastRefreshedAt,
         lastError: accounts.lastError,
@@ -115,7 +116,14 @@ export async function listConnectionsPage(
       service: r.service,
       serviceName: getIntegration(r.service).name,
       status: connectionStatus(
-        { state: r.state, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount },
+        {
+          provider: r.service,
+          state: r.state,
+          accessToken: r.hasToken ? "sealed" : null,
+          expiresAt: r.expiresAt,
+          failureCount: r.failureCount,
+          scope: r.scope,
+        },
         true,
         now,
         env.REFRESH_MARGIN_SECONDS,

@@ -23,6 +23,7 @@ export const STATUS_SEVERITY: readonly ConnectionStatus[] = [
   "needs_reauth",
   "revoked_by_service",
   "refresh_failing",
+  "missing_permissions",
   "expiring",
   "revocation_pending",
   "not_connected",
@@ -113,6 +114,7 @@ const rosterQuery = (coachId: string) =>
       hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
       expiresAt: accounts.expiresAt,
       failureCount: accounts.failureCount,
+      scope: accounts.scope,
       lastRefreshedAt: accounts.lastRefreshedAt,
     })
     .from(coachAthletes)
@@ -137,7 +139,14 @@ async function loadRoster(coach: SessionUser, nowMs: number) {
     const service = getIntegration(r.provider);
     row.cells[r.provider] = {
       status: connectionStatus(
-        { state: r.state!, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount ?? 0 },
+        {
+          provider: r.provider,
+          state: r.state!,
+          accessToken: r.hasToken ? "sealed" : null,
+          expiresAt: r.expiresAt,
+          failureCount: r.failureCount ?? 0,
+          scope: r.scope,
+        },
         service.credentials !== null,
         nowMs,
         env.REFRESH_MARGIN_SECONDS,
