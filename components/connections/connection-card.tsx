@@ -39,6 +39,17 @@ function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date 
           {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}.
         </p>
       );
+    case "missing_permissions":
+      return (
+        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {card.name} did not grant TrainLink every permission it needs (listed under Missing permissions).{" "}
+          {card.canConnect
+            ? "Grant missing permissions to give them now."
+            : card.flow === "server_to_server"
+              ? `Your coach or an administrator links ${card.name} for you: ask them to link it again.`
+              : card.connectHint}
+        </p>
+      );
     case "needs_reauth":
       return (
         <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
@@ -68,6 +79,8 @@ function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date 
 export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: Date }) {
   const headingId = `service-${card.service}`;
   const connected = card.linkedAt !== null;
+  // Required scopes show once, under Missing permissions; the rest of what was asked for and refused here.
+  const optionalNotGranted = card.missingScopes.filter((scope) => !card.missingPermissions.some((missing) => missing.id === scope.id));
   return (
     <section aria-labelledby={headingId} className="flex flex-col rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
       <div className="flex items-start justify-between gap-3">
@@ -98,8 +111,11 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
                 {card.name} has no scopes: the connection gives access to your {card.name} activities.
               </p>
             )}
-            {card.missingScopes.length > 0 ? (
-              <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted />
+            {card.missingPermissions.length > 0 ? (
+              <ScopeList id={`${card.service}-missing`} scopes={card.missingPermissions} label="Missing permissions" />
+            ) : null}
+            {optionalNotGranted.length > 0 ? (
+              <ScopeList id={`${card.service}-not-granted`} scopes={optionalNotGranted} label="Requested but not granted" muted />
             ) : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
@@ -140,6 +156,7 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
           status={card.status}
           canConnect={card.canConnect}
           canRefresh={card.canRefresh}
+          canGrantMissing={card.missingPermissions.length > 0 && card.canConnect}
         />
         <Link
           href={`/connections/${card.service}/history`}
