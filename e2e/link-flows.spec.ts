@@ -63,6 +63,7 @@ test("the demo athlete links TrainerDay (one required scope unchecked, then gran
   await expect(trainerday.getByRole("list", { name: "Missing permissions" })).toContainText("See your TrainerDay workouts");
   await expect(trainerday.getByRole("list", { name: "Requested but not granted" })).toHaveCount(0);
   await expect(trainerday).toContainText("Access token expires");
+  await expect(trainerday).toContainText("Last verified");
 
   // Grant missing permissions runs the consent again, asking for every requested scope.
   await trainerday.getByRole("button", { name: "Grant missing permissions" }).click();

@@ -138,6 +138,14 @@ export function ConnectionCard({ card, now }: { card: ConnectionCardData; now: D
                 </div>
               )}
               {card.lastRefreshedAt ? <When label="Last refreshed" date={card.lastRefreshedAt} now={now} /> : null}
+              {card.lastVerifiedAt ? (
+                <When label="Last verified" date={card.lastVerifiedAt} now={now} />
+              ) : (
+                <div>
+                  <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Last verified</dt>
+                  <dd className="mt-0.5 text-sm text-slate-700">Not yet</dd>
+                </div>
+              )}
               {card.planChangedAt ? <When label="Plan changed" date={card.planChangedAt} now={now} /> : null}
             </dl>
           </>

@@ -31,6 +31,8 @@ export interface AdminConnectionRow {
   linkedAt: Date | null;
   expiresAt: number | null;
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or verified by request); null when never. */
+  lastVerifiedAt: Date | null;
   lastError: string | null;
 }
 
@@ -92,6 +94,7 @@ export async function listConnectionsPage(
         scope: accounts.scope,
         linkedAt: accounts.linkedAt,
         lastRefreshedAt: accounts.lastRefreshedAt,
+        lastVerifiedAt: accounts.lastVerifiedAt,
         lastError: accounts.lastError,
       })
       .from(users)
@@ -131,6 +134,7 @@ export async function listConnectionsPage(
       linkedAt: r.linkedAt,
       expiresAt: r.expiresAt,
       lastRefreshedAt: r.lastRefreshedAt,
+      lastVerifiedAt: r.lastVerifiedAt,
       lastError: r.lastError,
     })),
   };

@@ -36,6 +36,8 @@ export interface RosterCell {
   status: ConnectionStatus;
   /** The last successful refresh of the access token; null when it never happened (or no connection). */
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or verified by request); null when never. */
+  lastVerifiedAt: Date | null;
 }
 
 /** One athlete of the matrix. Holds no token, sealed or not. */
@@ -116,6 +118,7 @@ const rosterQuery = (coachId: string) =>
       failureCount: accounts.failureCount,
       scope: accounts.scope,
       lastRefreshedAt: accounts.lastRefreshedAt,
+      lastVerifiedAt: accounts.lastVerifiedAt,
     })
     .from(coachAthletes)
     .innerJoin(users, eq(users.id, coachAthletes.athleteId))
@@ -131,7 +134,8 @@ async function loadRoster(coach: SessionUser, nowMs: number) {
     let row = byAthlete.get(r.id);
     if (!row) {
       const cells = {} as Record<ServiceId, RosterCell>;
-      for (const service of services) cells[service.id] = { status: connectionStatus(null, service.credentials !== null), lastRefreshedAt: null };
+      for (const service of services)
+        cells[service.id] = { status: connectionStatus(null, service.credentials !== null), lastRefreshedAt: null, lastVerifiedAt: null };
       row = { id: r.id, name: r.name, email: r.email, cells };
       byAthlete.set(r.id, row);
     }
@@ -152,6 +156,7 @@ async function loadRoster(coach: SessionUser, nowMs: number) {
         env.REFRESH_MARGIN_SECONDS,
       ),
       lastRefreshedAt: r.lastRefreshedAt,
+      lastVerifiedAt: r.lastVerifiedAt,
     };
   }
   return { services: services.map((s) => ({ id: s.id, name: s.name })), rows: [...byAthlete.values()] };

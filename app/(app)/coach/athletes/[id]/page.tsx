@@ -153,6 +153,13 @@ function ServiceSection({ detail, history, now }: { detail: AthleteServiceDetail
           ) : (
             <Fact label="Last refreshed">Never</Fact>
           )}
+          {linked ? (
+            detail.lastVerifiedAt ? (
+              <When label="Last verified" date={detail.lastVerifiedAt} now={now} />
+            ) : (
+              <Fact label="Last verified">Not yet</Fact>
+            )
+          ) : null}
         </dl>
         <Timeline service={detail.service} name={detail.name} entries={history} />
       </div>
