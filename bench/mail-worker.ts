@@ -17,7 +17,11 @@ import { caughtMail, startMailCatcher } from "../scripts/mail-catcher";
 import { freePort } from "../scripts/postgres";
 
 const extra = Number(process.argv[2] ?? 2_000);
-const catcher = await startMailCatcher({ smtpPort: await freePort(), webPort: await freePort(), dir: mkdtempSync(join(tmpdir(), "trainlink-bench-mail-")) });
+const catcher = await startMailCatcher({
+  smtpPort: await freePort(),
+  webPort: await freePort(),
+  dir: mkdtempSync(join(tmpdir(), "trainlink-bench-mail-")),
+});
 process.env.SMTP_URL = catcher.smtpUrl;
 
 const { count, countDistinct, isNotNull, isNull } = await import("drizzle-orm");
@@ -52,7 +56,9 @@ try {
   let digestMails = 0;
   for (const digest of digests) if (await sendCoachDigest(digest, Date.now())) digestMails += 1;
   const digestMs = Math.round(performance.now() - t);
-  const [roster] = await db.select({ coaches: countDistinct(coachAthletes.coachId), athletes: countDistinct(coachAthletes.athleteId) }).from(coachAthletes);
+  const [roster] = await db
+    .select({ coaches: countDistinct(coachAthletes.coachId), athletes: countDistinct(coachAthletes.athleteId) })
+    .from(coachAthletes);
 
   for (let i = 0; i < extra; i += 1) {
     await enqueueMail({

@@ -763,7 +763,18 @@ async function main() {
       }),
     "",
     table(
-      ["mail", "alert episodes opened", "first alert check ms", "steady alert check ms", "digest: coaches / athletes", "digest ms", "mails sent", "mails/s", "duplicates", "lost"],
+      [
+        "mail",
+        "alert episodes opened",
+        "first alert check ms",
+        "steady alert check ms",
+        "digest: coaches / athletes",
+        "digest ms",
+        "mails sent",
+        "mails/s",
+        "duplicates",
+        "lost",
+      ],
       engineRuns.map((run) => {
         const m = run.mail;
         return [

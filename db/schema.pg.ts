@@ -98,6 +98,10 @@ export const accounts = pgTable(
       .on(t.provider, t.providerAccountId)
       .where(sql`${t.state} IN ('connected', 'needs_reauth', 'revocation_pending')`),
     index("accounts_due_idx").on(t.state, t.expiresAt),
+    // The alert check finds connections failing for longer than the quiet period here: only failing rows are indexed.
+    index("accounts_failing_idx")
+      .on(t.failingSince)
+      .where(sql`${t.failingSince} IS NOT NULL`),
   ],
 );
 

@@ -53,16 +53,19 @@ test("a coach sees exactly their athletes, the right statuses after a service fa
   await expect(failingRow).toContainText("Needs reconnect");
   await expect(page.getByText("1 athlete needs attention")).toBeVisible();
 
-  // The last refresh shows on keyboard focus and on hover, one tooltip at a time, and Escape dismisses it.
+  // The last refresh and verification show on keyboard focus and on hover, one tooltip at a time, and Escape
+  // dismisses it. Linking verified the fine athlete's TrainerDay connection.
   const fineTrainerDay = fineRow.getByRole("cell").nth(0).locator(".roster-cell");
   await expect(page.getByRole("tooltip")).toHaveCount(0);
   await fineTrainerDay.focus();
-  await expect(page.getByRole("tooltip")).toHaveText(/^Last refreshed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$|^Never refreshed$/);
-  await expect(fineTrainerDay).toHaveAccessibleDescription(/^(Last refreshed|Never refreshed)/);
+  await expect(page.getByRole("tooltip")).toHaveText(
+    /^(Last refreshed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC|Never refreshed) · Last verified \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$/,
+  );
+  await expect(fineTrainerDay).toHaveAccessibleDescription(/^(Last refreshed .*|Never refreshed) · Last verified /);
   await page.keyboard.press("Escape");
   await expect(page.getByRole("tooltip")).toHaveCount(0);
   await failingRow.getByRole("cell").nth(1).locator(".roster-cell").hover();
-  await expect(page.getByRole("tooltip")).toHaveText("Never refreshed");
+  await expect(page.getByRole("tooltip")).toHaveText("Never refreshed · Never verified");
 
   await page.getByLabel("Needs attention", { exact: true }).check();
   await page.getByRole("button", { name: "Apply" }).click();

@@ -38,7 +38,9 @@ test.afterEach(async () => {
   for (const service of ["trainerday", "enduco"] as const) await setSandboxMode(service, "normal");
 });
 
-test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees the granted scopes, and disconnects both", async ({ page }) => {
+test("the demo athlete links TrainerDay (one required scope unchecked, then granted) and enduco, sees the granted scopes, and disconnects both", async ({
+  page,
+}) => {
   await signIn(page, "athlete@example.com", "demo1234");
   await expect(page).toHaveURL(/\/connections$/);
   for (const name of ["TrainerDay", "enduco", "FitRankings", "ExorLive"]) await expect(card(page, name)).toContainText("Not connected");
@@ -52,12 +54,27 @@ test("the demo athlete links TrainerDay (one scope unchecked) and enduco, sees t
   await link(page, "TrainerDay", tdUser, ["workout:read"]);
   await expect(page.getByRole("status").filter({ hasText: "TrainerDay is connected." })).toBeVisible();
   const trainerday = card(page, "TrainerDay");
-  await expect(trainerday).toContainText("Connected");
+  // workout:read is one of TrainerDay's required scopes: linked, but missing a permission the product needs.
+  await expect(trainerday).toContainText("Missing permissions");
   await expect(trainerday.getByRole("list", { name: "Granted scopes" })).toContainText("athlete:read");
   await expect(trainerday.getByRole("list", { name: "Granted scopes" })).toContainText("calendar:read");
   await expect(trainerday.getByRole("list", { name: "Granted scopes" })).not.toContainText("workout:read");
-  await expect(trainerday.getByRole("list", { name: "Requested but not granted" })).toContainText("workout:read");
+  await expect(trainerday.getByRole("list", { name: "Missing permissions" })).toContainText("workout:read");
+  await expect(trainerday.getByRole("list", { name: "Missing permissions" })).toContainText("See your TrainerDay workouts");
+  await expect(trainerday.getByRole("list", { name: "Requested but not granted" })).toHaveCount(0);
   await expect(trainerday).toContainText("Access token expires");
+  await expect(trainerday).toContainText("Last verified");
+
+  // Grant missing permissions runs the consent again, asking for every requested scope.
+  await trainerday.getByRole("button", { name: "Grant missing permissions" }).click();
+  await expect(page.getByRole("button", { name: "Approve" })).toBeVisible();
+  await expect(page.getByLabel("workout:read", { exact: true })).toBeChecked();
+  await page.getByLabel("Username").fill(tdUser);
+  await page.getByRole("button", { name: "Approve" }).click();
+  await expect(page).toHaveURL(/\/connections\?linked=trainerday/);
+  await expect(trainerday).toContainText("Connected");
+  await expect(trainerday.getByRole("list", { name: "Granted scopes" })).toContainText("workout:read");
+  await expect(trainerday).not.toContainText("Missing permissions");
 
   const enUser = sandboxUsername("en");
   await link(page, "enduco", enUser);

@@ -213,6 +213,22 @@ export async function handleControl(
       sendJson(res, 200, { rotated: true });
       return true;
     }
+    case "/fitrankings/revoke-user-token": {
+      // The user removes TrainLink at FitRankings: from now on their user token answers 401, as a bad token does.
+      if (!allowMethod(req, res, "POST")) return true;
+      const body = await readJson(req);
+      if (!body) {
+        sendJson(res, 400, { error: "invalid_json" });
+        return true;
+      }
+      const { account } = body;
+      if (typeof account !== "string" || !USERNAME_PATTERN.test(account)) {
+        sendJson(res, 400, { error: "invalid_account" });
+        return true;
+      }
+      sendJson(res, 200, { revoked: ctx.state.revokeUserTokens(account) });
+      return true;
+    }
     case "/enduco/webhook":
       if (allowMethod(req, res, "POST")) await enducoWebhook(ctx, req, res);
       return true;

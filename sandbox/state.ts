@@ -340,6 +340,20 @@ export class SandboxState {
     return count;
   }
 
+  /**
+   * The user removed the app at FitRankings (the doc documents no revocation, so only the sandbox can): every
+   * active user token of `account` stops working. Returns how many were revoked.
+   */
+  revokeUserTokens(account: string): number {
+    let count = 0;
+    for (const token of this.tokens.values()) {
+      if (token.service !== "fitrankings" || token.kind !== "user" || token.account !== account || !this.isActive(token)) continue;
+      token.revoked = true;
+      count += 1;
+    }
+    return count;
+  }
+
   /** Forgets expired consent requests and authorization codes (reuse then reads as unknown: still invalid_grant). */
   sweep(now = Date.now()): void {
     for (const [id, consent] of this.consents) if (consent.expiresAt <= now) this.consents.delete(id);

@@ -15,8 +15,9 @@ import type { ConnectionStatus } from "@/lib/connections/status";
 type Flow = "authorization_code" | "token_in_callback" | "server_to_server";
 
 /**
- * The buttons of one card: Connect (or Reconnect), Refresh, Disconnect with a confirmation dialog; the outcome
- * of the last action is shown under them. Buttons stay disabled until hydration so no click is lost.
+ * The buttons of one card: Connect (or Reconnect), Grant missing permissions (the same link flow again, asking
+ * for every requested scope), Refresh, Disconnect with a confirmation dialog; the outcome of the last action is
+ * shown under them. Buttons stay disabled until hydration so no click is lost.
  */
 export function ConnectionActions({
   service,
@@ -25,6 +26,7 @@ export function ConnectionActions({
   status,
   canConnect,
   canRefresh,
+  canGrantMissing = false,
 }: {
   service: ServiceId;
   name: string;
@@ -32,6 +34,8 @@ export function ConnectionActions({
   status: ConnectionStatus;
   canConnect: boolean;
   canRefresh: boolean;
+  /** The connection lacks required scopes and the athlete can run the consent again. */
+  canGrantMissing?: boolean;
 }) {
   const [open, setOpen] = useState(false);
   // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
@@ -46,8 +50,15 @@ export function ConnectionActions({
   const hydrated = useHydrated();
 
   const linked =
-    status === "connected" || status === "expiring" || status === "refresh_failing" || status === "needs_reauth" || status === "revocation_pending";
+    status === "connected" ||
+    status === "expiring" ||
+    status === "refresh_failing" ||
+    status === "missing_permissions" ||
+    status === "needs_reauth" ||
+    status === "revocation_pending";
   const offerConnect = !linked || status === "needs_reauth";
+  // Linking again asks for every requested scope; the consent page is where the athlete grants them.
+  const offerGrant = canGrantMissing && (status === "missing_permissions" || status === "refresh_failing");
 
   async function connect() {
     setConnecting(true);
@@ -100,6 +111,11 @@ export function ConnectionActions({
             aria-describedby={connecting ? `${service}-connecting` : undefined}
           >
             {status === "needs_reauth" ? "Reconnect" : "Connect"}
+          </Button>
+        ) : null}
+        {offerGrant ? (
+          <Button onClick={connect} disabled={connecting || !hydrated} aria-describedby={connecting ? `${service}-connecting` : undefined}>
+            Grant missing permissions
           </Button>
         ) : null}
         {canRefresh ? (

@@ -40,6 +40,17 @@ function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date 
           {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}.
         </p>
       );
+    case "missing_permissions":
+      return (
+        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {card.name} did not grant TrainLink every permission it needs (listed under Missing permissions).{" "}
+          {card.canConnect
+            ? "Grant missing permissions to give them now."
+            : card.flow === "server_to_server"
+              ? `Your coach or an administrator links ${card.name} for you: ask them to link it again.`
+              : card.connectHint}
+        </p>
+      );
     case "needs_reauth":
       return (
         <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
@@ -82,6 +93,8 @@ export function ConnectionCard({
 }) {
   const headingId = `service-${card.service}`;
   const connected = card.linkedAt !== null;
+  // Required scopes show once, under Missing permissions; the rest of what was asked for and refused here.
+  const optionalNotGranted = card.missingScopes.filter((scope) => !card.missingPermissions.some((missing) => missing.id === scope.id));
   return (
     <section
       id={card.service}
@@ -116,8 +129,11 @@ export function ConnectionCard({
                 {card.name} has no scopes: the connection gives access to your {card.name} activities.
               </p>
             )}
-            {card.missingScopes.length > 0 ? (
-              <ScopeList id={`${card.service}-not-granted`} scopes={card.missingScopes} label="Requested but not granted" muted />
+            {card.missingPermissions.length > 0 ? (
+              <ScopeList id={`${card.service}-missing`} scopes={card.missingPermissions} label="Missing permissions" />
+            ) : null}
+            {optionalNotGranted.length > 0 ? (
+              <ScopeList id={`${card.service}-not-granted`} scopes={optionalNotGranted} label="Requested but not granted" muted />
             ) : null}
             <dl className="grid grid-cols-1 gap-3 sm:grid-cols-2">
               {card.linkedAt ? <When label="Linked" date={card.linkedAt} now={now} /> : null}
@@ -140,6 +156,14 @@ export function ConnectionCard({
                 </div>
               )}
               {card.lastRefreshedAt ? <When label="Last refreshed" date={card.lastRefreshedAt} now={now} /> : null}
+              {card.lastVerifiedAt ? (
+                <When label="Last verified" date={card.lastVerifiedAt} now={now} />
+              ) : (
+                <div>
+                  <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Last verified</dt>
+                  <dd className="mt-0.5 text-sm text-slate-700">Not yet</dd>
+                </div>
+              )}
               {card.planChangedAt ? <When label="Plan changed" date={card.planChangedAt} now={now} /> : null}
             </dl>
           </>
@@ -159,6 +183,7 @@ export function ConnectionCard({
           status={card.status}
           canConnect={card.canConnect}
           canRefresh={card.canRefresh}
+          canGrantMissing={card.missingPermissions.length > 0 && card.canConnect}
         />
         <Link
           href={`/connections/${card.service}/history`}

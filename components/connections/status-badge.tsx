@@ -5,6 +5,7 @@ const TONE: Record<ConnectionStatus, BadgeTone> = {
   connected: "green",
   expiring: "blue",
   refresh_failing: "amber",
+  missing_permissions: "amber",
   needs_reauth: "red",
   revocation_pending: "amber",
   revoked_by_service: "red",

@@ -39,6 +39,9 @@ describe("admin connections list", () => {
           expiresAt: Math.floor(NOW / 1000) + 3600,
           state: i === 2 ? "disconnected" : "connected",
           linkedAt: new Date(NOW),
+          lastVerifiedAt: new Date(NOW - 60_000),
+          // TrainerDay's required scopes granted; enduco's connections hold none.
+          scope: i === 0 ? "athlete:read calendar:read workout:read" : null,
           updatedAt: new Date(NOW),
         });
     const order = [...athletes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
@@ -87,6 +90,17 @@ describe("admin connections list", () => {
     const gone = await listConnectionsPage(viewer, { status: "not_connected" });
     assert.deepEqual(gone.total, { count: 45, more: false });
     assert.ok(gone.rows.every((r) => r.service === "fitrankings" && r.status === "not_connected"));
+    const missing = await listConnectionsPage(viewer, { status: "missing_permissions" });
+    assert.deepEqual(missing.total, { count: 45, more: false });
+    assert.ok(missing.rows.every((r) => r.service === "enduco" && r.status === "missing_permissions"));
+    const connected = await listConnectionsPage(viewer, { status: "connected" });
+    assert.deepEqual(connected.total, { count: 45, more: false });
+    assert.ok(connected.rows.every((r) => r.service === "trainerday" && r.status === "connected"));
+  });
+
+  it("carries when each connection was last verified", async () => {
+    const page = await listConnectionsPage(viewer, { service: "enduco" });
+    assert.ok(page.rows.every((r) => r.lastVerifiedAt?.getTime() === NOW - 60_000));
   });
 
   it("refuses anyone but an admin", async () => {

@@ -31,6 +31,8 @@ export interface AdminConnectionRow {
   linkedAt: Date | null;
   expiresAt: number | null;
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or verified by request); null when never. */
+  lastVerifiedAt: Date | null;
   lastError: string | null;
 }
 
@@ -89,8 +91,10 @@ export async function listConnectionsPage(
         hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
         expiresAt: accounts.expiresAt,
         failureCount: accounts.failureCount,
+        scope: accounts.scope,
         linkedAt: accounts.linkedAt,
         lastRefreshedAt: accounts.lastRefreshedAt,
+        lastVerifiedAt: accounts.lastVerifiedAt,
         lastError: accounts.lastError,
       })
       .from(users)
@@ -115,7 +119,14 @@ export async function listConnectionsPage(
       service: r.service,
       serviceName: getIntegration(r.service).name,
       status: connectionStatus(
-        { state: r.state, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount },
+        {
+          provider: r.service,
+          state: r.state,
+          accessToken: r.hasToken ? "sealed" : null,
+          expiresAt: r.expiresAt,
+          failureCount: r.failureCount,
+          scope: r.scope,
+        },
         true,
         now,
         env.REFRESH_MARGIN_SECONDS,
@@ -123,6 +134,7 @@ export async function listConnectionsPage(
       linkedAt: r.linkedAt,
       expiresAt: r.expiresAt,
       lastRefreshedAt: r.lastRefreshedAt,
+      lastVerifiedAt: r.lastVerifiedAt,
       lastError: r.lastError,
     })),
   };

@@ -32,7 +32,7 @@ const row = async (userId: string, service: ServiceId) =>
   )[0]!;
 const mailsTo = (email: string) => db.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email));
 const openAlerts = (athleteId: string) => db.select().from(connectionAlerts).where(eq(connectionAlerts.athleteId, athleteId));
-const relink = (athleteId: string, service: ServiceId) =>
+const relink = (athleteId: string, service: ServiceId, grantedScope: string[] = ["athlete:read", "calendar:read", "workout:read"]) =>
   linked({
     athleteId,
     actorId: athleteId,
@@ -42,7 +42,7 @@ const relink = (athleteId: string, service: ServiceId) =>
       refreshToken: "fresh-refresh",
       expiresAt: Math.floor(NOW / 1000) + 3600,
       tokenType: "Bearer",
-      grantedScope: [],
+      grantedScope,
     },
     accountId: null,
     requestedScopes: [],
@@ -113,6 +113,22 @@ describe("athlete alerts", () => {
     const subjects = (await mailsTo("rob.recovers@example.com")).map((m) => m.subject).sort();
     assert.deepEqual(subjects, ["TrainerDay stopped accepting TrainLink", "TrainerDay works again", "enduco stopped accepting TrainLink"]);
     assert.ok((await openAlerts(athlete.id)).every((a) => a.closedAt));
+  });
+
+  it("a connection missing a permission the product needs is found by the slower scan, and closes when granted", async () => {
+    const athlete = await makeUser("athlete", "Mia Missing", "mia.missing@example.com");
+    await connect(athlete, "trainerday", { scope: "athlete:read calendar:read" });
+    const later = NOW + 86_400_000; // past the throttle of the scan, whatever ran before in this file
+    assert.equal((await bannerAlertsOf(athlete.id, later))[0]?.kind, "missing_permissions");
+    await runAlertChecks(later);
+    const mails = await mailsTo("mia.missing@example.com");
+    assert.deepEqual(
+      mails.map((m) => m.subject),
+      ["TrainerDay is missing permissions TrainLink needs"],
+    );
+    assert.equal((await runAlertChecks(later + 20 * MINUTE)).opened, 0, "one mail per episode");
+    await relink(athlete.id, "trainerday", ["athlete:read", "calendar:read", "workout:read"]);
+    assert.equal((await runAlertChecks(later + 21 * MINUTE)).closed, 1, "granting the permission closes it (no scan needed)");
   });
 
   it("an athlete who turned alerts off gets the banner and no mail", async () => {

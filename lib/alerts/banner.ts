@@ -25,6 +25,8 @@ export async function bannerAlertsOf(athleteId: string, nowMs = Date.now()): Pro
   const rows = await db
     .select({
       service: accounts.provider,
+      provider: accounts.provider,
+      scope: accounts.scope,
       state: accounts.state,
       accessToken: accounts.accessToken,
       failureCount: accounts.failureCount,

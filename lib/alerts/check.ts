@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, inArray, isNotNull, isNull, lte, not, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, not, or, sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/db";
 import { accounts, connectionAlerts, users, type AlertKind, type ServiceId } from "@/db/schema";
 import { alertKindOf, alertWords, cardPath } from "@/lib/alerts/kinds";
 import { recordEvent } from "@/lib/connections/events";
+import { statusCondition } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations/registry";
 import { enqueueMail } from "@/lib/mail/outbox";
@@ -20,8 +21,14 @@ import { appUrl, renderMail } from "@/lib/mail/render";
  * finds the same answer, and the conditional writes make sure only one instance acts on it.
  */
 
-/** Connections examined per check for new episodes, and open episodes examined for closing. */
+/** Connections examined per check for new episodes (per kind of search), and open episodes examined for closing. */
 const BATCH = 500;
+
+/** How often the check also looks for connections missing permissions (a scan without an index), in milliseconds. */
+export const MISSING_PERMISSIONS_SCAN_MS = 10 * 60_000;
+
+/** When this process last scanned for missing permissions, in milliseconds since the epoch. */
+let lastMissingScan = Number.NEGATIVE_INFINITY;
 
 /** The quiet period before failing refreshes alert the athlete, in milliseconds (ALERT_FAILING_QUIET_MINUTES). */
 export function quietMs(): number {
@@ -43,37 +50,47 @@ export interface AlertCheck {
 export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
   const quiet = quietMs();
   const result: AlertCheck = { opened: 0, closed: 0 };
-  // New episodes: connections that may need their athlete, without an open alert (an anti-join on the open index).
-  const candidates = await db
-    .select({
-      athleteId: accounts.userId,
-      service: accounts.provider,
-      state: accounts.state,
-      accessToken: accounts.accessToken,
-      failureCount: accounts.failureCount,
-      failingSince: accounts.failingSince,
-    })
-    .from(accounts)
-    .leftJoin(
-      connectionAlerts,
-      and(eq(connectionAlerts.athleteId, accounts.userId), eq(connectionAlerts.service, accounts.provider), isNull(connectionAlerts.closedAt)),
-    )
-    .where(
-      and(
-        isNull(connectionAlerts.id),
-        or(
-          inArray(accounts.state, ["needs_reauth", "revoked_by_service"]),
-          // alertKindOf's refresh_failing, exactly: a candidate it turns down would be read again every check.
-          and(
-            eq(accounts.state, "connected"),
-            isNotNull(accounts.accessToken),
-            gt(accounts.failureCount, 0),
-            lte(accounts.failingSince, new Date(nowMs - quiet)),
-          ),
-        ),
-      ),
-    )
-    .limit(BATCH);
+  // New episodes: connections that need their athlete without an open alert (an anti-join on the open index),
+  // found through indexes: the stored states through accounts_due_idx, failing refreshes through the small partial
+  // accounts_failing_idx. Missing permissions have no index (a scope test on every connected row): that scan runs
+  // at most every MISSING_PERMISSIONS_SCAN_MS; the athlete's banner shows them at once all the same.
+  const conditions: SQL[] = [
+    inArray(accounts.state, ["needs_reauth", "revoked_by_service"]),
+    // alertKindOf's refresh_failing, exactly: a candidate it turns down would be read again every check.
+    and(
+      eq(accounts.state, "connected"),
+      isNotNull(accounts.accessToken),
+      gt(accounts.failureCount, 0),
+      lte(accounts.failingSince, new Date(nowMs - quiet)),
+    )!,
+  ];
+  if (nowMs - lastMissingScan >= MISSING_PERMISSIONS_SCAN_MS || nowMs < lastMissingScan) {
+    lastMissingScan = nowMs;
+    conditions.push(statusCondition("missing_permissions", nowMs, env.REFRESH_MARGIN_SECONDS));
+  }
+  const candidates = [];
+  for (const condition of conditions) {
+    candidates.push(
+      ...(await db
+        .select({
+          athleteId: accounts.userId,
+          service: accounts.provider,
+          provider: accounts.provider,
+          state: accounts.state,
+          accessToken: accounts.accessToken,
+          failureCount: accounts.failureCount,
+          failingSince: accounts.failingSince,
+          scope: accounts.scope,
+        })
+        .from(accounts)
+        .leftJoin(
+          connectionAlerts,
+          and(eq(connectionAlerts.athleteId, accounts.userId), eq(connectionAlerts.service, accounts.provider), isNull(connectionAlerts.closedAt)),
+        )
+        .where(and(isNull(connectionAlerts.id), condition))
+        .limit(BATCH)),
+    );
+  }
   for (const row of candidates) {
     const kind = alertKindOf(row, nowMs, quiet);
     if (kind && (await openAlert(row.athleteId, row.service, kind, nowMs))) result.opened += 1;
@@ -86,10 +103,12 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
       athleteId: connectionAlerts.athleteId,
       service: connectionAlerts.service,
       kind: connectionAlerts.kind,
+      provider: accounts.provider,
       state: accounts.state,
       accessToken: accounts.accessToken,
       failureCount: accounts.failureCount,
       failingSince: accounts.failingSince,
+      scope: accounts.scope,
     })
     .from(connectionAlerts)
     .leftJoin(accounts, and(eq(accounts.userId, connectionAlerts.athleteId), eq(accounts.provider, connectionAlerts.service)))
@@ -107,6 +126,7 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
                 isNotNull(accounts.accessToken),
                 gt(accounts.failureCount, 0),
               ),
+              and(eq(connectionAlerts.kind, "missing_permissions"), statusCondition("missing_permissions", nowMs, env.REFRESH_MARGIN_SECONDS)),
             )!,
           ),
         ),
@@ -115,7 +135,10 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
     .limit(BATCH);
   for (const alert of open) {
     // Still failing but inside a new quiet period counts as still needing the athlete: it is the same episode.
-    const kind = alert.state ? alertKindOf(alert as Parameters<typeof alertKindOf>[0], nowMs, 0) : null;
+    const kind =
+      alert.state && alert.provider
+        ? alertKindOf({ ...alert, state: alert.state, provider: alert.provider, failureCount: alert.failureCount ?? 0 }, nowMs, 0)
+        : null;
     if (kind === alert.kind) continue;
     if (kind) {
       await db

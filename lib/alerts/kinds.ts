@@ -1,21 +1,23 @@
 import type { Account, AlertKind, ServiceId } from "@/db/schema";
+import { missingRequiredScopes } from "@/lib/integrations/required-scopes";
 
 /** What a connection row must hold for alertKindOf. */
-export type AlertRow = Pick<Account, "state" | "accessToken" | "failureCount" | "failingSince">;
+export type AlertRow = Pick<Account, "provider" | "state" | "accessToken" | "failureCount" | "failingSince" | "scope">;
 
 /**
  * Why the connection needs its athlete at `nowMs` (milliseconds since the epoch), or null when it does not:
  * - stored state needs_reauth or revoked_by_service: that;
  * - connected with refreshes failing since at least `quietMs` milliseconds ago: `refresh_failing` (a shorter run of
  *   failures is TrainLink's to retry, not the athlete's: the quiet period keeps one bad minute of a service from
- *   mailing every athlete).
+ *   mailing every athlete);
+ * - connected, refreshing fine, but the granted scope lacks a scope the product needs: `missing_permissions`.
  * Disconnected and revocation_pending connections need nobody (the athlete chose to end them).
  */
 export function alertKindOf(row: AlertRow, nowMs: number, quietMs: number): AlertKind | null {
   if (row.state === "needs_reauth" || row.state === "revoked_by_service") return row.state;
   if (row.state !== "connected" || !row.accessToken) return null;
-  if (row.failureCount > 0 && row.failingSince && nowMs - row.failingSince.getTime() >= quietMs) return "refresh_failing";
-  return null;
+  if (row.failureCount > 0) return row.failingSince && nowMs - row.failingSince.getTime() >= quietMs ? "refresh_failing" : null;
+  return missingRequiredScopes(row.provider, row.scope).length > 0 ? "missing_permissions" : null;
 }
 
 /** What an alert says to the athlete, in plain words: a headline and what to do. */

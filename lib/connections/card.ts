@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { accounts, type ServiceId } from "@/db/schema";
 import { env } from "@/lib/env";
 import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations/registry";
+import { missingRequiredScopes } from "@/lib/integrations/required-scopes";
 import { splitScope } from "@/lib/integrations/tokens";
 import { isLiveState } from "@/lib/connections/state-machine";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
@@ -21,6 +22,8 @@ export interface ConnectionCardData {
   grantedScopes: ScopeInfo[];
   /** Requested scopes the service did not grant. */
   missingScopes: ScopeInfo[];
+  /** Required scopes (ServiceDefinition.requiredScopes) the service did not grant: why `missing_permissions`. */
+  missingPermissions: ScopeInfo[];
   linkedAt: Date | null;
   /** Access-token expiry in seconds since the epoch; null when the service gives none. */
   expiresAt: number | null;
@@ -28,6 +31,8 @@ export interface ConnectionCardData {
   /** True when the athlete can ask for a refresh now (the service refreshes and a refresh token is held). */
   canRefresh: boolean;
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or a verification request); null when never. */
+  lastVerifiedAt: Date | null;
   /** The last refresh or revocation error, in words, and when it happened. */
   lastError: string | null;
   lastErrorAt: Date | null;
@@ -66,11 +71,13 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
         requested.filter((s) => !granted.includes(s)),
         integration.scopes,
       ),
+      missingPermissions: describeScopes(connected ? missingRequiredScopes(integration.id, connected.scope) : [], integration.scopes),
       linkedAt: connected?.linkedAt ?? null,
       expiresAt: connected?.expiresAt ?? null,
       environment: integration.environment,
       canRefresh: Boolean(connected?.state === "connected" && connected.refreshToken && integration.refresh),
       lastRefreshedAt: row?.lastRefreshedAt ?? null,
+      lastVerifiedAt: connected?.lastVerifiedAt ?? null,
       lastError: live?.lastError ?? null,
       lastErrorAt: live?.lastErrorAt ?? null,
       nextAttemptAt: live?.nextAttemptAt ?? null,

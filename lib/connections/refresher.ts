@@ -7,6 +7,7 @@ import { refreshClaimed } from "@/lib/connections/refresh";
 import { claimDue } from "@/lib/connections/transitions";
 import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { pausedServices } from "@/lib/connections/service-health";
+import { runVerificationOnce } from "@/lib/connections/verify";
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {
@@ -122,9 +123,11 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /**
  * Starts the background refresher once per server process (from instrumentation.ts): every
  * REFRESHER_INTERVAL_MS (default 30 000 ms) it runs passes until the backlog is drained
- * (runRefresherUntilDrained), never two at once, and once an hour prunes routine refresh events past their
- * retention (pruneRefreshEvents). Does nothing when REFRESHER_ENABLED is "false". Errors of a pass are logged
- * (never a token) and the next pass runs as usual.
+ * (runRefresherUntilDrained), then one verification pass (runVerificationOnce: connections whose token never
+ * expires, proved every VERIFY_INTERVAL_SECONDS), never two at once, and once an hour prunes routine refresh
+ * events past their retention (pruneRefreshEvents). Does nothing when REFRESHER_ENABLED is "false". Errors of a
+ * pass are logged (never a token) and the next pass runs as usual; a failed refresh pass does not skip the
+ * verification pass.
  */
 export function startRefresher(): void {
   if (env.REFRESHER_ENABLED !== "true" || globalForRefresher.refresherTimer) return;
@@ -148,6 +151,13 @@ export function startRefresher(): void {
         }
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))
+      .then(async () => {
+        const checked = await runVerificationOnce();
+        if (checked.verified + checked.revoked + checked.failed > 0) {
+          console.info(`[refresher] verified ${checked.verified}, revoked by the service ${checked.revoked}, verification failed ${checked.failed}`);
+        }
+      })
+      .catch((error: unknown) => console.error(`[refresher] verification pass failed: ${error instanceof Error ? error.name : "error"}`))
       .finally(() => {
         running = false;
       });

@@ -6,10 +6,11 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
-import { accounts, connectionEvents, users, type ConnectionState } from "@/db/schema";
+import { accounts, connectionEvents, SERVICE_IDS, users, type ConnectionState, type ServiceId } from "@/db/schema";
 import { stateDiagram } from "@/lib/connections/state-machine";
 import { connectionStatus } from "@/lib/connections/status";
 import { LISTABLE_STATUSES, statusCondition } from "@/lib/connections/status-sql";
+import { REQUIRED_SCOPES } from "@/lib/integrations/required-scopes";
 import * as transitions from "@/lib/connections/transitions";
 import { openMigratedDb } from "@/tests/helpers/db";
 
@@ -117,22 +118,50 @@ describe("the connection state machine", () => {
     );
   });
 
-  it("the admin list's SQL status filter agrees with connectionStatus on random rows (fast-check)", async () => {
+  it("the admin list's SQL status filter agrees with connectionStatus on random rows, scopes included (fast-check)", async () => {
     const margin = 300;
     const nowMs = 1_800_000_000_123;
-    const rowArb = fc.record({
-      state: fc.constantFrom(...(["connected", "needs_reauth", "revocation_pending", "revoked_by_service", "disconnected"] as const)),
-      hasToken: fc.boolean(),
-      failureCount: fc.nat({ max: 3 }),
-      expiresAt: fc.option(fc.integer({ min: Math.floor(nowMs / 1000) - 600, max: Math.floor(nowMs / 1000) + 900 })),
-    });
+    // A row's scope: some of its service's required scopes in any order, near misses a sloppy match would take
+    // for one (another case, `_` and `:` as LIKE wildcards would read them, a prefix, a longer id), other scopes,
+    // joined by one space, two, or a tab; or null. Connected rows without failures are the likeliest, since
+    // that is where missing_permissions is decided.
+    const nearMisses = (scope: string) => [scope.toUpperCase(), scope.replace(/[_:]/, "X"), scope.replace(/[_:]/, "%"), `${scope}2`, `x${scope}`];
+    const scopeArb = (provider: ServiceId) => {
+      const required = REQUIRED_SCOPES[provider];
+      const pieces = [...required, ...required.flatMap(nearMisses), "workouts_write", "read_calendar", "calendar:write"];
+      return fc.option(
+        fc.tuple(fc.shuffledSubarray([...new Set(pieces)]), fc.constantFrom(" ", "  ", "\t")).map(([chosen, separator]) => chosen.join(separator)),
+        { freq: 10 },
+      );
+    };
+    const rowArb = fc.constantFrom(...SERVICE_IDS).chain((provider) =>
+      fc.record({
+        provider: fc.constant(provider),
+        state: fc.oneof(
+          { arbitrary: fc.constant("connected" as const), weight: 4 },
+          fc.constantFrom(...(["needs_reauth", "revocation_pending", "revoked_by_service", "disconnected"] as const)),
+        ),
+        hasToken: fc.oneof({ arbitrary: fc.constant(true), weight: 3 }, fc.constant(false)),
+        failureCount: fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, fc.integer({ min: 1, max: 3 })),
+        expiresAt: fc.option(fc.integer({ min: Math.floor(nowMs / 1000) - 600, max: Math.floor(nowMs / 1000) + 900 })),
+        scope: scopeArb(provider),
+      }),
+    );
+    const counts = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 12 }), async (rows) => {
         const ids: string[] = [];
         for (const r of rows) {
           ids.push(
-            (await connection(r.state, { accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null, failureCount: r.failureCount, expiresAt: r.expiresAt }))
-              .id,
+            (
+              await connection(r.state, {
+                provider: r.provider,
+                accessToken: r.hasToken ? "v1.k.iv.ct.tag" : null,
+                failureCount: r.failureCount,
+                expiresAt: r.expiresAt,
+                scope: r.scope,
+              })
+            ).id,
           );
         }
         for (const listable of LISTABLE_STATUSES) {
@@ -149,7 +178,14 @@ describe("the connection state machine", () => {
               const r = rows[i]!;
               return (
                 connectionStatus(
-                  { state: r.state, accessToken: r.hasToken ? "x" : null, failureCount: r.failureCount, expiresAt: r.expiresAt },
+                  {
+                    provider: r.provider,
+                    state: r.state,
+                    accessToken: r.hasToken ? "x" : null,
+                    failureCount: r.failureCount,
+                    expiresAt: r.expiresAt,
+                    scope: r.scope,
+                  },
                   true,
                   nowMs,
                   margin,
@@ -158,9 +194,12 @@ describe("the connection state machine", () => {
             })
             .sort();
           assert.deepEqual(bySql, byTs, listable);
+          counts.set(listable, (counts.get(listable) ?? 0) + byTs.length);
         }
       }),
       { numRuns: 150 },
     );
+    // The generators reach every status, missing_permissions included (else the property proves little).
+    for (const listable of LISTABLE_STATUSES) assert.ok((counts.get(listable) ?? 0) > 0, `no random row was ${listable}`);
   });
 });

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { can, PERMISSIONS } from "@/lib/authz";
-import { connectionStatus, type StatusRow } from "@/lib/connections/status";
+import { connectionStatus, NEEDS_ATTENTION, type StatusRow } from "@/lib/connections/status";
 
 const NOW = 1_800_000_000_000;
 const live = (over: Partial<StatusRow> = {}): StatusRow => ({
+  provider: "trainerday",
   state: "connected",
   accessToken: "v1.k.iv.ct.tag",
   expiresAt: NOW / 1000 + 3600,
   failureCount: 0,
+  scope: "athlete:read calendar:read workout:read",
   ...over,
 });
 
@@ -26,6 +28,21 @@ describe("connectionStatus", () => {
   });
   it("reports transient refresh failures before expiry", () => {
     assert.equal(connectionStatus(live({ failureCount: 2, expiresAt: NOW / 1000 + 60 }), true, NOW), "refresh_failing");
+  });
+  it("is missing_permissions when the granted scope lacks a required scope, below refresh failures and above expiry", () => {
+    assert.equal(connectionStatus(live({ scope: "athlete:read calendar:read" }), true, NOW), "missing_permissions");
+    assert.equal(connectionStatus(live({ scope: null }), true, NOW), "missing_permissions");
+    assert.equal(connectionStatus(live({ scope: "athlete:read Calendar:read workout:read" }), true, NOW), "missing_permissions", "case-sensitive");
+    assert.equal(connectionStatus(live({ scope: "athlete:read calendar:read", expiresAt: NOW / 1000 + 10 }), true, NOW), "missing_permissions");
+    assert.equal(connectionStatus(live({ scope: "athlete:read", failureCount: 1 }), true, NOW), "refresh_failing");
+    assert.equal(connectionStatus(live({ scope: "", state: "needs_reauth" }), true, NOW), "needs_reauth");
+    // Granted beyond what is required, in any order: fine. Optional scopes (enduco's workouts_write) may be missing.
+    assert.equal(connectionStatus(live({ scope: "workout:read calendar:write calendar:read athlete:read" }), true, NOW), "connected");
+    assert.equal(connectionStatus(live({ provider: "enduco", scope: "user_read plans_read" }), true, NOW), "connected");
+    assert.equal(connectionStatus(live({ provider: "enduco", scope: "user_read plansXread workouts_write" }), true, NOW), "missing_permissions");
+    // FitRankings has no scopes: nothing is ever missing.
+    assert.equal(connectionStatus(live({ provider: "fitrankings", scope: "", expiresAt: null }), true, NOW), "connected");
+    assert.ok(NEEDS_ATTENTION.has("missing_permissions"));
   });
   it("passes stored lifecycle states through", () => {
     for (const state of ["needs_reauth", "revocation_pending", "revoked_by_service"] as const) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { db, type Executor } from "@/db";
 import { firstRow } from "@/db/first";
 import { accounts, connectionEvents, type Account, type ConnectionState, type EventKind, type ServiceId } from "@/db/schema";
@@ -50,8 +51,8 @@ export const LIVE_STATE_SQL = sql`${accounts.state} IN (${sql.raw(LIVE_STATES.ma
 
 /** Columns that end a refresh or revocation attempt: the lease is free again. */
 const LEASE_FREE = { refreshLeaseOwner: null, refreshLeaseUntil: null } as const;
-/** Columns that clear the failure bookkeeping. */
-const NO_FAILURES = { failureCount: 0, lastError: null, lastErrorAt: null, nextAttemptAt: null } as const;
+/** Columns that clear the failure bookkeeping, failingSince (when the current run of failed refreshes began) included. */
+const NO_FAILURES = { failureCount: 0, lastError: null, lastErrorAt: null, nextAttemptAt: null, failingSince: null } as const;
 /** A failed attempt: how many in a row, the error in words, and when the next attempt may run. */
 interface Failure {
   message: string;
@@ -82,7 +83,7 @@ async function apply(
   tx: Tx | undefined,
   name: TransitionName,
   id: string,
-  set: Partial<typeof accounts.$inferInsert>,
+  set: PgUpdateSetSource<typeof accounts>,
   events: EventInput[],
   owner?: string | null,
 ): Promise<void> {
@@ -177,7 +178,8 @@ export interface LinkedTokens {
 /**
  * `linked`: stores (or replaces) the connection of `athleteId` to `service`, from no row or any state but
  * `revocation_pending` (its tokens still owe a revocation), with fresh tokens sealed under the row's id, and
- * writes `linked` (or `relinked` when it was connected). Throws AccountInUseError when `accountId` is connected
+ * writes `linked` (or `relinked` when it was connected). The exchange just proved the grant, so lastVerifiedAt
+ * is now; failures (failingSince included) are cleared. Throws AccountInUseError when `accountId` is connected
  * to another athlete, IllegalTransitionError from `revocation_pending`. Returns the connection id.
  */
 export async function linked(
@@ -237,6 +239,7 @@ export async function linked(
       state: "connected" as const,
       linkedAt: now,
       lastRefreshedAt: null,
+      lastVerifiedAt: now,
       ...NO_FAILURES,
       ...LEASE_FREE,
       updatedAt: now,
@@ -274,8 +277,9 @@ export class AccountInUseError extends Error {
 
 /**
  * `refreshed` (under `owner`'s lease, from connected): the new access token, the new refresh token (or the old
- * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; clears
- * failures and the lease; writes a `refreshed` event with `detail`.
+ * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; a
+ * successful refresh proves the grant, so lastRefreshedAt and lastVerifiedAt are now; clears failures
+ * (failingSince included) and the lease; writes a `refreshed` event with `detail`.
  */
 export async function refreshed(
   row: Account,
@@ -285,6 +289,7 @@ export async function refreshed(
   detail: string,
 ): Promise<void> {
   const accessToken = sealToken(issued.accessToken, row.id, "access_token");
+  const now = new Date();
   await apply(
     undefined,
     "refreshed",
@@ -295,7 +300,8 @@ export async function refreshed(
       keyId: sealedKeyId(accessToken),
       expiresAt: issued.expiresAt,
       scope: issued.grantedScope ? issued.grantedScope.join(" ") : row.scope,
-      lastRefreshedAt: new Date(),
+      lastRefreshedAt: now,
+      lastVerifiedAt: now,
       ...NO_FAILURES,
       ...LEASE_FREE,
     },
@@ -306,14 +312,17 @@ export async function refreshed(
 
 /**
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
- * error and the next attempt time recorded; the lease freed; a `refresh_failed` event with `detail`.
+ * error and the next attempt time recorded; failingSince set to now unless a run of failures already began
+ * (it keeps that instant: alerts wait a quiet period from it); the lease freed; a `refresh_failed` event with
+ * `detail`.
  */
 export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
+  const failingSince = sql`coalesce(${accounts.failingSince}, ${sql.param(new Date(), accounts.failingSince)})`;
   await apply(
     undefined,
     "refreshFailed",
     row.id,
-    { ...failureColumns(failure), ...LEASE_FREE },
+    { ...failureColumns(failure), failingSince, ...LEASE_FREE },
     [event(row, actorId, "refresh_failed", detail)],
     owner,
   );
@@ -376,9 +385,13 @@ export async function revocationRefused(row: Account, actorId: string | null, an
   ]);
 }
 
-/** `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant; tokens wiped. Uses `tx` when given. */
+/**
+ * `revokedByService` (from connected, needs_reauth or revocation_pending): the service ended the grant (enduco's
+ * deregister webhook, FitRankings refusing the user token at verification); tokens wiped, no failing run left,
+ * a `deregistered_by_service` event with `detail`. Uses `tx` when given.
+ */
 export async function revokedByService(row: Account, detail: string, tx?: Tx): Promise<void> {
-  await apply(tx, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, ...LEASE_FREE }, [
+  await apply(tx, "revokedByService", row.id, { ...NO_TOKENS, failureCount: 0, nextAttemptAt: null, failingSince: null, ...LEASE_FREE }, [
     event(row, null, "deregistered_by_service", detail),
   ]);
 }
@@ -463,6 +476,20 @@ export async function claimDue(
     .set({ refreshLeaseOwner: owner, refreshLeaseUntil: new Date(Date.now() + leaseMs()) })
     .where(and(inArray(accounts.id, chosen), leaseFree))
     .returning();
+}
+
+/**
+ * A verification request (lib/connections/verify.ts) just proved connection `id` works: sets lastVerifiedAt to
+ * now and frees the lease, only while `owner` holds it and the row is connected. No state change and no event
+ * (one every VERIFY_INTERVAL_SECONDS per connection would bury the history). Resolves to true when written,
+ * false when the lease was lost or the connection left `connected` meanwhile.
+ */
+export async function verified(id: string, owner: string): Promise<boolean> {
+  const result = await db
+    .update(accounts)
+    .set({ lastVerifiedAt: new Date(), ...LEASE_FREE })
+    .where(and(eq(accounts.id, id), eq(accounts.state, "connected"), eq(accounts.refreshLeaseOwner, owner)));
+  return result.rowCount === 1;
 }
 
 /** Releases the lease of `id` if `owner` still holds it. */

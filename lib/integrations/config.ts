@@ -24,12 +24,12 @@ export function environmentOf(baseUrl: string, known: Record<string, string>): s
 export function fromDefinition<D extends ServiceDefinition>(
   definition: D,
   baseUrl: string,
-): Pick<D, "id" | "name" | "doc" | "flow" | "scopes" | "requestedScopes" | "revocation"> & {
+): Pick<D, "id" | "name" | "doc" | "flow" | "scopes" | "requestedScopes" | "requiredScopes" | "revocation"> & {
   baseUrl: string;
   environment: string;
   disconnectNote?: string;
 } {
-  const { id, name, doc, flow, scopes, requestedScopes, revocation, disconnectNote } = definition;
+  const { id, name, doc, flow, scopes, requestedScopes, requiredScopes, revocation, disconnectNote } = definition;
   return {
     id,
     name,
@@ -39,6 +39,7 @@ export function fromDefinition<D extends ServiceDefinition>(
     environment: environmentOf(baseUrl, definition.environments),
     scopes,
     requestedScopes,
+    requiredScopes,
     revocation,
     disconnectNote,
   };

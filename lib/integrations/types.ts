@@ -55,6 +55,12 @@ export interface ServiceDefinition {
   scopes: readonly ScopeInfo[];
   /** What we ask for: only what the product uses (docs/SECURITY.md row 9). */
   requestedScopes: readonly string[];
+  /**
+   * The requested scopes the product cannot do without (a subset of requestedScopes): a connection whose
+   * granted scope lacks one is `missing_permissions` (lib/connections/status.ts). Empty for a service without
+   * scopes, or whose granted scope is not known.
+   */
+  requiredScopes: readonly string[];
   revocation: RevocationKind;
   /** Text shown to the athlete after disconnecting when the service documents no revocation. */
   disconnectNote?: string;
@@ -75,6 +81,8 @@ export interface Integration {
   credentials: ClientCredentials | null;
   scopes: readonly ScopeInfo[];
   requestedScopes: readonly string[];
+  /** See ServiceDefinition.requiredScopes. */
+  requiredScopes: readonly string[];
   revocation: RevocationKind;
   /** Text shown to the athlete after disconnecting when the service documents no revocation. */
   disconnectNote?: string;

@@ -48,7 +48,7 @@ export function statusOf(facts: ConnectionFacts | null, service: ServiceId, nowM
   const configured = getIntegration(service).credentials !== null;
   if (!facts) return connectionStatus(null, configured, nowMs, env.REFRESH_MARGIN_SECONDS);
   const { hasToken, ...row } = facts;
-  return connectionStatus({ ...row, accessToken: hasToken ? "sealed" : null }, configured, nowMs, env.REFRESH_MARGIN_SECONDS);
+  return connectionStatus({ ...row, provider: service, accessToken: hasToken ? "sealed" : null }, configured, nowMs, env.REFRESH_MARGIN_SECONDS);
 }
 
 /** True when the status needs the athlete (whatever NEEDS_ATTENTION holds): the only case a request may be sent for. */

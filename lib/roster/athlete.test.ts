@@ -17,20 +17,24 @@ describe("athlete detail", () => {
     coach = await makeUser("coach", "Coach Status");
   });
 
-  it("athlete detail: status, scopes with descriptions, not granted, expiry, times", async () => {
+  it("athlete detail: status, scopes with descriptions, not granted, missing permissions, expiry, times", async () => {
     const other = await makeUser("athlete", "Scoped Athlete");
     await assign(coach, other);
     await connect(other, "trainerday", {
       scope: "athlete:read workout:read",
       requestedScope: "athlete:read calendar:read workout:read",
       lastRefreshedAt: refreshed,
+      lastVerifiedAt: refreshed,
       expiresAt: nowSeconds + 7200,
     });
     await connect(other, "fitrankings", { expiresAt: null });
     const detail = await getAthleteForCoach(coach, other.id, NOW);
     assert.equal(detail.name, "Scoped Athlete");
     const td = detail.services.find((s) => s.service === "trainerday")!;
-    assert.equal(td.status, "connected");
+    // calendar:read is required (TRAINERDAY.requiredScopes) and was not granted.
+    assert.equal(td.status, "missing_permissions");
+    assert.deepEqual(td.missingPermissions, [{ id: "calendar:read", description: "See the workouts planned on your TrainerDay calendar" }]);
+    assert.deepEqual(td.lastVerifiedAt, refreshed);
     assert.deepEqual(td.grantedScopes, [
       { id: "athlete:read", description: "See your TrainerDay athlete profile" },
       { id: "workout:read", description: "See your TrainerDay workouts" },
@@ -43,7 +47,10 @@ describe("athlete detail", () => {
     assert.deepEqual(td.lastRefreshedAt, refreshed);
     assert.ok(td.linkedAt);
     const fr = detail.services.find((s) => s.service === "fitrankings")!;
+    assert.equal(fr.status, "connected");
     assert.equal(fr.expiresAt, null);
+    assert.deepEqual(fr.missingPermissions, []);
+    assert.equal(fr.lastVerifiedAt, null);
     assert.deepEqual(fr.grantedScopes, []);
     const ex = detail.services.find((s) => s.service === "exorlive")!;
     assert.equal(ex.status, "not_configured");
@@ -54,7 +61,9 @@ describe("athlete detail", () => {
       "lastError",
       "lastErrorAt",
       "lastRefreshedAt",
+      "lastVerifiedAt",
       "linkedAt",
+      "missingPermissions",
       "missingScopes",
       "name",
       "service",

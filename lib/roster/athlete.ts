@@ -10,6 +10,7 @@ import { isLiveState } from "@/lib/connections/state-machine";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
 import { env } from "@/lib/env";
 import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations/registry";
+import { missingRequiredScopes } from "@/lib/integrations/required-scopes";
 import { splitScope } from "@/lib/integrations/tokens";
 
 /** One service of the athlete detail page. Holds no token, sealed or not. */
@@ -20,9 +21,13 @@ export interface AthleteServiceDetail {
   grantedScopes: ScopeInfo[];
   /** Requested scopes the service did not grant. */
   missingScopes: ScopeInfo[];
+  /** Required scopes (ServiceDefinition.requiredScopes) the service did not grant: why `missing_permissions`. */
+  missingPermissions: ScopeInfo[];
   /** Access-token expiry in seconds since the epoch; null when none is known (or not connected). */
   expiresAt: number | null;
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or a verification request); null when never. */
+  lastVerifiedAt: Date | null;
   linkedAt: Date | null;
   /** The last refresh or revocation error, in words, and when. */
   lastError: string | null;
@@ -42,7 +47,7 @@ export interface AthleteDetail {
 
 /**
  * What a coach sees of one athlete: name, email and per service the status (at `nowMs`, milliseconds since the
- * epoch), scopes, expiry and times. Throws ForbiddenError unless `viewer` is a coach (roster.read) with
+ * epoch), scopes (granted, requested but not granted, required but not granted), expiry and times. Throws ForbiddenError unless `viewer` is a coach (roster.read) with
  * `athleteId` on their roster (assertCanViewAthlete) and the athlete is active; unknown ids get the same error,
  * so existence is never revealed. Token columns are never selected.
  */
@@ -67,6 +72,7 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
       requestedScope: accounts.requestedScope,
       linkedAt: accounts.linkedAt,
       lastRefreshedAt: accounts.lastRefreshedAt,
+      lastVerifiedAt: accounts.lastVerifiedAt,
       lastError: accounts.lastError,
       lastErrorAt: accounts.lastErrorAt,
       providerAccountId: accounts.providerAccountId,
@@ -78,7 +84,16 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
     services: integrations().map((integration): AthleteServiceDetail => {
       const row = rows.find((r) => r.provider === integration.id);
       const status = connectionStatus(
-        row ? { state: row.state, accessToken: row.hasToken ? "sealed" : null, expiresAt: row.expiresAt, failureCount: row.failureCount } : null,
+        row
+          ? {
+              provider: row.provider,
+              state: row.state,
+              accessToken: row.hasToken ? "sealed" : null,
+              expiresAt: row.expiresAt,
+              failureCount: row.failureCount,
+              scope: row.scope,
+            }
+          : null,
         integration.credentials !== null,
         nowMs,
         env.REFRESH_MARGIN_SECONDS,
@@ -97,8 +112,10 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
           requested.filter((s) => !granted.includes(s)),
           integration.scopes,
         ),
+        missingPermissions: describeScopes(held ? missingRequiredScopes(integration.id, held.scope) : [], integration.scopes),
         expiresAt: held?.expiresAt ?? null,
         lastRefreshedAt: row?.lastRefreshedAt ?? null,
+        lastVerifiedAt: held?.lastVerifiedAt ?? null,
         linkedAt: held?.linkedAt ?? null,
         lastError: live?.lastError ?? null,
         lastErrorAt: live?.lastErrorAt ?? null,

@@ -25,7 +25,7 @@ describe("roster statuses, filters, sort, summary", () => {
     coach = await makeUser("coach", "Coach Status");
     const quinn = await athleteOf(coach, "Quinn Reauth", "quinn@clubs.example");
     await connect(quinn, "trainerday", { state: "needs_reauth" });
-    await connect(quinn, "enduco", { lastRefreshedAt: refreshed });
+    await connect(quinn, "enduco", { lastRefreshedAt: refreshed, lastVerifiedAt: refreshed });
     const tess = await athleteOf(coach, "Tess Revoked", "tess@other.example");
     await connect(tess, "enduco", { state: "revoked_by_service", accessToken: null, refreshToken: null, expiresAt: null });
     const sam = await athleteOf(coach, "Sam Failing", "sam@clubs.example");
@@ -40,9 +40,11 @@ describe("roster statuses, filters, sort, summary", () => {
     for (const s of ["trainerday", "enduco", "fitrankings"] as const) await connect(pat, s);
     const adam = await athleteOf(coach, "Adam Reauth", "adam@other.example");
     await connect(adam, "enduco", { state: "needs_reauth" });
+    const mia = await athleteOf(coach, "Mia Missing", "mia@other.example");
+    await connect(mia, "trainerday", { scope: "athlete:read calendar:read", expiresAt: nowSeconds + 60 });
   });
 
-  it("derives each cell's status from state, failure count and expiry, and carries the last refresh", async () => {
+  it("derives each cell's status from state, failure count, granted scope and expiry, and carries the last refresh and verification", async () => {
     const { rows } = await listRoster(coach, {}, NOW);
     const byName = new Map(rows.map((r) => [r.name, r]));
     const status = (name: string) => Object.fromEntries(Object.entries(byName.get(name)!.cells).map(([k, v]) => [k, v.status]));
@@ -71,8 +73,12 @@ describe("roster statuses, filters, sort, summary", () => {
       fitrankings: "not_connected",
       exorlive: "not_configured",
     });
+    // workout:read is required and not granted; that outranks the token's expiry.
+    assert.equal(status("Mia Missing").trainerday, "missing_permissions");
     assert.deepEqual(byName.get("Quinn Reauth")!.cells.enduco.lastRefreshedAt, refreshed);
+    assert.deepEqual(byName.get("Quinn Reauth")!.cells.enduco.lastVerifiedAt, refreshed);
     assert.equal(byName.get("Quinn Reauth")!.cells.trainerday.lastRefreshedAt, null);
+    assert.equal(byName.get("Quinn Reauth")!.cells.fitrankings.lastVerifiedAt, null);
   });
 
   it("never carries a token, sealed or not", async () => {
@@ -86,10 +92,10 @@ describe("roster statuses, filters, sort, summary", () => {
 
   it("summary per service and attentionCount cover the whole roster, whatever the filters", async () => {
     const expected = [
-      { service: "trainerday", connected: 1, attention: 1, notConnected: 5 },
-      { service: "enduco", connected: 3, attention: 2, notConnected: 2 },
-      { service: "fitrankings", connected: 1, attention: 1, notConnected: 5 },
-      { service: "exorlive", connected: 0, attention: 0, notConnected: 7 },
+      { service: "trainerday", connected: 1, attention: 2, notConnected: 5 },
+      { service: "enduco", connected: 3, attention: 2, notConnected: 3 },
+      { service: "fitrankings", connected: 1, attention: 1, notConnected: 6 },
+      { service: "exorlive", connected: 0, attention: 0, notConnected: 8 },
     ];
     for (const options of [{}, { q: "nobody-matches-this" }, { attention: true }]) {
       const page = await listRoster(coach, options, NOW);
@@ -97,17 +103,17 @@ describe("roster statuses, filters, sort, summary", () => {
         page.summary.map(({ service, connected, attention, notConnected }) => ({ service, connected, attention, notConnected })),
         expected,
       );
-      assert.equal(page.attentionCount, 4, "Quinn, Tess, Sam, Adam");
-      assert.equal(page.rosterSize, 7);
+      assert.equal(page.attentionCount, 5, "Quinn, Tess, Sam, Adam, Mia");
+      assert.equal(page.rosterSize, 8);
     }
     const empty = await listRoster(coach, { q: "nobody-matches-this" }, NOW);
     assert.deepEqual([empty.total, empty.rows.length, empty.page, empty.pageCount], [0, 0, 1, 1]);
   });
 
-  it("Needs attention keeps athletes with a refresh failing, needs reconnect or revoked status", async () => {
+  it("Needs attention keeps athletes with a refresh failing, missing permissions, needs reconnect or revoked status", async () => {
     const page = await listRoster(coach, { attention: true }, NOW);
-    assert.deepEqual(names(page.rows), ["Adam Reauth", "Quinn Reauth", "Sam Failing", "Tess Revoked"]);
-    assert.equal(page.total, 4);
+    assert.deepEqual(names(page.rows), ["Adam Reauth", "Mia Missing", "Quinn Reauth", "Sam Failing", "Tess Revoked"]);
+    assert.equal(page.total, 5);
   });
 
   it("search matches name or email, case-insensitively (Unicode too), trimmed, combined with the attention filter", async () => {
@@ -122,6 +128,7 @@ describe("roster statuses, filters, sort, summary", () => {
   it("sorts by name, or by worst status with ties by name", async () => {
     assert.deepEqual(names((await listRoster(coach, { sort: "name" }, NOW)).rows), [
       "Adam Reauth",
+      "Mia Missing",
       "Quinn Reauth",
       "Rita Expiring",
       "Sam Failing",
@@ -134,13 +141,14 @@ describe("roster statuses, filters, sort, summary", () => {
       "Quinn Reauth", // needs_reauth
       "Tess Revoked", // revoked_by_service
       "Sam Failing", // refresh_failing
+      "Mia Missing", // missing_permissions
       "Rita Expiring", // expiring
       "Ursula None", // not_connected
       "Zoë Ärmel", // not_configured (ExorLive) is worse than connected
     ]);
     assert.deepEqual(
       names((await listRosterForExport(coach, { sort: "status", attention: true }, NOW)).rows),
-      ["Adam Reauth", "Quinn Reauth", "Tess Revoked", "Sam Failing"],
+      ["Adam Reauth", "Quinn Reauth", "Tess Revoked", "Sam Failing", "Mia Missing"],
       "the export has the same rows and order",
     );
   });

@@ -23,6 +23,7 @@ export const STATUS_SEVERITY: readonly ConnectionStatus[] = [
   "needs_reauth",
   "revoked_by_service",
   "refresh_failing",
+  "missing_permissions",
   "expiring",
   "revocation_pending",
   "not_connected",
@@ -35,6 +36,8 @@ export interface RosterCell {
   status: ConnectionStatus;
   /** The last successful refresh of the access token; null when it never happened (or no connection). */
   lastRefreshedAt: Date | null;
+  /** When the connection last proved to work (linked, refreshed, or verified by request); null when never. */
+  lastVerifiedAt: Date | null;
 }
 
 /** One athlete of the matrix. Holds no token, sealed or not. */
@@ -113,7 +116,9 @@ const rosterQuery = (coachId: string) =>
       hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
       expiresAt: accounts.expiresAt,
       failureCount: accounts.failureCount,
+      scope: accounts.scope,
       lastRefreshedAt: accounts.lastRefreshedAt,
+      lastVerifiedAt: accounts.lastVerifiedAt,
     })
     .from(coachAthletes)
     .innerJoin(users, eq(users.id, coachAthletes.athleteId))
@@ -129,7 +134,8 @@ async function loadRoster(coach: SessionUser, nowMs: number) {
     let row = byAthlete.get(r.id);
     if (!row) {
       const cells = {} as Record<ServiceId, RosterCell>;
-      for (const service of services) cells[service.id] = { status: connectionStatus(null, service.credentials !== null), lastRefreshedAt: null };
+      for (const service of services)
+        cells[service.id] = { status: connectionStatus(null, service.credentials !== null), lastRefreshedAt: null, lastVerifiedAt: null };
       row = { id: r.id, name: r.name, email: r.email, cells };
       byAthlete.set(r.id, row);
     }
@@ -137,12 +143,20 @@ async function loadRoster(coach: SessionUser, nowMs: number) {
     const service = getIntegration(r.provider);
     row.cells[r.provider] = {
       status: connectionStatus(
-        { state: r.state!, accessToken: r.hasToken ? "sealed" : null, expiresAt: r.expiresAt, failureCount: r.failureCount ?? 0 },
+        {
+          provider: r.provider,
+          state: r.state!,
+          accessToken: r.hasToken ? "sealed" : null,
+          expiresAt: r.expiresAt,
+          failureCount: r.failureCount ?? 0,
+          scope: r.scope,
+        },
         service.credentials !== null,
         nowMs,
         env.REFRESH_MARGIN_SECONDS,
       ),
       lastRefreshedAt: r.lastRefreshedAt,
+      lastVerifiedAt: r.lastVerifiedAt,
     };
   }
   return { services: services.map((s) => ({ id: s.id, name: s.name })), rows: [...byAthlete.values()] };

@@ -1,7 +1,10 @@
-/** FitRankings emulator (sandbox/services/fitrankings.ts): callback with a user token, users/me, master token. */
+/**
+ * FitRankings emulator (sandbox/services/fitrankings.ts): callback with a user token, users/me, master token; and
+ * the control API's revocation of a user's token (`POST /__sandbox/fitrankings/revoke-user-token`).
+ */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { FR, base, consent, json, sandboxPerFile, setMode } from "../test-helpers.js";
+import { FR, base, consent, json, recorded, sandboxPerFile, sandboxTokens, setMode } from "../test-helpers.js";
 
 sandboxPerFile();
 
@@ -64,5 +67,55 @@ describe("FitRankings", () => {
       recorded.map((r) => r.status),
       [200, 401, 400, 401],
     );
+  });
+
+  test("revoke-user-token: every token of that user answers 401 at users/me from then on; other users are untouched", async () => {
+    const link = async (username: string): Promise<string> => {
+      const q = new URLSearchParams({ client_id: FR.id, callback_uri: "https://app.example/fr/callback" });
+      const { location } = await consent(`${base}/fitrankings/iq/oauth2/?${q.toString()}`, { username });
+      return location.searchParams.get("token") ?? "";
+    };
+    const me = (token: string): Promise<Response> => fetch(`${base}/fitrankings/iq/users/me/`, { headers: { Authorization: `Token ${token}` } });
+    const revoke = (body: unknown): Promise<Response> =>
+      fetch(`${base}/__sandbox/fitrankings/revoke-user-token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    const [first, second, other] = [await link("kim"), await link("kim"), await link("lou")];
+    for (const token of [first, second, other]) assert.equal((await me(token)).status, 200);
+
+    const done = await revoke({ account: "kim" });
+    assert.equal(done.status, 200);
+    assert.deepEqual(await done.json(), { revoked: 2 });
+    for (const token of [first, second]) {
+      const refused = await me(token);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get("www-authenticate"), "Token");
+      assert.deepEqual(await refused.json(), { detail: "Invalid token." });
+    }
+    assert.equal((await me(other)).status, 200, "another user's token still works");
+    const kim = (await sandboxTokens("fitrankings")).filter((t) => t.account === "kim");
+    assert.deepEqual(
+      kim.map((t) => t.active),
+      [false, false],
+    );
+    assert.deepEqual((await recorded("fitrankings", "verify")).filter((r) => r.status === 401).length, 2);
+
+    // Idempotent; a new link after the revocation works again.
+    assert.deepEqual(await (await revoke({ account: "kim" })).json(), { revoked: 0 });
+    assert.equal((await me(await link("kim"))).status, 200);
+
+    for (const [body, error] of [
+      ["{", "invalid_json"],
+      [{}, "invalid_account"],
+      [{ account: "no spaces allowed" }, "invalid_account"],
+      [{ account: 7 }, "invalid_account"],
+    ] as const) {
+      const bad = await revoke(body);
+      assert.equal(bad.status, 400);
+      assert.deepEqual(await bad.json(), { error });
+    }
+    assert.equal((await fetch(`${base}/__sandbox/fitrankings/revoke-user-token`)).status, 405);
   });
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { accounts, connectionEvents, users } from "@/db/schema";
-import { findAuthorizationCodeIntegration } from "@/lib/integrations/registry";
+import { findAuthorizationCodeIntegration, getIntegration, isTokenInCallback } from "@/lib/integrations/registry";
 import { storeLinkedConnection } from "@/lib/linking/store";
 import { startSandbox } from "../../sandbox/server";
 import { openMigratedDb } from "./db";
@@ -38,6 +38,9 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     EXORLIVE_CLIENT_ID: "sandbox-exorlive-client",
     EXORLIVE_CLIENT_SECRET: "sandbox-exorlive-secret",
     EXORLIVE_REQUESTER_URL: requesterUrl,
+    FITRANKINGS_BASE_URL: `${sandbox.url}/fitrankings`,
+    FITRANKINGS_CLIENT_ID: "sandbox-fitrankings-client",
+    FITRANKINGS_CLIENT_SECRET: "sandbox-fitrankings-secret",
     OUTBOUND_TIMEOUT_MS: "1500",
   });
   const { db } = await openMigratedDb();
@@ -106,6 +109,41 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     return { userId, username, connectionId: row.id, tokens: exchange.tokens };
   }
 
+  /**
+   * Links FitRankings for the athlete `userId` (a new one by default) as sandbox user `username` (a new one by
+   * default) the way its callback does (lib/integrations/fitrankings/callback.ts): the sandbox's consent page
+   * returns `?token=…&user_id=…`, the token is confirmed with identifyUser, then stored.
+   */
+  async function linkFitRankings(options: { username?: string; userId?: string } = {}) {
+    const integration = getIntegration("fitrankings");
+    assert.ok(isTokenInCallback(integration));
+    const userId = options.userId ?? (await newAthlete());
+    const username = options.username ?? `fitrankings-${userId.slice(0, 8)}`;
+    const html = await (await fetch(integration.authorizationRequestUrl("http://localhost:3000/api/connections/fitrankings/callback/s"))).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+    assert.ok(action && requestId, "consent page");
+    const decided = await fetch(`${sandbox.url}${action}`, {
+      method: "POST",
+      body: new URLSearchParams({ request_id: requestId, username, decision: "approve" }),
+      redirect: "manual",
+    });
+    const callback = new URL(decided.headers.get("location")!).searchParams;
+    const token = callback.get("token");
+    assert.ok(token, "user token in the callback");
+    const accountId = await integration.identifyUser(token);
+    assert.equal(accountId, callback.get("user_id"));
+    await storeLinkedConnection({
+      athleteId: userId,
+      actorId: userId,
+      integration,
+      tokens: { accessToken: token, refreshToken: null, expiresAt: null, tokenType: "Bearer", grantedScope: [] },
+      accountId,
+    });
+    const row = (await db.select().from(accounts).where(eq(accounts.userId, userId)).limit(1).then(firstRow))!;
+    return { userId, username, connectionId: row.id, token };
+  }
+
   /** The tokens the sandbox issued to sandbox user `account` at `service`, and whether each is still active. */
   async function issuedTokens(service: string, account: string) {
     const all = (await (await fetch(`${sandbox.url}/__sandbox/tokens?service=${service}`)).json()) as {
@@ -134,5 +172,5 @@ export async function startLifecycleEnv(options: { enducoClientSecret?: string }
     return db.select().from(connectionEvents).where(eq(connectionEvents.athleteId, athleteId)).orderBy(asc(connectionEvents.id));
   }
 
-  return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, issuedTokens, expire, row, events, db };
+  return { sandbox, mode, requests, issueTokens, newAthlete, linkAthlete, linkFitRankings, issuedTokens, expire, row, events, db };
 }

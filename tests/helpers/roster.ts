@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Account, ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
+import { REQUIRED_SCOPES } from "@/lib/integrations/required-scopes";
 import { openMigratedDb } from "./db";
 
 /** The clock of the tests, in milliseconds since the epoch (and in seconds). */
@@ -65,7 +66,10 @@ export async function athleteOf(coach: SessionUser, name: string, email?: string
   return athlete;
 }
 
-/** A connection row with sealed-looking tokens ("v1.k.…"); connected, valid for an hour, unless overridden. */
+/**
+ * A connection row with sealed-looking tokens ("v1.k.…"); connected, valid for an hour, every required scope
+ * granted, unless overridden.
+ */
 export async function connect(athlete: SessionUser, provider: ServiceId, over: Partial<Account> = {}) {
   const { db, schema } = database();
   await db.insert(schema.accounts).values({
@@ -77,6 +81,7 @@ export async function connect(athlete: SessionUser, provider: ServiceId, over: P
     refreshToken: "v1.k.i.c.r",
     keyId: "k",
     expiresAt: nowSeconds + 3600,
+    scope: REQUIRED_SCOPES[provider].join(" "),
     state: "connected",
     linkedAt: new Date(NOW - 86_400_000),
     updatedAt: new Date(NOW),

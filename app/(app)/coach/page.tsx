@@ -228,7 +228,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
               <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
                 <RosterTable
                   services={roster.services}
-                  caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh.`}
+                  caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh and verification.`}
                   rows={roster.rows.map((athlete) => ({
                     id: athlete.id,
                     name: athlete.name,
@@ -236,6 +236,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                     cells: roster.services.map((s) => ({
                       status: athlete.cells[s.id].status,
                       refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null,
+                      verifiedAt: athlete.cells[s.id].lastVerifiedAt?.getTime() ?? null,
                       request: requests.get(`${athlete.id}:${s.id}`) ?? null,
                     })),
                   }))}

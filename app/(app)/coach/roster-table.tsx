@@ -12,24 +12,28 @@ export interface RosterTableRow {
   id: string;
   name: string;
   email: string;
-  /** `refreshedAt`: the last successful refresh, milliseconds since the epoch; null when none. */
-  cells: {
-    status: ConnectionStatus;
-    refreshedAt: number | null;
-    /** The status of an open reconnect request for this connection (the cell's marker); null when none is open. */
-    request?: OpenRequestStatus | null;
-  }[];
+  /**
+   * `refreshedAt`: the last successful refresh; `verifiedAt`: when the connection last proved to work (linked,
+   * refreshed, or verified by request); milliseconds since the epoch, null when none. `request`: the status of an
+   * open reconnect request for this connection (the cell's marker); null when none is open.
+   */
+  cells: { status: ConnectionStatus; refreshedAt: number | null; verifiedAt: number | null; request?: OpenRequestStatus | null }[];
 }
 
-/** "Last refreshed 21 Nov 2026, 21:52 UTC" or "Never refreshed"; `refreshedAt` in milliseconds since the epoch. */
-function refreshedText(refreshedAt: number | null): string {
-  return refreshedAt === null ? "Never refreshed" : `Last refreshed ${formatUtcMinute(refreshedAt)} UTC`;
+/**
+ * "Last refreshed 21 Nov 2026, 21:52 UTC · Last verified 22 Nov 2026, 03:52 UTC", with "Never refreshed" and
+ * "Never verified" for null; times in milliseconds since the epoch.
+ */
+function tooltipText(refreshedAt: number | null, verifiedAt: number | null): string {
+  const refreshed = refreshedAt === null ? "Never refreshed" : `Last refreshed ${formatUtcMinute(refreshedAt)} UTC`;
+  const verified = verifiedAt === null ? "Never verified" : `Last verified ${formatUtcMinute(verifiedAt)} UTC`;
+  return `${refreshed} · ${verified}`;
 }
 
 /**
  * The roster matrix. A client component on purpose: the server sends the rows as data (about 10 KB for 50
  * athletes) and this renders them once, instead of the server rendering every cell, serialising it into the RSC
- * payload and the HTML rendering it again. The last-refresh tooltip exists only for the cell under the pointer
+ * payload and the HTML rendering it again. The last-refresh and last-verified tooltip exists only for the cell under the pointer
  * or keyboard focus (as Radix's tooltips do: described-by while open, Escape closes), not 200 hidden copies.
  * Links do not prefetch: 50 athlete pages per roster view would be 50 requests.
  */
@@ -77,7 +81,7 @@ export function RosterTable({ services, rows, caption }: { services: { id: strin
                     <StatusBadge status={cell.status} />
                     {shown ? (
                       <span id={tipId} role="tooltip" className="roster-tip">
-                        {refreshedText(cell.refreshedAt)}
+                        {tooltipText(cell.refreshedAt, cell.verifiedAt)}
                       </span>
                     ) : null}
                   </span>

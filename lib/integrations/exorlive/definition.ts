@@ -3,7 +3,9 @@ import type { ServiceDefinition } from "@/lib/integrations/types";
 /**
  * ExorLive (docs/provider-docs/exorlive.txt): server to server, from the athlete's ExorLive user id: `Authorize.aspx`
  * answers `{code}`, `Token.ashx` exchanges it; client id, secret and the fixed RequesterUrl (`redirect_uri`,
- * never redirected to) in the body of both. No revocation endpoint.
+ * never redirected to) in the body of both. No revocation endpoint. The token response names the granted scope,
+ * which the partner agreement decides, not the athlete (the doc's sample grants less than it asks for): profile
+ * and workouts are required, the calendar is asked for but optional.
  */
 export const EXORLIVE = {
   id: "exorlive",
@@ -23,6 +25,7 @@ export const EXORLIVE = {
     { id: "configure", description: "Change ExorLive settings for the integration" },
   ],
   requestedScopes: ["read_profile", "read_workout", "read_calendar"],
+  requiredScopes: ["read_profile", "read_workout"],
   revocation: "none",
   disconnectNote: "ExorLive documents no way to revoke access: ask ExorLive support to remove the link too.",
 } as const satisfies ServiceDefinition;

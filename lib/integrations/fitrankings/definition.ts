@@ -16,6 +16,7 @@ export const FITRANKINGS = {
   clientAuth: "json_body",
   scopes: [],
   requestedScopes: [],
+  requiredScopes: [],
   revocation: "none",
   disconnectNote: "FitRankings documents no way to revoke access: also remove TrainLink in your FitRankings account settings.",
 } as const satisfies ServiceDefinition;

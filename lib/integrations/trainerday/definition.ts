@@ -3,7 +3,8 @@ import type { ServiceDefinition } from "@/lib/integrations/types";
 /**
  * TrainerDay (docs/provider-docs/trainerday.txt): authorization code with client_id and client_secret in the token
  * request body; the code lives about 30 s; refresh tokens rotate; `POST /oauth/revoke` with `token=<access
- * token>` destroys the access token. We ask for read access only: the dashboard reads, it does not plan workouts.
+ * token>` destroys the access token. We ask for read access only: the dashboard reads, it does not plan workouts,
+ * and it needs all three (the consent page lets the athlete untick any of them).
  */
 export const TRAINERDAY = {
   id: "trainerday",
@@ -24,5 +25,6 @@ export const TRAINERDAY = {
     { id: "athlete:write", description: "Change your TrainerDay athlete profile" },
   ],
   requestedScopes: ["athlete:read", "calendar:read", "workout:read"],
+  requiredScopes: ["athlete:read", "calendar:read", "workout:read"],
   revocation: "access_token",
 } as const satisfies ServiceDefinition;

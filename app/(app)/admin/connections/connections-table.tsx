@@ -20,6 +20,7 @@ export interface ConnectionsTableRow {
   status: ConnectionStatus;
   linked: string;
   expires: string;
+  verified: string;
   revocable: boolean;
 }
 
@@ -51,6 +52,7 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
               <th scope="col">Status</th>
               <th scope="col">Linked</th>
               <th scope="col">Access token expires</th>
+              <th scope="col">Last verified</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -59,7 +61,7 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
           <tbody className="divide-y divide-slate-100">
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={6} className="text-center text-slate-600">
+                <td colSpan={7} className="text-center text-slate-600">
                   No connection matches these filters.
                 </td>
               </tr>
@@ -78,6 +80,7 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
                   </td>
                   <td className="text-slate-700">{r.linked}</td>
                   <td className="text-slate-700">{r.expires}</td>
+                  <td className="text-slate-700">{r.verified}</td>
                   <td className="text-right">
                     {r.revocable ? (
                       <Button variant="secondary" disabled={!hydrated || pending} onClick={() => setTarget(r)}>

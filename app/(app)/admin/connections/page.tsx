@@ -85,6 +85,7 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           status: r.status,
           linked: r.linkedAt ? `${formatUtc(r.linkedAt, "d MMM yyyy, HH:mm")} UTC` : "—",
           expires: GONE.has(r.status) ? "—" : r.expiresAt ? `${formatUtc(new Date(r.expiresAt * 1000), "d MMM, HH:mm")} UTC` : "Does not expire",
+          verified: r.lastVerifiedAt ? `${formatUtc(r.lastVerifiedAt, "d MMM, HH:mm")} UTC` : "Never",
           revocable: !GONE.has(r.status),
         }))}
       />

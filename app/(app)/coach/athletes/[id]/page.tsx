@@ -30,6 +30,7 @@ const TONE: Record<string, string> = {
 const COACH_NOTE: Partial<Record<ConnectionStatus, string>> = {
   expiring: "The access token expires soon; TrainLink refreshes it automatically.",
   refresh_failing: "Refreshing failed; TrainLink keeps the connection and retries automatically.",
+  missing_permissions: "The athlete did not grant every permission TrainLink needs: they can grant the missing ones on their connections page.",
   needs_reauth: "The service no longer accepts TrainLink's authorization: the athlete needs to reconnect.",
   revocation_pending: "The athlete disconnected; TrainLink is still asking the service to revoke its access.",
   revoked_by_service: "Access was cancelled at the service: the athlete needs to connect again.",
@@ -105,6 +106,7 @@ function ServiceSection({
   const headingId = `service-${detail.service}`;
   const linked = detail.linkedAt !== null;
   const note = COACH_NOTE[detail.status];
+  const optionalNotGranted = detail.missingScopes.filter((scope) => !detail.missingPermissions.some((missing) => missing.id === scope.id));
   return (
     <section aria-labelledby={headingId} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
       <div className="flex items-start justify-between gap-3">
@@ -133,8 +135,11 @@ function ServiceSection({
             ) : (
               <p className="text-sm text-slate-600">{detail.name} grants no scopes to this connection.</p>
             )}
-            {detail.missingScopes.length > 0 ? (
-              <ScopeList id={`missing-${detail.service}`} label="Requested but not granted" scopes={detail.missingScopes} muted />
+            {detail.missingPermissions.length > 0 ? (
+              <ScopeList id={`required-${detail.service}`} label="Missing permissions" scopes={detail.missingPermissions} />
+            ) : null}
+            {optionalNotGranted.length > 0 ? (
+              <ScopeList id={`missing-${detail.service}`} label="Requested but not granted" scopes={optionalNotGranted} muted />
             ) : null}
           </>
         ) : (
@@ -163,6 +168,13 @@ function ServiceSection({
           ) : (
             <Fact label="Last refreshed">Never</Fact>
           )}
+          {linked ? (
+            detail.lastVerifiedAt ? (
+              <When label="Last verified" date={detail.lastVerifiedAt} now={now} />
+            ) : (
+              <Fact label="Last verified">Not yet</Fact>
+            )
+          ) : null}
         </dl>
         <Timeline service={detail.service} name={detail.name} entries={history} />
       </div>

@@ -1,0 +1,1 @@
+CREATE INDEX "accounts_failing_idx" ON "accounts" USING btree ("failing_since") WHERE "accounts"."failing_since" IS NOT NULL;
