@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { APP_URL } from "./config";
 import { signIn } from "./fixtures/auth";
+import { card, linkInSandbox } from "./fixtures/connections";
 import { createUser, eventsOf, withTestDb } from "./fixtures/db";
 import { linkIn, mailSource, mailsTo, waitForMail } from "./fixtures/mail";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
@@ -8,17 +9,7 @@ import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
 // Issue 15: when a link breaks, the athlete hears about it (one mail, a banner on every page), the coach's digest
 // lists it, and everything goes quiet again after the fix.
 
-const card = (page: Page, name: string) => page.getByRole("region", { name });
 const banner = (page: Page) => page.getByRole("region", { name: "Connections that need you" });
-
-async function link(page: Page, name: string, username: string) {
-  await card(page, name)
-    .getByRole("button", { name: /^(Connect|Reconnect)$/ })
-    .click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/connections\?linked=/);
-}
 
 test.afterEach(async () => {
   await setSandboxMode("trainerday", "normal");
@@ -33,7 +24,7 @@ test("a broken connection mails its athlete once, shows the banner everywhere, r
   await withTestDb((db) => db.run("INSERT INTO coach_athletes (coach_id, athlete_id) VALUES (?, ?)", [coach.id, athlete.id]));
   await signIn(page, athlete.email, athlete.password);
   const username = sandboxUsername("td-alert");
-  await link(page, "TrainerDay", username);
+  await linkInSandbox(page, "TrainerDay", username);
   await expect(banner(page)).toHaveCount(0);
 
   await setSandboxMode("trainerday", "refresh_invalid_grant");
@@ -81,7 +72,7 @@ test("a broken connection mails its athlete once, shows the banner everywhere, r
 
   // The fix: the banner goes at once, the request follows, and no second alert was sent for this episode.
   await setSandboxMode("trainerday", "normal");
-  await link(page, "TrainerDay", username);
+  await linkInSandbox(page, "TrainerDay", username);
   await expect(banner(page)).toHaveCount(0);
   await page.goto("/settings");
   await expect(banner(page)).toHaveCount(0);

@@ -1,19 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { APP_URL, SANDBOX_URL } from "./config";
 import { signIn } from "./fixtures/auth";
+import { card, linkInSandbox } from "./fixtures/connections";
 import { accountsOf, createUser, eventsOf, pretendSecondsPassed, withTestDb } from "./fixtures/db";
 import { sandboxUsername, setSandboxMode } from "./fixtures/sandbox";
-
-const card = (page: Page, name: string) => page.getByRole("region", { name });
-
-async function link(page: Page, name: string, username: string) {
-  await card(page, name)
-    .getByRole("button", { name: /^(Connect|Reconnect)$/ })
-    .click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByRole("button", { name: "Approve" }).click();
-  await expect(page).toHaveURL(/\/connections\?linked=/);
-}
 
 test.afterEach(async () => {
   await setSandboxMode("trainerday", "normal");
@@ -24,7 +14,7 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
   const username = sandboxUsername("td-life");
-  await link(page, "TrainerDay", username);
+  await linkInSandbox(page, "TrainerDay", username);
   const trainerday = card(page, "TrainerDay");
 
   await trainerday.getByRole("button", { name: "Refresh" }).click();
@@ -43,7 +33,7 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "needs_reauth" });
 
   await setSandboxMode("trainerday", "normal");
-  await link(page, "TrainerDay", username);
+  await linkInSandbox(page, "TrainerDay", username);
   await expect(trainerday).toContainText("Connected");
   await expect(trainerday.getByRole("button", { name: "Refresh" })).toBeEnabled();
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected" });
@@ -61,7 +51,7 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
 test("a service outage during Refresh keeps the connection, says so, and the next success clears it", async ({ page }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
-  await link(page, "enduco", sandboxUsername("en-outage"));
+  await linkInSandbox(page, "enduco", sandboxUsername("en-outage"));
   const enduco = card(page, "enduco");
   await setSandboxMode("enduco", "token_503");
   await enduco.getByRole("button", { name: "Refresh" }).click();
@@ -84,7 +74,7 @@ test("a refused client secret is the operator's problem: the athlete keeps the c
 }) => {
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
-  await link(page, "TrainerDay", sandboxUsername("td-client"));
+  await linkInSandbox(page, "TrainerDay", sandboxUsername("td-client"));
   const trainerday = card(page, "TrainerDay");
   await setSandboxMode("trainerday", "client_rejected");
   await trainerday.getByRole("button", { name: "Refresh" }).click();
@@ -109,7 +99,7 @@ test("the background refresher renews a token before it expires, with no user ac
   const athlete = await createUser("athlete");
   await signIn(page, athlete.email, athlete.password);
   await setSandboxMode("trainerday", "short_expiry");
-  await link(page, "TrainerDay", sandboxUsername("td-bg"));
+  await linkInSandbox(page, "TrainerDay", sandboxUsername("td-bg"));
   await setSandboxMode("trainerday", "normal");
   const [linked] = await accountsOf(athlete.id);
   expect(linked!.expires_at! - Date.now() / 1000).toBeLessThan(310);
@@ -137,7 +127,7 @@ test.describe("enduco webhooks", () => {
     const athlete = await createUser("athlete");
     await signIn(page, athlete.email, athlete.password);
     const username = sandboxUsername("en-hook");
-    await link(page, "enduco", username);
+    await linkInSandbox(page, "enduco", username);
 
     expect(await webhook("plan_changed", username)).toEqual({ delivered: true, status: 200 });
     await page.reload();

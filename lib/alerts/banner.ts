@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { accounts, type AlertKind, type ServiceId } from "@/db/schema";
 import { alertKindOf, alertWords, cardPath } from "@/lib/alerts/kinds";
-import { quietMs } from "@/lib/alerts/check";
+import { ALERT_COLUMNS, quietMs } from "@/lib/alerts/check";
 import { getIntegration } from "@/lib/integrations/registry";
 
 /** One line of the athlete's banner: which service, why, what to do and where. */
@@ -23,15 +23,7 @@ export interface BannerAlert {
  */
 export async function bannerAlertsOf(athleteId: string, nowMs = Date.now()): Promise<BannerAlert[]> {
   const rows = await db
-    .select({
-      service: accounts.provider,
-      provider: accounts.provider,
-      scope: accounts.scope,
-      state: accounts.state,
-      accessToken: accounts.accessToken,
-      failureCount: accounts.failureCount,
-      failingSince: accounts.failingSince,
-    })
+    .select({ service: accounts.provider, ...ALERT_COLUMNS })
     .from(accounts)
     .where(eq(accounts.userId, athleteId));
   const quiet = quietMs();

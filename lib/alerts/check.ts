@@ -30,6 +30,16 @@ export const MISSING_PERMISSIONS_SCAN_MS = 10 * 60_000;
 /** When this process last scanned for missing permissions, in milliseconds since the epoch. */
 let lastMissingScan = Number.NEGATIVE_INFINITY;
 
+/** The columns of a connection alertKindOf reads (AlertRow). */
+export const ALERT_COLUMNS = {
+  provider: accounts.provider,
+  state: accounts.state,
+  accessToken: accounts.accessToken,
+  failureCount: accounts.failureCount,
+  failingSince: accounts.failingSince,
+  scope: accounts.scope,
+};
+
 /** The quiet period before failing refreshes alert the athlete, in milliseconds (ALERT_FAILING_QUIET_MINUTES). */
 export function quietMs(): number {
   return env.ALERT_FAILING_QUIET_MINUTES * 60_000;
@@ -72,16 +82,7 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
   for (const condition of conditions) {
     candidates.push(
       ...(await db
-        .select({
-          athleteId: accounts.userId,
-          service: accounts.provider,
-          provider: accounts.provider,
-          state: accounts.state,
-          accessToken: accounts.accessToken,
-          failureCount: accounts.failureCount,
-          failingSince: accounts.failingSince,
-          scope: accounts.scope,
-        })
+        .select({ athleteId: accounts.userId, service: accounts.provider, ...ALERT_COLUMNS })
         .from(accounts)
         .leftJoin(
           connectionAlerts,
@@ -103,12 +104,7 @@ export async function runAlertChecks(nowMs = Date.now()): Promise<AlertCheck> {
       athleteId: connectionAlerts.athleteId,
       service: connectionAlerts.service,
       kind: connectionAlerts.kind,
-      provider: accounts.provider,
-      state: accounts.state,
-      accessToken: accounts.accessToken,
-      failureCount: accounts.failureCount,
-      failingSince: accounts.failingSince,
-      scope: accounts.scope,
+      ...ALERT_COLUMNS,
     })
     .from(connectionAlerts)
     .leftJoin(accounts, and(eq(accounts.userId, connectionAlerts.athleteId), eq(accounts.provider, connectionAlerts.service)))

@@ -1,3 +1,4 @@
+import { PublicShell } from "@/components/layout/public-shell";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
@@ -30,20 +31,6 @@ function refusal(check: Extract<InvitationCheck, { error: string }>): { title: s
   }
 }
 
-function Shell({ heading, children }: { heading: string; children: React.ReactNode }) {
-  return (
-    <main className="flex min-h-screen items-center justify-center px-4">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 text-center">
-          <p className="text-2xl font-bold tracking-tight text-brand-900">TrainLink</p>
-          <h1 className="mt-2 text-lg font-semibold text-slate-700">{heading}</h1>
-        </div>
-        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>
-      </div>
-    </main>
-  );
-}
-
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   await redirectToCanonicalHost(`/invite/${encodeURIComponent(token)}`);
@@ -51,31 +38,31 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   if (failed(check)) {
     const { title, detail } = refusal(check);
     return (
-      <Shell heading={title}>
+      <PublicShell heading={title}>
         <p className="text-sm text-slate-600">{detail}</p>
         <p className="mt-6 text-sm">
           <Link href="/login" className="font-semibold text-brand-700 hover:underline">
             Go to sign in
           </Link>
         </p>
-      </Shell>
+      </PublicShell>
     );
   }
 
   const user = await getCurrentUser();
   if (user) {
     return (
-      <Shell heading={`Join ${check.coachName}'s roster on TrainLink`}>
+      <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
         <p className="mb-4 text-sm text-slate-600">
           You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>; sign out first to accept this invitation.
         </p>
         <SignOutToAccept />
-      </Shell>
+      </PublicShell>
     );
   }
 
   return (
-    <Shell heading={`Join ${check.coachName}'s roster on TrainLink`}>
+    <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
       <p className="mb-4 text-sm text-slate-600">
         Create your athlete account to link your training services. {check.coachName} will see their connection status. This link expires{" "}
         {formatUtc(check.expiresAt, "d MMM yyyy, HH:mm")} UTC.
@@ -87,6 +74,6 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           Sign in
         </Link>
       </p>
-    </Shell>
+    </PublicShell>
   );
 }

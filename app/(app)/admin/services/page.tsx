@@ -21,6 +21,16 @@ const servicesQuery = z.object({
     .catch(undefined),
 });
 
+/** One labelled figure of the Email section. */
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
+      <dd className="mt-0.5 text-slate-700">{children}</dd>
+    </div>
+  );
+}
+
 export default async function AdminServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole("admin");
   const { email } = parseQuery(servicesQuery, await searchParams);
@@ -101,31 +111,16 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
         </div>
         {mail.enabled ? (
           <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
-            <div>
-              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">SMTP server</dt>
-              <dd className="mt-0.5 text-slate-700">
-                <code className="text-xs">{mail.server}</code>
-              </dd>
-            </div>
-            <div>
-              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">From</dt>
-              <dd className="mt-0.5 text-slate-700">{mail.from}</dd>
-            </div>
-            <div>
-              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Sent in the last 24 hours</dt>
-              <dd className="mt-0.5 text-slate-700">
-                {mail.sentLastDay}
-                {mail.lastSentAt ? ` (last ${formatUtc(mail.lastSentAt, "d MMM, HH:mm")} UTC)` : ""}
-              </dd>
-            </div>
-            <div>
-              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Waiting</dt>
-              <dd className="mt-0.5 text-slate-700">{mail.waiting}</dd>
-            </div>
-            <div>
-              <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">Given up</dt>
-              <dd className="mt-0.5 text-slate-700">{mail.failed === 0 ? "none" : `${mail.failed} (the SMTP server refused them for good)`}</dd>
-            </div>
+            <Fact label="SMTP server">
+              <code className="text-xs">{mail.server}</code>
+            </Fact>
+            <Fact label="From">{mail.from}</Fact>
+            <Fact label="Sent in the last 24 hours">
+              {mail.sentLastDay}
+              {mail.lastSentAt ? ` (last ${formatUtc(mail.lastSentAt, "d MMM, HH:mm")} UTC)` : ""}
+            </Fact>
+            <Fact label="Waiting">{mail.waiting}</Fact>
+            <Fact label="Given up">{mail.failed === 0 ? "none" : `${mail.failed} (the SMTP server refused them for good)`}</Fact>
           </dl>
         ) : (
           <p className="mt-3 text-sm text-slate-700">
