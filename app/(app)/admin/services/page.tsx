@@ -1,3 +1,4 @@
+import { Fact } from "@/components/ui/fact";
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { requireRole } from "@/lib/auth/session";
@@ -20,16 +21,6 @@ const servicesQuery = z.object({
     .optional()
     .catch(undefined),
 });
-
-/** One labelled figure of the Email section. */
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
-      <dd className="mt-0.5 text-slate-700">{children}</dd>
-    </div>
-  );
-}
 
 export default async function AdminServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireRole("admin");

@@ -1,3 +1,4 @@
+import { Fact } from "@/components/ui/fact";
 import { formatDistanceStrict } from "date-fns";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -44,15 +45,6 @@ function When({ label, date, now }: { label: string; date: Date; now: Date }) {
         <time dateTime={date.toISOString()}>{formatUtc(date, "d MMM yyyy, HH:mm")} UTC</time>{" "}
         <span className="text-slate-500">({formatDistanceStrict(date, now, { addSuffix: true })})</span>
       </dd>
-    </div>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
-      <dd className="mt-0.5 text-sm text-slate-700">{children}</dd>
     </div>
   );
 }
