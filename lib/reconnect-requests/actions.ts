@@ -7,6 +7,7 @@ import { authedAction } from "@/lib/actions";
 import { ForbiddenError } from "@/lib/authz";
 import { getIntegration } from "@/lib/integrations/registry";
 import type { Outcome } from "@/lib/result";
+import { openReconnectRequest } from "./open-reconnect-request";
 import { requestReconnect } from "./request-reconnect";
 
 /**
@@ -40,5 +41,20 @@ export const requestReconnectAction = authedAction(
           ? "The athlete turned reconnect-request emails off: they see the request on their Connections page."
           : "Email is off on this server: the athlete sees the request on their Connections page.";
     return { ok: `Reconnect request for ${name} sent.`, note: `${how} You can follow it here; it closes by itself when ${name} works again.` };
+  },
+);
+
+/**
+ * Marks the athlete's own reconnect request `requestId` opened (openReconnectRequest), posted by the connections
+ * page when it was opened from the request's mail (a POST: no GET changes anything, docs/SECURITY.md row 11).
+ * Resolves to `{ ok }` whether or not it moved (an unknown, foreign or already opened id changes nothing).
+ */
+export const markReconnectRequestOpenedAction = authedAction(
+  "connections.manage_own",
+  z.object({ requestId: z.string().min(1).max(100) }),
+  async ({ requestId }, viewer): Promise<Outcome> => {
+    const moved = await openReconnectRequest({ requestId, viewer });
+    if (moved) revalidatePath("/connections");
+    return { ok: moved ? "opened" : "unchanged" };
   },
 );

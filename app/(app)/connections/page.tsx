@@ -9,7 +9,7 @@ import { listConnectionCards } from "@/lib/connections/card";
 import { getIntegration } from "@/lib/integrations/registry";
 import { parseQuery } from "@/lib/query";
 import { listOpenRequestsOfAthlete } from "@/lib/reconnect-requests/list-reconnect-requests";
-import { openReconnectRequest } from "@/lib/reconnect-requests/open-reconnect-request";
+import { MarkRequestOpened } from "@/components/reconnect-requests/mark-request-opened";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -24,7 +24,6 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
     redirect(`/login?${new URLSearchParams({ returnTo: `/connections?request=${encodeURIComponent(request)}` })}`);
   const user = await requireRole("athlete");
   const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
-  if (request) await openReconnectRequest({ requestId: request, viewer: user });
   const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);
   const now = new Date();
 
@@ -41,6 +40,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
           </span>
         </p>
       </div>
+      {request ? <MarkRequestOpened requestId={request} /> : null}
       {linked ? <Alert tone="success">{getIntegration(linked).name} is connected.</Alert> : null}
       {failure && failedService ? <Alert tone="error">{linkFailureMessage(failure, getIntegration(failedService).name)}</Alert> : null}
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
