@@ -44,15 +44,15 @@ export function renderMail(content: MailContent): { text: string; html: string }
   const html = [
     '<!doctype html><html lang="en"><body style="margin:0;padding:24px;background:#f4f4f5;font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#18181b">',
     '<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px;border:1px solid #e4e4e7">',
-    '<p style="margin:0 0 16px;font-weight:600;color:#0f766e">TrainLink</p>',
+    '<p style="margin:0 0 16px;font-weight:600;color:#14306a">TrainLink</p>',
     p(escapeHtml(content.greeting)),
     ...content.paragraphs.map((para) => p(escapeHtml(para))),
     content.items?.length
-      ? `<ul style="margin:0 0 16px;padding-left:20px">${content.items.map((i) => `<li style="margin:0 0 6px">${typeof i === "string" ? escapeHtml(i) : `<a href="${escapeHtml(i.url)}" style="color:#0f766e">${escapeHtml(i.text)}</a>`}</li>`).join("")}</ul>`
+      ? `<ul style="margin:0 0 16px;padding-left:20px">${content.items.map((i) => `<li style="margin:0 0 6px">${typeof i === "string" ? escapeHtml(i) : `<a href="${escapeHtml(i.url)}" style="color:#1a4fb0">${escapeHtml(i.text)}</a>`}</li>`).join("")}</ul>`
       : "",
     content.action
       ? p(
-          `<a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#0f766e;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-weight:600">${escapeHtml(content.action.label)}</a>`,
+          `<a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#1d5fd6;color:#ffffff;text-decoration:none;padding:10px 16px;border-radius:6px;font-weight:600">${escapeHtml(content.action.label)}</a>`,
         )
       : "",
     '<hr style="border:none;border-top:1px solid #e4e4e7;margin:24px 0 12px">',
