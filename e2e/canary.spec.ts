@@ -6,6 +6,8 @@ import { E2E_ENGINE, OWN_PAIR, PAIRS } from "./config";
 import { signIn } from "./fixtures/auth";
 import { createUser, databaseAtRest, withTestDb } from "./fixtures/db";
 import { sandboxTokens, sandboxUsername, type SandboxToken } from "./fixtures/sandbox";
+import { mailSource } from "./fixtures/mail";
+import { caughtMail } from "../scripts/mail-catcher";
 import { findPostgresBin } from "../scripts/postgres";
 
 // The "last" project runs this after every other test (playwright.config.ts), over every token that any
@@ -26,7 +28,7 @@ async function pageAs(browser: Browser, email: string, password: string) {
   return page;
 }
 
-test("no issued token reaches any page or RSC payload of any role, the static bundle, the server log, the database, its WAL or a backup", async ({
+test("no issued token reaches any page or RSC payload of any role, the static bundle, the server log, a mail, the database, its WAL or a backup", async ({
   browser,
 }) => {
   test.setTimeout(180_000);
@@ -83,6 +85,11 @@ test("no issued token reaches any page or RSC payload of any role, the static bu
   for (const p of PAIRS) {
     leaks(readFileSync(p.serverLog), `the server log of pair ${p.index}`);
     leaks(await databaseAtRest(p.db), `the database of pair ${p.index} or its WAL`);
+    // Every mail the run sent (alerts, reconnect requests, digests): its decoded parts and its source as received.
+    for (const mail of await caughtMail(p.inboxUrl)) {
+      const received = `${mail.text ?? ""}\n${mail.html ?? ""}\n${await mailSource(mail, p.inboxUrl)}`;
+      leaks(Buffer.from(received), `the mail "${mail.subject}" of pair ${p.index}`);
+    }
   }
 
   // A backup of this pair's database: SQLite's online backup (scripts/backup.ts); on PostgreSQL, whose backups
