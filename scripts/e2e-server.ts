@@ -141,6 +141,7 @@ await Promise.all([
       ...sandboxServiceEnv(p.sandboxUrl, p.appUrl),
       SMTP_URL: catcher.smtpUrl,
       MAIL_WORKER_INTERVAL_MS: "500",
+      ALERT_CHECK_INTERVAL_MS: "500",
       DIGEST_INTERVAL_SECONDS: "5",
       PORT: String(p.appPort),
       SANDBOX_PORT: String(p.sandboxPort),
