@@ -36,6 +36,7 @@ export const EVENT_KINDS = [
   "reconnect_request_reconnected",
   "reconnect_request_verified",
   "reconnect_request_cancelled",
+  "access_token_issued",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -49,6 +50,14 @@ export const ADMIN_ACTION_KINDS = [
   "connection_revoked",
   "exorlive_linked",
   "master_token_renewed",
+  "api_key_created",
+  "api_key_revoked",
+  "webhook_endpoint_created",
+  "webhook_endpoint_updated",
+  "webhook_endpoint_deleted",
+  "webhook_endpoint_disabled",
+  "bulk_revoke",
+  "bulk_export",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 
@@ -66,3 +75,18 @@ export type EmailKind = (typeof EMAIL_KINDS)[number];
 /** Where a coach's or admin's "Please reconnect" request stands; `verified` and `cancelled` close it. */
 export const RECONNECT_REQUEST_STATUSES = ["sent", "opened", "reconnected", "verified", "cancelled"] as const;
 export type ReconnectRequestStatus = (typeof RECONNECT_REQUEST_STATUSES)[number];
+
+/** What an integrator's API key may do (Authorization: Bearer <key> on /api/v1). */
+export const API_KEY_SCOPES = ["connections:read", "tokens:issue", "connections:revoke", "webhooks:manage"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** The lifecycle events an integrator's webhook endpoint can subscribe to (Standard Webhooks `type`). */
+export const WEBHOOK_EVENT_TYPES = [
+  "connection.linked",
+  "connection.refresh_failed",
+  "connection.needs_reauth",
+  "connection.revoked",
+  "connection.recovered",
+  "connection.scopes_missing",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

@@ -34,6 +34,7 @@ describe("PostgreSQL (a throwaway server)", () => {
       [
         "accounts",
         "admin_actions",
+        "api_keys",
         "app_credentials",
         "coach_athletes",
         "coach_digests",
@@ -51,6 +52,8 @@ describe("PostgreSQL (a throwaway server)", () => {
         "sign_in_throttle",
         "users",
         "webhook_deliveries",
+        "webhook_endpoints",
+        "webhook_outbox",
       ],
     );
     const created = await pool.query<{ data_type: string }>(

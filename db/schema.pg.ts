@@ -374,3 +374,87 @@ export const jobRuns = pgTable("job_runs", {
   name: text("name").primaryKey(),
   lastRunAt: timestamp("last_run_at", { withTimezone: true, mode: "date" }).notNull(),
 });
+
+/**
+ * Integrators' API keys (lib/api-keys): only the SHA-256 of a key is stored, with its first characters (`prefix`)
+ * so people can tell keys apart. `scopes` is space-separated (API_KEY_SCOPES). Revoked or expired keys stay for the
+ * audit log.
+ */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull().unique(),
+    scopes: text("scopes").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    /** The caller's address on the last use (X-Forwarded-For's first entry behind a proxy). */
+    lastUsedIp: text("last_used_ip"),
+  },
+  (t) => [index("api_keys_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Integrators' webhook endpoints (lib/webhooks): where lifecycle events are POSTed, signed per Standard Webhooks
+ * with `secret` (sealed like tokens: `whsec_…` is needed in clear to sign). `events` is space-separated
+ * (WEBHOOK_EVENT_TYPES). `failing_since` is the first failed delivery of the current run of failures; an endpoint
+ * failing for days is disabled (`disabled_at`, `disabled_reason`).
+ */
+export const webhookEndpoints = pgTable("webhook_endpoints", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  description: text("description"),
+  events: text("events").notNull(),
+  secret: text("secret").notNull(),
+  keyId: text("key_id"),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  failingSince: timestamp("failing_since", { withTimezone: true, mode: "date" }),
+  disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+  disabledReason: text("disabled_reason"),
+});
+
+/**
+ * The webhook outbox and delivery log: one row per event per subscribed endpoint, written in the transaction of
+ * the event and delivered by the background worker under a lease (like mail_outbox). `message_id` is the
+ * Standard Webhooks `webhook-id` (the same on every retry and redelivery, so receivers can deduplicate);
+ * `payload` is the exact JSON that is signed. Retried with backoff for 24 hours on timeouts, 5xx and 429.
+ */
+export const webhookOutbox = pgTable(
+  "webhook_outbox",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    createdAt: createdAt(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }).notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
+    /** Given up: a 4xx other than 408/429, 24 hours of retries, or the endpoint disabled or deleted. */
+    failedAt: timestamp("failed_at", { withTimezone: true, mode: "date" }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    /** How long the last attempt took, in milliseconds. */
+    lastLatencyMs: integer("last_latency_ms"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("webhook_outbox_endpoint_message_uq").on(t.endpointId, t.messageId),
+    index("webhook_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.deliveredAt} IS NULL AND ${t.failedAt} IS NULL`),
+    index("webhook_outbox_endpoint_idx").on(t.endpointId, t.createdAt),
+  ],
+);

@@ -34,6 +34,9 @@ export const reconnectRequests = active.reconnectRequests;
 export const emailPreferences = active.emailPreferences;
 export const coachDigests = active.coachDigests;
 export const jobRuns = active.jobRuns;
+export const apiKeys = active.apiKeys;
+export const webhookEndpoints = active.webhookEndpoints;
+export const webhookOutbox = active.webhookOutbox;
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
@@ -46,6 +49,9 @@ export type ServiceHealth = typeof serviceHealth.$inferSelect;
 export type OutboxMail = typeof mailOutbox.$inferSelect;
 export type ConnectionAlert = typeof connectionAlerts.$inferSelect;
 export type ReconnectRequest = typeof reconnectRequests.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookOutbox.$inferSelect;
 
 // Compile-time proof that the SQLite rows have exactly the PostgreSQL rows' types (the cast above relies on it).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -23,6 +23,14 @@ const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
   connection_revoked: "Connection revoked by admin",
   exorlive_linked: "ExorLive linked by admin",
   master_token_renewed: "Master token renewed",
+  api_key_created: "API key created",
+  api_key_revoked: "API key revoked",
+  webhook_endpoint_created: "Webhook endpoint added",
+  webhook_endpoint_updated: "Webhook endpoint changed",
+  webhook_endpoint_deleted: "Webhook endpoint deleted",
+  webhook_endpoint_disabled: "Webhook endpoint disabled",
+  bulk_revoke: "Connections revoked in bulk",
+  bulk_export: "Connections exported",
 };
 
 /** The human label of any audit kind. */

@@ -30,6 +30,7 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   reconnect_request_reconnected: "Reconnected after request",
   reconnect_request_verified: "Reconnect request closed: working",
   reconnect_request_cancelled: "Reconnect request cancelled",
+  access_token_issued: "Access token issued to an integration",
 };
 
 export interface HistoryEntry {
