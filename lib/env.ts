@@ -72,6 +72,14 @@ function loadEnv() {
       DIGEST_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(86_400),
       /** Seconds between two verification requests for a connection whose token does not expire (FitRankings). */
       VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(21_600),
+      /** Requests one API key may make per minute on /api/v1 (each instance counts its own). */
+      API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+      /** "true" lets webhook endpoints resolve to private, loopback and link-local addresses (a local receiver, tests); refused otherwise (SSRF). */
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).default("false"),
+      /** How long one webhook delivery may take (connect, send, answer), in milliseconds. */
+      WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+      /** Days an endpoint may fail every delivery before it is disabled (admins are told). */
+      WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).default(5),
     },
     client: {},
     runtimeEnv: {
@@ -117,6 +125,10 @@ function loadEnv() {
       ALERT_CHECK_INTERVAL_MS: process.env.ALERT_CHECK_INTERVAL_MS,
       DIGEST_INTERVAL_SECONDS: process.env.DIGEST_INTERVAL_SECONDS,
       VERIFY_INTERVAL_SECONDS: process.env.VERIFY_INTERVAL_SECONDS,
+      API_RATE_LIMIT_PER_MINUTE: process.env.API_RATE_LIMIT_PER_MINUTE,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      WEBHOOK_TIMEOUT_MS: process.env.WEBHOOK_TIMEOUT_MS,
+      WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",

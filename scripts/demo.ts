@@ -43,6 +43,8 @@ const childEnv: NodeJS.ProcessEnv = {
   NEXTAUTH_URL: appUrl,
   PORT: String(port),
   SANDBOX_PORT: String(sandboxPort),
+  // Everything of the demo runs on this machine, webhook receivers too.
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? "true",
 };
 const children: ChildProcess[] = [];
 let catcher: MailCatcher | undefined;

@@ -143,6 +143,7 @@ await Promise.all([
       MAIL_WORKER_INTERVAL_MS: "500",
       ALERT_CHECK_INTERVAL_MS: "500",
       DIGEST_INTERVAL_SECONDS: "5",
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
       PORT: String(p.appPort),
       SANDBOX_PORT: String(p.sandboxPort),
       DATABASE_URL: p.db,

@@ -15,6 +15,8 @@ const NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/connections", label: "Connections" },
     { href: "/admin/audit", label: "Audit log" },
     { href: "/admin/services", label: "Services" },
+    { href: "/admin/api-keys", label: "API" },
+    { href: "/admin/webhooks", label: "Webhooks" },
     SETTINGS,
   ],
 };
