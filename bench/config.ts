@@ -17,6 +17,8 @@ export const BENCH_SERVER_LOG = `${BENCH_DIR}/server.log`;
 
 /** Password of every seeded user. */
 export const BENCH_PASSWORD = "bench-password-1234";
+/** The API key the seed stores (every scope), in the format of lib/api-keys: `tlk_<8 hex>_<base64url of 32 bytes>`. */
+export const BENCH_API_KEY = `tlk_be4c0001_${createHash("sha256").update("trainlink-bench-api-key").digest("base64url")}`;
 
 /** base64 of 32 bytes, derived from a fixed label: the benchmark database's sealing key. */
 export const BENCH_TOKEN_KEY = createHash("sha256").update("trainlink-bench-sealing-key").digest("base64");
@@ -42,6 +44,8 @@ export function benchAppEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
     OUTBOUND_TIMEOUT_MS: "10000",
     // The server's background refresher stays off: the refresh benchmark drives the refresher itself.
     REFRESHER_ENABLED: "false",
+    // The API line measures the server's cost per request, not the per-key rate limit.
+    API_RATE_LIMIT_PER_MINUTE: "100000000",
     ...sandboxServiceEnv(BENCH_SANDBOX_URL, BENCH_APP_URL),
     ...extra,
   };

@@ -28,6 +28,7 @@ import { join } from "node:path";
 import { chromium } from "@playwright/test";
 import { ensureBrowser, launchOptionsFor } from "../scripts/browser";
 import {
+  BENCH_API_KEY,
   BENCH_APP_PORT,
   BENCH_APP_URL,
   BENCH_DB,
@@ -123,6 +124,10 @@ interface Scenario {
   cookie: string | null;
   /** Text the response must contain (checked once before measuring). */
   expect: string;
+  /** GET unless said (the API's access-token endpoint is a POST). */
+  method?: "GET" | "POST";
+  /** More request headers (the API key's Authorization). */
+  headers?: Record<string, string>;
 }
 interface ScenarioResult {
   name: string;
@@ -153,10 +158,11 @@ function cannon(
   headers: Record<string, string>,
   durationS: number,
   connections = options.connections,
+  method: "GET" | "POST" = "GET",
 ): Promise<{ latencies: number[]; result: autocannon.Result }> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
-    const instance = autocannon({ url, connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
+    const instance = autocannon({ url, method, connections, duration: durationS, headers, timeout: 30 }, (error, result) =>
       error ? reject(error) : resolve({ latencies, result }),
     );
     instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
@@ -168,16 +174,17 @@ const rss = { peakKb: 0, scenarioKb: 0 };
 
 async function runScenario(s: Scenario, floor: ScenarioResult | null): Promise<ScenarioResult> {
   rss.scenarioKb = 0;
-  const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*" };
+  const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*", ...s.headers };
   if (s.cookie) headers.cookie = s.cookie;
-  const probe = await fetch(`${BENCH_APP_URL}${s.path}`, { headers, redirect: "manual" });
+  const method = s.method ?? "GET";
+  const probe = await fetch(`${BENCH_APP_URL}${s.path}`, { method, headers, redirect: "manual" });
   const text = await probe.text();
   if (probe.status !== 200 || !text.includes(s.expect)) throw new Error(`${s.name}: ${s.path} answered ${probe.status} without "${s.expect}"`);
-  await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(1, Math.min(3, Math.round(options.durationS / 3)))); // warm-up, discarded
-  const { latencies, result } = await cannon(`${BENCH_APP_URL}${s.path}`, headers, options.durationS);
+  await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(1, Math.min(3, Math.round(options.durationS / 3))), options.connections, method); // warm-up, discarded
+  const { latencies, result } = await cannon(`${BENCH_APP_URL}${s.path}`, headers, options.durationS, options.connections, method);
   latencies.sort((a, b) => a - b);
   const p50 = percentile(latencies, 50);
-  const serial = (await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(2, Math.round(options.durationS / 3)), 1)).latencies.sort(
+  const serial = (await cannon(`${BENCH_APP_URL}${s.path}`, headers, Math.max(2, Math.round(options.durationS / 3)), 1, method)).latencies.sort(
     (a, b) => a - b,
   );
   const serialP50 = percentile(serial, 50);
@@ -470,6 +477,14 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
     { name: "admin audit p1", path: "/admin/audit", cookie: admin, expect: "Audit log" },
     { name: "admin audit filtered", path: "/admin/audit?service=enduco&kind=refreshed", cookie: admin, expect: "Audit log" },
     { name: "coach CSV export", path: "/coach/export", cookie: coach, expect: '"Name","Email"' },
+    {
+      name: "API: POST access-token (valid token)",
+      path: `/api/v1/connections/${await benchConnectionId()}/access-token`,
+      cookie: null,
+      method: "POST",
+      headers: apiKeyHeaders,
+      expect: '"access_token"',
+    },
   ];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
@@ -496,6 +511,17 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   const mail = worker([String(options.mails)], appEnv(), "bench/mail-worker.ts") as unknown as MailLine;
   log(`[${engine}] mail: ${JSON.stringify(mail)}`);
   return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, mail, weights, peakKb };
+}
+
+const apiKeyHeaders = { authorization: `Bearer ${BENCH_API_KEY}` };
+
+/** A connected FitRankings connection (its token never expires, so the access-token line measures no refresh), found through the API itself. */
+async function benchConnectionId(): Promise<string> {
+  const response = await fetch(`${BENCH_APP_URL}/api/v1/connections?service=fitrankings&status=connected&limit=1`, { headers: apiKeyHeaders });
+  const body = (await response.json()) as { data?: { id: string }[] };
+  const id = body.data?.[0]?.id;
+  if (!response.ok || !id) throw new Error(`GET /api/v1/connections answered ${response.status} without a connected FitRankings connection`);
+  return id;
 }
 
 // ---------- main ----------
@@ -545,8 +571,14 @@ async function main() {
       const last = run.scenarios.find((r) => r.name === b);
       return first && last ? round(last.serialP50 / first.serialP50, 2) : NaN;
     };
+    const accessToken = run.scenarios.find((r) => r.path.endsWith("/access-token"))!;
     targets.push(
       { target: `[${run.engine}] /coach p50 ≤ 3× floor p50`, met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
+      {
+        target: `[${run.engine}] API access token (valid) one-at-a-time p50 ≤ 2× floor`,
+        met: accessToken.serialRatioToFloor <= 2,
+        value: `${accessToken.serialP50} ms (×${accessToken.serialRatioToFloor})`,
+      },
       { target: `[${run.engine}] /coach p95 < 60 ms`, met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
       {
         target: `[${run.engine}] admin lists and audit ≤ 3× floor p50`,

@@ -2,22 +2,22 @@
  * Seeds the benchmark database (never the demo's): admins, coaches with 100-athlete rosters (some athletes on
  * two rosters, some on none), athletes with a connection row per service in a realistic spread of states and
  * expiries (tokens sealed with lib/crypto under the bench key, as the app seals them), `connection_events`
- * spread over the last 180 days, and some admin actions, with a single argon2id hash shared by every user.
+ * spread over the last 180 days, some admin actions and an API key (BENCH_API_KEY), with a single argon2id hash shared by every user.
  * SQLite: one transaction of prepared statements on the raw better-sqlite3 handle (200,000 events take a few
  * seconds). PostgreSQL: multi-row INSERTs of 1,000 rows on one connection, then VACUUM ANALYZE (the state a
  * long-running database is in: statistics current, the visibility map set, so autovacuum does not start on the
  * 2,000,000 fresh rows in the middle of a measurement).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { dialectOf, sqlitePath } from "../db/dialect";
 import { migrateDatabase } from "../db/open";
-import { EVENT_KINDS, SERVICE_IDS, type ServiceId } from "../db/schema";
+import { API_KEY_SCOPES, EVENT_KINDS, SERVICE_IDS, type ServiceId } from "../db/schema";
 import { hashPassword } from "../lib/auth/password";
 import { parseKeyring, seal, sealedKeyId } from "../lib/crypto";
-import { BENCH_PASSWORD, BENCH_TOKEN_KEY, benchEmail } from "./config";
+import { BENCH_API_KEY, BENCH_PASSWORD, BENCH_TOKEN_KEY, benchEmail } from "./config";
 
 export interface SeedOptions {
   /** The database: an SQLite file path (recreated) or a postgres:// URL (its schemas dropped and recreated). */
@@ -155,6 +155,7 @@ const COLUMNS = {
   ],
   connection_events: ["created_at", "actor_id", "athlete_id", "service", "kind", "detail"],
   admin_actions: ["at", "actor_id", "target_user_id", "kind", "service", "detail"],
+  api_keys: ["id", "name", "prefix", "key_hash", "scopes", "created_by", "created_at"],
 } as const;
 type Table = keyof typeof COLUMNS;
 /** Columns that hold instants (milliseconds here; timestamptz on PostgreSQL). */
@@ -388,6 +389,17 @@ export async function seedBenchDatabase(options: SeedOptions): Promise<SeedResul
       await sink.add("connection_events", [at, actor, athleteId, service, kind, detail]);
       result.events++;
     }
+
+    // The integrator's API key (bench/config.ts BENCH_API_KEY), every scope.
+    await sink.add("api_keys", [
+      randomUUID(),
+      "Benchmark integration",
+      BENCH_API_KEY.slice(0, 12),
+      createHash("sha256").update(BENCH_API_KEY).digest("hex"),
+      API_KEY_SCOPES.join(" "),
+      adminIds[0] ?? null,
+      now,
+    ]);
 
     // Admin actions: a few per day.
     for (let i = 0; i < Math.min(2_000, Math.ceil(options.events / 100)); i++) {
