@@ -86,6 +86,7 @@ describe("withApiKey: refusals before the handler", () => {
       [`Bearer ${revoked.plaintext}`, problemType("api-key-revoked"), /revoked: ask/],
       [`Bearer ${expired.plaintext}`, problemType("api-key-expired"), /expired: ask/],
     ];
+    const warned = mock.method(console, "warn", () => undefined);
     for (const [authorization, type, detail] of cases) {
       const response = await call(route, authorization);
       assert.equal(response.status, 401, authorization);
@@ -96,13 +97,29 @@ describe("withApiKey: refusals before the handler", () => {
       assert.match(problem.detail as string, detail);
       assert.ok(!JSON.stringify(problem).includes(authorization.slice(7)), "the key is not echoed");
     }
+    warned.mock.restore();
     assert.equal(calls.length, 0);
+    // Refusals of well-formed keys are logged with the visible prefix only.
+    assert.deepEqual(
+      warned.mock.calls.map((c) => c.arguments.join(" ")),
+      [
+        "[api] GET /api/v1/things/t1: 401, unknown key tlk_00000000",
+        `[api] GET /api/v1/things/t1: 401, revoked key ${revoked.key.prefix}`,
+        `[api] GET /api/v1/things/t1: 401, expired key ${expired.key.prefix}`,
+      ],
+    );
   });
 
   it("a key without the scope: 403 naming the scope, insufficient_scope challenge, rate-limit headers", async () => {
     const { route, calls } = wrapped();
-    const { plaintext } = await newKey(["tokens:issue", "webhooks:manage"]);
+    const { key, plaintext } = await newKey(["tokens:issue", "webhooks:manage"]);
+    const warned = mock.method(console, "warn", () => undefined);
     const response = await call(route, `Bearer ${plaintext}`);
+    warned.mock.restore();
+    assert.deepEqual(
+      warned.mock.calls.map((c) => c.arguments.join(" ")),
+      [`[api] GET /api/v1/things/t1: 403, key ${key.prefix} lacks connections:read`],
+    );
     assert.equal(response.status, 403);
     assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="trainlink", error="insufficient_scope", scope="connections:read"');
     assert.equal(response.headers.get("ratelimit-policy"), '"default";q=100;w=60');

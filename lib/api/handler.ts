@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import type { ApiKeyScope } from "@/db/schema";
 import { authenticateApiKey, type ApiKeyRefusal } from "@/lib/api-keys/authenticate-api-key";
+import { API_KEY_PREFIX_LENGTH, parseBearer } from "@/lib/api-keys/key-format";
 import type { ApiCaller } from "@/lib/api-keys/types";
 import { clientAddress } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
@@ -51,6 +52,12 @@ function describeError(error: unknown): string {
   return typeof code === "string" ? `${error.name} (${code})` : error.name;
 }
 
+/** The visible prefix (`tlk_` + 8 hex) of the well-formed key a request carries, for logs; never more of it. */
+function keyPrefixOf(request: Request): string {
+  const credentials = parseBearer(request.headers.get("authorization"));
+  return credentials.kind === "key" ? credentials.key.slice(0, API_KEY_PREFIX_LENGTH) : "(none)";
+}
+
 /** `response` with `headers` set and `Cache-Control: no-store` (on a copy when its headers are immutable). */
 function withHeaders(response: Response, headers: Record<string, string>): Response {
   const all = { ...headers, "Cache-Control": "no-store" };
@@ -85,6 +92,9 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
         );
         if (failed(caller)) {
           const refusal = REFUSALS[caller.error];
+          // Failed authorization is logged (docs/SECURITY.md row 13) with the key's visible prefix only, never the key.
+          if (caller.error !== "missing" && caller.error !== "malformed")
+            console.warn(`[api] ${request.method} ${instance}: 401, ${caller.error} key ${keyPrefixOf(request)}`);
           const challenge = caller.error === "missing" ? REALM : `${REALM}, error="invalid_token"`;
           return problem(401, { type: problemType(refusal.slug), title: refusal.title, detail: refusal.detail }, { "WWW-Authenticate": challenge });
         }
@@ -102,6 +112,7 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
           );
         }
         if (!caller.scopes.includes(scope)) {
+          console.warn(`[api] ${request.method} ${instance}: 403, key ${caller.prefix} lacks ${scope}`);
           return problem(
             403,
             {
@@ -136,6 +147,7 @@ let defaultLimiter: RateLimiter | undefined;
  * - Over the key's rate limit (API_RATE_LIMIT_PER_MINUTE per 60 s window, counted in this process's memory: each
  *   instance counts its own): 429 with `Retry-After` (seconds); the handler is not called.
  * - The key lacks `scope`: 403, `error="insufficient_scope"` in the challenge, the scope named in `detail` and `scope`.
+ * - Refusals of a well-formed key (unknown, revoked, expired, lacking the scope) are logged with its prefix only.
  * - The handler throws ApiProblem: that problem. Anything else thrown: 500 with no detail; the method, path (no
  *   query) and the error's name and code go to the server log, never its message or the key.
  *

@@ -10,7 +10,7 @@ export const ProblemSchema = z
   .looseObject({
     type: z.string().meta({ description: 'A URI naming the problem type; "about:blank" when the HTTP status says it all.' }),
     title: z.string().meta({ description: "A short summary of the problem type." }),
-    status: z.number().int().meta({ description: "The HTTP status code." }),
+    status: z.number().int().min(400).max(599).meta({ description: "The HTTP status code." }),
     detail: z.string().optional().meta({ description: "What went wrong this time, and what to do next." }),
     instance: z.string().optional().meta({ description: "The path of the request that failed." }),
     errors: z
