@@ -7,7 +7,8 @@ import { readConnection } from "@/lib/connections/lease";
 import { ConnectionUnavailableError, getFreshAccessTokenWithExpiry, RefreshFailedError } from "@/lib/connections/refresh";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
 import { env } from "@/lib/env";
-import { getIntegration } from "@/lib/integrations/registry";
+import { getIntegration, isServerToServer } from "@/lib/integrations/registry";
+import type { Integration } from "@/lib/integrations/types";
 
 /** How an API key is named in the audit trail: `API key "<name>" (<prefix>)`; never the key itself. */
 export function describeCaller(caller: Pick<ApiCaller, "name" | "prefix">): string {
@@ -55,8 +56,14 @@ export async function issueAccessToken(connectionId: string, caller: Pick<ApiCal
   };
 }
 
-/** What the athlete must do for a connection in `status` at `service` (a sentence for the integrator to relay). */
-function athleteAction(status: ConnectionStatus, service: string): string {
+/**
+ * What must happen before a connection in `status` gives tokens again (a sentence the integrator can relay): the
+ * athlete reconnects or links the service; for a server-to-server service (ExorLive) an admin links it for them.
+ */
+function nextStep(status: ConnectionStatus, integration: Integration): string {
+  const service = integration.name;
+  if (isServerToServer(integration))
+    return `An administrator must link ${service} for this athlete again (Admin → Services); tokens can be issued once that is done.`;
   switch (status) {
     case "needs_reauth":
     case "revoked_by_service":
@@ -73,12 +80,11 @@ async function conflict(connectionId: string, error: Error): Promise<ApiProblem>
   const row = await readConnection(connectionId);
   if (!row) return new ApiProblem(404, { title: "Not Found", detail: `There is no connection with the id ${connectionId}.` });
   const status = connectionStatus(row, true, Date.now(), env.REFRESH_MARGIN_SECONDS);
-  const service = getIntegration(row.provider).name;
   const reconnect = status === "needs_reauth" || status === "revoked_by_service" || (error instanceof RefreshFailedError && error.reauth);
   return new ApiProblem(409, {
     type: problemType(reconnect ? "connection-needs-reconnect" : "connection-not-connected"),
     title: reconnect ? "The connection needs a reconnect" : "The connection is not connected",
-    detail: `${error.message} ${athleteAction(status, service)}`,
+    detail: `${error.message} ${nextStep(status, getIntegration(row.provider))}`,
     connection_status: status,
   });
 }
