@@ -24,6 +24,14 @@ const nextConfig = {
   poweredByHeader: false,
   // Native modules stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "@node-rs/argon2"],
+  // The API reference's Scalar bundle is read from node_modules at run time (lib/api/docs.ts): traced explicitly.
+  outputFileTracingIncludes: {
+    "/api/v1/docs": ["./node_modules/@scalar/api-reference/package.json"],
+    "/api/v1/docs/scalar.js": [
+      "./node_modules/@scalar/api-reference/package.json",
+      "./node_modules/@scalar/api-reference/dist/browser/standalone.js",
+    ],
+  },
   async headers() {
     return [
       {
@@ -37,8 +45,9 @@ const nextConfig = {
         ],
       },
       {
-        // Every page and API answer may carry account data: never stored by browsers or proxies.
-        source: "/((?!_next/static|_next/image|logos|favicon).*)",
+        // Every page and API answer may carry account data: never stored by browsers or proxies. Scalar's bundle
+        // (/api/v1/docs/scalar.js, a versioned library file) is cached: Next.js keeps these headers over a route's own.
+        source: "/((?!_next/static|_next/image|logos|favicon|api/v1/docs/scalar).*)",
         headers: [{ key: "Cache-Control", value: "no-store" }],
       },
     ];

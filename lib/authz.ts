@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "connections.link_for_athlete": ["admin"],
   /** See service configuration and manage app-level credentials (the FitRankings master token). */
   "credentials.manage": ["admin"],
+  /** Create and revoke integrators' API keys, and read the API's interactive reference (/api/v1/docs). */
+  "api_keys.manage": ["admin"],
   /** Change one's own settings (which emails one gets): everyone, for themself only. */
   "settings.update": ["athlete", "coach", "admin"],
   /** Create, list and revoke the integrators' API keys (lib/api-keys). */

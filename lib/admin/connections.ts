@@ -4,10 +4,11 @@ import { z } from "zod";
 import { db } from "@/db";
 import { countUpTo } from "@/db/count";
 import { firstRow } from "@/db/first";
-import { accounts, SERVICE_IDS, users, type ServiceId } from "@/db/schema";
+import { accounts, SERVICE_IDS, users, type ConnectionState, type ServiceId } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { disconnectConnection } from "@/lib/connections/disconnect";
+import { isLiveState } from "@/lib/connections/state-machine";
 import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
 import { statusCondition, type ListableStatus } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
@@ -140,39 +141,84 @@ export async function listConnectionsPage(
   };
 }
 
+/** The outcome of revokeConnection; `message` is a sentence for people. */
+export type RevokeConnectionResult =
+  | { kind: "not_found" }
+  /** The connection had already ended (disconnected, or revoked by the service): nothing was done. */
+  | { kind: "ended"; state: ConnectionState; service: string }
+  | { kind: "failed"; error: string }
+  | { kind: "revoked" | "pending"; message: string };
+
 /**
- * Revokes connection `connectionId` as an admin, through the same path as the athlete's Disconnect (revoke at
- * the service, pending on outage, wipe); the admin is the actor of the connection event, and a
- * `connection_revoked` admin action is recorded. Admins only.
+ * Revokes connection `connectionId` through the same path as the athlete's Disconnect (disconnectConnection:
+ * revoke at the service, pending on outage, wipe) on behalf of `actorId` (an admin; null for an API key, which
+ * `actorLabel` then names, e.g. `API key "Planner" (tlk_0a1b2c3d)`), and records one `connection_revoked` admin
+ * action whose detail names the label. Checks no permission: its callers do (revokeConnectionAsAdmin, the API's
+ * `connections:revoke` scope). A connection that has already ended resolves to `ended` and records nothing.
  */
-export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connectionId: string): Promise<{ ok: string } | { error: string }> {
-  assertCan(viewer, "connections.revoke_any");
-  const row = await db
-    .select({ userId: accounts.userId, provider: accounts.provider, name: users.name })
-    .from(accounts)
-    .innerJoin(users, eq(users.id, accounts.userId))
-    .where(eq(accounts.id, connectionId))
-    .limit(1)
-    .then(firstRow);
-  if (!row) return { error: "That connection no longer exists." };
+export async function revokeConnection(input: {
+  connectionId: string;
+  actorId: string | null;
+  actorLabel?: string;
+}): Promise<RevokeConnectionResult> {
+  const { connectionId, actorId, actorLabel } = input;
+  const read = () =>
+    db
+      .select({ userId: accounts.userId, provider: accounts.provider, state: accounts.state, name: users.name })
+      .from(accounts)
+      .innerJoin(users, eq(users.id, accounts.userId))
+      .where(eq(accounts.id, connectionId))
+      .limit(1)
+      .then(firstRow);
+  const row = await read();
+  if (!row) return { kind: "not_found" };
   const service = getIntegration(row.provider).name;
-  const result = await disconnectConnection({ athleteId: row.userId, actorId: viewer.id, service: row.provider });
-  if (failed(result)) return { error: result.error };
+  if (!isLiveState(row.state)) return { kind: "ended", state: row.state, service };
+  const result = await disconnectConnection({ athleteId: row.userId, actorId, service: row.provider, actorLabel });
+  if (failed(result)) {
+    const now = await read(); // ended meanwhile (a concurrent revoke) is not a failure
+    if (now && !isLiveState(now.state)) return { kind: "ended", state: now.state, service };
+    return { kind: "failed", error: result.error };
+  }
+  const outcome = result.pending
+    ? "revocation pending: the service was unreachable"
+    : result.revoked
+      ? "revoked at the service"
+      : result.refused
+        ? "the service refused the revocation; tokens wiped locally"
+        : "wiped locally (no revocation endpoint)";
   await recordAdminAction({
-    actorId: viewer.id,
+    actorId,
     targetUserId: row.userId,
     kind: "connection_revoked",
     service: row.provider,
-    detail: result.pending
-      ? "revocation pending: the service was unreachable"
-      : result.revoked
-        ? "revoked at the service"
-        : result.refused
-          ? "the service refused the revocation; tokens wiped locally"
-          : "wiped locally (no revocation endpoint)",
+    detail: actorLabel ? `${outcome}; by ${actorLabel}` : outcome,
   });
-  if (result.pending) return { ok: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
+  if (result.pending)
+    return { kind: "pending", message: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
   if (result.refused)
-    return { ok: `${row.name}'s ${service} connection was ended here and its tokens deleted, but ${service} refused the revocation.` };
-  return { ok: `${row.name}'s ${service} connection was revoked.${result.note ? ` ${result.note}` : ""}` };
+    return {
+      kind: "revoked",
+      message: `${row.name}'s ${service} connection was ended here and its tokens deleted, but ${service} refused the revocation.`,
+    };
+  return { kind: "revoked", message: `${row.name}'s ${service} connection was revoked.${result.note ? ` ${result.note}` : ""}` };
+}
+
+/**
+ * Revokes connection `connectionId` as an admin (revokeConnection with the admin as the actor of the
+ * connection event and of the `connection_revoked` admin action). Admins only (ForbiddenError).
+ */
+export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connectionId: string): Promise<{ ok: string } | { error: string }> {
+  assertCan(viewer, "connections.revoke_any");
+  const result = await revokeConnection({ connectionId, actorId: viewer.id });
+  switch (result.kind) {
+    case "not_found":
+      return { error: "That connection no longer exists." };
+    case "ended":
+      return { error: `${result.service} is not connected.` };
+    case "failed":
+      return { error: result.error };
+    default:
+      return { ok: result.message };
+  }
 }

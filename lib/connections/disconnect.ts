@@ -38,7 +38,8 @@ async function revokeAtService(row: Account): Promise<RevokeOutcome> {
 }
 
 /**
- * Disconnects `athleteId` from `service` on behalf of `actorId` (the athlete, or later an admin): revokes at
+ * Disconnects `athleteId` from `service` on behalf of `actorId` (the athlete, an admin, or null for an API key,
+ * then named by `actorLabel`, which is added to the `disconnected` event's detail): revokes at
  * the service where it documents an endpoint (RFC 7009; TrainerDay sends the access token, enduco the refresh
  * token), then wipes the sealed tokens with a `disconnected` event. When the service is unavailable (5xx,
  * timeout, network) the connection becomes `revocation_pending`: tokens kept until the service accepts, and the
@@ -47,8 +48,13 @@ async function revokeAtService(row: Account): Promise<RevokeOutcome> {
  * result's `note` tells the athlete how to remove access at the service. Services without an endpoint are wiped at once, with a note telling the
  * athlete to remove access at the service too. No transaction is held open across the HTTP call.
  */
-export async function disconnectConnection(input: { athleteId: string; actorId: string; service: ServiceId }): Promise<DisconnectResult> {
-  const { athleteId, actorId, service } = input;
+export async function disconnectConnection(input: {
+  athleteId: string;
+  actorId: string | null;
+  service: ServiceId;
+  actorLabel?: string;
+}): Promise<DisconnectResult> {
+  const { athleteId, actorId, service, actorLabel } = input;
   const integration = getIntegration(service);
   const found = await db
     .select({ id: accounts.id })
@@ -69,7 +75,7 @@ export async function disconnectConnection(input: { athleteId: string; actorId: 
     return { error: `${integration.name} is not connected.` };
   }
   try {
-    return await revokeAndEnd(row, actorId);
+    return await revokeAndEnd(row, actorId, actorLabel);
   } finally {
     await releaseLease(row.id, owner); // the transitions free it already; this covers an unexpected error
   }
@@ -86,15 +92,16 @@ async function waitForLease(id: string, owner: string): Promise<boolean> {
 }
 
 /** Revokes `row`'s newest tokens at the service (its lease held) and ends or parks the connection accordingly. */
-async function revokeAndEnd(row: Account, actorId: string): Promise<DisconnectResult> {
+async function revokeAndEnd(row: Account, actorId: string | null, actorLabel: string | undefined): Promise<DisconnectResult> {
   const integration = getIntegration(row.provider);
   const outcome = await revokeAtService(row);
+  const by = actorLabel ? ` (by ${actorLabel})` : "";
   switch (outcome.kind) {
     case "revoked":
-      await disconnected(row, actorId, "revoked at the service");
+      await disconnected(row, actorId, `revoked at the service${by}`);
       return { revoked: true };
     case "none":
-      await disconnected(row, actorId, "no revocation endpoint documented; tokens wiped locally");
+      await disconnected(row, actorId, `no revocation endpoint documented; tokens wiped locally${by}`);
       return { revoked: false, note: integration.disconnectNote };
     case "transient": {
       const failures = row.state === "revocation_pending" ? row.failureCount + 1 : 1;

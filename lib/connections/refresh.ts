@@ -112,6 +112,40 @@ export async function getFreshAccessToken(
   return pending;
 }
 
+/** A fresh access token with what was stored beside it: its expiry (seconds since the epoch, or null) and granted scope. */
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresAt: number | null;
+  scope: string | null;
+  connection: Pick<Account, "id" | "userId" | "provider">;
+}
+
+/**
+ * getFreshAccessToken, with the expiry and scope stored with the token it returns (for the API's access-token
+ * answer): a fresh token costs one read; otherwise the refresh runs as getFreshAccessToken runs it (single
+ * flight, lease) and the row is read again, so the token and its expiry always come from one read of the row.
+ * Resolves to null when there is no connection `connectionId`; throws what getFreshAccessToken throws.
+ */
+export async function getFreshAccessTokenWithExpiry(
+  connectionId: string,
+  options: { marginSeconds?: number; actorId?: string | null } = {},
+): Promise<IssuedAccessToken | null> {
+  const margin = options.marginSeconds ?? env.REFRESH_MARGIN_SECONDS;
+  const issued = (row: Account & { accessToken: string }): IssuedAccessToken => ({
+    accessToken: openToken(row.accessToken, row.id, "access_token"),
+    expiresAt: row.expiresAt,
+    scope: row.scope,
+    connection: { id: row.id, userId: row.userId, provider: row.provider },
+  });
+  const row = await readConnection(connectionId);
+  if (!row) return null;
+  if (usable(row) && isFresh(row, margin, Date.now())) return issued(row);
+  await getFreshAccessToken(connectionId, { marginSeconds: margin, actorId: options.actorId ?? null });
+  const after = await readConnection(connectionId);
+  if (!usable(after)) throw unavailable(after);
+  return issued(after);
+}
+
 /**
  * The background refresher's refresh of a connection whose lease `owner` already holds (claimed with claimDue,
  * so it is connected, due and has a refresh token): refreshes it now, sharing the single flight with on-demand

@@ -350,7 +350,7 @@ export async function needsReauth(row: Account, owner: string | null, reason: st
  * revoke; tokens kept until it accepts. Records the failure count, error and next attempt, and a
  * `revocation_pending` event.
  */
-export async function revocationPending(row: Account, actorId: string, failure: Failure): Promise<void> {
+export async function revocationPending(row: Account, actorId: string | null, failure: Failure): Promise<void> {
   await apply(undefined, "revocationPending", row.id, { ...failureColumns(failure), ...LEASE_FREE }, [
     event(row, actorId, "revocation_pending", `${failure.message}; retried automatically, next after ${failure.nextAttemptAt.toISOString()}`),
   ]);
