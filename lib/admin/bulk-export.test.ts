@@ -148,13 +148,17 @@ describe("connections CSV export", () => {
     assert.equal((await db.select().from(adminActions).where(eq(adminActions.actorId, admin.id))).length, 2);
   });
 
-  it("accepts only a POST whose Origin is this app's (SECURITY.md row 11)", () => {
+  it("accepts only a POST from this app: its Origin, or a null Origin the browser marks same-origin (SECURITY.md row 11)", () => {
     const post = (headers: Record<string, string>) => new Request("http://app.example/admin/connections/export", { method: "POST", headers });
     assert.equal(isSameOriginPost(post({ host: "app.example", origin: "http://app.example" })), true);
     assert.equal(isSameOriginPost(post({ host: "internal:3000", "x-forwarded-host": "app.example", origin: "https://app.example" })), true);
     assert.equal(isSameOriginPost(post({ host: "app.example", origin: "https://evil.example" })), false);
+    assert.equal(isSameOriginPost(post({ host: "app.example", origin: "https://evil.example", "sec-fetch-site": "same-origin" })), false);
     assert.equal(isSameOriginPost(post({ host: "app.example", origin: "null" })), false);
-    assert.equal(isSameOriginPost(post({ host: "app.example" })), false, "no Origin");
+    assert.equal(isSameOriginPost(post({ host: "app.example", origin: "null", "sec-fetch-site": "cross-site" })), false);
+    assert.equal(isSameOriginPost(post({ host: "app.example" })), false, "no Origin and no Fetch Metadata");
+    // Our own form under Referrer-Policy: no-referrer: Origin null, and the browser's own Sec-Fetch-Site.
+    assert.equal(isSameOriginPost(post({ host: "app.example", origin: "null", "sec-fetch-site": "same-origin" })), true);
     assert.equal(isSameOriginPost(post({ host: "app.example", origin: "not a url" })), false);
   });
 });

@@ -128,15 +128,18 @@ export async function recordConnectionsExport(viewer: SessionUser | null, filter
 }
 
 /**
- * True when `request` comes from a page of this app: its Origin header is present, not "null", and names the
- * host the request was sent to (X-Forwarded-Host behind a proxy, else Host), as proxy.ts checks for /api. The
- * export is a POST that writes an audit row, so a form on another site must not be able to trigger it
- * (docs/SECURITY.md row 11); unlike proxy.ts a missing Origin is refused too, since only our own form posts here.
+ * True when `request` comes from a page of this app (docs/SECURITY.md row 11; the export is a POST that writes an
+ * audit row, so a form on another site must not trigger it). An Origin header naming the host the request was
+ * sent to (X-Forwarded-Host behind a proxy, else Host) passes, as in proxy.ts. The app's `Referrer-Policy:
+ * no-referrer` (next.config.mjs) makes browsers send `Origin: null` on a form POST (Fetch standard, "append a
+ * request Origin header"), so a null or missing Origin passes only with `Sec-Fetch-Site: same-origin`, which
+ * browsers set themselves and pages cannot forge (Fetch Metadata). Anything else is refused.
  */
 export function isSameOriginPost(request: Request): boolean {
   const origin = request.headers.get("origin");
+  if (origin === null || origin === "null") return request.headers.get("sec-fetch-site") === "same-origin";
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  if (!origin || origin === "null" || !host) return false;
+  if (!host) return false;
   try {
     return new URL(origin).host === host;
   } catch {

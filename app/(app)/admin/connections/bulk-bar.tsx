@@ -18,7 +18,7 @@ export interface BulkBarProps {
   revocableMore: boolean;
   /** The revocable selection in words: "37 TrainerDay connections with status Needs reconnect". */
   revocableWords: string;
-  /** How many matching connections are already disconnected or revoked by their service (0 when none or unknown). */
+  /** How many matching connections no longer hold access: disconnected or revoked by their service (0 when none or unknown). */
   gone: number;
 }
 
@@ -44,7 +44,8 @@ export function BulkBar({ filter, matchingLabel, revocable, revocableMore, revoc
           <span className="font-semibold text-slate-900">{matchingLabel}</span> {matchingLabel === "1" ? "connection matches" : "connections match"}
           {gone > 0 ? (
             <span className="block text-slate-600">
-              {gone.toLocaleString("en-US")} of them {gone === 1 ? "is" : "are"} already disconnected and left out of Revoke.
+              {gone.toLocaleString("en-US")} of them no longer {gone === 1 ? "holds" : "hold"} access (disconnected, or revoked by their service) and{" "}
+              {gone === 1 ? "is" : "are"} left out of Revoke.
             </span>
           ) : null}
           {revocableMore ? <span className="block text-slate-600">One run revokes at most {n}; run it again for the rest.</span> : null}
@@ -71,7 +72,12 @@ export function BulkBar({ filter, matchingLabel, revocable, revocableMore, revoc
                   TrainLink asks each service to revoke access and deletes the stored tokens, {n} at most, in batches you can stop. Every connection
                   is recorded in the audit log with you as the one who revoked it.
                 </p>
-                {gone > 0 ? <p>The {gone.toLocaleString("en-US")} matching connections that are already disconnected are left out.</p> : null}
+                {gone > 0 ? (
+                  <p>
+                    The {gone.toLocaleString("en-US")} matching connections that no longer hold access (disconnected, or revoked by their service) are
+                    left out.
+                  </p>
+                ) : null}
               </div>
             }
           >
