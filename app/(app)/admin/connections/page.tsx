@@ -8,6 +8,8 @@ import { LISTABLE_STATUSES, listConnectionsPage } from "@/lib/admin/connections"
 import { requireRole } from "@/lib/auth/session";
 import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
 import { formatUtc } from "@/lib/time";
+import { athleteNameOf, countBulk, describeBulkSelection } from "@/lib/admin/bulk-filter";
+import { BulkBar } from "./bulk-bar";
 import { ConnectionsTable } from "./connections-table";
 import { ServiceFilter } from "@/components/connections/service-filter";
 import { Button } from "@/components/ui/button";
@@ -35,7 +37,15 @@ const connectionsQuery = z.object({
 export default async function AdminConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const admin = await requireRole("admin");
   const { service, status, athlete: athleteId, after, before, last } = parseQuery(connectionsQuery, await searchParams);
-  const { rows, previous, next, total } = await listConnectionsPage(admin, { service, status, athleteId, after, before, last: last === "1" });
+  const listing = listConnectionsPage(admin, { service, status, athleteId, after, before, last: last === "1" });
+  const filter = { service, status, athlete: athleteId };
+  const counts = await countBulk(
+    filter,
+    listing.then((page) => page.total),
+  );
+  const { rows, previous, next, total } = await listing;
+  const athleteName = athleteId ? (rows[0]?.athleteName ?? (await athleteNameOf(athleteId))) : null;
+  const bothExact = !counts.matching.more && !counts.revocable.more;
   const href = (extra: Record<string, string>) =>
     `/admin/connections?${new URLSearchParams(
       Object.entries({ service, status, athlete: athleteId, ...extra }).filter((e): e is [string, string] => Boolean(e[1])),
@@ -74,6 +84,14 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           </Link>
         ) : null}
       </form>
+      <BulkBar
+        filter={filter}
+        matchingLabel={formatCount(counts.matching)}
+        revocable={counts.revocable.count}
+        revocableMore={counts.revocable.more}
+        revocableWords={describeBulkSelection(counts.revocable.count, filter, athleteName)}
+        gone={bothExact ? counts.matching.count - counts.revocable.count : 0}
+      />
       <ConnectionsTable
         caption={`Connections, ${formatCount(total)} matching`}
         rows={rows.map((r) => ({
