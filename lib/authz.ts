@@ -25,8 +25,6 @@ export const PERMISSIONS = {
   "api_keys.manage": ["admin"],
   /** Change one's own settings (which emails one gets): everyone, for themself only. */
   "settings.update": ["athlete", "coach", "admin"],
-  /** Create, list and revoke the integrators' API keys (lib/api-keys). */
-  "api_keys.manage": ["admin"],
   /** Register, change and delete the integrators' webhook endpoints (lib/webhooks). */
   "webhooks.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -33,5 +33,7 @@ export function apiReferencePage(): Response {
     telemetry: false,
     showDeveloperTools: "never",
     hideClientButton: true,
+    // Scalar's "Ask AI" calls Scalar's own servers: not for an admin page that holds an organisation's API.
+    agent: { disabled: true },
   })();
 }
