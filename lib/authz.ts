@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   "connections.link_for_athlete": ["admin"],
   /** See service configuration and manage app-level credentials (the FitRankings master token). */
   "credentials.manage": ["admin"],
+  /** Register, test and delete integrators' webhook endpoints, and read and redeliver their deliveries. */
+  "webhooks.manage": ["admin"],
   /** Change one's own settings (which emails one gets): everyone, for themself only. */
   "settings.update": ["athlete", "coach", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
