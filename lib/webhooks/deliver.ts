@@ -7,7 +7,7 @@ import { webhookEndpoints, webhookOutbox } from "@/db/schema";
 import { env } from "@/lib/env";
 import { privateNetworksAllowed } from "@/lib/webhooks/address";
 import { PostError, postWebhook, type PostAnswer } from "@/lib/webhooks/http";
-import { claimDueWebhooks, RETRY_BASE_MS, RETRY_WINDOW_MS, webhookBackoffMs, type WebhookDelivery } from "@/lib/webhooks/outbox";
+import { claimDueWebhooks, MAX_RETRY_DELAY_MS, RETRY_BASE_MS, RETRY_WINDOW_MS, webhookBackoffMs, type WebhookDelivery } from "@/lib/webhooks/outbox";
 import { openWebhookSecret } from "@/lib/webhooks/secret";
 
 /**
@@ -34,10 +34,14 @@ export interface WebhookPass {
   leaseLost: number;
 }
 
-/** Options of a pass: deliveries in flight at once (default 64), and the first retry's delay in milliseconds (default RETRY_BASE_MS). */
+/**
+ * Options of a pass: deliveries in flight at once (default 64); the first retry's delay and the longest one, in
+ * milliseconds (default RETRY_BASE_MS and MAX_RETRY_DELAY_MS: only tests and the bench shorten them).
+ */
 export interface DeliverOptions {
   concurrency?: number;
   retryBaseMs?: number;
+  maxRetryDelayMs?: number;
 }
 
 type Endpoint = { id: string; url: string; secret: string; disabledAt: Date | null };
@@ -57,11 +61,12 @@ export function notifyEnqueued(): void {
  */
 export async function deliverDueWebhooks(options: DeliverOptions = {}): Promise<WebhookPass> {
   const concurrency = options.concurrency ?? 64;
-  const retryBaseMs = options.retryBaseMs ?? RETRY_BASE_MS;
+  const schedule = { baseMs: options.retryBaseMs ?? RETRY_BASE_MS, maxMs: options.maxRetryDelayMs ?? MAX_RETRY_DELAY_MS };
   const owner = `webhooks:${randomUUID()}`;
   const pass: WebhookPass = { delivered: 0, retrying: 0, failed: 0, leaseLost: 0 };
   const endpoints = new Map<string, Endpoint | null>();
   const signers = new Map<string, Webhook>();
+  const cleared = new Set<string>(); // endpoints whose failingSince this pass cleared (and no failure since)
   const inFlight = new Set<Promise<void>>();
   let exhausted = false;
   for (;;) {
@@ -78,7 +83,7 @@ export async function deliverDueWebhooks(options: DeliverOptions = {}): Promise<
         for (const id of unknown) endpoints.set(id, rows.find((r) => r.id === id) ?? null);
       }
       for (const row of claimed) {
-        const job: Promise<void> = deliverOne(row, endpoints.get(row.endpointId) ?? null, signers, owner, retryBaseMs, pass)
+        const job: Promise<void> = deliverOne(row, endpoints.get(row.endpointId) ?? null, { signers, cleared }, owner, schedule, pass)
           .catch((error: unknown) => console.error(`[webhooks] recording a delivery failed: ${error instanceof Error ? error.name : "error"}`))
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
@@ -109,9 +114,9 @@ function signerFor(endpoint: Endpoint, signers: Map<string, Webhook>): Webhook {
 async function deliverOne(
   row: WebhookDelivery,
   endpoint: Endpoint | null,
-  signers: Map<string, Webhook>,
+  state: { signers: Map<string, Webhook>; cleared: Set<string> },
   owner: string,
-  retryBaseMs: number,
+  schedule: { baseMs: number; maxMs: number },
   pass: WebhookPass,
 ): Promise<void> {
   const attempts = row.attempts + 1;
@@ -126,7 +131,7 @@ async function deliverOne(
   let answer: PostAnswer | null = null;
   let problem: { error: string; latencyMs: number | null; retry: boolean } | null = null;
   try {
-    const signature = signerFor(endpoint, signers).sign(row.messageId, attemptAt, row.payload);
+    const signature = signerFor(endpoint, state.signers).sign(row.messageId, attemptAt, row.payload);
     answer = await postWebhook(
       new URL(endpoint.url),
       {
@@ -160,6 +165,8 @@ async function deliverOne(
   const outcome = answer ? classifyStatus(answer.status) : problem!.retry ? "retry" : "fail";
   if (outcome === "delivered") {
     await record(row, owner, pass, "delivered", { ...columns, lastError: null, deliveredAt: new Date() });
+    if (state.cleared.has(endpoint.id)) return;
+    state.cleared.add(endpoint.id);
     await db
       .update(webhookEndpoints)
       .set({ failingSince: null })
@@ -171,7 +178,13 @@ async function deliverOne(
   const now = Date.now();
   if (outcome === "retry" && now < deadline) {
     const next = Math.min(
-      now + webhookBackoffMs(attempts, answer && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : null, retryBaseMs),
+      now +
+        webhookBackoffMs(
+          attempts,
+          answer && (answer.status === 429 || answer.status === 503) ? answer.retryAfterMs : null,
+          schedule.baseMs,
+          schedule.maxMs,
+        ),
       deadline,
     );
     await record(row, owner, pass, "retrying", { ...columns, lastError: why, nextAttemptAt: new Date(next) });
@@ -182,6 +195,7 @@ async function deliverOne(
       failedAt: new Date(),
     });
   }
+  state.cleared.delete(endpoint.id);
   await db
     .update(webhookEndpoints)
     .set({ failingSince: attemptAt })

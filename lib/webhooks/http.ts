@@ -29,9 +29,10 @@ export class PostError extends Error {
   }
 }
 
+/** Keep-alive agents, one pair per guard mode: a socket opened while private networks were allowed is never reused under the guard. */
 const agents = {
-  http: new http.Agent({ keepAlive: true, maxSockets: 128 }),
-  https: new https.Agent({ keepAlive: true, maxSockets: 128 }),
+  guarded: { http: new http.Agent({ keepAlive: true, maxSockets: 128 }), https: new https.Agent({ keepAlive: true, maxSockets: 128 }) },
+  open: { http: new http.Agent({ keepAlive: true, maxSockets: 128 }), https: new https.Agent({ keepAlive: true, maxSockets: 128 }) },
 };
 
 /**
@@ -100,7 +101,7 @@ export function postWebhook(
     const request = (secure ? https : http).request(url, {
       method: "POST",
       headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-      agent: secure ? agents.https : agents.http,
+      agent: agents[options.allowPrivate ? "open" : "guarded"][secure ? "https" : "http"],
       lookup: guardedLookup(options.allowPrivate),
     });
     const timer = setTimeout(() => fail(new PostError("timeout", `no answer within ${options.timeoutMs} ms`, elapsed())), options.timeoutMs);

@@ -28,12 +28,12 @@ export function webhookLeaseMs(): number {
  * The delay before the next attempt after the `attempts`-th failed one, in milliseconds: `baseMs` doubling per
  * attempt, at most MAX_RETRY_DELAY_MS, with ±25 % jitter so receivers recovering from an outage are not hit by
  * every delivery at once. A Retry-After (`retryAfterMs`, from a 429 or 503) is honoured when longer, up to
- * MAX_RETRY_DELAY_MS.
+ * MAX_RETRY_DELAY_MS. `baseMs` and `maxMs` change the schedule for tests and the bench only.
  */
-export function webhookBackoffMs(attempts: number, retryAfterMs: number | null = null, baseMs = RETRY_BASE_MS): number {
-  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+export function webhookBackoffMs(attempts: number, retryAfterMs: number | null = null, baseMs = RETRY_BASE_MS, maxMs = MAX_RETRY_DELAY_MS): number {
+  const exponential = Math.min(baseMs * 2 ** Math.max(0, attempts - 1), maxMs);
   const jittered = Math.round(exponential * (0.75 + Math.random() * 0.5));
-  return retryAfterMs === null ? jittered : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_DELAY_MS));
+  return retryAfterMs === null ? jittered : Math.max(jittered, Math.min(retryAfterMs, maxMs));
 }
 
 /**
