@@ -14,13 +14,18 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
+/** The additional authenticated data a secret is sealed with: it opens only in its own endpoint's row. */
+export function webhookSecretContext(endpointId: string): string {
+  return `webhook_endpoints.secret:${endpointId}`;
+}
+
 /** `secret` sealed for endpoint `endpointId`, with the id of the key that sealed it (webhook_endpoints.secret, key_id). */
 export function sealWebhookSecret(secret: string, endpointId: string): { secret: string; keyId: string | null } {
-  const sealed = seal(secret, getKeyring(), `webhook_endpoints.secret:${endpointId}`);
+  const sealed = seal(secret, getKeyring(), webhookSecretContext(endpointId));
   return { secret: sealed, keyId: sealedKeyId(sealed) };
 }
 
 /** Opens a secret sealed by sealWebhookSecret. Throws TokenDecryptionError (wrong key, tampering, another row). */
 export function openWebhookSecret(sealed: string, endpointId: string): string {
-  return open(sealed, getKeyring(), `webhook_endpoints.secret:${endpointId}`);
+  return open(sealed, getKeyring(), webhookSecretContext(endpointId));
 }
