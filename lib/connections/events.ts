@@ -50,9 +50,11 @@ export async function recordEvent(event: EventInput, tx: Executor = db): Promise
   await enqueueConnectionWebhook(tx, { type, athleteId: event.athleteId, service: event.service, detail: event.detail ?? null, at });
 }
 
-/** True when an event of `kind` may need webhook deliveries written with it (its type has a subscribed endpoint). */
+/**
+ * True when events of `kinds` need webhook deliveries written with them (a webhook carries one of them and an
+ * enabled endpoint subscribes to it): one SELECT when some kind is mapped, none otherwise.
+ */
 export async function wantsWebhooks(kinds: readonly EventKind[]): Promise<boolean> {
   const types = [...new Set(kinds.map(webhookTypeOf).filter((t) => t !== null))];
-  for (const type of types) if ((await subscribedEndpointIds(type)).length > 0) return true;
-  return false;
+  return types.length > 0 && (await subscribedEndpointIds(types)).length > 0;
 }

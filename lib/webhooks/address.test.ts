@@ -77,12 +77,14 @@ describe("SSRF guard", () => {
     assert.equal((await db.select().from(webhookEndpoints)).length, 0);
   });
 
-  it("a POST to a loopback literal, ::ffff:127.0.0.1, or a name resolving to loopback is refused before connecting", async () => {
+  it("a POST to a loopback, 10/8 or 169.254/16 literal, ::1, ::ffff:127.0.0.1, or a name resolving to loopback is refused before connecting", async () => {
     for (const url of [
       `http://127.0.0.1:${receiver.port}/`,
       `http://[::ffff:127.0.0.1]:${receiver.port}/`,
       `http://localhost:${receiver.port}/`,
       `http://[::1]:${receiver.port}/`,
+      "http://10.20.30.40/hook",
+      "https://169.254.169.254/latest/meta-data",
     ]) {
       await assert.rejects(
         postWebhook(new URL(url), {}, "{}", { timeoutMs: 2_000, allowPrivate: false }),

@@ -44,17 +44,18 @@ export interface ConnectionWebhookInput {
 }
 
 /**
- * The ids of the enabled endpoints subscribed to `type`: one SELECT of the (small) endpoints table. On PostgreSQL
+ * The ids of the enabled endpoints subscribed to `type` (or to any of several types): one SELECT of the (small) endpoints table. On PostgreSQL
  * inside a transaction (`lock`), the rows are taken FOR KEY SHARE, so an endpoint deleted meanwhile waits for the
  * event's transaction (and its cascade then removes the new rows) instead of failing it on the foreign key.
  */
-export async function subscribedEndpointIds(type: string, tx: Executor = db, lock = false): Promise<string[]> {
+export async function subscribedEndpointIds(type: string | readonly string[], tx: Executor = db, lock = false): Promise<string[]> {
+  const types: readonly string[] = typeof type === "string" ? [type] : type;
   const query = tx
     .select({ id: webhookEndpoints.id, events: webhookEndpoints.events })
     .from(webhookEndpoints)
     .where(isNull(webhookEndpoints.disabledAt));
   const rows = lock && db.engine === "postgres" ? await query.for("key share") : await query;
-  return rows.filter((row) => (parseEventList(row.events) as string[]).includes(type)).map((row) => row.id);
+  return rows.filter((row) => (parseEventList(row.events) as string[]).some((t) => types.includes(t))).map((row) => row.id);
 }
 
 /**
