@@ -8,6 +8,7 @@
  *     sandbox, at each REFRESHER_CONCURRENCY, with duplicate refreshes and lost tokens counted;
  *   - first-load JavaScript (compressed, as transferred) of three pages in Chromium;
  *   - mail (bench/mail-worker.ts): the alert check, the coach digest, and the outbox sent to a local SMTP catcher;
+ *   - webhooks (bench/webhook-delivery.ts): events delivered to a local receiver failing 30 % of requests;
  *   - the server's peak RSS.
  * Prints a table and writes bench/results.json.
  *
@@ -18,7 +19,8 @@
  * --duration=S (BENCH_DURATION, 10), --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10),
  * --refresh=N (BENCH_REFRESH, 10000), --concurrency=4,100 (BENCH_CONCURRENCY: one instance at each, then two
  * instances at the highest), --build (BENCH_BUILD=1: rebuild even if a build exists), --out=FILE (BENCH_OUT,
- * bench/results.json), --mails=N (BENCH_MAILS, 2000; small 300).
+ * bench/results.json), --mails=N (BENCH_MAILS, 2000; small 300), --webhooks=N (BENCH_WEBHOOKS, 5000, small too: fewer events measure the retry tail rather than delivery; 0 skips
+ * the webhook line).
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -66,6 +68,8 @@ const options = {
   latencyConcurrency: Number(opt("latency-concurrency", "BENCH_LATENCY_CONCURRENCY", "400", "100")),
   /** The mail line: mails enqueued (besides the alerts' and digests') and sent to a local catcher. */
   mails: Number(opt("mails", "BENCH_MAILS", "2000", "300")),
+  /** The webhook line: events delivered to a local receiver failing 30 % of requests (0 skips it). */
+  webhooks: ((n: string) => (n === "true" ? 5000 : Number(n)))(opt("webhooks", "BENCH_WEBHOOKS", "5000", "5000")),
   build: args.has("build") || process.env.BENCH_BUILD === "1",
   /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
   engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
@@ -401,8 +405,23 @@ interface EngineRun {
   /** The latency line (PostgreSQL only). */
   latency: Record<string, unknown> | null;
   mail: MailLine;
+  /** What bench/webhook-delivery.ts measured; null when skipped (--webhooks=0). */
+  webhooks: WebhookLine | null;
   weights: PageWeight[];
   peakKb: number;
+}
+
+/** What bench/webhook-delivery.ts measured (its JSON line). */
+interface WebhookLine {
+  events: number;
+  enqueueMs: number;
+  deliverMs: number;
+  perSecond: number;
+  requests: number;
+  failedRequests: number;
+  duplicates: number;
+  lost: number;
+  badSignatures: number;
 }
 
 /** What bench/mail-worker.ts measured (its JSON line). */
@@ -510,7 +529,13 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   log(`[${engine}] mail: alert check, coach digest, and sending the outbox to a mail catcher …`);
   const mail = worker([String(options.mails)], appEnv(), "bench/mail-worker.ts") as unknown as MailLine;
   log(`[${engine}] mail: ${JSON.stringify(mail)}`);
-  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, mail, weights, peakKb };
+  let webhooks: WebhookLine | null = null;
+  if (options.webhooks > 0) {
+    log(`[${engine}] webhooks: ${options.webhooks} events to a local receiver failing 30 % of requests …`);
+    webhooks = worker([String(options.webhooks)], appEnv(), "bench/webhook-delivery.ts") as unknown as WebhookLine;
+    log(`[${engine}] webhooks: ${JSON.stringify(webhooks)}`);
+  }
+  return { engine, seed, scenarios: results, refresh: { linked, runs: refresh }, latency, mail, webhooks, weights, peakKb };
 }
 
 const apiKeyHeaders = { authorization: `Bearer ${BENCH_API_KEY}` };
@@ -637,6 +662,13 @@ async function main() {
         value: `${m.digest.ms} ms, ${m.digest.mails} digests mailed`,
       },
     );
+    const w = run.webhooks;
+    if (w)
+      targets.push({
+        target: `[${run.engine}] webhooks → local receiver failing 30 % ≥ 200 events/s, 0 duplicates, 0 lost, every signature valid`,
+        met: w.perSecond >= 200 && w.duplicates === 0 && w.lost === 0 && w.badSignatures === 0,
+        value: `${w.perSecond}/s (${w.events} events, ${w.requests} requests in ${w.deliverMs} ms), ${w.duplicates} duplicates, ${w.lost} lost, ${w.badSignatures} bad signatures`,
+      });
   }
   if (sqliteRun && postgresRun) {
     const worst = postgresRun.scenarios
@@ -682,6 +714,7 @@ async function main() {
       refresh: r.refresh,
       latency: r.latency,
       mail: r.mail,
+      webhooks: r.webhooks,
       peakRssMb: round(r.peakKb / 1024),
     })),
     pageWeight: weights,
@@ -823,6 +856,20 @@ async function main() {
         ];
       }),
     ),
+    ...(engineRuns.some((run) => run.webhooks)
+      ? [
+          "",
+          table(
+            ["webhooks", "events", "enqueue ms", "deliver ms", "events/s", "requests", "failed requests", "duplicates", "lost"],
+            engineRuns
+              .filter((run) => run.webhooks)
+              .map((run) => {
+                const w = run.webhooks!;
+                return [run.engine, w.events, w.enqueueMs, w.deliverMs, w.perSecond, w.requests, w.failedRequests, w.duplicates, w.lost];
+              }),
+          ),
+        ]
+      : []),
     "",
     table(
       ["first load", "scripts", "JS KB (compressed)", "JS KB (uncompressed)"],
@@ -846,10 +893,13 @@ async function main() {
       (run.latency !== null && (run.latency.duplicates !== 0 || run.latency.lost !== 0 || run.latency.missing !== 0)) ||
       run.refresh.runs.some((r) => r.duplicates !== 0 || r.lost !== 0 || r.missing !== 0 || r.failed !== 0) ||
       run.mail.send.duplicates !== 0 ||
-      run.mail.send.lost !== 0,
+      run.mail.send.lost !== 0 ||
+      (run.webhooks !== null && (run.webhooks.duplicates !== 0 || run.webhooks.lost !== 0 || run.webhooks.badSignatures !== 0)),
   );
   if (broken) {
-    console.error("[bench] FAILED: non-2xx answers, errors, duplicate refreshes, lost tokens, or duplicated or lost mail (see above)");
+    console.error(
+      "[bench] FAILED: non-2xx answers, errors, duplicate refreshes, lost tokens, duplicated or lost mail, or duplicated, lost or badly signed webhooks (see above)",
+    );
     process.exitCode = 1;
   }
 }

@@ -23,10 +23,10 @@ export const PERMISSIONS = {
   "credentials.manage": ["admin"],
   /** Create and revoke integrators' API keys, and read the API's interactive reference (/api/v1/docs). */
   "api_keys.manage": ["admin"],
+  /** Register, test and delete integrators' webhook endpoints, and read and redeliver their deliveries. */
+  "webhooks.manage": ["admin"],
   /** Change one's own settings (which emails one gets): everyone, for themself only. */
   "settings.update": ["athlete", "coach", "admin"],
-  /** Register, change and delete the integrators' webhook endpoints (lib/webhooks). */
-  "webhooks.manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

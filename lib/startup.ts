@@ -5,7 +5,7 @@ import { parseKeyring } from "@/lib/crypto";
  * Checks what the server cannot run without and prepares the database, before any request is served:
  * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
  * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then starts the
- * background refresher and the worker that sends mail and runs the alert checks. On failure it
+ * background refresher, the worker that sends mail and runs the alert checks, and the webhook worker. On failure it
  * prints one clear line and exits with status 1 (docs/SECURITY.md row 15).
  */
 export async function startServer(): Promise<void> {
@@ -20,6 +20,7 @@ export async function startServer(): Promise<void> {
       const { startWorker } = await import("@/lib/mail/worker");
       const { ALERT_TASKS } = await import("@/lib/alerts/tasks");
       startWorker([...ALERT_TASKS]);
+      (await import("@/lib/webhooks/worker")).startWebhookWorker();
     }
   } catch (error) {
     console.error(`TrainLink cannot start. ${error instanceof Error ? error.message : String(error)}`);

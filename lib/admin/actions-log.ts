@@ -4,7 +4,9 @@ import { adminActions, type AdminActionKind, type ServiceId } from "@/db/schema"
 
 /**
  * Appends an admin action to the audit log (never a secret or token in `detail`, which is cut to 500
- * characters). `actorId` is the admin, or null when an API key acted (the key is then named in `detail`). Pass the transaction as `tx` to record it inside one (it then commits or rolls back with it).
+ * characters). Pass the transaction as `tx` to record it inside one (it then commits or rolls back with it).
+ * `actorId` is null when no person acted: an API key (named in `detail`) or TrainLink itself (e.g. a webhook
+ * endpoint disabled after failing for days).
  */
 export async function recordAdminAction(
   action: { actorId: string | null; targetUserId?: string | null; kind: AdminActionKind; service?: ServiceId | null; detail?: string | null },

@@ -11,6 +11,7 @@ import { getIntegration } from "@/lib/integrations/registry";
 import { enqueueMail } from "@/lib/mail/outbox";
 import { oneClickUnsubscribeUrl, unsubscribeUrl, wantsEmail } from "@/lib/mail/preferences";
 import { appUrl, renderMail } from "@/lib/mail/render";
+import { enqueueConnectionWebhook } from "@/lib/webhooks/enqueue";
 
 /**
  * Athlete alerts (issue 15): an episode opens when a connection starts needing its athlete (alertKindOf) and
@@ -160,8 +161,9 @@ async function recipient(athleteId: string, tx: Executor) {
 }
 
 /**
- * Opens an episode of `kind` for `athleteId` at `service` at `nowMs`, with its `alert_sent` event and (if the athlete
- * wants connection alerts) its mail, in one transaction. Resolves to false when an episode was already open (another
+ * Opens an episode of `kind` for `athleteId` at `service` at `nowMs`, with its `alert_sent` event, (if the athlete
+ * wants connection alerts) its mail and, for `missing_permissions`, the `connection.scopes_missing` webhook
+ * deliveries, in one transaction. Resolves to false when an episode was already open (another
  * instance opened it first): nothing is written then.
  */
 export async function openAlert(athleteId: string, service: ServiceId, kind: AlertKind, nowMs: number): Promise<boolean> {
@@ -206,6 +208,9 @@ export async function openAlert(athleteId: string, service: ServiceId, kind: Ale
       },
       tx,
     );
+    if (kind === "missing_permissions") {
+      await enqueueConnectionWebhook(tx, { type: "connection.scopes_missing", athleteId, service, detail: words.headline, at: new Date(nowMs) });
+    }
     return true;
   });
 }

@@ -1,12 +1,13 @@
 import { firstRow } from "@/db/first";
 import { and, eq } from "drizzle-orm";
 import type { AppDatabase } from "@/db";
-import { accounts, appCredentials } from "@/db/schema";
+import { accounts, appCredentials, webhookEndpoints } from "@/db/schema";
 import { open, seal, sealedKeyId, type Keyring } from "@/lib/crypto";
 import { resealTokens } from "@/lib/connections/transitions";
+import { webhookSecretContext } from "@/lib/webhooks/secret";
 
 /**
- * Re-seals every stored token (connection access and refresh tokens, app-level credentials) that is not
+ * Re-seals every stored token (connection access and refresh tokens, app-level credentials, webhook signing secrets) that is not
  * sealed under `keyring.current`, opening it with whichever listed key sealed it. Each row is rewritten in
  * its own transaction, re-reading it first, so a refresh running at the same time is never
  * overwritten with stale tokens. Resolves to how many rows were re-sealed and how many were already current.
@@ -49,6 +50,19 @@ export async function rotateKeys(database: AppDatabase, keyring: Keyring): Promi
       .update(appCredentials)
       .set({ value, keyId: sealedKeyId(value) })
       .where(and(eq(appCredentials.service, credential.service), eq(appCredentials.kind, credential.kind)));
+    resealed += 1;
+  }
+  for (const endpoint of await database.select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret }).from(webhookEndpoints)) {
+    if (sealedKeyId(endpoint.secret) === keyring.current.id) {
+      current += 1;
+      continue;
+    }
+    const context = webhookSecretContext(endpoint.id);
+    const secret = seal(open(endpoint.secret, keyring, context), keyring, context);
+    await database
+      .update(webhookEndpoints)
+      .set({ secret, keyId: sealedKeyId(secret) })
+      .where(and(eq(webhookEndpoints.id, endpoint.id), eq(webhookEndpoints.secret, endpoint.secret)));
     resealed += 1;
   }
   return { resealed, current };

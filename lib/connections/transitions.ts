@@ -8,7 +8,7 @@ import { accounts, connectionEvents, type Account, type ConnectionState, type Ev
 import { sealedKeyId } from "@/lib/crypto";
 import { env } from "@/lib/env";
 import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "@/lib/connections/state-machine";
-import { eventRow, recordEvent, type EventInput } from "@/lib/connections/events";
+import { eventRow, recordEvent, wantsWebhooks, type EventInput } from "@/lib/connections/events";
 import { sealToken } from "@/lib/connections/sealing";
 
 /**
@@ -76,8 +76,9 @@ const NO_TOKENS = { accessToken: null, refreshToken: null, keyId: null, expiresA
  * `owner`'s lease when given), then `events`, atomically: in the caller's transaction `tx` when given; else, on
  * PostgreSQL, in one statement (the UPDATE and the events' INSERT as data-modifying CTEs: one round trip instead
  * of BEGIN, UPDATE, INSERT, COMMIT, which is most of a background refresh's database time), and on SQLite in a
- * transaction of its own (no data-modifying CTEs there; in-process statements cost no round trip). Throws
- * IllegalTransitionError when no row matched.
+ * transaction of its own (no data-modifying CTEs there; in-process statements cost no round trip). Events some
+ * webhook endpoint subscribes to take the transaction path on PostgreSQL too, so their deliveries are written with
+ * them (recordEvent). Throws IllegalTransitionError when no row matched.
  */
 async function apply(
   tx: Tx | undefined,
@@ -93,7 +94,9 @@ async function apply(
   const to = CONNECTION_TRANSITIONS[name].to;
   const values = { ...set, ...(to === "same" ? {} : { state: to }), updatedAt: new Date() };
   let moved: number;
-  if (!tx && db.engine === "postgres") {
+  // Webhook deliveries are written with their event (recordEvent): the one-statement path has no room for them, so
+  // a transition whose events some endpoint wants takes the transaction path (kinds no webhook carries cost nothing).
+  if (!tx && db.engine === "postgres" && !(await wantsWebhooks(events.map((e) => e.kind)))) {
     moved = await updateAndRecord(
       db
         .update(accounts)
