@@ -1,6 +1,6 @@
 import "zod-openapi";
 import { z } from "zod";
-import { SERVICE_IDS } from "@/db/enums";
+import { SERVICE_IDS, WEBHOOK_EVENT_TYPES } from "@/db/enums";
 import { ProblemSchema } from "@/lib/api/problem";
 import { LISTABLE_STATUSES } from "@/lib/connections/status-sql";
 import { cursorCodec } from "@/lib/keyset";
@@ -159,3 +159,50 @@ export type RevocationBody = z.input<typeof RevocationSchema>;
 export const ConnectionProblemSchema = ProblemSchema.extend({
   connection_status: ConnectionStatusSchema.meta({ description: "The connection's status, which says what the athlete must do." }),
 }).meta({ id: "ConnectionProblem", description: "A problem about the connection's state, with its status." });
+
+export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES).meta({
+  id: "WebhookEventType",
+  description: "A connection lifecycle event a webhook endpoint can receive (the Standard Webhooks `type`).",
+});
+
+export const WebhookEndpointPathSchema = z.object({ id: z.string().min(1).max(100).meta({ description: "The webhook endpoint's id." }) });
+
+export const WebhookEndpointInputSchema = z
+  .object({
+    url: z.string().min(1).max(2000).meta({ description: "Where TrainLink POSTs the events: an https URL on a public address.", example: "https://planner.example.com/hooks/trainlink" }),
+    description: z.string().max(200).nullable().optional().meta({ description: "What the endpoint is for, for people." }),
+    events: z.array(WebhookEventTypeSchema).min(1).max(WEBHOOK_EVENT_TYPES.length).meta({ description: "The events to receive (at least one)." }),
+  })
+  .meta({ id: "WebhookEndpointInput", description: "A webhook endpoint to register." });
+
+export const WebhookEndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    events: z.array(WebhookEventTypeSchema),
+    created_at: isoInstant(),
+    status: z.enum(["active", "failing", "disabled"]).meta({
+      description: "`failing`: its recent deliveries failed (retried for 24 hours); `disabled`: it failed for days and receives nothing until an admin re-enables it.",
+    }),
+    failing_since: instant("When its current run of failed deliveries began; null while they succeed."),
+    disabled_at: instant("When it was disabled; null while enabled."),
+    disabled_reason: z.string().nullable(),
+  })
+  .meta({ id: "WebhookEndpoint", description: "An integrator's webhook endpoint. Its signing secret is shown once, when it is created." });
+
+export const WebhookEndpointListSchema = z
+  .object({ data: z.array(WebhookEndpointSchema) })
+  .meta({ id: "WebhookEndpointList", description: "Every webhook endpoint, oldest first." });
+
+export const CreatedWebhookEndpointSchema = WebhookEndpointSchema.extend({
+  secret: z.string().meta({
+    description: "The signing secret (`whsec_…`, Standard Webhooks): verify every delivery's `webhook-signature` with it. Shown only in this answer.",
+  }),
+}).meta({ id: "CreatedWebhookEndpoint", description: "The new endpoint with its signing secret, shown once." });
+
+export const WebhookTestSchema = z
+  .object({ detail: z.string() })
+  .meta({ id: "WebhookTest", description: "A test event (`webhook.test`) was queued for the endpoint." });
+
+export type WebhookEndpointBody = z.input<typeof WebhookEndpointSchema>;
