@@ -6,7 +6,7 @@ import { db } from "@/db";
 import { firstRow } from "@/db/first";
 import { adminActions, mailOutbox, users, webhookEndpoints, webhookOutbox } from "@/db/schema";
 import { deliverDueWebhooks } from "@/lib/webhooks/deliver";
-import { redeliver, sendTestEvent } from "@/lib/webhooks/deliveries";
+import { listDeliveries, redeliver, sendTestEvent } from "@/lib/webhooks/deliveries";
 import { disableFailingEndpoints } from "@/lib/webhooks/disable";
 import { createWebhookEndpoint, deleteWebhookEndpoint, enableWebhookEndpoint, getWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { RETRY_BASE_MS, webhookBackoffMs } from "@/lib/webhooks/outbox";
@@ -297,5 +297,39 @@ describe("webhook delivery", () => {
       ).length,
       1,
     );
+  });
+});
+
+describe("delivery log", () => {
+  it("pages newest first by keyset, every delivery once; a cursor that is not ours starts at the top", async () => {
+    const created = await createWebhookEndpoint(actor, { url: `${receiver.origin}/log`, events: ["connection.linked"] });
+    assert.ok(!("error" in created));
+    const at = Date.now() - 60_000;
+    await db.insert(webhookOutbox).values(
+      Array.from({ length: 60 }, (_, i) => ({
+        id: randomUUID(),
+        endpointId: created.endpoint.id,
+        messageId: `msg_${i}`,
+        eventType: "webhook.test",
+        payload: "{}",
+        createdAt: new Date(at + Math.floor(i / 3) * 1_000), // three rows per instant: ties broken by id
+        nextAttemptAt: new Date(Date.now() + 3_600_000),
+      })),
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listDeliveries(created.endpoint.id, { cursor, limit: 25 });
+      seen.push(...page.rows.map((r) => r.messageId));
+      for (let i = 1; i < page.rows.length; i += 1) assert.ok(page.rows[i - 1]!.createdAt >= page.rows[i]!.createdAt, "newest first");
+      cursor = page.next ?? undefined;
+      pages += 1;
+    } while (cursor);
+    assert.equal(pages, 3);
+    assert.equal(seen.length, 60);
+    assert.equal(new Set(seen).size, 60);
+    assert.equal((await listDeliveries(created.endpoint.id, { cursor: "not-a-cursor", limit: Number.NaN })).rows.length, 25);
+    assert.equal((await listDeliveries(created.endpoint.id, { limit: 1_000 })).rows.length, 60);
   });
 });

@@ -67,7 +67,7 @@ export async function listDeliveries(
   endpointId: string,
   options: { cursor?: string; limit?: number },
 ): Promise<{ rows: WebhookDeliveryView[]; next: string | null }> {
-  const limit = Math.min(Math.max(1, Math.floor(options.limit ?? DELIVERIES_PAGE_SIZE)), 100);
+  const limit = Number.isFinite(options.limit) ? Math.min(Math.max(1, Math.floor(options.limit!)), 100) : DELIVERIES_PAGE_SIZE;
   const after = deliveriesCursor.decode(options.cursor);
   const afterAt = after ? new Date(after[0]) : null;
   const rows = await db
