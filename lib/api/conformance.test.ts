@@ -74,24 +74,34 @@ function documentedResponse(op: (typeof operations)[number], status: number): { 
  * Calls `operationId`'s handler with `url` (path and query), path `params` and API key `key`, and checks the
  * answer against the document; resolves to the status and parsed body.
  */
-async function call(operationId: string, url: string, options: { params?: Record<string, string>; key?: string } = {}) {
+async function call(operationId: string, url: string, options: { params?: Record<string, string>; key?: string; body?: unknown } = {}) {
   const op = operations.find((o) => o.operationId === operationId);
   assert.ok(op, `${operationId} is in the document`);
   const routeModule = modules.get(op.path);
   const handler = routeModule?.[op.method] as Handler | undefined;
   assert.ok(handler, `${op.method} ${op.path} has a handler`);
   const headers: Record<string, string> = options.key ? { authorization: `Bearer ${options.key}` } : {};
-  const res = await handler(new NextRequest(`${ORIGIN}${url}`, { method: op.method, headers }), { params: Promise.resolve(options.params ?? {}) });
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const res = await handler(new NextRequest(`${ORIGIN}${url}`, { method: op.method, headers, body }), {
+    params: Promise.resolve(options.params ?? {}),
+  });
   const documented = documentedResponse(op, res.status);
   assert.ok(documented, `${operationId} answered ${res.status}, which the document does not list for it`);
+  if (res.status === 204) {
+    assert.equal(documented.response.content, undefined, `${operationId} 204 documents no content`);
+    assert.equal(await res.text(), "");
+    exercised.set(operationId, (exercised.get(operationId) ?? new Set()).add(res.status));
+    return { status: res.status, body: {} as Json, headers: res.headers };
+  }
   const type = (res.headers.get("content-type") ?? "").split(";")[0]!.trim();
   const content = documented.response.content as Record<string, Json> | undefined;
   assert.ok(content?.[type], `${operationId} ${res.status}: content type ${type} is not documented (${Object.keys(content ?? {}).join(", ")})`);
-  const body = (await res.json()) as Json;
+  const answer = (await res.json()) as Json;
   const validate = ajv.compile({ $ref: `${DOC_ID}${documented.at}/${pointer("content", type, "schema")}` });
   assert.ok(
-    validate(body),
-    `${operationId} ${res.status} body does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+    validate(answer),
+    `${operationId} ${res.status} body does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer)}`,
   );
   for (const [name, header] of Object.entries((documented.response.headers ?? {}) as Record<string, Json>)) {
     const resolved = header.$ref ? (doc.components.headers as Record<string, Json>)[(header.$ref as string).split("/").pop()!]! : header;
@@ -99,7 +109,7 @@ async function call(operationId: string, url: string, options: { params?: Record
   }
   if (op.path !== "/api/v1/openapi.json") assert.equal(res.headers.get("cache-control"), "no-store", `${operationId} ${res.status}: Cache-Control`);
   exercised.set(operationId, (exercised.get(operationId) ?? new Set()).add(res.status));
-  return { status: res.status, body, headers: res.headers };
+  return { status: res.status, body: answer, headers: res.headers };
 }
 
 type Env = Awaited<ReturnType<typeof startLifecycleEnv>>;
@@ -275,6 +285,36 @@ describe("OpenAPI conformance of /api/v1", () => {
     const unknown = randomUUID();
     assert.equal((await call("revokeConnection", `/api/v1/connections/${unknown}`, { key, params: { id: unknown } })).status, 404);
     assert.equal((await call("revokeConnection", `/api/v1/connections/${unknown}`, { key: readOnlyKey, params: { id: unknown } })).status, 403);
+  });
+
+  it("webhook endpoints: register (secret once, 201), list and get without the secret, test event 202, delete 204; refusals 400, 404, 403", async () => {
+    const input = { url: "https://hooks.example.com/trainlink", description: "Planner", events: ["connection.linked", "connection.revoked"] };
+    const created = await call("createWebhookEndpoint", "/api/v1/webhook-endpoints", { key, body: input });
+    assert.equal(created.status, 201);
+    assert.match(created.body.secret as string, /^whsec_/);
+    assert.equal(created.body.status, "active");
+    const id = created.body.id as string;
+    const listed = await call("listWebhookEndpoints", "/api/v1/webhook-endpoints", { key });
+    assert.ok((listed.body.data as Json[]).some((e) => e.id === id));
+    assert.ok(!JSON.stringify(listed.body).includes(created.body.secret as string), "the list never holds a secret");
+    const one = await call("getWebhookEndpoint", `/api/v1/webhook-endpoints/${id}`, { key, params: { id } });
+    assert.deepEqual(one.body.events, input.events);
+    assert.equal(one.body.secret, undefined);
+    assert.equal((await call("sendWebhookTestEvent", `/api/v1/webhook-endpoints/${id}/test`, { key, params: { id } })).status, 202);
+    const loopback = await call("createWebhookEndpoint", "/api/v1/webhook-endpoints", { key, body: { ...input, url: "http://127.0.0.1:9/hook" } });
+    assert.equal(loopback.status, 400);
+    assert.equal(loopback.body.type, "urn:problem-type:trainlink:webhook-endpoint-refused");
+    const noEvents = await call("createWebhookEndpoint", "/api/v1/webhook-endpoints", { key, body: { ...input, events: [] } });
+    assert.equal(noEvents.status, 400);
+    assert.deepEqual(
+      (noEvents.body.errors as Json[]).map((e) => e.path),
+      ["body.events"],
+    );
+    assert.equal((await call("listWebhookEndpoints", "/api/v1/webhook-endpoints", { key: readOnlyKey })).status, 403);
+    assert.equal((await call("deleteWebhookEndpoint", `/api/v1/webhook-endpoints/${id}`, { key, params: { id } })).status, 204);
+    assert.equal((await call("deleteWebhookEndpoint", `/api/v1/webhook-endpoints/${id}`, { key, params: { id } })).status, 404);
+    assert.equal((await call("getWebhookEndpoint", `/api/v1/webhook-endpoints/${id}`, { key, params: { id } })).status, 404);
+    assert.equal((await call("sendWebhookTestEvent", `/api/v1/webhook-endpoints/${id}/test`, { key, params: { id } })).status, 404);
   });
 
   it("getOpenApiDocument: the document itself, without a key", async () => {

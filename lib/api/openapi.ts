@@ -21,6 +21,12 @@ import {
   ConnectionSchema,
   ConnectionsQuerySchema,
   RevocationSchema,
+  CreatedWebhookEndpointSchema,
+  WebhookEndpointInputSchema,
+  WebhookEndpointListSchema,
+  WebhookEndpointPathSchema,
+  WebhookEndpointSchema,
+  WebhookTestSchema,
 } from "@/lib/api/schemas";
 import { env } from "@/lib/env";
 
@@ -178,6 +184,62 @@ export const API_PATHS: ZodOpenApiPathsObject = {
       },
     }),
   },
+  "/api/v1/webhook-endpoints": {
+    get: keyed("webhooks:manage", {
+      operationId: "listWebhookEndpoints",
+      summary: "List webhook endpoints",
+      description: "Every registered webhook endpoint, oldest first, with its status. Never a signing secret.",
+      tags: ["Webhooks"],
+      responses: { 200: ok("The endpoints.", WebhookEndpointListSchema) },
+    }),
+    post: keyed("webhooks:manage", {
+      operationId: "createWebhookEndpoint",
+      summary: "Register a webhook endpoint",
+      description:
+        "Registers an endpoint for some lifecycle events. The answer holds its signing secret (`whsec_…`), shown this once: deliveries are signed per the Standard Webhooks specification (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The URL must be https on a public address (private and loopback addresses are refused unless the operator allows them). Recorded in the audit log with the key's name.",
+      tags: ["Webhooks"],
+      requestBody: { content: { "application/json": { schema: WebhookEndpointInputSchema } } },
+      responses: {
+        201: ok("The new endpoint and its signing secret.", CreatedWebhookEndpointSchema),
+        400: problem("The body is not valid, or the URL is refused (problem type `…:webhook-endpoint-refused`, `detail` says why).", undefined),
+        413: problem("The body is over 16 KiB.", undefined),
+        415: problem("The body is not JSON.", undefined),
+      },
+    }),
+  },
+  "/api/v1/webhook-endpoints/{id}": {
+    get: keyed("webhooks:manage", {
+      operationId: "getWebhookEndpoint",
+      summary: "Get a webhook endpoint",
+      description: "One endpoint and its status (`active`, `failing` or `disabled`). Never its signing secret.",
+      tags: ["Webhooks"],
+      requestParams: { path: WebhookEndpointPathSchema },
+      responses: { 200: ok("The endpoint.", WebhookEndpointSchema), 400: BAD_REQUEST, 404: NOT_FOUND },
+    }),
+    delete: keyed("webhooks:manage", {
+      operationId: "deleteWebhookEndpoint",
+      summary: "Delete a webhook endpoint",
+      description: "Deletes the endpoint and its delivery log; deliveries not yet made are dropped. Recorded in the audit log with the key's name.",
+      tags: ["Webhooks"],
+      requestParams: { path: WebhookEndpointPathSchema },
+      responses: { 204: { description: "Deleted.", headers: rateLimitHeaders }, 400: BAD_REQUEST, 404: NOT_FOUND },
+    }),
+  },
+  "/api/v1/webhook-endpoints/{id}/test": {
+    post: keyed("webhooks:manage", {
+      operationId: "sendWebhookTestEvent",
+      summary: "Send a test event",
+      description: "Queues a signed `webhook.test` event for the endpoint, delivered within seconds like any other.",
+      tags: ["Webhooks"],
+      requestParams: { path: WebhookEndpointPathSchema },
+      responses: {
+        202: ok("Queued.", WebhookTestSchema),
+        400: BAD_REQUEST,
+        404: NOT_FOUND,
+        409: problem("The endpoint is disabled: an admin must re-enable it first.", undefined),
+      },
+    }),
+  },
   "/api/v1/openapi.json": {
     get: {
       operationId: "getOpenApiDocument",
@@ -213,6 +275,11 @@ export function openApiDocument(serverUrl: string = env.NEXTAUTH_URL) {
       { name: "Athletes", description: "Users with the athlete role." },
       { name: "Connections", description: "An athlete's link to a training service." },
       { name: "Tokens", description: "Fresh access tokens for a connection's service." },
+      {
+        name: "Webhooks",
+        description:
+          "Endpoints that receive signed lifecycle events: connection.linked, connection.refresh_failed, connection.needs_reauth, connection.revoked, connection.recovered, connection.scopes_missing. Each delivery is a POST of `{ type, timestamp, data: { connection_id, athlete_id, service, status, reason } }`, retried with backoff for 24 hours on timeouts, 5xx and 429.",
+      },
       { name: "Meta", description: "About this API." },
     ],
     security: [{ apiKey: [] }],

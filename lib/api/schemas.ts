@@ -169,7 +169,14 @@ export const WebhookEndpointPathSchema = z.object({ id: z.string().min(1).max(10
 
 export const WebhookEndpointInputSchema = z
   .object({
-    url: z.string().min(1).max(2000).meta({ description: "Where TrainLink POSTs the events: an https URL on a public address.", example: "https://planner.example.com/hooks/trainlink" }),
+    url: z
+      .string()
+      .min(1)
+      .max(2000)
+      .meta({
+        description: "Where TrainLink POSTs the events: an https URL on a public address.",
+        example: "https://planner.example.com/hooks/trainlink",
+      }),
     description: z.string().max(200).nullable().optional().meta({ description: "What the endpoint is for, for people." }),
     events: z.array(WebhookEventTypeSchema).min(1).max(WEBHOOK_EVENT_TYPES.length).meta({ description: "The events to receive (at least one)." }),
   })
@@ -183,7 +190,8 @@ export const WebhookEndpointSchema = z
     events: z.array(WebhookEventTypeSchema),
     created_at: isoInstant(),
     status: z.enum(["active", "failing", "disabled"]).meta({
-      description: "`failing`: its recent deliveries failed (retried for 24 hours); `disabled`: it failed for days and receives nothing until an admin re-enables it.",
+      description:
+        "`failing`: its recent deliveries failed (retried for 24 hours); `disabled`: it failed for days and receives nothing until an admin re-enables it.",
     }),
     failing_since: instant("When its current run of failed deliveries began; null while they succeed."),
     disabled_at: instant("When it was disabled; null while enabled."),

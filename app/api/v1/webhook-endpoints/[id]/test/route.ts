@@ -15,6 +15,7 @@ export const POST = withApiKey<{ id: string }>("webhooks:manage", async ({ param
   const { id } = parseInput(WebhookEndpointPathSchema, params, "path");
   if (!(await getWebhookEndpoint(id))) throw new ApiProblem(404, { title: "Not Found", detail: `There is no webhook endpoint with the id ${id}.` });
   const sent = await sendTestEvent(apiActor(caller), id);
-  if (failed(sent)) throw new ApiProblem(409, { type: problemType("webhook-endpoint-disabled"), title: "Webhook endpoint disabled", detail: sent.error });
+  if (failed(sent))
+    throw new ApiProblem(409, { type: problemType("webhook-endpoint-disabled"), title: "Webhook endpoint disabled", detail: sent.error });
   return NextResponse.json({ detail: "A test event was queued; it is delivered within seconds." }, { status: 202 });
 });
