@@ -98,6 +98,9 @@ test.describe("web hardening", () => {
       expect(webhook.status(), origin).toBe(403);
       const signout = await request.post("/api/auth/signout", { headers: { origin }, form: { csrfToken: "x" }, maxRedirects: 0 });
       expect(signout.status(), origin).toBe(403);
+      // The integrator's API is for servers (no Origin header); a browser page of another site cannot drive it.
+      const api = await request.post("/api/v1/webhook-endpoints", { headers: { origin, authorization: "Bearer tlk_00000000_x" }, data: {} });
+      expect(api.status(), origin).toBe(403);
     }
     const sameOrigin = await request.post("/api/webhooks/enduco/deregister/sandbox-enduco-webhook-secret", {
       headers: { origin: APP_URL },
@@ -111,8 +114,8 @@ test.describe("web hardening", () => {
     const coach = await createUser("coach");
     const admin = await createUser("admin");
     // Every row of every app table (rows ordered by primary key, tables by name), hashed; except what the background
-    // worker writes on its own meanwhile (the digest job's clock, alert episodes, mail sent, their events).
-    const BACKGROUND_TABLES = new Set(["job_runs", "coach_digests", "connection_alerts", "mail_outbox"]);
+    // worker writes on its own meanwhile (the digest job's clock, alert episodes, mail and webhooks sent, their events).
+    const BACKGROUND_TABLES = new Set(["job_runs", "coach_digests", "connection_alerts", "mail_outbox", "webhook_outbox", "webhook_endpoints"]);
     const BACKGROUND_EVENTS = new Set(["alert_sent", "recovered", "reconnect_request_reconnected", "reconnect_request_verified"]);
     const digest = async () => {
       const hash = createHash("sha256");
@@ -160,6 +163,13 @@ test.describe("web hardening", () => {
       "/admin/audit",
       "/admin/audit/export",
       "/admin/services",
+      "/admin/api-keys",
+      "/admin/webhooks",
+      "/admin/connections/export",
+      "/api/v1/docs",
+      "/api/v1/openapi.json",
+      "/api/v1/athletes",
+      "/api/v1/webhook-endpoints",
       "/invite/not-a-real-token",
       "/api/auth/session",
       "/api/auth/csrf",
