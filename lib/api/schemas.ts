@@ -169,14 +169,10 @@ export const WebhookEndpointPathSchema = z.object({ id: z.string().min(1).max(10
 
 export const WebhookEndpointInputSchema = z
   .object({
-    url: z
-      .string()
-      .min(1)
-      .max(2000)
-      .meta({
-        description: "Where TrainLink POSTs the events: an https URL on a public address.",
-        example: "https://planner.example.com/hooks/trainlink",
-      }),
+    url: z.string().min(1).max(2000).meta({
+      description: "Where TrainLink POSTs the events: an https URL on a public address.",
+      example: "https://planner.example.com/hooks/trainlink",
+    }),
     description: z.string().max(200).nullable().optional().meta({ description: "What the endpoint is for, for people." }),
     events: z.array(WebhookEventTypeSchema).min(1).max(WEBHOOK_EVENT_TYPES.length).meta({ description: "The events to receive (at least one)." }),
   })
