@@ -96,6 +96,46 @@ test.describe("every server action refuses every other role, anonymous visitors,
     expect(await accountsOf(users.athlete.id)).toHaveLength(0);
   });
 
+  test("the integrations' admin actions (API keys, webhook endpoints, bulk revoke)", async ({ browser }) => {
+    const admin = await pageAs(browser, "admin");
+    await admin.goto("/admin/api-keys");
+    const key = await captureAction(admin, async () => {
+      await admin.getByLabel("Name").fill("Should Not Exist Key");
+      await admin.getByRole("checkbox", { name: /connections:read/ }).check();
+      await admin.getByRole("button", { name: "Create API key" }).click();
+    });
+    await expectRefusedForAllBut("admin", key);
+    await admin.goto("/admin/webhooks");
+    const endpoint = await captureAction(admin, async () => {
+      await admin.getByLabel("Endpoint URL").fill("https://should-not-exist.example/hook");
+      await admin.getByRole("button", { name: "Add endpoint" }).click();
+    });
+    await expectRefusedForAllBut("admin", endpoint);
+    await admin.goto(`/admin/connections?athlete=${users.athlete.id}`);
+    await withTestDb((db) =>
+      db.run("INSERT INTO accounts (id, user_id, provider, state, updated_at) VALUES (?, ?, 'fitrankings', 'connected', ?)", [
+        `matrix-${Date.now()}`,
+        users.athlete.id,
+        new Date(0),
+      ]),
+    );
+    await admin.reload();
+    const bulk = await captureAction(admin, async () => {
+      await admin.getByRole("button", { name: /^Revoke all/ }).click();
+      await admin
+        .getByRole("dialog")
+        .getByRole("button", { name: /^Revoke 1 connection/ })
+        .click();
+    });
+    await expectRefusedForAllBut("admin", bulk);
+    await withTestDb(async (db) => {
+      expect(await db.get("SELECT count(*) AS n FROM api_keys WHERE name = 'Should Not Exist Key'")).toEqual({ n: 0 });
+      expect(await db.get("SELECT count(*) AS n FROM webhook_endpoints WHERE url LIKE 'https://should-not-exist.example%'")).toEqual({ n: 0 });
+      expect(await db.get("SELECT count(*) AS n FROM admin_actions WHERE kind = 'bulk_revoke' AND actor_id = ?", [users.admin.id])).toEqual({ n: 0 });
+      await db.run("DELETE FROM accounts WHERE user_id = ? AND provider = 'fitrankings'", [users.athlete.id]);
+    });
+  });
+
   test("athlete actions cannot be used by other roles, and a replay under another athlete touches only that athlete's own data", async ({
     browser,
   }) => {
@@ -145,6 +185,8 @@ test.describe("routes and pages refuse other roles", () => {
     { path: "/admin/connections", allowed: "admin" },
     { path: "/admin/audit", allowed: "admin" },
     { path: "/admin/services", allowed: "admin" },
+    { path: "/admin/api-keys", allowed: "admin" },
+    { path: "/admin/webhooks", allowed: "admin" },
   ];
 
   test("pages redirect every other role to its own home and anonymous visitors to sign in", async ({ browser }) => {

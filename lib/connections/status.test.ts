@@ -75,8 +75,11 @@ describe("permissions", () => {
       assert.equal(can({ role }, "invitations.create"), role === "coach");
       assert.equal(can({ role }, "settings.update"), true, "everyone changes their own settings");
       assert.equal(can({ role }, "reconnect_requests.create"), role !== "athlete");
+      assert.equal(can({ role }, "api_keys.manage"), role === "admin");
+      assert.equal(can({ role }, "webhooks.manage"), role === "admin");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
+      "api_keys.manage",
       "audit.read",
       "connections.link_for_athlete",
       "connections.manage_own",
@@ -87,6 +90,7 @@ describe("permissions", () => {
       "roster.read",
       "settings.update",
       "users.manage",
+      "webhooks.manage",
     ]);
   });
 });
