@@ -7,9 +7,9 @@ import { recordAdminAction } from "@/lib/admin/actions-log";
 import { athleteNameOf, bulkFilterWhere, filterDetail, type BulkFilter } from "@/lib/admin/bulk-filter";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
-import { connectionStatus, STATUS_LABELS } from "@/lib/connections/status";
+import { listedStatus, STATUS_COLUMNS } from "@/lib/connections/listed-status";
+import { STATUS_LABELS } from "@/lib/connections/status";
 import { toCsv } from "@/lib/csv";
-import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations/registry";
 
 /** The export's columns: who, which service, its derived status and its times (UTC, ISO 8601). Never a token. */
@@ -57,12 +57,7 @@ export function connectionsCsvStream(viewer: SessionUser | null, filter: BulkFil
           athleteId: users.id,
           athleteName: users.name,
           athleteEmail: users.email,
-          service: accounts.provider,
-          state: accounts.state,
-          hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
-          expiresAt: accounts.expiresAt,
-          failureCount: accounts.failureCount,
-          scope: accounts.scope,
+          ...STATUS_COLUMNS,
           linkedAt: accounts.linkedAt,
           lastRefreshedAt: accounts.lastRefreshedAt,
           lastVerifiedAt: accounts.lastVerifiedAt,
@@ -74,24 +69,12 @@ export function connectionsCsvStream(viewer: SessionUser | null, filter: BulkFil
         .orderBy(asc(users.name), asc(users.id), asc(accounts.provider))
         .limit(batchSize);
       const lines = rows.map((r) => {
-        const status = connectionStatus(
-          {
-            provider: r.service,
-            state: r.state,
-            accessToken: r.hasToken ? "sealed" : null,
-            expiresAt: r.expiresAt,
-            failureCount: r.failureCount,
-            scope: r.scope,
-          },
-          true,
-          now,
-          env.REFRESH_MARGIN_SECONDS,
-        );
+        const status = listedStatus(r, now);
         const holdsToken = r.hasToken && status !== "not_connected" && status !== "revoked_by_service";
         return [
           r.athleteName,
           r.athleteEmail,
-          getIntegration(r.service).name,
+          getIntegration(r.provider).name,
           STATUS_LABELS[status],
           iso(r.linkedAt),
           iso(r.lastRefreshedAt),
@@ -105,7 +88,7 @@ export function connectionsCsvStream(viewer: SessionUser | null, filter: BulkFil
       first = false;
       const last = rows.at(-1);
       if (rows.length < batchSize || !last) controller.close();
-      else cursor = [last.athleteName, last.athleteId, last.service];
+      else cursor = [last.athleteName, last.athleteId, last.provider];
     },
   });
 }

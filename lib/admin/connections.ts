@@ -9,7 +9,8 @@ import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { disconnectConnection } from "@/lib/connections/disconnect";
 import { isLiveState } from "@/lib/connections/state-machine";
-import { connectionStatus, type ConnectionStatus } from "@/lib/connections/status";
+import { listedStatus, STATUS_COLUMNS } from "@/lib/connections/listed-status";
+import type { ConnectionStatus } from "@/lib/connections/status";
 import { statusCondition, type ListableStatus } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations/registry";
@@ -87,12 +88,7 @@ export async function listConnectionsPage(
         athleteId: users.id,
         athleteName: users.name,
         athleteEmail: users.email,
-        service: accounts.provider,
-        state: accounts.state,
-        hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
-        expiresAt: accounts.expiresAt,
-        failureCount: accounts.failureCount,
-        scope: accounts.scope,
+        ...STATUS_COLUMNS,
         linkedAt: accounts.linkedAt,
         lastRefreshedAt: accounts.lastRefreshedAt,
         lastVerifiedAt: accounts.lastVerifiedAt,
@@ -105,7 +101,7 @@ export async function listConnectionsPage(
       .limit(CONNECTIONS_PAGE_SIZE + 1),
   ]);
   const { rows: page, hasPrevious, hasNext } = keysetPage(fetched, plan, CONNECTIONS_PAGE_SIZE);
-  const cursorOf = (r: (typeof page)[number]) => connectionsCursor.encode([r.athleteName, r.athleteId, r.service]);
+  const cursorOf = (r: (typeof page)[number]) => connectionsCursor.encode([r.athleteName, r.athleteId, r.provider]);
   const first = page[0];
   const lastRow = page.at(-1);
   return {
@@ -117,21 +113,9 @@ export async function listConnectionsPage(
       athleteId: r.athleteId,
       athleteName: r.athleteName,
       athleteEmail: r.athleteEmail,
-      service: r.service,
-      serviceName: getIntegration(r.service).name,
-      status: connectionStatus(
-        {
-          provider: r.service,
-          state: r.state,
-          accessToken: r.hasToken ? "sealed" : null,
-          expiresAt: r.expiresAt,
-          failureCount: r.failureCount,
-          scope: r.scope,
-        },
-        true,
-        now,
-        env.REFRESH_MARGIN_SECONDS,
-      ),
+      service: r.provider,
+      serviceName: getIntegration(r.provider).name,
+      status: listedStatus(r, now),
       linkedAt: r.linkedAt,
       expiresAt: r.expiresAt,
       lastRefreshedAt: r.lastRefreshedAt,

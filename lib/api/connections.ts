@@ -1,27 +1,22 @@
 import "server-only";
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
 import { accounts, type Account, type ServiceId } from "@/db/schema";
 import { connectionsCursor, type ConnectionBody } from "@/lib/api/schemas";
-import { connectionStatus } from "@/lib/connections/status";
+import { listedStatus, STATUS_COLUMNS } from "@/lib/connections/listed-status";
 import { statusCondition, type ListableStatus } from "@/lib/connections/status-sql";
 import { env } from "@/lib/env";
 import { missingRequiredScopes } from "@/lib/integrations/required-scopes";
 
 /** The columns of a connection the API shows: everything but the token columns (only whether an access token is stored). */
 export const connectionColumns = {
+  ...STATUS_COLUMNS,
   id: accounts.id,
   userId: accounts.userId,
-  provider: accounts.provider,
   providerAccountId: accounts.providerAccountId,
-  hasToken: sql<boolean>`${accounts.accessToken} IS NOT NULL`.mapWith(Boolean),
-  expiresAt: accounts.expiresAt,
-  scope: accounts.scope,
   requestedScope: accounts.requestedScope,
   environment: accounts.environment,
-  state: accounts.state,
-  failureCount: accounts.failureCount,
   linkedAt: accounts.linkedAt,
   lastRefreshedAt: accounts.lastRefreshedAt,
   lastVerifiedAt: accounts.lastVerifiedAt,
@@ -40,12 +35,7 @@ const iso = (value: Date | null) => value?.toISOString() ?? null;
  * scopes as arrays, instants as ISO 8601 (the access token's expiry from `expires_at` seconds).
  */
 export function toApiConnection(row: ConnectionColumns, nowMs = Date.now()): ConnectionBody {
-  const status = connectionStatus(
-    { ...row, accessToken: row.hasToken ? "sealed" : null },
-    true,
-    nowMs,
-    env.REFRESH_MARGIN_SECONDS,
-  ) as ConnectionBody["status"];
+  const status = listedStatus(row, nowMs) as ConnectionBody["status"];
   return {
     id: row.id,
     athlete_id: row.userId,
