@@ -113,7 +113,7 @@ test.describe("every server action refuses every other role, anonymous visitors,
     await expectRefusedForAllBut("admin", endpoint);
     await admin.goto(`/admin/connections?athlete=${users.athlete.id}`);
     await withTestDb((db) =>
-      db.run("INSERT INTO accounts (id, user_id, provider, state, updated_at) VALUES (?, ?, 'fitrankings', 'connected', ?)", [
+      db.run("INSERT INTO accounts (id, user_id, provider, state, updated_at) VALUES (?, ?, 'fitrankings', 'needs_reauth', ?)", [
         `matrix-${Date.now()}`,
         users.athlete.id,
         new Date(0),
