@@ -99,3 +99,23 @@ test("an admin creates an API key (shown once, then only its prefix) and revokes
   expect(after.status()).toBe(401);
   expect((await after.json()).title).toBe("API key revoked");
 });
+
+test("on a 390 px phone the API, webhooks and connections pages do not scroll sideways (wide tables scroll inside their box)", async ({ page }) => {
+  const admin = await createUser("admin", "phone-admin");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, admin.email, admin.password);
+  const receiver = await startWebhookReceiver();
+  await page.goto("/admin/webhooks");
+  await page.getByLabel("Endpoint URL").fill(receiver.url);
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+  await page.getByRole("link", { name: receiver.url }).click();
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect.poll(() => receiver.raw().length, { timeout: 15_000 }).toBe(1);
+  const endpointPage = page.url();
+  for (const path of ["/admin/api-keys", "/admin/webhooks", endpointPage, "/admin/connections"]) {
+    await page.goto(path);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+  }
+  await receiver.close();
+});

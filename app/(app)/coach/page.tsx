@@ -225,7 +225,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                 Showing {firstRow}–{firstRow + roster.rows.length - 1} of {plural(roster.total, "athlete", "athletes")}
                 {filtered ? " matching the filters" : ""}.
               </p>
-              <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+              <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
                 <RosterTable
                   services={roster.services}
                   caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh and verification.`}

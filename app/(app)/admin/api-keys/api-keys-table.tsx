@@ -43,7 +43,7 @@ export function ApiKeysTable({ rows }: { rows: ApiKeyRow[] }) {
   return (
     <div className="space-y-3">
       <ActionOutcome state={state} />
-      <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">API keys, newest first</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">

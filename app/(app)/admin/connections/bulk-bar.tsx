@@ -33,6 +33,8 @@ export function BulkBar({ filter, matchingLabel, revocable, revocableMore, revoc
   const hydrated = useHydrated();
   const running = progress.phase === "running";
   const n = revocable.toLocaleString("en-US");
+  // Nothing selected: the list says so; the bar stays while a run's summary is shown.
+  if (matchingLabel === "0" && progress.phase === "idle") return null;
 
   return (
     <section aria-labelledby="bulk-heading" className="space-y-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200">

@@ -57,7 +57,7 @@ export default async function WebhooksPage() {
         {endpoints.length === 0 ? (
           <p className="px-5 py-6 text-sm text-slate-600">No endpoints yet. Add one above to start receiving webhooks.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="data-table mt-3 min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Webhook endpoints</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
