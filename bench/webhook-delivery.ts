@@ -19,11 +19,12 @@ const events = Number(process.argv[2] ?? 5_000);
 const { eq } = await import("drizzle-orm");
 const { db, closeDb } = await import("@/db");
 const { migrateDatabase } = await import("@/db/open");
+const { env } = await import("@/lib/env");
 const { webhookEndpoints } = await import("@/db/schema");
 const { runWebhookLoad } = await import("../tests/helpers/webhook-load");
 
 try {
-  await migrateDatabase(process.env.DATABASE_URL!);
+  await migrateDatabase(env.DATABASE_URL);
   const result = await runWebhookLoad({ events, failRate: 0.3, hangMs: 2_500 });
   await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, result.endpointId)); // and, by cascade, its deliveries
   console.log(JSON.stringify({ ...result, endpointId: undefined }));
