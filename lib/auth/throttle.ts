@@ -21,8 +21,8 @@ export interface SignInAttempt {
   device: string | null;
 }
 
-/** Failures that are forgotten after this much quiet on a key, in milliseconds (a day). */
-const QUIET_RESET_MS = 24 * 3600 * 1000;
+/** Failures that are forgotten after this much quiet on a key, in milliseconds (a day); housekeeping deletes such rows. */
+export const QUIET_RESET_MS = 24 * 3600 * 1000;
 /** The first delay once a key's allowance is spent, in milliseconds (30 s), doubling per further failure. */
 const FIRST_DELAY_MS = 30_000;
 

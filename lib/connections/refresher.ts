@@ -5,9 +5,9 @@ import { env } from "@/lib/env";
 import { retryClaimedRevocation } from "@/lib/connections/disconnect";
 import { refreshClaimed } from "@/lib/connections/refresh";
 import { claimDue } from "@/lib/connections/transitions";
-import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { pausedServices } from "@/lib/connections/service-health";
 import { runVerificationOnce } from "@/lib/connections/verify";
+import { runHousekeeping } from "@/lib/housekeeping";
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {
@@ -117,15 +117,16 @@ export async function runRefresherUntilDrained(maxPasses = 1_000): Promise<Refre
 
 const globalForRefresher = globalThis as unknown as { refresherTimer?: NodeJS.Timeout };
 
-/** How often the refresher also prunes old routine refresh events (pruneRefreshEvents), in milliseconds. */
+/** How often the refresher also prunes the tables that only grow (runHousekeeping), in milliseconds. */
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Starts the background refresher once per server process (from instrumentation.ts): every
  * REFRESHER_INTERVAL_MS (default 30 000 ms) it runs passes until the backlog is drained
  * (runRefresherUntilDrained), then one verification pass (runVerificationOnce: connections whose token never
- * expires, proved every VERIFY_INTERVAL_SECONDS), never two at once, and once an hour prunes routine refresh
- * events past their retention (pruneRefreshEvents). Does nothing when REFRESHER_ENABLED is "false". Errors of a
+ * expires, proved every VERIFY_INTERVAL_SECONDS), never two at once, and once an hour prunes the tables that only
+ * grow (runHousekeeping: old routine refresh events, webhook calls, throttle rows, OAuth flows, revoked sessions,
+ * expired invitations; one failing prune does not stop the others). Does nothing when REFRESHER_ENABLED is "false". Errors of a
  * pass are logged (never a token) and the next pass runs as usual; a failed refresh pass does not skip the
  * verification pass.
  */
@@ -141,16 +142,14 @@ export function startRefresher(): void {
         if (pass.refreshed + pass.failed + pass.revoked > 0) {
           console.info(`[refresher] refreshed ${pass.refreshed}, failed ${pass.failed}, revocations completed ${pass.revoked}`);
         }
-        if (Date.now() - prunedAt >= PRUNE_EVERY_MS) {
-          prunedAt = Date.now();
-          const pruned = await pruneRefreshEvents();
-          if (pruned > 0) console.info(`[refresher] pruned ${pruned} refresh events older than ${env.REFRESH_EVENTS_RETENTION_DAYS} days`);
-          const deliveries = await pruneWebhookDeliveries();
-          if (deliveries > 0)
-            console.info(`[refresher] pruned ${deliveries} webhook deliveries older than ${env.WEBHOOK_DELIVERIES_RETENTION_DAYS} days`);
-        }
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))
+      .then(async () => {
+        if (Date.now() - prunedAt < PRUNE_EVERY_MS) return;
+        prunedAt = Date.now();
+        const pruned = Object.entries(await runHousekeeping(prunedAt)).filter(([, count]) => count);
+        if (pruned.length > 0) console.info(`[housekeeping] pruned ${pruned.map(([table, count]) => `${table} ${count}`).join(", ")}`);
+      })
       .then(async () => {
         const checked = await runVerificationOnce();
         if (checked.verified + checked.revoked + checked.failed > 0) {

@@ -38,10 +38,10 @@ export async function pruneRefreshEvents(nowMs = Date.now(), { batch = 1_000, ma
 
 /**
  * Deletes webhook_deliveries rows older than WEBHOOK_DELIVERIES_RETENTION_DAYS (default 30) before `nowMs`
- * (milliseconds since the epoch), in batches of `batch` rows; resolves to the number deleted (0 when the
- * retention is 0). What a delivery changed stays in connection_events.
+ * (milliseconds since the epoch), in batches of `batch` rows, at most `maxRows` per call; resolves to the number
+ * deleted (0 when the retention is 0). What a delivery changed stays in connection_events.
  */
-export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000 } = {}): Promise<number> {
+export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000, maxRows = 200_000 } = {}): Promise<number> {
   if (env.WEBHOOK_DELIVERIES_RETENTION_DAYS === 0) return 0;
   const cutoff = new Date(nowMs - env.WEBHOOK_DELIVERIES_RETENTION_DAYS * 86_400_000);
   let deleted = 0;
@@ -51,7 +51,7 @@ export async function pruneWebhookDeliveries(nowMs = Date.now(), { batch = 1_000
     );
     if (ids.length) await db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, ids));
     deleted += ids.length;
-    if (ids.length < batch) return deleted;
+    if (ids.length < batch || deleted >= maxRows) return deleted;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }

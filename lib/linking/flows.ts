@@ -8,6 +8,9 @@ import { oauthFlows, type ServiceId } from "@/db/schema";
 /** How long an authorization request may take from Connect to callback, in milliseconds (15 minutes). */
 export const FLOW_LIFETIME_MS = 15 * 60 * 1000;
 
+/** How long a flow's row is kept after it expired or was consumed, in milliseconds (a day, for support). */
+export const FLOW_RETENTION_MS = 24 * 3600 * 1000;
+
 function hashState(state: string): string {
   return createHash("sha256").update(state).digest("hex");
 }
@@ -27,7 +30,7 @@ export async function recordLinkFlow(input: {
 }) {
   const now = Date.now();
   await db.transaction(async (tx) => {
-    await tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - 24 * 3600 * 1000)));
+    await tx.delete(oauthFlows).where(lt(oauthFlows.createdAt, new Date(now - FLOW_RETENTION_MS)));
     await tx.insert(oauthFlows).values({
       stateHash: hashState(input.state),
       service: input.service,
