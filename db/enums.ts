@@ -6,6 +6,9 @@ export type Role = (typeof ROLES)[number];
 export const SERVICE_IDS = ["trainerday", "enduco", "fitrankings", "exorlive"] as const;
 export type ServiceId = (typeof SERVICE_IDS)[number];
 
+/** Who an `app_credentials` row belongs to: a service, or "trainlink" for the app's own (the key canary). */
+export const CREDENTIAL_OWNERS = [...SERVICE_IDS, "trainlink"] as const;
+
 /**
  * Stored lifecycle state of a connection; the status users see is derived from it, the failure columns and
  * the clock (lib/connections/status.ts).

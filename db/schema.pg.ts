@@ -9,6 +9,7 @@ import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, time
 import {
   ADMIN_ACTION_KINDS,
   ALERT_KINDS,
+  CREDENTIAL_OWNERS,
   CONNECTION_STATES,
   EMAIL_KINDS,
   EVENT_KINDS,
@@ -247,12 +248,13 @@ export const serviceHealth = pgTable("service_health", {
 
 /**
  * App-level credentials a service issues to this app as a whole (the FitRankings master token), sealed like
- * connection tokens. One row per service and kind.
+ * connection tokens, and the app's own key canary (service "trainlink", lib/readiness/canary.ts). One row per
+ * service and kind.
  */
 export const appCredentials = pgTable(
   "app_credentials",
   {
-    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    service: text("service", { enum: CREDENTIAL_OWNERS }).notNull(),
     kind: text("kind").notNull(),
     value: text("value").notNull(),
     keyId: text("key_id"),

@@ -8,6 +8,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import {
   ADMIN_ACTION_KINDS,
   ALERT_KINDS,
+  CREDENTIAL_OWNERS,
   CONNECTION_STATES,
   EMAIL_KINDS,
   EVENT_KINDS,
@@ -249,12 +250,13 @@ export const serviceHealth = sqliteTable("service_health", {
 
 /**
  * App-level credentials a service issues to this app as a whole (the FitRankings master token), sealed like
- * connection tokens. One row per service and kind.
+ * connection tokens, and the app's own key canary (service "trainlink", lib/readiness/canary.ts). One row per
+ * service and kind.
  */
 export const appCredentials = sqliteTable(
   "app_credentials",
   {
-    service: text("service", { enum: SERVICE_IDS }).notNull(),
+    service: text("service", { enum: CREDENTIAL_OWNERS }).notNull(),
     kind: text("kind").notNull(),
     value: text("value").notNull(),
     keyId: text("key_id"),

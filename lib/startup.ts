@@ -4,17 +4,20 @@ import { parseKeyring } from "@/lib/crypto";
 /**
  * Checks what the server cannot run without and prepares the database, before any request is served:
  * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
- * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then starts the
- * background refresher, the worker that sends mail and runs the alert checks, and the webhook worker. On failure it
- * prints one clear line and exits with status 1 (docs/SECURITY.md row 15).
+ * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then stores the key
+ * canary that /api/ready opens, if none is stored (lib/readiness/canary.ts), and starts the background refresher,
+ * the worker that sends mail and runs the alert checks, and the webhook worker. On failure it prints one clear
+ * line and exits with status 1 (docs/SECURITY.md row 15).
  */
 export async function startServer(): Promise<void> {
   try {
     // Imported here so that validation errors are caught and reported below.
     const { env } = await import("@/lib/env");
-    parseKeyring(env.TOKEN_ENCRYPTION_KEY);
+    const keyring = parseKeyring(env.TOKEN_ENCRYPTION_KEY);
     await migrateDatabase(env.DATABASE_URL);
     if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { db } = await import("@/db");
+      await (await import("@/lib/readiness/canary")).ensureKeyCanary(db, keyring);
       const { startRefresher } = await import("@/lib/connections/refresher");
       startRefresher();
       const { startWorker } = await import("@/lib/mail/worker");

@@ -6,8 +6,8 @@ export const dynamic = "force-dynamic";
 /**
  * GET /api/health (no session): `{ ok, at, database: { engine, ok, latencyMs, error? } }`, `at` in ms since the
  * epoch. 200 when the database answers `SELECT 1` within 2 s; 503 when it does not (a PostgreSQL server down or
- * refusing the credentials: `error` names the host, never the password). A liveness and readiness probe for
- * load balancers, and the floor of `npm run bench`.
+ * refusing the credentials: `error` names the host, never the password). The cheap liveness probe, and the floor
+ * of `npm run bench`; load balancers route by /api/ready, which also checks migrations and the encryption key.
  */
 export async function GET() {
   const database = await checkDatabase();
