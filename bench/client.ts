@@ -1,5 +1,4 @@
 /** HTTP helpers shared by the benchmark and the profiler: waiting for a server (scripts/wait-for.ts), signing in through next-auth. */
-import { parseArgs } from "node:util";
 import { BENCH_APP_URL, BENCH_PASSWORD } from "./config";
 
 export { waitFor } from "../scripts/wait-for";
@@ -31,13 +30,4 @@ export async function signIn(email: string): Promise<string> {
   cookiesOf(res, jar);
   if (!jar.has("next-auth.session-token")) throw new Error(`sign-in of ${email} failed (HTTP ${res.status})`);
   return `next-auth.session-token=${jar.get("next-auth.session-token")}`;
-}
-
-/**
- * The command line's `--name=value` and `--flag` options (node:util parseArgs, not strict: every option is
- * accepted), as a Map from name to value ("true" for a bare flag). A value may itself hold "=" (a URL's query).
- */
-export function commandLineOptions(argv = process.argv.slice(2)): Map<string, string> {
-  const { values } = parseArgs({ args: argv, strict: false, allowPositionals: true });
-  return new Map(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : "true"]));
 }

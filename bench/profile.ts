@@ -6,17 +6,20 @@
  *
  * Options: --paths=/coach,/admin (default: the benchmark's pages), --n=200 (requests per page), --noseed,
  * --noprof (timings only), --url=postgres://… (profile against that database instead of the benchmark's SQLite
- * file: seeded unless --noseed, e.g. one left by a bench run or seeded by hand).
+ * file: seeded unless --noseed, e.g. one left by a bench run or seeded by hand). The table is PROFILE_OPTIONS in
+ * bench/options.ts; an unknown option, a bad number or an unknown path exits with code 2 before anything starts.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { nextStartCommand } from "../scripts/next-start";
-import { commandLineOptions, waitFor, signIn } from "./client";
+import { commandLineOrExit } from "./cli";
+import { waitFor, signIn } from "./client";
 import { BENCH_APP_PORT, BENCH_APP_URL, BENCH_DB, BENCH_DIR, BENCH_SANDBOX_PORT, BENCH_SANDBOX_URL, benchAppEnv, benchEmail } from "./config";
+import { PROFILE_OPTIONS } from "./options";
 import { seedBenchDatabase } from "./seed";
 
-const args = commandLineOptions();
-const n = Number(args.get("n") ?? 200);
+const args = commandLineOrExit("npm run bench:profile --", PROFILE_OPTIONS);
+const n = args.n;
 const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
   ["/api/health", null],
   ["/login", null],
@@ -31,10 +34,16 @@ const PAGES: [path: string, who: "athlete" | "coach" | "admin" | null][] = [
   ["/admin/audit?service=enduco&kind=refreshed", "admin"],
   ["/coach/export", "coach"],
 ];
+const only = args.paths?.split(",");
+const unknownPaths = only?.filter((path) => !PAGES.some(([p]) => p === path)) ?? [];
+if (unknownPaths.length > 0) {
+  console.error(`npm run bench:profile --: unknown path ${unknownPaths.join(", ")}; the pages are ${PAGES.map(([p]) => p).join(" ")}`);
+  process.exit(2);
+}
 
 async function main() {
-  const url = args.get("url") ?? BENCH_DB;
-  if (!args.has("noseed") || (url === BENCH_DB && !existsSync(BENCH_DB))) await seedBenchDatabase({ url, athletes: 5000, events: 200_000 });
+  const url = args.url ?? BENCH_DB;
+  if (!args.noseed || (url === BENCH_DB && !existsSync(BENCH_DB))) await seedBenchDatabase({ url, athletes: 5000, events: 200_000 });
   const profileDir = `${BENCH_DIR}/profile`;
   mkdirSync(profileDir, { recursive: true });
   const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], {
@@ -42,7 +51,7 @@ async function main() {
     stdio: "ignore",
   });
   const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
-  const profiler = args.has("noprof") ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const profiler = args.noprof ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
   const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv({ DATABASE_URL: url }), stdio: "ignore" });
   try {
     await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
@@ -52,7 +61,6 @@ async function main() {
       coach: await signIn(benchEmail.coach(1)),
       admin: await signIn(benchEmail.admin(1)),
     };
-    const only = args.get("paths")?.split(",");
     for (const [path, who] of PAGES.filter(([p]) => !only || only.includes(p))) {
       const headers: Record<string, string> = { "accept-encoding": "gzip" };
       if (who) headers.cookie = cookies[who];

@@ -12,15 +12,17 @@
  *   - the server's peak RSS.
  * Prints a table and writes bench/results.json.
  *
- * Options (flags or env): --small (CI: 200 athletes and 2 coaches, 5 s, 500 refreshes, concurrency 4,32),
- * --db=sqlite|postgres|both (BENCH_DB_ENGINES, both: every measurement on each engine in turn, then a table side
- * by side; PostgreSQL is a throwaway server from scripts/postgres.ts, or BENCH_POSTGRES_URL),
- * --athletes=N (BENCH_ATHLETES, 50000: 200,000 connections), --events=N (BENCH_EVENTS, 2000000),
- * --duration=S (BENCH_DURATION, 10), --connections=N (BENCH_CONNECTIONS, autocannon concurrency, 10),
- * --refresh=N (BENCH_REFRESH, 10000), --concurrency=4,100 (BENCH_CONCURRENCY: one instance at each, then two
- * instances at the highest), --build (BENCH_BUILD=1: rebuild even if a build exists), --out=FILE (BENCH_OUT,
- * bench/results.json), --mails=N (BENCH_MAILS, 2000; small 300), --webhooks=N (BENCH_WEBHOOKS, 5000, small too: fewer events measure the retry tail rather than delivery; 0 skips
- * the webhook line).
+ * Options (flags or env; the table in bench/options.ts, `npm run bench -- --help`): --small (CI: 200 athletes and 2
+ * coaches, 5 s, 500 refreshes, concurrency 4,32), --db=sqlite|postgres|both (BENCH_DB_ENGINES, both: every
+ * measurement on each engine in turn, then a table side by side; PostgreSQL is a throwaway server from
+ * scripts/postgres.ts, or BENCH_POSTGRES_URL), --athletes=N (BENCH_ATHLETES, 50000: 200,000 connections),
+ * --events=N (BENCH_EVENTS, 2000000), --duration=S (BENCH_DURATION, 10), --connections=N (BENCH_CONNECTIONS,
+ * autocannon concurrency, 10), --refresh=N (BENCH_REFRESH, 10000), --concurrency=4,100 (BENCH_CONCURRENCY: one
+ * instance at each, then two instances at the highest), --latency-connections=N, --latency-ms=N,
+ * --latency-concurrency=N (the PostgreSQL latency line), --build (BENCH_BUILD=1: rebuild even if a build exists),
+ * --out=FILE (BENCH_OUT, bench/results.json), --mails=N (BENCH_MAILS, 2000; small 300), --webhooks=N
+ * (BENCH_WEBHOOKS, 5000, small too: fewer events measure the retry tail rather than delivery; 0 skips the webhook
+ * line). An unknown option, a missing value or a bad number exits with code 2 before anything is seeded or built.
  */
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -42,7 +44,9 @@ import {
   benchEmail,
 } from "./config";
 import { nextStartCommand } from "../scripts/next-start";
-import { commandLineOptions, signIn, waitFor } from "./client";
+import { commandLineOrExit } from "./cli";
+import { signIn, waitFor } from "./client";
+import { BENCH_OPTIONS } from "./options";
 import { seedBenchDatabase } from "./seed";
 import { startThrowawayPostgres } from "../scripts/postgres";
 
@@ -50,30 +54,27 @@ const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
 // ---------- options ----------
-const args = commandLineOptions();
-const small = args.has("small") || process.env.BENCH_SMALL === "1";
-const opt = (flag: string, envName: string, full: string, smallValue: string) =>
-  args.get(flag) ?? process.env[envName] ?? (small ? smallValue : full);
+const args = commandLineOrExit("npm run bench --", BENCH_OPTIONS);
 const options = {
-  small,
-  athletes: Number(opt("athletes", "BENCH_ATHLETES", "50000", "200")),
-  events: Number(opt("events", "BENCH_EVENTS", "2000000", "8000")),
-  durationS: Number(opt("duration", "BENCH_DURATION", "10", "5")),
-  connections: Number(opt("connections", "BENCH_CONNECTIONS", "10", "10")),
-  refresh: Number(opt("refresh", "BENCH_REFRESH", "10000", "500")),
-  concurrency: opt("concurrency", "BENCH_CONCURRENCY", "4,100", "4,32").split(",").map(Number),
+  small: args.small,
+  athletes: args.athletes,
+  events: args.events,
+  durationS: args.duration,
+  connections: args.connections,
+  refresh: args.refresh,
+  concurrency: args.concurrency,
   /** The latency line (PostgreSQL): connections due at once, the sandbox's added latency in ms, refreshes in flight per instance. */
-  latencyConnections: Number(opt("latency-connections", "BENCH_LATENCY_CONNECTIONS", "20000", "500")),
-  latencyMs: Number(opt("latency-ms", "BENCH_LATENCY_MS", "250", "250")),
-  latencyConcurrency: Number(opt("latency-concurrency", "BENCH_LATENCY_CONCURRENCY", "400", "100")),
+  latencyConnections: args["latency-connections"],
+  latencyMs: args["latency-ms"],
+  latencyConcurrency: args["latency-concurrency"],
   /** The mail line: mails enqueued (besides the alerts' and digests') and sent to a local catcher. */
-  mails: Number(opt("mails", "BENCH_MAILS", "2000", "300")),
+  mails: args.mails,
   /** The webhook line: events delivered to a local receiver failing 30 % of requests (0 skips it). */
-  webhooks: ((n: string) => (n === "true" ? 5000 : Number(n)))(opt("webhooks", "BENCH_WEBHOOKS", "5000", "5000")),
-  build: args.has("build") || process.env.BENCH_BUILD === "1",
+  webhooks: args.webhooks,
+  build: args.build,
   /** Engines measured in this run, in order (--db=sqlite|postgres|both; BENCH_DB_ENGINES). Default both. */
-  engines: ((d: string) => (d === "both" ? ["sqlite", "postgres"] : d.split(",")))(args.get("db") ?? process.env.BENCH_DB_ENGINES ?? "both"),
-  out: args.get("out") ?? process.env.BENCH_OUT ?? "bench/results.json",
+  engines: args.db === "both" ? ["sqlite", "postgres"] : args.db.split(","),
+  out: args.out,
   /** A PostgreSQL server to use instead of a throwaway one (BENCH_POSTGRES_URL; its database is dropped and reseeded). */
   postgresUrl: process.env.BENCH_POSTGRES_URL,
 };

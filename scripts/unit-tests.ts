@@ -1,5 +1,5 @@
 /**
- * `npm run test:unit`: every `*.test.ts` under db/, lib/, sandbox/, scripts/ and tests/ (unit tests live beside the
+ * `npm run test:unit`: every `*.test.ts` under bench/, db/, e2e/, lib/, sandbox/, scripts/ and tests/ (unit tests live beside the
  * module they test), run by node:test one file at a time, each with tests/setup.ts loaded first (keys, and a fresh
  * database: an SQLite file, or a new PostgreSQL database when TEST_POSTGRES_URL is set, as `npm run test:pg`
  * does; then the `*.pg-test.ts` files run too). Extra arguments are passed to node (e.g.
@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-const ROOTS = ["db", "e2e", "lib", "sandbox", "scripts", "tests"];
+const ROOTS = ["bench", "db", "e2e", "lib", "sandbox", "scripts", "tests"];
 const onPostgres = !!process.env.TEST_POSTGRES_URL;
 const isTest = (name: string) => name.endsWith(".test.ts") || (onPostgres && name.endsWith(".pg-test.ts"));
 
