@@ -436,6 +436,26 @@ export async function claimLease(id: string, owner: string, state: ConnectionSta
   return result.rowCount === 1;
 }
 
+function backoffPassed(nowMs: number): SQL | undefined {
+  return or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, new Date(nowMs)));
+}
+
+/**
+ * The condition "due for a refresh at `nowMs`" (milliseconds since the epoch), whoever holds its lease: connected,
+ * with a refresh token, the access token expiring within REFRESH_MARGIN_SECONDS, the backoff passed, and the
+ * service not in `paused`. The refresher's claim (claimDue) and the backlog figures (lib/connections/backlog.ts)
+ * share it.
+ */
+export function refreshDueWhere(nowMs: number, paused: readonly ServiceId[] = []): SQL | undefined {
+  return and(
+    eq(accounts.state, "connected"),
+    isNotNull(accounts.refreshToken),
+    lte(accounts.expiresAt, Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS),
+    backoffPassed(nowMs),
+    paused.length > 0 ? notInArray(accounts.provider, [...paused]) : undefined,
+  );
+}
+
 /**
  * Claims, for `owner`, the leases of up to `limit` connections the background refresher should work on at
  * `nowMs` (milliseconds since the epoch), most urgent first, and returns their rows:
@@ -453,20 +473,11 @@ export async function claimDue(
   nowMs: number,
   paused: readonly ServiceId[] = [],
 ): Promise<Account[]> {
-  const now = new Date(nowMs);
   const leaseFree = or(isNull(accounts.refreshLeaseUntil), lt(accounts.refreshLeaseUntil, new Date()));
-  const backoffPassed = or(isNull(accounts.nextAttemptAt), lte(accounts.nextAttemptAt, now));
   const due =
     kind === "refresh"
-      ? and(
-          eq(accounts.state, "connected"),
-          isNotNull(accounts.refreshToken),
-          lte(accounts.expiresAt, Math.floor(nowMs / 1000) + env.REFRESH_MARGIN_SECONDS),
-          backoffPassed,
-          paused.length > 0 ? notInArray(accounts.provider, [...paused]) : undefined,
-          leaseFree,
-        )
-      : and(eq(accounts.state, "revocation_pending"), backoffPassed, leaseFree);
+      ? and(refreshDueWhere(nowMs, paused), leaseFree)
+      : and(eq(accounts.state, "revocation_pending"), backoffPassed(nowMs), leaseFree);
   const candidates = db
     .select({ id: accounts.id })
     .from(accounts)
