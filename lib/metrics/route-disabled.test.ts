@@ -13,7 +13,7 @@ before(async () => {
 
 describe("GET /api/metrics without METRICS_TOKEN", () => {
   it("answers 404, as if the route did not exist, with or without a bearer token", async () => {
-    for (const headers of [{}, { authorization: "Bearer some-token-someone-guessed" }]) {
+    for (const headers of [{}, { authorization: "Bearer some-token-someone-guessed" }] as Record<string, string>[]) {
       const res = await GET(new NextRequest("http://localhost:3000/api/metrics", { headers }));
       assert.equal(res.status, 404);
       assert.equal(res.headers.get("www-authenticate"), null);
