@@ -20,6 +20,9 @@ export const BENCH_PASSWORD = "bench-password-1234";
 /** The API key the seed stores (every scope), in the format of lib/api-keys: `tlk_<8 hex>_<base64url of 32 bytes>`. */
 export const BENCH_API_KEY = `tlk_be4c0001_${createHash("sha256").update("trainlink-bench-api-key").digest("base64url")}`;
 
+/** METRICS_TOKEN of the bench app: the /api/metrics line scrapes with it. */
+export const BENCH_METRICS_TOKEN = createHash("sha256").update("trainlink-bench-metrics-token").digest("hex");
+
 /** base64 of 32 bytes, derived from a fixed label: the benchmark database's sealing key. */
 export const BENCH_TOKEN_KEY = createHash("sha256").update("trainlink-bench-sealing-key").digest("base64");
 export const BENCH_NEXTAUTH_SECRET = createHash("sha256").update("trainlink-bench-nextauth-secret").digest("base64");
@@ -46,6 +49,7 @@ export function benchAppEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
     REFRESHER_ENABLED: "false",
     // The API line measures the server's cost per request, not the per-key rate limit.
     API_RATE_LIMIT_PER_MINUTE: "100000000",
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...sandboxServiceEnv(BENCH_SANDBOX_URL, BENCH_APP_URL),
     ...extra,
   };

@@ -33,6 +33,7 @@ import { chromium } from "@playwright/test";
 import { ensureBrowser, launchOptionsFor } from "../scripts/browser";
 import {
   BENCH_API_KEY,
+  BENCH_METRICS_TOKEN,
   BENCH_APP_PORT,
   BENCH_APP_URL,
   BENCH_DB,
@@ -505,6 +506,14 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
       headers: apiKeyHeaders,
       expect: '"access_token"',
     },
+    // The Prometheus scrape: counters, histogram and process metrics, plus the database gauges' three queries.
+    {
+      name: "metrics: GET /api/metrics",
+      path: "/api/metrics",
+      cookie: null,
+      headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+      expect: "trainlink_connections",
+    },
   ];
   const results: ScenarioResult[] = [];
   for (const s of scenarios) results.push(await runScenario(s, results[0] ?? null));
@@ -598,6 +607,7 @@ async function main() {
       return first && last ? round(last.serialP50 / first.serialP50, 2) : NaN;
     };
     const accessToken = run.scenarios.find((r) => r.path.endsWith("/access-token"))!;
+    const metrics = run.scenarios.find((r) => r.path === "/api/metrics")!;
     targets.push(
       { target: `[${run.engine}] /coach p50 ≤ 3× floor p50`, met: coachPage.ratioToFloor <= 3, value: `×${coachPage.ratioToFloor}` },
       {
@@ -606,6 +616,11 @@ async function main() {
         value: `${accessToken.serialP50} ms (×${accessToken.serialRatioToFloor})`,
       },
       { target: `[${run.engine}] /coach p95 < 60 ms`, met: coachPage.p95 < 60, value: `${coachPage.p95} ms` },
+      {
+        target: `[${run.engine}] /api/metrics one-at-a-time p50 < 50 ms at ${options.athletes} athletes`,
+        met: metrics.serialP50 < 50,
+        value: `${metrics.serialP50} ms (p95 under load ${metrics.p95} ms)`,
+      },
       {
         target: `[${run.engine}] admin lists and audit ≤ 3× floor p50`,
         met: adminRows.every((r) => r.ratioToFloor <= 3),

@@ -113,6 +113,9 @@ export const SPARE_DATABASES = {
   startup: () => databaseAddress("startup", `${E2E_DIR}/startup.db`),
 } as const;
 
+/** The bearer token of /api/metrics on every e2e app (scripts/e2e-server.ts sets METRICS_TOKEN to it; e2e/metrics.spec.ts scrapes). */
+export const METRICS_TOKEN = "e2e-metrics-token-not-a-secret-0123456789";
+
 /** Every pair of the run (the canary scan reads them all). */
 export const PAIRS = Array.from({ length: E2E_WORKERS }, (_, i) => pair(i));
 

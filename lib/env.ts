@@ -80,6 +80,8 @@ function loadEnv() {
       WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       /** Days an endpoint may fail every delivery before it is disabled (admins are told). */
       WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).default(5),
+      /** Bearer token Prometheus must send to scrape /api/metrics; without it the route answers 404. */
+      METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
     },
     client: {},
     runtimeEnv: {
@@ -129,6 +131,7 @@ function loadEnv() {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       WEBHOOK_TIMEOUT_MS: process.env.WEBHOOK_TIMEOUT_MS,
       WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
+      METRICS_TOKEN: process.env.METRICS_TOKEN,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
+import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, METRICS_TOKEN, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { nextStartCommand } from "./next-start";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
@@ -144,6 +144,7 @@ await Promise.all([
       ALERT_CHECK_INTERVAL_MS: "500",
       DIGEST_INTERVAL_SECONDS: "5",
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true",
+      METRICS_TOKEN,
       PORT: String(p.appPort),
       SANDBOX_PORT: String(p.sandboxPort),
       DATABASE_URL: p.db,

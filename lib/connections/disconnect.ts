@@ -11,6 +11,7 @@ import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "@/
 import { openToken } from "@/lib/connections/sealing";
 import { isLiveState, LIVE_STATES } from "@/lib/connections/state-machine";
 import { disconnected, revocationPending, revocationRefused, revocationRetryFailed } from "@/lib/connections/transitions";
+import { countRevocation } from "@/lib/metrics/registry";
 
 /** Revoked at the service or not (and why: pending, refused, no endpoint), with a note for the athlete; or a Failure sentence. */
 export type DisconnectResult = Result<{ revoked: boolean; pending?: boolean; refused?: boolean; note?: string }>;
@@ -99,6 +100,7 @@ async function revokeAndEnd(row: Account, actorId: string | null, actorLabel: st
   switch (outcome.kind) {
     case "revoked":
       await disconnected(row, actorId, `revoked at the service${by}`);
+      countRevocation(row.provider, "revoked");
       return { revoked: true };
     case "none":
       await disconnected(row, actorId, `no revocation endpoint documented; tokens wiped locally${by}`);
@@ -106,11 +108,13 @@ async function revokeAndEnd(row: Account, actorId: string | null, actorLabel: st
     case "transient": {
       const failures = row.state === "revocation_pending" ? row.failureCount + 1 : 1;
       await revocationPending(row, actorId, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
+      countRevocation(row.provider, "pending");
       return { revoked: false, pending: true };
     }
     case "refused":
       // The athlete's Disconnect wins: nothing here may use these tokens again, whatever the service said.
       await revocationRefused(row, actorId, outcome.message);
+      countRevocation(row.provider, "refused");
       return { revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
   }
 }
@@ -140,13 +144,16 @@ export async function retryClaimedRevocation(row: Account, owner: string): Promi
   const outcome = await revokeAtService(row);
   if (outcome.kind === "revoked" || outcome.kind === "none") {
     await disconnected(row, null, `revoked at the service after ${row.failureCount + 1} attempt(s)`);
+    if (outcome.kind === "revoked") countRevocation(row.provider, "revoked");
     return "revoked";
   }
   if (outcome.kind === "refused") {
     await revocationRefused(row, null, outcome.message);
+    countRevocation(row.provider, "refused");
     return "revoked";
   }
   const failures = row.failureCount + 1;
   await revocationRetryFailed(row, owner, { message: outcome.message, nextAttemptAt: new Date(Date.now() + backoffMs(failures)), failures });
+  countRevocation(row.provider, "pending");
   return "pending";
 }

@@ -3,6 +3,7 @@ import { db, type Executor } from "@/db";
 import { connectionEvents, type EventKind, type ServiceId } from "@/db/schema";
 import { enqueueConnectionWebhook, subscribedEndpointIds } from "@/lib/webhooks/enqueue";
 import { webhookTypeOf } from "@/lib/webhooks/event-types";
+import { countLink } from "@/lib/metrics/registry";
 
 /** One audit-trail entry. `detail` is a short text for people; it must never contain a token or secret. */
 export interface EventInput {
@@ -31,8 +32,15 @@ export function eventRow(event: EventInput, at = new Date()) {
  * An event of a kind some webhook carries (webhookTypeOf) also writes its webhook deliveries (lib/webhooks/enqueue.ts)
  * in the same transaction: the caller's `tx`, or, called on `db` when some endpoint is subscribed, a transaction
  * of its own. Other kinds cost nothing extra; a mapped kind costs one small SELECT of the subscribed endpoints.
+ * A `link_failed` event recorded on `db` (every link failure is) counts in trainlink_link_total{outcome="failure"}.
  */
 export async function recordEvent(event: EventInput, tx: Executor = db): Promise<void> {
+  await writeEvent(event, tx);
+  // Metrics count what is committed: on `db` it is once the write resolves; in a caller's transaction not yet.
+  if (event.kind === "link_failed" && tx === db) countLink(event.service, "failure");
+}
+
+async function writeEvent(event: EventInput, tx: Executor): Promise<void> {
   const type = webhookTypeOf(event.kind);
   if (!type) {
     await tx.insert(connectionEvents).values(eventRow(event));
@@ -43,7 +51,7 @@ export async function recordEvent(event: EventInput, tx: Executor = db): Promise
       await db.insert(connectionEvents).values(eventRow(event));
       return;
     }
-    return db.transaction((t) => recordEvent(event, t));
+    return db.transaction((t) => writeEvent(event, t));
   }
   const at = new Date();
   await tx.insert(connectionEvents).values(eventRow(event, at));

@@ -8,6 +8,7 @@ import { recordEvent } from "@/lib/connections/events";
 import { backoffMs, claimLease, leaseMs, readConnection, releaseLease } from "@/lib/connections/lease";
 import { credentialsAccepted, credentialsRejected, isOperatorError } from "@/lib/connections/service-health";
 import { openToken } from "@/lib/connections/sealing";
+import { countRefresh } from "@/lib/metrics/registry";
 import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "@/lib/connections/transitions";
 
 /** The connection cannot give a token: not connected, needs reconnecting, or gone. `message` is safe to show. */
@@ -292,6 +293,7 @@ async function recordRefreshFailure(row: Account, owner: string, error: unknown,
       kind: "refresh_failed",
       detail: `service-level (${serviceError.oauthError ?? serviceError.kind}): ${message}; TrainLink's client credentials were refused; connection and tokens kept; refreshes of ${name} paused until ${retryAt.toISOString()}`,
     });
+    countRefresh(row.provider, "credentials_rejected");
     return new RefreshFailedError(
       `${name} refused TrainLink's own credentials (${message}). Your connection is kept: an administrator has to correct TrainLink's ${name} settings, and it then recovers by itself.`,
       false,

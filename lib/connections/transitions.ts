@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { CONNECTION_TRANSITIONS, LIVE_STATES, type TransitionName } from "@/lib/connections/state-machine";
 import { eventRow, recordEvent, wantsWebhooks, type EventInput } from "@/lib/connections/events";
 import { sealToken } from "@/lib/connections/sealing";
+import { countRefresh } from "@/lib/metrics/registry";
 
 /**
  * Every write to a connection row (`accounts`) lives in this module: the named transitions of
@@ -282,7 +283,8 @@ export class AccountInUseError extends Error {
  * `refreshed` (under `owner`'s lease, from connected): the new access token, the new refresh token (or the old
  * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; a
  * successful refresh proves the grant, so lastRefreshedAt and lastVerifiedAt are now; clears failures
- * (failingSince included) and the lease; writes a `refreshed` event with `detail`.
+ * (failingSince included) and the lease; writes a `refreshed` event with `detail`. Once committed, counts
+ * trainlink_refresh_total{outcome="success"} (lib/metrics).
  */
 export async function refreshed(
   row: Account,
@@ -311,13 +313,14 @@ export async function refreshed(
     [event(row, actorId, "refreshed", detail)],
     owner,
   );
+  countRefresh(row.provider, "success");
 }
 
 /**
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
  * error and the next attempt time recorded; failingSince set to now unless a run of failures already began
  * (it keeps that instant: alerts wait a quiet period from it); the lease freed; a `refresh_failed` event with
- * `detail`.
+ * `detail`. Once committed, counts trainlink_refresh_total{outcome="service_failure"}.
  */
 export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
   const failingSince = sql`coalesce(${accounts.failingSince}, ${sql.param(new Date(), accounts.failingSince)})`;
@@ -329,11 +332,13 @@ export async function refreshFailed(row: Account, owner: string, failure: Failur
     [event(row, actorId, "refresh_failed", detail)],
     owner,
   );
+  countRefresh(row.provider, "service_failure");
 }
 
 /**
  * `needsReauth` (from connected; under `owner`'s lease when given): the service refused the stored grant, so
- * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events.
+ * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events; once
+ * committed, counts trainlink_refresh_total{outcome="reauth_required"}.
  */
 export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
   await apply(
@@ -344,6 +349,7 @@ export async function needsReauth(row: Account, owner: string | null, reason: st
     [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
     owner,
   );
+  countRefresh(row.provider, "reauth_required");
 }
 
 // ---------- disconnect and revocation ----------

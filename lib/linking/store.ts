@@ -10,6 +10,7 @@ import { findConnection } from "@/lib/connections/queries";
 import { recordEvent } from "@/lib/connections/events";
 import { credentialsAccepted } from "@/lib/connections/service-health";
 import { AccountInUseError, IllegalTransitionError, linked } from "@/lib/connections/transitions";
+import { countLink } from "@/lib/metrics/registry";
 
 /** Thrown when a link cannot be stored; `code` is one of the link failure codes shown to the user. */
 export class LinkError extends Error {
@@ -74,6 +75,7 @@ export async function storeLinkedConnection(input: {
     await discardIssuedTokens(input, failure instanceof LinkError ? failure.code : "the connection could not be stored");
     throw failure;
   }
+  countLink(integration.id, "success");
   await credentialsAccepted(integration.id);
 }
 
