@@ -80,6 +80,8 @@ function loadEnv() {
       WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       /** Days an endpoint may fail every delivery before it is disabled (admins are told). */
       WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).default(5),
+      /** Graceful shutdown's whole budget after SIGTERM/SIGINT (lib/shutdown.ts), in milliseconds: in-flight work finishes within it, then leases are released and the process exits. */
+      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     },
     client: {},
     runtimeEnv: {
@@ -129,6 +131,7 @@ function loadEnv() {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       WEBHOOK_TIMEOUT_MS: process.env.WEBHOOK_TIMEOUT_MS,
       WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
+      SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",
