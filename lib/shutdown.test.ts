@@ -4,10 +4,12 @@ import { after, before, describe, it } from "node:test";
 import { and, gte, inArray, isNotNull } from "drizzle-orm";
 import { accounts, users } from "@/db/schema";
 import { openToken } from "@/lib/connections/sealing";
+import { getFreshAccessToken } from "@/lib/connections/refresh";
 import { claimDue, releaseLease } from "@/lib/connections/transitions";
 import { getIntegration } from "@/lib/integrations/registry";
 import { storeLinkedConnection } from "@/lib/linking/store";
 import { startLifecycleEnv } from "@/tests/helpers/lifecycle";
+import { installShutdownHandlers, shutDown } from "@/lib/shutdown";
 import { startShutdownInstance } from "@/scripts/shutdown-instances";
 
 // Issue 17, "Graceful shutdown": a separate process running the background refresher with the server's own
@@ -181,4 +183,32 @@ describe("graceful shutdown (SIGTERM to a process running the refresher)", () =>
       await latency(0);
     },
   );
+
+  it("without NEXT_MANUAL_SIG_HANDLE no handler is installed (next start would exit first anyway)", () => {
+    assert.equal(process.env.NEXT_MANUAL_SIG_HANDLE, undefined);
+    const before = process.listenerCount("SIGTERM");
+    assert.equal(installShutdownHandlers(), false);
+    assert.equal(process.listenerCount("SIGTERM"), before);
+  });
+
+  // Last: shutDown stops this process's refresher for good and closes the database (the next query reopens it).
+  it("an on-demand refresh in flight (a request's) is awaited and stored before the database closes", { timeout: 60_000 }, async () => {
+    const linked = await env.linkAthlete("trainerday");
+    await env.expire(linked.connectionId);
+    await latency(1_000);
+    const startedAt = Date.now();
+    const pending = getFreshAccessToken(linked.connectionId);
+    await new Promise((r) => setTimeout(r, 200));
+    const result = await shutDown("test", 5_000);
+    const elapsed = Date.now() - startedAt;
+    await latency(0);
+    assert.equal(result.code, 0);
+    assert.equal(result.drained, true);
+    assert.ok(elapsed >= 1_000, `it waited for the refresh's answer (${elapsed} ms)`);
+    const token = await pending;
+    const row = await env.row(linked.connectionId);
+    assert.equal(openToken(row.accessToken!, row.id, "access_token"), token, "the new token was stored");
+    assert.equal(row.refreshLeaseOwner, null);
+    assert.ok(row.lastRefreshedAt && row.lastRefreshedAt.getTime() >= startedAt);
+  });
 });
