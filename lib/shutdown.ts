@@ -30,8 +30,8 @@ async function within<T>(work: Promise<T>, ms: number, timedOut: T): Promise<T> 
 }
 
 /**
- * Log lines still buffered are written out before the process exits. A no-op while logging is console.*; the
- * pino logger (lib/log.ts) is flushed here: `await new Promise<void>((done) => log.flush(() => done()))`.
+ * Log lines still buffered are written out before the process exits. A no-op while logging is console.*.
+ * MERGE: wire the pino logger (lib/log.ts) here: `await new Promise<void>((done) => log.flush(() => done()))`.
  */
 async function flushLogs(): Promise<void> {}
 
@@ -87,10 +87,10 @@ export async function shutDown(reason: string, timeoutMs = env.SHUTDOWN_TIMEOUT_
         return refresher + leases.length;
       })) ?? 0;
   }
-  await step("closing the database", closeDb);
+  const closed = (await step("closing the database", async () => (await closeDb(), true))) === true;
   const ms = Date.now() - startedAt;
   console.info(
-    `[shutdown] ${drained ? "work in flight finished" : `${released} lease(s) released`}; database closed; exiting with ${code} after ${ms} ms`,
+    `[shutdown] ${drained ? "work in flight finished" : `${released} lease(s) released`}; database ${closed ? "closed" : "not closed"}; exiting with ${code} after ${ms} ms`,
   );
   await step("flushing logs", flushLogs);
   return { code, drained, released, ms };
