@@ -11,7 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { nextStartCommand } from "../scripts/next-start";
+import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
 import { commandLineOrExit } from "./cli";
 import { waitFor, signIn } from "./client";
 import { BENCH_APP_PORT, BENCH_APP_URL, BENCH_DB, BENCH_DIR, BENCH_SANDBOX_PORT, BENCH_SANDBOX_URL, benchAppEnv, benchEmail } from "./config";
@@ -52,7 +52,7 @@ async function main() {
   });
   const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
   const profiler = args.noprof ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv({ DATABASE_URL: url }), stdio: "ignore" });
+  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv({ DATABASE_URL: url, ...SERVER_ENV }), stdio: "ignore" });
   try {
     await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
     await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);

@@ -44,7 +44,7 @@ import {
   benchAppEnv,
   benchEmail,
 } from "./config";
-import { nextStartCommand } from "../scripts/next-start";
+import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
 import { commandLineOrExit } from "./cli";
 import { signIn, waitFor } from "./client";
 import { BENCH_OPTIONS } from "./options";
@@ -335,6 +335,7 @@ async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.Pr
     const url = `http://localhost:${port}`;
     const child = spawn(...nextStartCommand(port), {
       env: appEnv({
+        ...SERVER_ENV,
         PORT: String(port),
         NEXTAUTH_URL: url,
         REFRESHER_ENABLED: "true",
@@ -454,7 +455,7 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   children.push(sandbox);
   rmSync(BENCH_SERVER_LOG, { force: true });
   const serverLog = createWriteStream(BENCH_SERVER_LOG);
-  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: appEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: appEnv({ ...SERVER_ENV }), stdio: ["ignore", "pipe", "pipe"] });
   children.push(server);
   server.stdout!.pipe(serverLog);
   server.stderr!.pipe(serverLog);

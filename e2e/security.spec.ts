@@ -4,7 +4,7 @@ import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { APP_URL, SPARE_DATABASES } from "./config";
 import { credentialsSignIn, signIn } from "./fixtures/auth";
 import { createUser, databaseRows, withTestDb } from "./fixtures/db";
-import { nextStartCommand } from "../scripts/next-start";
+import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
 
 test.describe("web hardening", () => {
   test("every page carries the security headers, and pages with account data are not stored", async ({ page }) => {
@@ -40,6 +40,7 @@ test.describe("web hardening", () => {
     const child = spawn(...nextStartCommand(port), {
       env: {
         ...process.env,
+        ...SERVER_ENV,
         NODE_ENV: "production",
         NEXTAUTH_URL: `https://localhost:${port}`,
         NEXTAUTH_SECRET: "s".repeat(40),

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { nextStartCommand } from "../scripts/next-start";
+import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
 import { SPARE_DATABASES } from "./config";
 
 /** Runs `next start` on a spare port with `env` and resolves with its exit code and output. */
@@ -10,6 +10,7 @@ function startServer(env: Record<string, string>): Promise<{ code: number | null
       // Empty values shadow any .env.local on a developer's machine.
       env: {
         PATH: process.env.PATH ?? "",
+        ...SERVER_ENV,
         NODE_ENV: "production",
         NEXT_TELEMETRY_DISABLED: "1",
         NEXTAUTH_SECRET: "",

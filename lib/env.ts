@@ -82,6 +82,8 @@ function loadEnv() {
       WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).default(5),
       /** Bearer token Prometheus must send to scrape /api/metrics; without it the route answers 404. */
       METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
+      /** Graceful shutdown's whole budget after SIGTERM/SIGINT (lib/shutdown.ts), in milliseconds: in-flight work finishes within it, then leases are released and the process exits. */
+      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     },
     client: {},
     runtimeEnv: {
@@ -132,6 +134,7 @@ function loadEnv() {
       WEBHOOK_TIMEOUT_MS: process.env.WEBHOOK_TIMEOUT_MS,
       WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
       METRICS_TOKEN: process.env.METRICS_TOKEN,
+      SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",

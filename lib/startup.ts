@@ -6,7 +6,8 @@ import { parseKeyring } from "@/lib/crypto";
  * the environment (env.ts validation names each missing variable, e.g. NEXTAUTH_SECRET,
  * TOKEN_ENCRYPTION_KEY), the keyring, and the committed migrations (applied if pending); then stores the key
  * canary that /api/ready opens, if none is stored (lib/readiness/canary.ts), and starts the background refresher,
- * the worker that sends mail and runs the alert checks, and the webhook worker. On failure it prints one clear
+ * the worker that sends mail and runs the alert checks, and the webhook worker, and installs the graceful-shutdown
+ * handlers (lib/shutdown.ts: SIGTERM/SIGINT finish the work in flight within SHUTDOWN_TIMEOUT_MS). On failure it prints one clear
  * line and exits with status 1 (docs/SECURITY.md row 15).
  */
 export async function startServer(): Promise<void> {
@@ -24,6 +25,7 @@ export async function startServer(): Promise<void> {
       const { ALERT_TASKS } = await import("@/lib/alerts/tasks");
       startWorker([...ALERT_TASKS]);
       (await import("@/lib/webhooks/worker")).startWebhookWorker();
+      (await import("@/lib/shutdown")).installShutdownHandlers();
     }
   } catch (error) {
     console.error(`TrainLink cannot start. ${error instanceof Error ? error.message : String(error)}`);

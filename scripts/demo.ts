@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
-import { nextStartCommand } from "./next-start";
+import { nextStartCommand, SERVER_ENV } from "./next-start";
 import { sandboxServiceEnv } from "./sandbox-env";
 import { waitFor } from "./wait-for";
 
@@ -56,8 +56,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv)
   });
 }
 
-function start(command: string, args: string[]): ChildProcess {
-  const child = spawn(command, args, { stdio: "inherit", env: childEnv });
+function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, { stdio: "inherit", env: { ...childEnv, ...env } });
   children.push(child);
   child.on("exit", (code) => {
     if (!stopping) {
@@ -120,7 +120,7 @@ try {
   }
   start(tsx, ["sandbox/server.ts"]);
   await waitFor(`${sandboxUrl}/__sandbox/health`, 30_000);
-  start(...nextStartCommand(port));
+  start(...nextStartCommand(port), SERVER_ENV);
   await waitFor(`${appUrl}/login`, 60_000);
   console.log(`
 TrainLink is running at ${appUrl}   (service sandbox at ${sandboxUrl})

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, METRICS_TOKEN, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
-import { nextStartCommand } from "./next-start";
+import { nextStartCommand, SERVER_ENV } from "./next-start";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
 import { sandboxServiceEnv } from "./sandbox-env";
 import { waitFor } from "./wait-for";
@@ -116,7 +116,7 @@ async function startConformance(): Promise<void> {
   await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"], env);
   await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
   startServer("oidc-provider", bin("tsx"), ["e2e/conformance/oidc-services.ts"], env, join(c.dir, "oidc-provider.log"));
-  startServer("conformance app", ...nextStartCommand(c.appPort), env, c.serverLog);
+  startServer("conformance app", ...nextStartCommand(c.appPort), { ...env, ...SERVER_ENV }, c.serverLog);
   await waitFor(`http://127.0.0.1:${c.enducoPort}/__conformance/tokens`, 60_000);
   await waitFor(`${c.appUrl}/login`, 120_000);
 }
@@ -153,7 +153,7 @@ await Promise.all([
     await run(bin("tsx"), ["--conditions=react-server", "scripts/migrate.ts"], env);
     await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
     startServer(`sandbox ${p.index}`, bin("tsx"), ["sandbox/server.ts"], env, join(p.dir, "sandbox.log"));
-    startServer(`app ${p.index}`, ...nextStartCommand(p.appPort), env, p.serverLog);
+    startServer(`app ${p.index}`, ...nextStartCommand(p.appPort), { ...env, ...SERVER_ENV }, p.serverLog);
     await waitFor(`${p.sandboxUrl}/__sandbox/health`, 60_000);
     await waitFor(`${p.appUrl}/login`, 120_000);
   }),

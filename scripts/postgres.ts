@@ -17,6 +17,10 @@ export interface ThrowawayPostgres {
   port: number;
   /** Stops the server (fast shutdown) and deletes its folder. Safe to call twice. */
   stop(): void;
+  /** Stops the server (fast shutdown) but keeps its data: connections are refused until resume(). */
+  pause(): void;
+  /** Starts a paused server again, on the same port with the same data. */
+  resume(): void;
 }
 
 function run(command: string, args: string[], options: { as?: string } = {}): string {
@@ -89,9 +93,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   }
   const port = await freePort();
   run(join(bin, "initdb"), ["-D", data, "-U", "trainlink", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"], { as });
-  run(join(bin, "pg_ctl"), ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -h 127.0.0.1 -F`, "start"], {
-    as,
-  });
+  const start = () =>
+    run(join(bin, "pg_ctl"), ["-D", data, "-l", join(dir, "server.log"), "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -h 127.0.0.1 -F`, "start"], {
+      as,
+    });
+  start();
+  const pause = () => run(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"], { as });
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -112,5 +119,5 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     stop();
     throw error;
   }
-  return { url: `postgres://trainlink@127.0.0.1:${port}/trainlink`, port, stop };
+  return { url: `postgres://trainlink@127.0.0.1:${port}/trainlink`, port, stop, pause, resume: start };
 }

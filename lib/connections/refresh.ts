@@ -39,6 +39,24 @@ export class RefreshThrottledError extends Error {
 export const MANUAL_REFRESH_INTERVAL_SECONDS = 30;
 
 const inflight = new Map<string, Promise<string>>();
+/** The lease owner of each on-demand refresh of this process in progress (connection id → owner). */
+const onDemandOwners = new Map<string, string>();
+
+/**
+ * Graceful shutdown (lib/shutdown.ts): resolves once no refresh of this process is in flight (on-demand ones from
+ * requests and the refresher's), waiting again for any that started meanwhile. Never rejects.
+ */
+export async function settleInflightRefreshes(): Promise<void> {
+  while (inflight.size > 0) await Promise.allSettled([...inflight.values()]);
+}
+
+/**
+ * The leases on-demand refreshes of this process may hold right now, as { id, owner } pairs, for the shutdown
+ * deadline to release (releaseLease frees one only while that owner holds it).
+ */
+export function inflightLeases(): { id: string; owner: string }[] {
+  return [...onDemandOwners].map(([id, owner]) => ({ id, owner }));
+}
 
 /**
  * A refresh the athlete asked for (the card's Refresh button): at most one per connection every
@@ -168,6 +186,15 @@ export async function refreshClaimed(row: Account, owner: string): Promise<void>
 
 async function refreshUnderLease(id: string, margin: number, force: boolean, actorId: string | null): Promise<string> {
   const owner = randomUUID();
+  onDemandOwners.set(id, owner);
+  try {
+    return await refreshUnderOwnLease(id, owner, margin, force, actorId);
+  } finally {
+    onDemandOwners.delete(id);
+  }
+}
+
+async function refreshUnderOwnLease(id: string, owner: string, margin: number, force: boolean, actorId: string | null): Promise<string> {
   const startedAt = Date.now();
   const deadline = startedAt + leaseMs() + 5_000;
   for (;;) {

@@ -4,10 +4,21 @@ import type { Account } from "@/db/schema";
 import { env } from "@/lib/env";
 import { retryClaimedRevocation } from "@/lib/connections/disconnect";
 import { refreshClaimed } from "@/lib/connections/refresh";
-import { claimDue } from "@/lib/connections/transitions";
+import { claimDue, releaseLease } from "@/lib/connections/transitions";
 import { pausedServices } from "@/lib/connections/service-health";
 import { runVerificationOnce } from "@/lib/connections/verify";
 import { runHousekeeping } from "@/lib/housekeeping";
+
+/**
+ * This process's refresher: `draining` once stopRefresher was called (no new pass, no new claim), `held` the
+ * connections whose lease a pass of this process claimed and has not finished (id → lease owner), `current` the
+ * pass (refresh, housekeeping and verification) in progress.
+ */
+const refresherState = {
+  draining: false,
+  held: new Map<string, string>(),
+  current: null as Promise<void> | null,
+};
 
 /** What one pass of the refresher did. */
 export interface RefresherPass {
@@ -22,10 +33,13 @@ export interface RefresherPass {
  * Works through what `claim` hands out with `concurrency` workers: each takes the next claimed row, and when none
  * is left one of them claims the next batch (at most `concurrency` rows, so a claimed row waits at most one
  * piece of work before it starts and its lease never runs out unused), until `limit` rows were taken or a
- * claim comes back short. Resolves to the number of rows taken.
+ * claim comes back short. Each claimed row is recorded as held by `owner` until its work ended. Once
+ * stopRefresher was called it claims nothing more and releases the rows claimed but not started; rows in
+ * progress finish. Resolves to the number of rows taken.
  */
 async function workThrough(
   claim: (count: number) => Promise<Account[]>,
+  owner: string,
   limit: number,
   concurrency: number,
   work: (row: Account) => Promise<void>,
@@ -35,11 +49,12 @@ async function workThrough(
   let exhausted = false;
   let claiming: Promise<void> | null = null;
   const next = async (): Promise<Account | undefined> => {
-    while (queue.length === 0 && !exhausted) {
+    while (queue.length === 0 && !exhausted && !refresherState.draining) {
       claiming ??= (async () => {
         const want = Math.min(concurrency, limit - taken);
         const rows = want > 0 ? await claim(want) : [];
         taken += rows.length;
+        for (const row of rows) refresherState.held.set(row.id, owner);
         queue.push(...rows);
         if (rows.length < want || taken >= limit) exhausted = true;
       })().finally(() => {
@@ -47,14 +62,29 @@ async function workThrough(
       });
       await claiming;
     }
+    // Draining (shutdown): claimed rows not started yet are handed back at once, so another instance takes them.
+    while (refresherState.draining && queue.length > 0) await releaseHeld(queue.shift()!.id);
     return queue.shift();
   };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      for (let row = await next(); row; row = await next()) await work(row);
+      for (let row = await next(); row; row = await next()) {
+        try {
+          await work(row);
+        } finally {
+          refresherState.held.delete(row.id);
+        }
+      }
     }),
   );
   return taken;
+}
+
+/** Frees the lease of connection `id` if this process's refresher still holds it, and forgets it. */
+async function releaseHeld(id: string): Promise<void> {
+  const owner = refresherState.held.get(id);
+  refresherState.held.delete(id);
+  if (owner) await releaseLease(id, owner);
 }
 
 /**
@@ -73,6 +103,7 @@ export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise
   const concurrency = env.REFRESHER_CONCURRENCY;
   const refreshes = await workThrough(
     (count) => claimDue("refresh", owner, count, nowMs, paused),
+    owner,
     limit,
     concurrency,
     async (row) => {
@@ -86,6 +117,7 @@ export async function runRefresherOnce(nowMs = Date.now(), limit = 500): Promise
   );
   const revocations = await workThrough(
     (count) => claimDue("revocation", owner, count, nowMs),
+    owner,
     limit,
     concurrency,
     async (row) => {
@@ -111,7 +143,7 @@ export async function runRefresherUntilDrained(maxPasses = 1_000): Promise<Refre
     total.revoked += pass.revoked;
     total.full = pass.full;
     // A full pass where nothing changed (every due connection failed and stays due) would spin: stop.
-    if (!pass.full || pass.refreshed + pass.revoked === 0 || total.passes >= maxPasses) return total;
+    if (!pass.full || pass.refreshed + pass.revoked === 0 || total.passes >= maxPasses || refresherState.draining) return total;
   }
 }
 
@@ -132,12 +164,10 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
  */
 export function startRefresher(): void {
   if (env.REFRESHER_ENABLED !== "true" || globalForRefresher.refresherTimer) return;
-  let running = false;
   let prunedAt = 0;
   globalForRefresher.refresherTimer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runRefresherUntilDrained()
+    if (refresherState.current || refresherState.draining) return;
+    refresherState.current = runRefresherUntilDrained()
       .then(async (pass) => {
         if (pass.refreshed + pass.failed + pass.revoked > 0) {
           console.info(`[refresher] refreshed ${pass.refreshed}, failed ${pass.failed}, revocations completed ${pass.revoked}`);
@@ -145,12 +175,13 @@ export function startRefresher(): void {
       })
       .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))
       .then(async () => {
-        if (Date.now() - prunedAt < PRUNE_EVERY_MS) return;
+        if (refresherState.draining || Date.now() - prunedAt < PRUNE_EVERY_MS) return;
         prunedAt = Date.now();
         const pruned = Object.entries(await runHousekeeping(prunedAt)).filter(([, count]) => count);
         if (pruned.length > 0) console.info(`[housekeeping] pruned ${pruned.map(([table, count]) => `${table} ${count}`).join(", ")}`);
       })
       .then(async () => {
+        if (refresherState.draining) return;
         const checked = await runVerificationOnce();
         if (checked.verified + checked.revoked + checked.failed > 0) {
           console.info(`[refresher] verified ${checked.verified}, revoked by the service ${checked.revoked}, verification failed ${checked.failed}`);
@@ -158,8 +189,30 @@ export function startRefresher(): void {
       })
       .catch((error: unknown) => console.error(`[refresher] verification pass failed: ${error instanceof Error ? error.name : "error"}`))
       .finally(() => {
-        running = false;
+        refresherState.current = null;
       });
   }, env.REFRESHER_INTERVAL_MS);
   globalForRefresher.refresherTimer.unref();
+}
+
+/**
+ * Graceful shutdown (lib/shutdown.ts, issue 17): the refresher starts no new pass and its pass in progress claims
+ * nothing more (connections claimed but not started are released at once); resolves when that pass ended, its
+ * refreshes in flight stored. Calling it again is harmless; the refresher does not start again in this process.
+ */
+export async function stopRefresher(): Promise<void> {
+  refresherState.draining = true;
+  clearInterval(globalForRefresher.refresherTimer);
+  await refresherState.current;
+}
+
+/**
+ * For the shutdown deadline: frees the lease of every connection a refresher pass of this process claimed and
+ * has not finished, so another instance can take it at once instead of waiting for the lease to lapse. A refresh
+ * whose answer arrives after this is not stored (its write needs the lease). Resolves to how many were released.
+ */
+export async function releaseRefresherLeases(): Promise<number> {
+  const held = [...refresherState.held.keys()];
+  await Promise.all(held.map((id) => releaseHeld(id)));
+  return held.length;
 }

@@ -8,7 +8,9 @@ export type WorkerTask = { name: string; run: (nowMs: number) => Promise<unknown
 /** When this process last pruned old mail (hourly), in milliseconds since the epoch. */
 let prunedAt = 0;
 
-const globalForWorker = globalThis as unknown as { mailWorker?: { timer: NodeJS.Timeout; tasks: WorkerTask[] } };
+const globalForWorker = globalThis as unknown as {
+  mailWorker?: { timer: NodeJS.Timeout; tasks: WorkerTask[]; current: Promise<void> | null; draining: boolean };
+};
 
 /**
  * One tick of the background worker: each task in order (a failing task is logged by name, never with its data,
@@ -35,18 +37,18 @@ export async function runWorkerOnce(tasks: readonly WorkerTask[], nowMs = Date.n
  */
 export function startWorker(tasks: WorkerTask[]): void {
   if (env.REFRESHER_ENABLED !== "true" || globalForWorker.mailWorker) return;
-  let running = false;
   let again = false;
   const tick = () => {
-    if (running) {
+    const worker = globalForWorker.mailWorker;
+    if (!worker || worker.draining) return;
+    if (worker.current) {
       again = true;
       return;
     }
-    running = true;
-    runWorkerOnce(tasks)
+    worker.current = runWorkerOnce(tasks)
       .catch((error: unknown) => console.error(`[worker] tick failed: ${error instanceof Error ? error.name : "error"}`))
       .finally(() => {
-        running = false;
+        worker.current = null;
         if (again) {
           again = false;
           setImmediate(tick);
@@ -55,6 +57,19 @@ export function startWorker(tasks: WorkerTask[]): void {
   };
   const timer = setInterval(tick, env.MAIL_WORKER_INTERVAL_MS);
   timer.unref();
-  globalForWorker.mailWorker = { timer, tasks };
+  globalForWorker.mailWorker = { timer, tasks, current: null, draining: false };
   onMailWake(() => setImmediate(tick));
+}
+
+/**
+ * Graceful shutdown (lib/shutdown.ts, issue 17): the worker starts no new tick (timer and wake-ups ignored) and
+ * resolves when its tick in progress ended (the mail of that tick sent or its failure recorded). Harmless when
+ * the worker never started or was already stopped.
+ */
+export async function stopWorker(): Promise<void> {
+  const worker = globalForWorker.mailWorker;
+  if (!worker) return;
+  worker.draining = true;
+  clearInterval(worker.timer);
+  await worker.current;
 }

@@ -11,7 +11,9 @@ export const WEBHOOK_WORKER_INTERVAL_MS = 1_000;
 /** When this process last pruned old deliveries (hourly), in milliseconds since the epoch. */
 let prunedAt = 0;
 
-const globalForWorker = globalThis as unknown as { webhookWorker?: NodeJS.Timeout };
+const globalForWorker = globalThis as unknown as {
+  webhookWorker?: { timer: NodeJS.Timeout; current: Promise<void> | null; draining: boolean };
+};
 
 /**
  * One tick of the webhook worker at `nowMs` (milliseconds since the epoch): every due delivery sent
@@ -43,18 +45,18 @@ export async function runWebhookWorkerOnce(nowMs = Date.now(), options: DeliverO
  */
 export function startWebhookWorker(): void {
   if (env.REFRESHER_ENABLED !== "true" || globalForWorker.webhookWorker) return;
-  let running = false;
   let again = false;
   const tick = () => {
-    if (running) {
+    const worker = globalForWorker.webhookWorker;
+    if (!worker || worker.draining) return;
+    if (worker.current) {
       again = true;
       return;
     }
-    running = true;
-    runWebhookWorkerOnce()
+    worker.current = runWebhookWorkerOnce()
       .catch((error: unknown) => console.error(`[webhooks] tick failed: ${error instanceof Error ? error.name : "error"}`))
       .finally(() => {
-        running = false;
+        worker.current = null;
         if (again) {
           again = false;
           setTimeout(tick, 20);
@@ -63,9 +65,21 @@ export function startWebhookWorker(): void {
   };
   const timer = setInterval(tick, WEBHOOK_WORKER_INTERVAL_MS);
   timer.unref();
-  globalForWorker.webhookWorker = timer;
+  globalForWorker.webhookWorker = { timer, current: null, draining: false };
   onWebhookWake(() => {
     notifyEnqueued();
     setTimeout(tick, 20).unref();
   });
+}
+
+/**
+ * Graceful shutdown (lib/shutdown.ts, issue 17): the webhook worker starts no new tick and resolves when its tick
+ * in progress ended (the deliveries it had in flight recorded). Harmless when it never started or was stopped.
+ */
+export async function stopWebhookWorker(): Promise<void> {
+  const worker = globalForWorker.webhookWorker;
+  if (!worker) return;
+  worker.draining = true;
+  clearInterval(worker.timer);
+  await worker.current;
 }
