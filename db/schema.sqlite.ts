@@ -121,6 +121,8 @@ export const connectionEvents = sqliteTable(
     service: text("service", { enum: SERVICE_IDS }).notNull(),
     kind: text("kind", { enum: EVENT_KINDS }).notNull(),
     detail: text("detail"),
+    /** How long the service took to answer the refresh this event records, in milliseconds; null for other kinds. */
+    latencyMs: integer("latency_ms"),
   },
   (t) => [
     index("connection_events_athlete_idx").on(t.athleteId, t.at),

@@ -146,25 +146,33 @@ async function updateAndRecord(update: SQL, events: EventInput[]): Promise<numbe
       connectionEvents.service,
       connectionEvents.kind,
       connectionEvents.detail,
+      connectionEvents.latencyMs,
       connectionEvents.at,
     ].map((c) => sql.identifier(c.name)),
     sql`, `,
   );
   const selects = events.map((e) => {
     const row = eventRow(e);
-    return sql`SELECT ${row.actorId}::text, ${row.athleteId}::text, ${row.service}::text, ${row.kind}::text, ${row.detail}::text, ${row.at.toISOString()}::timestamptz FROM moved`;
+    return sql`SELECT ${row.actorId}::text, ${row.athleteId}::text, ${row.service}::text, ${row.kind}::text, ${row.detail}::text, ${row.latencyMs}::integer, ${row.at.toISOString()}::timestamptz FROM moved`;
   });
   const logged = selects.length ? sql`, logged AS (INSERT INTO ${connectionEvents} (${columns}) ${sql.join(selects, sql` UNION ALL `)})` : sql``;
   const result = await db.execute<{ n: number }>(sql`WITH moved AS (${update})${logged} SELECT count(*)::int AS n FROM moved`);
   return Number(result.rows[0]?.n ?? 0);
 }
 
-const event = (row: Pick<Account, "userId" | "provider">, actorId: string | null, kind: EventKind, detail: string | null): EventInput => ({
+const event = (
+  row: Pick<Account, "userId" | "provider">,
+  actorId: string | null,
+  kind: EventKind,
+  detail: string | null,
+  latencyMs?: number | null,
+): EventInput => ({
   actorId,
   athleteId: row.userId,
   service: row.provider,
   kind,
   detail,
+  latencyMs,
 });
 
 // ---------- linking ----------
@@ -282,7 +290,8 @@ export class AccountInUseError extends Error {
  * `refreshed` (under `owner`'s lease, from connected): the new access token, the new refresh token (or the old
  * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; a
  * successful refresh proves the grant, so lastRefreshedAt and lastVerifiedAt are now; clears failures
- * (failingSince included) and the lease; writes a `refreshed` event with `detail`.
+ * (failingSince included) and the lease; writes a `refreshed` event with `detail` and `latencyMs` (how long the
+ * service took to answer, in milliseconds, when measured).
  */
 export async function refreshed(
   row: Account,
@@ -290,6 +299,7 @@ export async function refreshed(
   issued: { accessToken: string; refreshToken: string | null; expiresAt: number | null; grantedScope: string[] | null },
   actorId: string | null,
   detail: string,
+  latencyMs?: number | null,
 ): Promise<void> {
   const accessToken = sealToken(issued.accessToken, row.id, "access_token");
   const now = new Date();
@@ -308,7 +318,7 @@ export async function refreshed(
       ...NO_FAILURES,
       ...LEASE_FREE,
     },
-    [event(row, actorId, "refreshed", detail)],
+    [event(row, actorId, "refreshed", detail, latencyMs)],
     owner,
   );
 }
@@ -317,31 +327,39 @@ export async function refreshed(
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
  * error and the next attempt time recorded; failingSince set to now unless a run of failures already began
  * (it keeps that instant: alerts wait a quiet period from it); the lease freed; a `refresh_failed` event with
- * `detail`.
+ * `detail` and `latencyMs` (milliseconds the service took to answer, when measured).
  */
-export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
+export async function refreshFailed(
+  row: Account,
+  owner: string,
+  failure: Failure,
+  actorId: string | null,
+  detail: string,
+  latencyMs?: number | null,
+): Promise<void> {
   const failingSince = sql`coalesce(${accounts.failingSince}, ${sql.param(new Date(), accounts.failingSince)})`;
   await apply(
     undefined,
     "refreshFailed",
     row.id,
     { ...failureColumns(failure), failingSince, ...LEASE_FREE },
-    [event(row, actorId, "refresh_failed", detail)],
+    [event(row, actorId, "refresh_failed", detail, latencyMs)],
     owner,
   );
 }
 
 /**
  * `needsReauth` (from connected; under `owner`'s lease when given): the service refused the stored grant, so
- * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events.
+ * the athlete must link again. Writes `refresh_failed` (refused: `reason`, with `latencyMs`: milliseconds the
+ * refusing call took, when measured) and `needs_reauth` events.
  */
-export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
+export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null, latencyMs?: number | null): Promise<void> {
   await apply(
     undefined,
     "needsReauth",
     row.id,
     { lastError: reason, lastErrorAt: new Date(), nextAttemptAt: null, ...LEASE_FREE },
-    [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
+    [event(row, actorId, "refresh_failed", `refused: ${reason}`, latencyMs), event(row, null, "needs_reauth", "the athlete must reconnect")],
     owner,
   );
 }
