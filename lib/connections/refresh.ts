@@ -325,7 +325,13 @@ async function recordRefreshFailure(
 }
 
 /** Moves a connection to `needs_reauth` (the `needsReauth` transition), unless it left `connected` meanwhile; `latencyMs` as recordRefreshFailure. */
-async function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null, latencyMs: number | null = null): Promise<void> {
+async function markNeedsReauth(
+  row: Account,
+  owner: string | null,
+  reason: string,
+  actorId: string | null,
+  latencyMs: number | null = null,
+): Promise<void> {
   await ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId, latencyMs));
 }
 

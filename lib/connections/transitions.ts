@@ -353,7 +353,13 @@ export async function refreshFailed(
  * the athlete must link again. Writes `refresh_failed` (refused: `reason`, with `latencyMs`: milliseconds the
  * refusing call took, when measured) and `needs_reauth` events.
  */
-export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null, latencyMs?: number | null): Promise<void> {
+export async function needsReauth(
+  row: Account,
+  owner: string | null,
+  reason: string,
+  actorId: string | null,
+  latencyMs?: number | null,
+): Promise<void> {
   await apply(
     undefined,
     "needsReauth",

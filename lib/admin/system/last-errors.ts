@@ -22,8 +22,7 @@ export function describeRefreshFailure(detail: string): Pick<LastRefreshError, "
   const answer = detail.indexOf("): ");
   const rest = answer >= 0 ? detail.slice(answer + 3) : detail;
   if (detail.startsWith(SERVICE_LEVEL_PREFIX)) return { outcome: "credentials_refused", words: rest };
-  if (detail.startsWith(REFUSED_PREFIX))
-    return { outcome: "reconnect", words: `${detail.slice(REFUSED_PREFIX.length)}; the athlete must reconnect` };
+  if (detail.startsWith(REFUSED_PREFIX)) return { outcome: "reconnect", words: `${detail.slice(REFUSED_PREFIX.length)}; the athlete must reconnect` };
   if (detail.startsWith(TRANSIENT_PREFIX)) return { outcome: "service_failure", words: rest };
   return { outcome: "service_failure", words: detail };
 }

@@ -53,7 +53,10 @@ describe("refreshOutcomesByHour", () => {
     const outcomes = await refreshOutcomesByHour(now);
     assert.deepEqual(outcomes.enduco[23]!.counts, { success: 2, service_failure: 1, credentials_refused: 1, reconnect: 1 });
     assert.deepEqual(outcomes.fitrankings[23]!.counts, { success: 0, service_failure: 1, credentials_refused: 0, reconnect: 0 });
-    assert.ok(outcomes.exorlive.every((h) => Object.values(h.counts).every((n) => n === 0)), "a service without events has 24 empty hours");
+    assert.ok(
+      outcomes.exorlive.every((h) => Object.values(h.counts).every((n) => n === 0)),
+      "a service without events has 24 empty hours",
+    );
   });
 });
 
