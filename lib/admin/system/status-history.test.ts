@@ -43,6 +43,7 @@ describe("connectionStatusHistory", () => {
     const b = await makeUser("athlete");
     await connect(b, "enduco");
     await eventAt(b, "enduco", "linked", START - 100 * DAY_MS);
+    await eventAt(b, "enduco", "refreshed", day(5), { detail: "new access token …" }); // routine: changes nothing
     expected.push(timeline([[0, "connected"]]));
 
     // Needs reconnecting since before the window: so every day.
@@ -57,7 +58,10 @@ describe("connectionStatusHistory", () => {
     await eventAt(d, "trainerday", "linked", START - 40 * DAY_MS);
     await eventAt(d, "trainerday", "refresh_failed", day(10), { detail: TRANSIENT });
     await eventAt(d, "trainerday", "refresh_failed", day(11), { detail: TRANSIENT });
-    await eventAt(d, "trainerday", "refreshed", day(12));
+    await eventAt(d, "trainerday", "refreshed", day(12), {
+      detail: "new access token …; refresh token rotated; recovered after 2 failed attempt(s)",
+    });
+    await eventAt(d, "trainerday", "refreshed", day(14), { detail: "new access token …; refresh token rotated" }); // routine
     await eventAt(d, "trainerday", "disconnected", day(20));
     expected.push(
       timeline([

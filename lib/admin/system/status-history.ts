@@ -31,13 +31,21 @@ const EVENT_STATUS = (e: string) =>
   END`);
 
 /**
- * Events that change a connection's status: the transitions' events (state-machine.ts), `refreshed` (clears a
- * failing run) and transient `refresh_failed` (starts or continues one). A "service-level" failure changes no
- * connection, and a "refused: …" one comes with the `needs_reauth` event that says it all.
+ * What a `refreshed` event's detail says when it ended a run of failures (lib/connections/refresh.ts refreshNow:
+ * "recovered after N failed attempt(s)"); lower case, so LIKE matches it alike on both engines.
+ */
+const RECOVERED = "recovered after ";
+
+/**
+ * Events that change a connection's status: the transitions' events (state-machine.ts), transient
+ * `refresh_failed` (starts or continues a failing run) and the `refreshed` that ends one (RECOVERED). Routine
+ * refreshes change nothing and are most of the table, so they are left out early. A "service-level" failure
+ * changes no connection, and a "refused: …" one comes with the `needs_reauth` event that says it all.
  */
 const CHANGES = (e: string) =>
   sql`${sql.raw(e)}.kind IN ('linked', 'relinked', 'refreshed', 'refresh_failed', 'needs_reauth', 'revocation_pending', 'revocation_failed', 'disconnected', 'deregistered_by_service')
-    AND (${sql.raw(e)}.kind <> 'refresh_failed' OR ${detailStartsWith(sql.raw(`${e}.detail`), TRANSIENT_PREFIX)})`;
+    AND (${sql.raw(e)}.kind <> 'refresh_failed' OR ${detailStartsWith(sql.raw(`${e}.detail`), TRANSIENT_PREFIX)})
+    AND (${sql.raw(e)}.kind <> 'refreshed' OR ${sql.raw(e)}.detail LIKE ${`%${RECOVERED}%`})`;
 
 /** The status of a connection row now, as HISTORY_STATUSES names it (status.ts' rules; null when disconnected). */
 const ACCOUNT_STATUS = sql.raw(`CASE
@@ -60,7 +68,8 @@ export function historyWindowStart(nowMs: number): Date {
  * - a connection with events holds each event's status from its day until the next event's (lead() over its
  *   events), and before its first one the status of its last event before the window (one index lookup on
  *   connection_events_athlete_idx per such connection; none: it did not exist yet).
- * Spans are then counted per day against a 30-row day series (a recursive CTE, as both engines have them).
+ * Each span adds one connection from its first day and takes it away after its last: the query returns these
+ * changes per status and day (at most 2 × 5 × 30 rows) and their running sum gives each day's counts.
  *
  * Limit: `refreshed` events older than REFRESH_EVENTS_RETENTION_DAYS (30) are pruned, so a connection whose last
  * event before the window is a transient failure it later recovered from (pruned) starts the window as failing.
@@ -68,8 +77,7 @@ export function historyWindowStart(nowMs: number): Date {
 export async function connectionStatusHistory(nowMs = Date.now()): Promise<DayCounts[]> {
   const start = historyWindowStart(nowMs);
   const { rows } = await db.execute<{ day: number | string; status: string; n: number | string }>(sql`
-    WITH RECURSIVE days(d) AS (SELECT 0 UNION ALL SELECT d + 1 FROM days WHERE d < ${sql.raw(String(HISTORY_DAYS - 1))}),
-    ev AS (
+    WITH ev AS (
       SELECT e.athlete_id, e.service, e.created_at AS at, e.id, ${bucketSince(sql`e.created_at`, start, DAY_MS)} AS day, ${EVENT_STATUS("e")} AS status
       FROM connection_events e
       WHERE e.created_at >= ${instant(start)} AND e.created_at <= ${instant(new Date(nowMs))} AND ${CHANGES("e")}
@@ -97,17 +105,27 @@ export async function connectionStatusHistory(nowMs = Date.now()): Promise<DayCo
         ), 0, day, 1
       FROM seq WHERE nth = 1
     )
-    SELECT d AS day, status, sum(n) AS n
-    FROM spans JOIN days ON d >= since AND d < until
-    WHERE status IS NOT NULL
-    GROUP BY d, status`);
+    SELECT status, since AS day, sum(n) AS n FROM spans
+    WHERE status IS NOT NULL AND since < until
+    GROUP BY status, since
+    UNION ALL
+    SELECT status, until, -sum(n) FROM spans
+    WHERE status IS NOT NULL AND since < until AND until < ${sql.raw(String(HISTORY_DAYS))}
+    GROUP BY status, until`);
   const result: DayCounts[] = Array.from({ length: HISTORY_DAYS }, (_, d) => ({
     day: new Date(start.getTime() + d * DAY_MS),
     counts: { connected: 0, refresh_failing: 0, needs_reauth: 0, revocation_pending: 0, revoked_by_service: 0 },
   }));
+  // The rows are changes: +n where spans begin, -n where they end; each day's counts are their running sum.
+  const changes = Array.from({ length: HISTORY_DAYS }, () => new Map<string, number>());
   for (const row of rows) {
-    const day = result[Number(row.day)];
-    if (day && (HISTORY_STATUSES as readonly string[]).includes(row.status)) day.counts[row.status as HistoryStatus] += Number(row.n);
+    const day = changes[Number(row.day)];
+    if (day) day.set(row.status, (day.get(row.status) ?? 0) + Number(row.n));
+  }
+  for (const [d, day] of result.entries()) {
+    for (const status of HISTORY_STATUSES) {
+      day.counts[status] = (d > 0 ? result[d - 1]!.counts[status] : 0) + (changes[d]!.get(status) ?? 0);
+    }
   }
   return result;
 }
