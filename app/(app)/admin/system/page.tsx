@@ -43,7 +43,11 @@ export default async function AdminSystemPage() {
           {rejected.length === 0
             ? "No service is paused."
             : `Paused because the service refuses TrainLink's credentials: ${rejected
-                .map((s) => `${s.name} (until ${formatUtc(s.credentialsRejected!.nextAttemptAt, "HH:mm")} UTC)`)
+                .map((s) =>
+                  s.credentialsRejected!.nextAttemptAt > now
+                    ? `${s.name} (until ${formatUtc(s.credentialsRejected!.nextAttemptAt, "HH:mm")} UTC)`
+                    : `${s.name} (trying again now)`,
+                )
                 .join(", ")}.`}
         </p>
       </section>

@@ -24,7 +24,7 @@ export function ServiceRefreshes({ service }: { service: ServiceOverview }) {
           <Badge tone="amber">Not configured</Badge>
         ) : rejected ? (
           <Badge tone="red">Credentials rejected</Badge>
-        ) : totals.service_failure + totals.reconnect > 0 ? (
+        ) : totals.service_failure + totals.credentials_refused + totals.reconnect > 0 ? (
           <Badge tone="amber">Failures in 24 h</Badge>
         ) : (
           <Badge tone="green">No failures in 24 h</Badge>
