@@ -32,7 +32,10 @@ const EVENT_STATUS = (e: string) =>
 
 /**
  * What a `refreshed` event's detail says when it ended a run of failures (lib/connections/refresh.ts refreshNow:
- * "recovered after N failed attempt(s)"); lower case, so LIKE matches it alike on both engines.
+ * "recovered after N failed attempt(s)"); lower case, so LIKE matches it alike on both engines. Written into the SQL
+ * as a literal: `kind <> 'refreshed' OR detail LIKE '%recovered after %'` is the WHERE of the partial index
+ * connection_events_changes_idx, and the planners (SQLite's above all) use that index only when the query
+ * repeats its WHERE term, literals and all.
  */
 const RECOVERED = "recovered after ";
 
@@ -45,7 +48,7 @@ const RECOVERED = "recovered after ";
 const CHANGES = (e: string) =>
   sql`${sql.raw(e)}.kind IN ('linked', 'relinked', 'refreshed', 'refresh_failed', 'needs_reauth', 'revocation_pending', 'revocation_failed', 'disconnected', 'deregistered_by_service')
     AND (${sql.raw(e)}.kind <> 'refresh_failed' OR ${detailStartsWith(sql.raw(`${e}.detail`), TRANSIENT_PREFIX)})
-    AND (${sql.raw(e)}.kind <> 'refreshed' OR ${sql.raw(e)}.detail LIKE ${`%${RECOVERED}%`})`;
+    AND (${sql.raw(`${e}.kind <> 'refreshed' OR ${e}.detail LIKE '%${RECOVERED}%'`)})`;
 
 /** The status of a connection row now, as HISTORY_STATUSES names it (status.ts' rules; null when disconnected). */
 const ACCOUNT_STATUS = sql.raw(`CASE
