@@ -121,10 +121,17 @@ export const connectionEvents = sqliteTable(
     service: text("service", { enum: SERVICE_IDS }).notNull(),
     kind: text("kind", { enum: EVENT_KINDS }).notNull(),
     detail: text("detail"),
+    /** How long the service took to answer the refresh this event records, in milliseconds; null for other kinds. */
+    latencyMs: integer("latency_ms"),
   },
   (t) => [
     index("connection_events_athlete_idx").on(t.athleteId, t.at),
     index("connection_events_at_idx").on(t.at),
+    // The System page's 30-day history reads only status-changing events (lib/admin/system/status-history.ts):
+    // routine refreshes, most of the table, stay out of this index. The query repeats this WHERE word for word.
+    index("connection_events_changes_idx")
+      .on(t.at)
+      .where(sql`${t.kind} <> 'refreshed' OR ${t.detail} LIKE '%recovered after %'`),
     index("connection_events_actor_idx").on(t.actorId),
   ],
 );

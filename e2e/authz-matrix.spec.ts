@@ -187,6 +187,7 @@ test.describe("routes and pages refuse other roles", () => {
     { path: "/admin/services", allowed: "admin" },
     { path: "/admin/api-keys", allowed: "admin" },
     { path: "/admin/webhooks", allowed: "admin" },
+    { path: "/admin/system", allowed: "admin" },
   ];
 
   test("pages redirect every other role to its own home and anonymous visitors to sign in", async ({ browser }) => {

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "api_keys.manage": ["admin"],
   /** Register, test and delete integrators' webhook endpoints, and read and redeliver their deliveries. */
   "webhooks.manage": ["admin"],
+  /** Read how the system is doing (/admin/system): refresh outcomes per service, the refresher's backlog, connections over time. */
+  "system.read": ["admin"],
   /** Change one's own settings (which emails one gets): everyone, for themself only. */
   "settings.update": ["athlete", "coach", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

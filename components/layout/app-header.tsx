@@ -17,6 +17,7 @@ const NAV: Record<Role, { href: string; label: string }[]> = {
     { href: "/admin/services", label: "Services" },
     { href: "/admin/api-keys", label: "API" },
     { href: "/admin/webhooks", label: "Webhooks" },
+    { href: "/admin/system", label: "System" },
     SETTINGS,
   ],
 };

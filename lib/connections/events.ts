@@ -12,6 +12,8 @@ export interface EventInput {
   service: ServiceId;
   kind: EventKind;
   detail?: string | null;
+  /** How long the service took to answer the refresh this event records, in milliseconds (refresh events only). */
+  latencyMs?: number | null;
 }
 
 /** The connection_events row of `event`, recorded at `at`: the detail cut to 500 characters. */
@@ -22,6 +24,7 @@ export function eventRow(event: EventInput, at = new Date()) {
     service: event.service,
     kind: event.kind,
     detail: event.detail?.slice(0, 500) ?? null,
+    latencyMs: event.latencyMs == null ? null : Math.round(event.latencyMs),
     at,
   };
 }

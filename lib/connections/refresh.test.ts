@@ -127,6 +127,44 @@ describe("getFreshAccessToken", () => {
   }
 });
 
+describe("refresh latency (connection_events.latency_ms)", () => {
+  it("records how long each refresh call took, in milliseconds, on its refreshed or refresh_failed event only", async () => {
+    const { connectionId, userId } = await env.linkAthlete("trainerday");
+    await env.expire(connectionId);
+    await getFreshAccessToken(connectionId);
+    await env.mode("trainerday", "token_timeout");
+    try {
+      await env.expire(connectionId);
+      await assert.rejects(getFreshAccessToken(connectionId, { force: true }));
+    } finally {
+      await env.mode("trainerday", "normal");
+    }
+    const [linked, refreshed, failed] = await env.events(userId);
+    assert.equal(linked!.kind, "linked");
+    assert.equal(linked!.latencyMs, null);
+    assert.equal(refreshed!.kind, "refreshed");
+    assert.ok(Number.isInteger(refreshed!.latencyMs) && refreshed!.latencyMs! >= 0 && refreshed!.latencyMs! < 1500, `${refreshed!.latencyMs}`);
+    assert.equal(failed!.kind, "refresh_failed");
+    assert.ok(failed!.latencyMs! >= 1400, `the timed-out call waited OUTBOUND_TIMEOUT_MS (1500 ms here): ${failed!.latencyMs}`);
+  });
+
+  it("times the refused call of a refresh that ends in needs_reauth; the needs_reauth event has none", async () => {
+    const { connectionId, userId } = await env.linkAthlete("enduco");
+    await env.expire(connectionId);
+    await env.mode("enduco", "refresh_invalid_grant");
+    try {
+      await assert.rejects(getFreshAccessToken(connectionId));
+    } finally {
+      await env.mode("enduco", "normal");
+    }
+    const [refused, reauth] = (await env.events(userId)).slice(-2);
+    assert.equal(refused!.kind, "refresh_failed");
+    assert.ok(refused!.latencyMs !== null && refused!.latencyMs >= 0);
+    assert.equal(reauth!.kind, "needs_reauth");
+    assert.equal(reauth!.latencyMs, null);
+  });
+});
+
 describe("background refresher", () => {
   it("refreshes connections due within the margin and skips those in backoff", async () => {
     const due = await env.linkAthlete("enduco");

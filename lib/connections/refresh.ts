@@ -222,15 +222,20 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
   const integration = getIntegration(row.provider);
   let issued;
   let previousRefreshToken: string;
+  // How long the service took to answer, in milliseconds, for the System page's median (null: never called).
+  let calledAt: number | null = null;
+  const latencyMs = () => (calledAt === null ? null : performance.now() - calledAt);
   try {
     previousRefreshToken = openToken(row.refreshToken!, row.id, "refresh_token");
+    calledAt = performance.now();
     issued = await integration.refresh!(previousRefreshToken);
   } catch (error) {
     if (error instanceof ServiceError && error.kind === "invalid_grant" && isServerToServer(integration) && row.providerAccountId) {
       return relinkFromScratch(row, owner, error, actorId);
     }
-    throw await recordRefreshFailure(row, owner, error, actorId);
+    throw await recordRefreshFailure(row, owner, error, actorId, latencyMs());
   }
+  const tookMs = latencyMs();
   const rotated = issued.refreshToken !== null && issued.refreshToken !== previousRefreshToken;
   const detail = [
     issued.expiresAt ? `new access token valid until ${new Date(issued.expiresAt * 1000).toISOString()}` : "new access token without expiry",
@@ -240,7 +245,7 @@ async function refreshNow(row: Account & { accessToken: string }, owner: string,
     .filter(Boolean)
     .join("; ");
   try {
-    await refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail);
+    await refreshed(row, owner, { ...issued, refreshToken: rotated ? issued.refreshToken : null }, actorId, detail, tookMs);
   } catch (error) {
     if (error instanceof IllegalTransitionError)
       throw new ConnectionUnavailableError(`${integration.name} was disconnected while it was being refreshed.`);
@@ -303,8 +308,17 @@ async function relinkFromScratch(
   return tokens.accessToken;
 }
 
-/** Records a failed refresh on the row (under our lease) and returns the error to throw. */
-async function recordRefreshFailure(row: Account, owner: string, error: unknown, actorId: string | null): Promise<RefreshFailedError> {
+/**
+ * Records a failed refresh on the row (under our lease), with `latencyMs` (how long the refusing call took, in
+ * milliseconds, when one was made), and returns the error to throw.
+ */
+async function recordRefreshFailure(
+  row: Account,
+  owner: string,
+  error: unknown,
+  actorId: string | null,
+  latencyMs: number | null = null,
+): Promise<RefreshFailedError> {
   const name = getIntegration(row.provider).name;
   const serviceError = error instanceof ServiceError ? error : null;
   const message = serviceError ? serviceError.message : `${name}'s stored refresh token could not be read`;
@@ -319,6 +333,7 @@ async function recordRefreshFailure(row: Account, owner: string, error: unknown,
       service: row.provider,
       kind: "refresh_failed",
       detail: `service-level (${serviceError.oauthError ?? serviceError.kind}): ${message}; TrainLink's client credentials were refused; connection and tokens kept; refreshes of ${name} paused until ${retryAt.toISOString()}`,
+      latencyMs,
     });
     countRefresh(row.provider, "credentials_rejected");
     return new RefreshFailedError(
@@ -328,19 +343,25 @@ async function recordRefreshFailure(row: Account, owner: string, error: unknown,
   }
   // Only invalid_grant means the athlete's grant is gone (RFC 6749 §5.2); any other refusal keeps the connection.
   if (serviceError?.kind === "invalid_grant") {
-    await markNeedsReauth(row, owner, message, actorId);
+    await markNeedsReauth(row, owner, message, actorId, latencyMs);
     return new RefreshFailedError(`${name} no longer accepts the stored authorization (${message}). Reconnect it.`, true);
   }
   const failures = row.failureCount + 1;
   const nextAttemptAt = new Date(Date.now() + backoffMs(failures));
   const detail = `transient (${serviceError?.kind ?? "unreadable"}): ${message}; tokens kept; next attempt after ${nextAttemptAt.toISOString()}`;
-  await ignoreIfMovedOn(() => refreshFailed(row, owner, { message, nextAttemptAt, failures }, actorId, detail));
+  await ignoreIfMovedOn(() => refreshFailed(row, owner, { message, nextAttemptAt, failures }, actorId, detail, latencyMs));
   return new RefreshFailedError(`${name} could not refresh the access token (${message}). The connection is kept and retried automatically.`, false);
 }
 
-/** Moves a connection to `needs_reauth` (the `needsReauth` transition), unless it left `connected` meanwhile. */
-async function markNeedsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
-  await ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId));
+/** Moves a connection to `needs_reauth` (the `needsReauth` transition), unless it left `connected` meanwhile; `latencyMs` as recordRefreshFailure. */
+async function markNeedsReauth(
+  row: Account,
+  owner: string | null,
+  reason: string,
+  actorId: string | null,
+  latencyMs: number | null = null,
+): Promise<void> {
+  await ignoreIfMovedOn(() => needsReauth(row, owner, reason, actorId, latencyMs));
 }
 
 /** Runs a transition that a concurrent Disconnect (or webhook) may have overtaken: then there is nothing to record. */

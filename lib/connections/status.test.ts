@@ -77,6 +77,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "reconnect_requests.create"), role !== "athlete");
       assert.equal(can({ role }, "api_keys.manage"), role === "admin");
       assert.equal(can({ role }, "webhooks.manage"), role === "admin");
+      assert.equal(can({ role }, "system.read"), role === "admin");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
       "api_keys.manage",
@@ -89,6 +90,7 @@ describe("permissions", () => {
       "reconnect_requests.create",
       "roster.read",
       "settings.update",
+      "system.read",
       "users.manage",
       "webhooks.manage",
     ]);

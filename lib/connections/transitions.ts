@@ -147,25 +147,33 @@ async function updateAndRecord(update: SQL, events: EventInput[]): Promise<numbe
       connectionEvents.service,
       connectionEvents.kind,
       connectionEvents.detail,
+      connectionEvents.latencyMs,
       connectionEvents.at,
     ].map((c) => sql.identifier(c.name)),
     sql`, `,
   );
   const selects = events.map((e) => {
     const row = eventRow(e);
-    return sql`SELECT ${row.actorId}::text, ${row.athleteId}::text, ${row.service}::text, ${row.kind}::text, ${row.detail}::text, ${row.at.toISOString()}::timestamptz FROM moved`;
+    return sql`SELECT ${row.actorId}::text, ${row.athleteId}::text, ${row.service}::text, ${row.kind}::text, ${row.detail}::text, ${row.latencyMs}::integer, ${row.at.toISOString()}::timestamptz FROM moved`;
   });
   const logged = selects.length ? sql`, logged AS (INSERT INTO ${connectionEvents} (${columns}) ${sql.join(selects, sql` UNION ALL `)})` : sql``;
   const result = await db.execute<{ n: number }>(sql`WITH moved AS (${update})${logged} SELECT count(*)::int AS n FROM moved`);
   return Number(result.rows[0]?.n ?? 0);
 }
 
-const event = (row: Pick<Account, "userId" | "provider">, actorId: string | null, kind: EventKind, detail: string | null): EventInput => ({
+const event = (
+  row: Pick<Account, "userId" | "provider">,
+  actorId: string | null,
+  kind: EventKind,
+  detail: string | null,
+  latencyMs?: number | null,
+): EventInput => ({
   actorId,
   athleteId: row.userId,
   service: row.provider,
   kind,
   detail,
+  latencyMs,
 });
 
 // ---------- linking ----------
@@ -283,7 +291,8 @@ export class AccountInUseError extends Error {
  * `refreshed` (under `owner`'s lease, from connected): the new access token, the new refresh token (or the old
  * one when `refreshToken` is null: not rotated or not sent), the expiry in seconds, the granted scope; a
  * successful refresh proves the grant, so lastRefreshedAt and lastVerifiedAt are now; clears failures
- * (failingSince included) and the lease; writes a `refreshed` event with `detail`. Once committed, counts
+ * (failingSince included) and the lease; writes a `refreshed` event with `detail` and `latencyMs` (how long the
+ * service took to answer, in milliseconds, when measured). Once committed, counts
  * trainlink_refresh_total{outcome="success"} (lib/metrics).
  */
 export async function refreshed(
@@ -292,6 +301,7 @@ export async function refreshed(
   issued: { accessToken: string; refreshToken: string | null; expiresAt: number | null; grantedScope: string[] | null },
   actorId: string | null,
   detail: string,
+  latencyMs?: number | null,
 ): Promise<void> {
   const accessToken = sealToken(issued.accessToken, row.id, "access_token");
   const now = new Date();
@@ -310,7 +320,7 @@ export async function refreshed(
       ...NO_FAILURES,
       ...LEASE_FREE,
     },
-    [event(row, actorId, "refreshed", detail)],
+    [event(row, actorId, "refreshed", detail, latencyMs)],
     owner,
   );
   countRefresh(row.provider, "success");
@@ -320,16 +330,24 @@ export async function refreshed(
  * `refreshFailed` (under `owner`'s lease, from connected): a transient failure. Tokens kept; failure count,
  * error and the next attempt time recorded; failingSince set to now unless a run of failures already began
  * (it keeps that instant: alerts wait a quiet period from it); the lease freed; a `refresh_failed` event with
- * `detail`. Once committed, counts trainlink_refresh_total{outcome="service_failure"}.
+ * `detail` and `latencyMs` (milliseconds the service took to answer, when measured). Once committed, counts
+ * trainlink_refresh_total{outcome="service_failure"}.
  */
-export async function refreshFailed(row: Account, owner: string, failure: Failure, actorId: string | null, detail: string): Promise<void> {
+export async function refreshFailed(
+  row: Account,
+  owner: string,
+  failure: Failure,
+  actorId: string | null,
+  detail: string,
+  latencyMs?: number | null,
+): Promise<void> {
   const failingSince = sql`coalesce(${accounts.failingSince}, ${sql.param(new Date(), accounts.failingSince)})`;
   await apply(
     undefined,
     "refreshFailed",
     row.id,
     { ...failureColumns(failure), failingSince, ...LEASE_FREE },
-    [event(row, actorId, "refresh_failed", detail)],
+    [event(row, actorId, "refresh_failed", detail, latencyMs)],
     owner,
   );
   countRefresh(row.provider, "service_failure");
@@ -337,16 +355,23 @@ export async function refreshFailed(row: Account, owner: string, failure: Failur
 
 /**
  * `needsReauth` (from connected; under `owner`'s lease when given): the service refused the stored grant, so
- * the athlete must link again. Writes `refresh_failed` (refused: `reason`) and `needs_reauth` events; once
- * committed, counts trainlink_refresh_total{outcome="reauth_required"}.
+ * the athlete must link again. Writes `refresh_failed` (refused: `reason`, with `latencyMs`: milliseconds the
+ * refusing call took, when measured) and `needs_reauth` events; once committed, counts
+ * trainlink_refresh_total{outcome="reauth_required"}.
  */
-export async function needsReauth(row: Account, owner: string | null, reason: string, actorId: string | null): Promise<void> {
+export async function needsReauth(
+  row: Account,
+  owner: string | null,
+  reason: string,
+  actorId: string | null,
+  latencyMs?: number | null,
+): Promise<void> {
   await apply(
     undefined,
     "needsReauth",
     row.id,
     { lastError: reason, lastErrorAt: new Date(), nextAttemptAt: null, ...LEASE_FREE },
-    [event(row, actorId, "refresh_failed", `refused: ${reason}`), event(row, null, "needs_reauth", "the athlete must reconnect")],
+    [event(row, actorId, "refresh_failed", `refused: ${reason}`, latencyMs), event(row, null, "needs_reauth", "the athlete must reconnect")],
     owner,
   );
   countRefresh(row.provider, "reauth_required");

@@ -1,0 +1,1 @@
+ALTER TABLE "connection_events" ADD COLUMN "latency_ms" integer;

@@ -1,0 +1,1 @@
+ALTER TABLE `connection_events` ADD `latency_ms` integer;

@@ -1,0 +1,1 @@
+CREATE INDEX `connection_events_changes_idx` ON `connection_events` (`created_at`) WHERE "connection_events"."kind" <> 'refreshed' OR "connection_events"."detail" LIKE '%recovered after %';
