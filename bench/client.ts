@@ -1,7 +1,5 @@
-/** HTTP helpers shared by the benchmark and the profiler: waiting for a server (scripts/wait-for.ts), signing in through next-auth. */
+/** HTTP helpers shared by the benchmark and the profiler: signing in through next-auth. */
 import { BENCH_APP_URL, BENCH_PASSWORD } from "./config";
-
-export { waitFor } from "../scripts/wait-for";
 
 function cookiesOf(res: Response, jar: Map<string, string>) {
   for (const header of res.headers.getSetCookie()) {

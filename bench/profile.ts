@@ -9,11 +9,11 @@
  * file: seeded unless --noseed, e.g. one left by a bench run or seeded by hand). The table is PROFILE_OPTIONS in
  * bench/options.ts; an unknown option, a bad number or an unknown path exits with code 2 before anything starts.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
+import { startProcess, waitUntilReady } from "../scripts/processes";
 import { commandLineOrExit } from "./cli";
-import { waitFor, signIn } from "./client";
+import { signIn } from "./client";
 import { BENCH_APP_PORT, BENCH_APP_URL, BENCH_DB, BENCH_DIR, BENCH_SANDBOX_PORT, BENCH_SANDBOX_URL, benchAppEnv, benchEmail } from "./config";
 import { PROFILE_OPTIONS } from "./options";
 import { seedBenchDatabase } from "./seed";
@@ -46,16 +46,21 @@ async function main() {
   if (!args.noseed || (url === BENCH_DB && !existsSync(BENCH_DB))) await seedBenchDatabase({ url, athletes: 5000, events: 200_000 });
   const profileDir = `${BENCH_DIR}/profile`;
   mkdirSync(profileDir, { recursive: true });
-  const sandbox = spawn("node_modules/.bin/tsx", ["sandbox/server.ts"], {
+  const sandbox = startProcess("sandbox", "node_modules/.bin/tsx", ["sandbox/server.ts"], {
     env: { ...benchAppEnv({ DATABASE_URL: url }), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) },
-    stdio: "ignore",
+    output: "ignore",
   });
   const [node, serverArgs] = nextStartCommand(BENCH_APP_PORT);
   const profiler = args.noprof ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-  const server = spawn(node, [...profiler, ...serverArgs], { env: benchAppEnv({ DATABASE_URL: url, ...SERVER_ENV }), stdio: "ignore" });
+  // Writing a large profile takes a while after SIGINT: a generous bound before SIGKILL.
+  const server = startProcess("app", node, [...profiler, ...serverArgs], {
+    env: benchAppEnv({ DATABASE_URL: url, ...SERVER_ENV }),
+    output: "ignore",
+    stopTimeoutMs: 60_000,
+  });
   try {
-    await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
-    await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
+    await waitUntilReady(`${BENCH_SANDBOX_URL}/__sandbox/health`, { timeoutMs: 30_000 });
+    await waitUntilReady(`${BENCH_APP_URL}/api/ready`, { timeoutMs: 60_000 });
     const cookies = {
       athlete: await signIn(benchEmail.athlete(1)),
       coach: await signIn(benchEmail.coach(1)),
@@ -79,9 +84,7 @@ async function main() {
       console.log(`${path.padEnd(45)} p50 ${at(0.5)} ms  p90 ${at(0.9)} ms  ${(runs[0]!.bytes / 1024).toFixed(1)} KB`);
     }
   } finally {
-    server.kill("SIGINT"); // SIGINT lets Node write the profile
-    sandbox.kill();
-    await new Promise((r) => server.once("exit", r));
+    await Promise.all([server.stop("SIGINT"), sandbox.stop()]); // SIGINT lets Node write the profile
     if (profiler.length) console.log(`CPU profile in ${profileDir}/`);
   }
 }

@@ -25,8 +25,8 @@
  * line). An unknown option, a missing value or a bad number exits with code 2 before anything is seeded or built.
  */
 import autocannon from "autocannon";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
@@ -45,8 +45,9 @@ import {
   benchEmail,
 } from "./config";
 import { nextStartCommand, SERVER_ENV } from "../scripts/next-start";
+import { startProcess, waitUntilReady, type StartedProcess } from "../scripts/processes";
 import { commandLineOrExit } from "./cli";
-import { signIn, waitFor } from "./client";
+import { signIn } from "./client";
 import { BENCH_OPTIONS } from "./options";
 import { seedBenchDatabase } from "./seed";
 import { startThrowawayPostgres } from "../scripts/postgres";
@@ -80,12 +81,13 @@ const options = {
   postgresUrl: process.env.BENCH_POSTGRES_URL,
 };
 
-const children: ChildProcess[] = [];
-function stopAll() {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+const children: StartedProcess[] = [];
+/** SIGTERM to every child still running (at once); resolves when they have ended (SIGKILL after each one's stop bound). */
+function stopAll(): Promise<void> {
+  return Promise.all(children.map((child) => child.stop())).then(() => undefined);
 }
 process.on("SIGINT", () => {
-  stopAll();
+  void stopAll();
   process.exit(130);
 });
 
@@ -282,19 +284,18 @@ function worker(command: string[], env: NodeJS.ProcessEnv, script = "bench/refre
 }
 
 /** worker() without blocking this process: the bench keeps measuring pages while it runs. */
-function workerAsync(command: string[], env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-    child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>)
-        : reject(new Error(`refresh worker ${command.join(" ")} failed:\n${err}\n${out}`)),
-    );
+async function workerAsync(command: string[], env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  const child = startProcess("refresh worker", bin("tsx"), ["--conditions=react-server", "bench/refresh-worker.ts", ...command], {
+    env,
+    output: "pipe",
   });
+  let out = "";
+  let err = "";
+  child.child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  const { code } = await child.exited;
+  if (code !== 0) throw new Error(`refresh worker ${command.join(" ")} failed:\n${err}\n${out}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, unknown>;
 }
 
 async function setSandboxLatency(ms: number): Promise<void> {
@@ -333,7 +334,7 @@ async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.Pr
   worker(["link", String(count)], appEnv());
   const start = (port: number) => {
     const url = `http://localhost:${port}`;
-    const child = spawn(...nextStartCommand(port), {
+    const child = startProcess(`app on ${port}`, ...nextStartCommand(port), {
       env: appEnv({
         ...SERVER_ENV,
         PORT: String(port),
@@ -343,14 +344,15 @@ async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.Pr
         REFRESHER_CONCURRENCY: String(options.latencyConcurrency),
         OUTBOUND_TIMEOUT_MS: "15000",
       }),
-      stdio: "ignore",
+      output: "ignore",
+      stopTimeoutMs: 15_000,
     });
     children.push(child);
     return { url, child };
   };
   const servers = [start(BENCH_APP_PORT + 1)];
   try {
-    await waitFor(`${servers[0]!.url}/api/health`, 60_000);
+    await waitUntilReady(`${servers[0]!.url}/api/ready`, { timeoutMs: 60_000 });
     await setSandboxLatency(options.latencyMs);
     // One instance first, then two: the same connections made due again.
     const one = await workerAsync(["served", "600"], appEnv());
@@ -358,7 +360,7 @@ async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.Pr
       `[${engine}] latency line, one instance: ${String(one.perSecond)} refreshes/s, duplicates ${String(one.duplicates)}, lost ${String(one.lost)}`,
     );
     servers.push(start(BENCH_APP_PORT + 2));
-    await waitFor(`${servers[1]!.url}/api/health`, 60_000);
+    await waitUntilReady(`${servers[1]!.url}/api/ready`, { timeoutMs: 60_000 });
     const idle = await serialTimings(servers[0]!.url, "/coach", coachCookie, Math.max(3_000, options.durationS * 300));
     const stop = { done: false };
     const busyTimings = serialTimings(servers[0]!.url, "/coach", coachCookie, stop);
@@ -383,7 +385,7 @@ async function latencyLine(appEnv: (extra?: Record<string, string>) => NodeJS.Pr
     return line;
   } finally {
     await setSandboxLatency(0).catch(() => undefined);
-    for (const s of servers) s.child.kill("SIGTERM");
+    await Promise.all(servers.map((s) => s.child.stop()));
   }
 }
 
@@ -451,21 +453,22 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   log(`[${engine}] seeded in ${seed.ms} ms: ${JSON.stringify(seed)}`);
   const appEnv = (extra: Record<string, string> = {}) => benchAppEnv({ DATABASE_URL: url, ...extra });
 
-  const sandbox = spawn(bin("tsx"), ["sandbox/server.ts"], { env: { ...appEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) }, stdio: "ignore" });
+  const sandbox = startProcess("sandbox", bin("tsx"), ["sandbox/server.ts"], {
+    env: { ...appEnv(), SANDBOX_PORT: String(BENCH_SANDBOX_PORT) },
+    output: "ignore",
+  });
   children.push(sandbox);
   rmSync(BENCH_SERVER_LOG, { force: true });
-  const serverLog = createWriteStream(BENCH_SERVER_LOG);
-  const server = spawn(...nextStartCommand(BENCH_APP_PORT), { env: appEnv({ ...SERVER_ENV }), stdio: ["ignore", "pipe", "pipe"] });
+  const server = startProcess("app", ...nextStartCommand(BENCH_APP_PORT), { env: appEnv({ ...SERVER_ENV }), output: BENCH_SERVER_LOG, stopTimeoutMs: 15_000 });
   children.push(server);
-  server.stdout!.pipe(serverLog);
-  server.stderr!.pipe(serverLog);
-  await waitFor(`${BENCH_SANDBOX_URL}/__sandbox/health`, 30_000);
-  await waitFor(`${BENCH_APP_URL}/api/health`, 60_000);
-  log(`[${engine}] app on ${BENCH_APP_URL} (pid ${server.pid}), sandbox on ${BENCH_SANDBOX_URL}`);
+  await waitUntilReady(`${BENCH_SANDBOX_URL}/__sandbox/health`, { timeoutMs: 30_000 });
+  await waitUntilReady(`${BENCH_APP_URL}/api/ready`, { timeoutMs: 60_000 });
+  const serverPid = server.child.pid!;
+  log(`[${engine}] app on ${BENCH_APP_URL} (pid ${serverPid}), sandbox on ${BENCH_SANDBOX_URL}`);
 
   rss.peakKb = 0;
   const sampler = setInterval(() => {
-    const kb = rssKb(server.pid!);
+    const kb = rssKb(serverPid);
     rss.peakKb = Math.max(rss.peakKb, kb);
     rss.scenarioKb = Math.max(rss.scenarioKb, kb);
   }, 250);
@@ -533,10 +536,9 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   }
 
   clearInterval(sampler);
-  const peakKb = Math.max(rss.peakKb, rssKb(server.pid!));
+  const peakKb = Math.max(rss.peakKb, rssKb(serverPid));
   const latency = engine === "postgres" && options.latencyConnections > 0 ? await latencyLine(appEnv, coach) : null;
-  stopAll();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await stopAll();
   log(`[${engine}] mail: alert check, coach digest, and sending the outbox to a mail catcher …`);
   const mail = worker([String(options.mails)], appEnv(), "bench/mail-worker.ts") as unknown as MailLine;
   log(`[${engine}] mail: ${JSON.stringify(mail)}`);
@@ -927,6 +929,6 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    stopAll();
+    void stopAll();
     setTimeout(() => process.exit(), 300).unref();
   });

@@ -5,14 +5,13 @@
  * set) and the app pointed at them. Honours PORT (default 3000), SANDBOX_PORT (default 4010), DEMO_SMTP_PORT
  * (1025) and DEMO_INBOX_PORT (1080). Ctrl+C stops them all.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { nextStartCommand, SERVER_ENV } from "./next-start";
+import { runProcess, startProcess, waitUntilReady, type StartedProcess } from "./processes";
 import { sandboxServiceEnv } from "./sandbox-env";
-import { waitFor } from "./wait-for";
 
 const root = process.cwd();
 const port = Number(process.env.PORT ?? 3000);
@@ -46,34 +45,30 @@ const childEnv: NodeJS.ProcessEnv = {
   // Everything of the demo runs on this machine, webhook receivers too.
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? "true",
 };
-const children: ChildProcess[] = [];
+const children: StartedProcess[] = [];
 let catcher: MailCatcher | undefined;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = childEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
-  });
+  return runProcess(`${command} ${args.join(" ")}`, command, args, { env });
 }
 
-function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { stdio: "inherit", env: { ...childEnv, ...env } });
+function start(name: string, command: string, args: string[], env: Record<string, string> = {}): void {
+  const child = startProcess(name, command, args, { env: { ...childEnv, ...env }, stopTimeoutMs: 15_000 });
   children.push(child);
-  child.on("exit", (code) => {
+  void child.exited.then(({ code, signal }) => {
     if (!stopping) {
-      console.error(`${args.join(" ")} stopped (exit ${code}); stopping the demo.`);
+      console.error(`The ${name} stopped (${signal ?? `exit ${code}`}); stopping the demo.`);
       stop(1);
     }
   });
-  return child;
 }
 
 let stopping = false;
+/** Stops every child (SIGTERM; SIGKILL after 15 s), then exits with `code`. */
 function stop(code = 0) {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  void catcher?.stop();
-  setTimeout(() => process.exit(code), 500).unref();
+  void Promise.allSettled([...children.map((child) => child.stop()), catcher?.stop()]).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
@@ -118,10 +113,10 @@ try {
     });
     childEnv.SMTP_URL = catcher.smtpUrl;
   }
-  start(tsx, ["sandbox/server.ts"]);
-  await waitFor(`${sandboxUrl}/__sandbox/health`, 30_000);
-  start(...nextStartCommand(port), SERVER_ENV);
-  await waitFor(`${appUrl}/login`, 60_000);
+  start("sandbox", tsx, ["sandbox/server.ts"]);
+  await waitUntilReady(`${sandboxUrl}/__sandbox/health`, { timeoutMs: 30_000 });
+  start("app", ...nextStartCommand(port), SERVER_ENV);
+  await waitUntilReady(`${appUrl}/api/ready`, { timeoutMs: 60_000 });
   console.log(`
 TrainLink is running at ${appUrl}   (service sandbox at ${sandboxUrl})
 Mail it sends: ${catcher ? `${catcher.inboxUrl}   (a local inbox: nothing leaves this machine)` : `through ${new URL(process.env.SMTP_URL!).host}`}

@@ -3,7 +3,8 @@
  * E2E_SKIP_BUILD=1 when one exists), then for every worker's pair (e2e/config.ts) a fresh database,
  * migrations, demo users, the sandbox, a mail catcher (maildev: the app's SMTP server, read by the tests) and `next start`, all pairs at once. Each server's stdout and
  * stderr go to data/e2e/<i>/server.log (and sandbox.log) for the tests to inspect. Prints "e2e servers ready"
- * when every pair answers; if any server stops early it prints the end of its log and exits 1. Beside the pairs:
+ * when every pair is ready (the app's /api/ready and the sandbox's health answer 2xx: scripts/processes.ts); if any
+ * server stops early it prints the end of its log, stops the others and exits 1. Beside the pairs:
  * the conformance app (CONFORMANCE), whose TrainerDay and enduco are oidc-provider instances.
  *
  * The databases: SQLite files under data/e2e/ (removed with the folder at the start), or with
@@ -12,49 +13,42 @@
  * script starts (scripts/postgres.ts) and stops when it exits; its URL goes to data/e2e/postgres-url for the
  * test workers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { CONFORMANCE, DATABASE_NAMES, E2E_DIR, E2E_ENGINE, METRICS_TOKEN, PAIRS, POSTGRES_DB_PREFIX, POSTGRES_URL_FILE } from "../e2e/config";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher";
 import { nextStartCommand, SERVER_ENV } from "./next-start";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "./postgres";
+import { runProcess, startProcess, waitUntilReady, type StartedProcess } from "./processes";
 import { sandboxServiceEnv } from "./sandbox-env";
-import { waitFor } from "./wait-for";
 
 const root = process.cwd();
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
-const children: ChildProcess[] = [];
+const children: StartedProcess[] = [];
 let stopping = false;
 let postgres: ThrowawayPostgres | undefined;
 const catchers: MailCatcher[] = [];
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} exited with ${code}`))));
-  });
+  return runProcess(args.join(" "), command, args, { env });
 }
 
-function stopAll(code: number): never {
+/** Stops every server (SIGTERM; SIGKILL after 15 s), then exits with `code`. */
+function stopAll(code: number): void {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
-  for (const catcher of catchers) void catcher.stop();
-  process.exit(code); // the "exit" handler stops a throwaway PostgreSQL
+  void Promise.allSettled([...children.map((child) => child.stop()), ...catchers.map((catcher) => catcher.stop())]).then(() => process.exit(code)); // the "exit" handler stops a throwaway PostgreSQL
 }
 
-/** Starts a long-running server whose output goes to `logFile`; the whole run stops if it exits early. */
+/** Starts a long-running server whose stdout and stderr go to `logFile`; the whole run stops if it exits early. */
 function startServer(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): void {
-  const log = createWriteStream(logFile, { flags: "a" });
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  const child = startProcess(name, command, args, { env, output: logFile, stopTimeoutMs: 15_000 });
   children.push(child);
-  child.on("exit", (code) => {
+  void child.exited.then(({ code, signal }) => {
     if (stopping) return;
     const tail = existsSync(logFile) ? readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n") : "";
-    console.error(`e2e: ${name} stopped early (exit ${code}). End of ${logFile}:\n${tail}`);
+    console.error(`e2e: ${name} stopped early (${signal ?? `exit ${code}`}). End of ${logFile}:\n${tail}`);
     stopAll(1);
   });
 }
@@ -117,11 +111,11 @@ async function startConformance(): Promise<void> {
   await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
   startServer("oidc-provider", bin("tsx"), ["e2e/conformance/oidc-services.ts"], env, join(c.dir, "oidc-provider.log"));
   startServer("conformance app", ...nextStartCommand(c.appPort), { ...env, ...SERVER_ENV }, c.serverLog);
-  await waitFor(`http://127.0.0.1:${c.enducoPort}/__conformance/tokens`, 60_000);
-  await waitFor(`${c.appUrl}/login`, 120_000);
+  await waitUntilReady(`http://127.0.0.1:${c.enducoPort}/__conformance/tokens`, { timeoutMs: 60_000 });
+  await waitUntilReady(`${c.appUrl}/api/ready`, { timeoutMs: 120_000 });
 }
 
-await Promise.all([
+const started = await Promise.all([
   startConformance(),
   ...PAIRS.map(async (p) => {
     mkdirSync(p.dir, { recursive: true });
@@ -154,12 +148,19 @@ await Promise.all([
     await run(bin("tsx"), ["--conditions=react-server", "scripts/seed.ts"], env);
     startServer(`sandbox ${p.index}`, bin("tsx"), ["sandbox/server.ts"], env, join(p.dir, "sandbox.log"));
     startServer(`app ${p.index}`, ...nextStartCommand(p.appPort), { ...env, ...SERVER_ENV }, p.serverLog);
-    await waitFor(`${p.sandboxUrl}/__sandbox/health`, 60_000);
-    await waitFor(`${p.appUrl}/login`, 120_000);
+    await waitUntilReady(`${p.sandboxUrl}/__sandbox/health`, { timeoutMs: 60_000 });
+    await waitUntilReady(`${p.appUrl}/api/ready`, { timeoutMs: 120_000 });
   }),
-]).catch((error: Error) => {
-  console.error(`e2e: ${error.message}`);
-  stopAll(1);
-});
+]).then(
+  () => true,
+  (error: Error) => {
+    console.error(`e2e: ${error.message}`);
+    stopAll(1);
+    return false;
+  },
+);
 
-console.log(`e2e servers ready: ${PAIRS.map((p) => `${p.appUrl} + ${p.sandboxUrl} + mail ${p.inboxUrl}`).join(", ")}`);
+// Not when a server stopped early (stopAll is already under way) or a start failed: Playwright waits for this line.
+if (started && !stopping) {
+  console.log(`e2e servers ready: ${PAIRS.map((p) => `${p.appUrl} + ${p.sandboxUrl} + mail ${p.inboxUrl}`).join(", ")}`);
+}

@@ -3,10 +3,9 @@
  * another), run as a child process so that stopping it is a real SMTP outage. Mail is kept in `dir`, so a
  * restarted catcher still shows what it caught before.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "./wait-for";
+import { startProcess, waitUntilReady, type StartedProcess } from "./processes";
 
 /** A running catcher: where the app sends mail and where people (and tests) read it. */
 export interface MailCatcher {
@@ -48,8 +47,8 @@ export async function startMailCatcher(options: {
   const { smtpPort, webPort, dir } = options;
   mkdirSync(dir, { recursive: true });
   const bin = join(process.cwd(), "node_modules", "maildev", "dist", "bin", "maildev.js");
-  const log = createWriteStream(options.logFile ?? join(dir, "maildev.log"), { flags: "a" });
-  let child: ChildProcess | undefined;
+  const logFile = options.logFile ?? join(dir, "maildev.log");
+  let child: StartedProcess | undefined;
   let stopping = false;
   const inboxUrl = `http://127.0.0.1:${webPort}`;
   const catcher: MailCatcher = {
@@ -59,7 +58,8 @@ export async function startMailCatcher(options: {
     inboxUrl,
     async start() {
       stopping = false;
-      child = spawn(
+      const started = startProcess(
+        "maildev",
         process.execPath,
         [
           bin,
@@ -74,24 +74,17 @@ export async function startMailCatcher(options: {
           "--mail-directory",
           join(dir, "mail"),
         ],
-        { stdio: ["ignore", "pipe", "pipe"] },
+        { output: logFile },
       );
-      child.stdout!.pipe(log, { end: false });
-      child.stderr!.pipe(log, { end: false });
-      child.on("exit", (code) => {
+      child = started;
+      void started.exited.then(({ code }) => {
         if (!stopping) options.onExit?.(code);
       });
-      await waitFor(`${inboxUrl}/api/healthz`, 30_000);
+      await waitUntilReady(`${inboxUrl}/api/healthz`, { timeoutMs: 30_000 });
     },
     async stop() {
       stopping = true;
-      const running = child;
-      if (!running || running.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => running.once("exit", () => resolve()));
-      running.kill("SIGTERM");
-      const timer = setTimeout(() => running.kill("SIGKILL"), 5_000);
-      await exited;
-      clearTimeout(timer);
+      await child?.stop();
     },
   };
   await catcher.start();

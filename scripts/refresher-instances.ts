@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { startProcess } from "./processes";
 
 /** What one refresher instance did: connections refreshed and failed, passes, and its time in milliseconds. */
 export interface InstanceResult {
@@ -11,26 +11,34 @@ export interface InstanceResult {
 
 /**
  * Starts scripts/refresher-instance.ts in its own process with this process's environment plus `env`: `ready`
- * resolves once it waits for `goFile`; `done` resolves to its InstanceResult after it drained, or rejects with
- * its exit code and output.
+ * resolves once it waits for `goFile` (rejects if it ends first); `done` resolves to its InstanceResult after it
+ * drained, or rejects with its exit code and output. Its stderr is this process's; it is killed if this process exits.
  */
 export function startRefresherInstance(goFile: string, env: Record<string, string> = {}): { ready: Promise<void>; done: Promise<InstanceResult> } {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/refresher-instance.ts"], {
-    env: { ...process.env, ...env, GO_FILE: goFile },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes("ready")) markReady();
-  });
-  const done = new Promise<InstanceResult>((resolve, reject) =>
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`refresher instance exited with ${code}: ${out}`));
-      resolve(JSON.parse(out.trim().split("\n").at(-1)!) as InstanceResult);
-    }),
+  const instance = startProcess(
+    "refresher instance",
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/refresher-instance.ts"],
+    {
+      env: { ...process.env, ...env, GO_FILE: goFile },
+      output: "pipe",
+    },
   );
+  instance.child.stderr!.pipe(process.stderr, { end: false });
+  let out = "";
+  const ready = new Promise<void>((resolve, reject) => {
+    instance.child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("ready")) resolve();
+    });
+    void instance.exited.then(({ code, signal }) =>
+      reject(new Error(`refresher instance ended before it was ready (${signal ?? `exit ${code}`}): ${out}`)),
+    );
+  });
+  ready.catch(() => undefined); // a caller that awaits only `done` hears of the failure there
+  const done = instance.exited.then(({ code, signal }) => {
+    if (code !== 0) throw new Error(`refresher instance ${signal ? `ended by ${signal}` : `exited with ${code}`}: ${out}`);
+    return JSON.parse(out.trim().split("\n").at(-1)!) as InstanceResult;
+  });
   return { ready, done };
 }
