@@ -80,6 +80,8 @@ function loadEnv() {
       WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
       /** Days an endpoint may fail every delivery before it is disabled (admins are told). */
       WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).default(5),
+      /** The least severe level written to the log (lib/log.ts); "silent" writes nothing. */
+      LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     },
     client: {},
     runtimeEnv: {
@@ -129,6 +131,7 @@ function loadEnv() {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       WEBHOOK_TIMEOUT_MS: process.env.WEBHOOK_TIMEOUT_MS,
       WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
+      LOG_LEVEL: process.env.LOG_LEVEL,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",
