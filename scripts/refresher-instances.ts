@@ -22,9 +22,14 @@ export function startRefresherInstance(goFile: string, env: Record<string, strin
   let out = "";
   let markReady: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let isReady = false;
   child.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString();
-    if (out.includes("ready")) markReady();
+    // Searched only until found: the instance's log lines (one per service call) follow, thousands of them.
+    if (!isReady && out.includes("ready")) {
+      isReady = true;
+      markReady();
+    }
   });
   const done = new Promise<InstanceResult>((resolve, reject) =>
     child.on("exit", (code) => {
