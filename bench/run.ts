@@ -459,7 +459,11 @@ async function runEngine(engine: string, url: string, withWeights: boolean): Pro
   });
   children.push(sandbox);
   rmSync(BENCH_SERVER_LOG, { force: true });
-  const server = startProcess("app", ...nextStartCommand(BENCH_APP_PORT), { env: appEnv({ ...SERVER_ENV }), output: BENCH_SERVER_LOG, stopTimeoutMs: 15_000 });
+  const server = startProcess("app", ...nextStartCommand(BENCH_APP_PORT), {
+    env: appEnv({ ...SERVER_ENV }),
+    output: BENCH_SERVER_LOG,
+    stopTimeoutMs: 15_000,
+  });
   children.push(server);
   await waitUntilReady(`${BENCH_SANDBOX_URL}/__sandbox/health`, { timeoutMs: 30_000 });
   await waitUntilReady(`${BENCH_APP_URL}/api/ready`, { timeoutMs: 60_000 });

@@ -9,6 +9,7 @@ import { drizzle as drizzleSqliteProxy } from "drizzle-orm/sqlite-proxy";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import pg from "pg";
+import { log } from "@/lib/log";
 import { dialectOf, redactUrl, sqlitePath, type Dialect } from "./dialect";
 import { SqliteQueue } from "./sqlite-queue";
 
@@ -118,7 +119,7 @@ function openPostgres(url: string, poolSize: number): AppDatabase {
     idleTimeoutMillis: 30_000,
     allowExitOnIdle: true,
   });
-  pool.on("error", (error) => console.error(`[db] idle PostgreSQL connection failed (${redactUrl(url)}): ${error.message}`));
+  pool.on("error", (error) => log.error({ component: "db", database: redactUrl(url), detail: error.message }, "idle PostgreSQL connection failed"));
   const database = drizzlePg({ client: pool }) as unknown as Record<string, unknown>;
   database.engine = "postgres";
   database.close = () => pool.end();

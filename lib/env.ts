@@ -84,6 +84,8 @@ function loadEnv() {
       METRICS_TOKEN: z.string().min(16, "must be at least 16 characters (try: openssl rand -hex 24)").optional(),
       /** Graceful shutdown's whole budget after SIGTERM/SIGINT (lib/shutdown.ts), in milliseconds: in-flight work finishes within it, then leases are released and the process exits. */
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+      /** The least severe level written to the log (lib/log.ts); "silent" writes nothing. */
+      LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     },
     client: {},
     runtimeEnv: {
@@ -135,6 +137,7 @@ function loadEnv() {
       WEBHOOK_DISABLE_AFTER_DAYS: process.env.WEBHOOK_DISABLE_AFTER_DAYS,
       METRICS_TOKEN: process.env.METRICS_TOKEN,
       SHUTDOWN_TIMEOUT_MS: process.env.SHUTDOWN_TIMEOUT_MS,
+      LOG_LEVEL: process.env.LOG_LEVEL,
     },
     emptyStringAsUndefined: true,
     skipValidation: process.env.NEXT_PHASE === "phase-production-build",

@@ -5,6 +5,7 @@ import { before, describe, it } from "node:test";
 import { db } from "@/db";
 import { invitations, oauthFlows, revokedSessions, signInThrottle, users } from "@/db/schema";
 import { QUIET_RESET_MS } from "@/lib/auth/throttle";
+import { captureLogs } from "@/lib/log";
 import { pruneExpiredInvitations, pruneOAuthFlows, pruneRevokedSessions, pruneSignInThrottle, runHousekeeping } from "@/lib/housekeeping";
 import { openMigratedDb } from "@/tests/helpers/db";
 
@@ -169,18 +170,17 @@ describe("runHousekeeping", () => {
 
   it("logs a failing prune by table and error name only, answers null for it, and still runs the others", async () => {
     await db.insert(revokedSessions).values({ sid: randomUUID(), expiresAt: new Date(NOW - DAY) });
-    const logged: string[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
-    try {
+    const logged = await captureLogs(async () => {
       const counts = await runHousekeeping(NOW, {
         sign_in_throttle: () => Promise.reject(new TypeError("secret detail")),
         revoked_sessions: pruneRevokedSessions,
       });
       assert.deepEqual(counts, { sign_in_throttle: null, revoked_sessions: 1 });
-    } finally {
-      console.error = original;
-    }
-    assert.deepEqual(logged, ["[housekeeping] pruning sign_in_throttle failed: TypeError"]);
+    });
+    assert.deepEqual(
+      logged.map(({ level, component, msg, table, error }) => ({ level, component, msg, table, error })),
+      [{ level: "error", component: "housekeeping", msg: "pruning failed", table: "sign_in_throttle", error: "TypeError" }],
+    );
+    assert.doesNotMatch(JSON.stringify(logged), /secret detail/);
   });
 });

@@ -6,6 +6,7 @@ import { invitations, oauthFlows, revokedSessions, signInThrottle } from "@/db/s
 import { QUIET_RESET_MS } from "@/lib/auth/throttle";
 import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { FLOW_RETENTION_MS } from "@/lib/linking/flows";
+import { errorFields, log } from "@/lib/log";
 
 /** Days an invitation that expired unused is kept after its expiry (used ones stay: they record who joined). */
 export const EXPIRED_INVITATION_RETENTION_DAYS = 30;
@@ -112,7 +113,7 @@ export async function runHousekeeping<T extends string = keyof typeof PRUNES>(
       counts[table] = await prune(nowMs);
     } catch (error) {
       counts[table] = null;
-      console.error(`[housekeeping] pruning ${table} failed: ${error instanceof Error ? error.name : "error"}`);
+      log.error({ component: "housekeeping", table, ...errorFields(error) }, "pruning failed");
     }
   }
   return counts;

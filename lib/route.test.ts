@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { before, describe, it, mock } from "node:test";
+import { before, describe, it } from "node:test";
 import { NextRequest } from "next/server";
 import type { SessionUser } from "@/lib/auth/users";
 import { ForbiddenError } from "@/lib/authz";
+import { captureLogs, log } from "@/lib/log";
 import { aliasServerNextNavigation } from "@/tests/helpers/next-server";
 
 process.env.NEXTAUTH_URL = "http://localhost:3000";
@@ -87,32 +88,66 @@ describe("withPermission (lib/route.ts)", () => {
   });
 
   it("an unexpected error: 500 with a generic sentence; only its name and code reach the server log", async () => {
-    const logged = mock.method(console, "error", () => {});
-    try {
-      const secret = "v1.k.sealed-token-in-a-message";
-      const { handler } = guarded(coach, () => {
-        throw Object.assign(new Error(`database is locked near ${secret}`), { name: "SqliteError", code: "SQLITE_BUSY" });
-      });
-      const response = await handler(request(), noParams);
+    const secret = "v1.k.sealed-token-in-a-message";
+    const { handler } = guarded(coach, () => {
+      throw Object.assign(new Error(`database is locked near ${secret}`), { name: "SqliteError", code: "SQLITE_BUSY" });
+    });
+    let response!: Response;
+    const logged = await captureLogs(async () => (response = await handler(request(), noParams)));
+    {
       assert.equal(response.status, 500);
       assert.equal(response.headers.get("cache-control"), "no-store");
       const body = await response.text();
       assert.deepEqual(JSON.parse(body), { error: "Something went wrong on our side. Please try again." });
       assert.doesNotMatch(body, /locked|v1\.k|Sqlite/);
-      assert.equal(logged.mock.callCount(), 1);
-      const line = String(logged.mock.calls[0]!.arguments[0]);
-      assert.equal(line, "[route] GET /coach/export (roster.read) failed: SqliteError (SQLITE_BUSY)");
-      assert.doesNotMatch(line, /locked|v1\.k|ann/);
-
-      // Reading the session can fail too (no request scope, a database error): the same 500.
-      const failingSession = await route.permissionWrapper(async () => {
-        throw new TypeError("cookies() outside a request");
-      })("roster.read", async () => new Response("never"))(request(), noParams);
-      assert.equal(failingSession.status, 500);
-      assert.equal(failingSession.headers.get("cache-control"), "no-store");
-    } finally {
-      logged.mock.restore();
+      assert.equal(logged.length, 1);
+      const { level, msg, method, path, permission, error, errorCode } = logged[0]!;
+      assert.deepEqual(
+        { level, msg, method, path, permission, error, errorCode },
+        {
+          level: "error",
+          msg: "route failed",
+          method: "GET",
+          path: "/coach/export",
+          permission: "roster.read",
+          error: "SqliteError",
+          errorCode: "SQLITE_BUSY",
+        },
+      );
+      assert.doesNotMatch(JSON.stringify(logged[0]), /locked|v1\.k|ann/);
     }
+    // Reading the session can fail too (no request scope, a database error): the same 500.
+    let failingSession!: Response;
+    const sessionLines = await captureLogs(
+      async () =>
+        (failingSession = await route.permissionWrapper(async () => {
+          throw new TypeError("cookies() outside a request");
+        })("roster.read", async () => new Response("never"))(request(), noParams)),
+    );
+    assert.equal(failingSession.status, 500);
+    assert.equal(failingSession.headers.get("cache-control"), "no-store");
+    assert.deepEqual(
+      sessionLines.map((l) => [l.msg, l.error]),
+      [["route failed", "TypeError"]],
+    );
+  });
+
+  it("the handler's log lines, and the wrapper's, carry the request's id (x-request-id from proxy.ts)", async () => {
+    const handler = route.permissionWrapper(async () => coach)("roster.read", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      log.info("in the handler");
+      throw new TypeError("boom");
+    });
+    const logged = await captureLogs(() =>
+      handler(new NextRequest("http://localhost:3000/coach/export", { headers: { "x-request-id": "edge-1234abcd" } }), noParams),
+    );
+    assert.deepEqual(
+      logged.map((l) => [l.msg, l.requestId]),
+      [
+        ["in the handler", "edge-1234abcd"],
+        ["route failed", "edge-1234abcd"],
+      ],
+    );
   });
 
   it("Next.js's own control flow (redirect()) passes through untouched", async () => {

@@ -4,6 +4,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getCurrentUser } from "@/lib/auth/session";
 import type { SessionUser } from "@/lib/auth/users";
 import { can, ForbiddenError, type Permission } from "@/lib/authz";
+import { errorFields, log, requestIdFrom, runWithRequestContext } from "@/lib/log";
 
 // Kept importable from here; it lives in its own module so code without next/navigation (lib/api) can use it.
 export { readCappedText } from "@/lib/capped-text";
@@ -36,16 +37,6 @@ function noStore(response: Response): Response {
 }
 
 /**
- * The error's name and, when it has one, its code (SQLite's `SQLITE_BUSY`, PostgreSQL's SQLSTATE such as `40P01`…): never its
- * message, which may hold data.
- */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return "error";
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? `${error.name} (${code})` : error.name;
-}
-
-/**
  * An error answer of a route handler: `{ "error": sentence }` as JSON with `status` and
  * `Cache-Control: no-store`. For a guarded handler's own refusals (e.g. 400 for a malformed query), so they
  * have the same shape as withPermission's 403 and 500. `sentence` is shown to people: one plain sentence.
@@ -63,7 +54,8 @@ export function permissionWrapper(currentUser: () => Promise<SessionUser | null>
     permission: Permission,
     handler: (req: PermittedRequest<P>) => Response | Promise<Response>,
   ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
-    return async (request, context) => {
+    return (request, context) => runWithRequestContext(requestIdFrom(request.headers), () => guarded(request, context));
+    async function guarded(request: NextRequest, context: { params: Promise<P> }): Promise<Response> {
       try {
         const user = await currentUser();
         if (!user) return noStore(NextResponse.redirect(new URL("/login", request.url), 303));
@@ -73,10 +65,10 @@ export function permissionWrapper(currentUser: () => Promise<SessionUser | null>
       } catch (error) {
         unstable_rethrow(error); // redirect(), notFound() and Next's own dynamic-rendering signals pass through
         if (error instanceof ForbiddenError) return routeError(403, error.message || FORBIDDEN_SENTENCE);
-        console.error(`[route] ${request.method} ${request.nextUrl.pathname} (${permission}) failed: ${describeError(error)}`);
+        log.error({ method: request.method, path: request.nextUrl.pathname, permission, ...errorFields(error) }, "route failed");
         return routeError(500, SERVER_ERROR_SENTENCE);
       }
-    };
+    }
   };
 }
 
@@ -93,7 +85,8 @@ export function permissionWrapper(currentUser: () => Promise<SessionUser | null>
  *   be shown), so a data function's own check answers like the wrapper's.
  * - Anything else thrown (by the handler or while reading the session): 500,
  *   `{ "error": "Something went wrong on our side. Please try again." }`; the method, path (no query), permission
- *   and the error's name and code go to the server log, never its message or stack to the client.
+ *   and the error's name and code go to the server log ("route failed"), never its message; nothing to the client.
+ * - The handler runs in a request context (lib/log.ts): its log lines carry the request's `requestId` (proxy.ts).
  * - Next.js's control-flow errors (redirect(), notFound(), dynamic-rendering bailouts) are rethrown untouched.
  * - Every answer, the handler's own included, carries `Cache-Control: no-store` (any other value is replaced).
  *

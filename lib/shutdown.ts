@@ -6,6 +6,7 @@ import { inflightLeases, settleInflightRefreshes } from "@/lib/connections/refre
 import { releaseLease } from "@/lib/connections/transitions";
 import { stopWorker } from "@/lib/mail/worker";
 import { stopWebhookWorker } from "@/lib/webhooks/worker";
+import { componentLog } from "@/lib/log";
 
 /** What a graceful shutdown did: its exit code, whether the work in flight finished in time, leases released, time in ms. */
 export interface ShutdownResult {
@@ -29,11 +30,11 @@ async function within<T>(work: Promise<T>, ms: number, timedOut: T): Promise<T> 
   }
 }
 
-/**
- * Log lines still buffered are written out before the process exits. A no-op while logging is console.*.
- * MERGE: wire the pino logger (lib/log.ts) here: `await new Promise<void>((done) => log.flush(() => done()))`.
- */
-async function flushLogs(): Promise<void> {}
+/** Log lines still buffered are written out before the process exits (lib/log.ts writes synchronously: a formality). */
+async function flushLogs(): Promise<void> {
+  const log = componentLog("shutdown");
+  await new Promise<void>((done) => log.flush(() => done()));
+}
 
 /**
  * Graceful shutdown of this server process (issue 17, "Graceful shutdown"), without exiting:
@@ -50,7 +51,8 @@ async function flushLogs(): Promise<void> {}
  */
 export async function shutDown(reason: string, timeoutMs = env.SHUTDOWN_TIMEOUT_MS): Promise<ShutdownResult> {
   const startedAt = Date.now();
-  console.info(`[shutdown] ${reason}: no new work; finishing the work in flight (at most ${timeoutMs} ms)`);
+  const log = componentLog("shutdown");
+  log.info({ reason, timeoutMs }, `${reason}: no new work; finishing the work in flight`);
   let code: 0 | 1 = 0;
   /** Runs one step within `ms`; a failure or a timeout is logged by the step's name (never with data) and sets code 1. */
   const step = async <T>(name: string, work: () => Promise<T>, ms = STEP_MS): Promise<T | undefined> => {
@@ -65,7 +67,7 @@ export async function shutDown(reason: string, timeoutMs = env.SHUTDOWN_TIMEOUT_
     if ("value" in outcome) return outcome.value;
     code = 1;
     const why = typeof outcome.error === "string" ? outcome.error : outcome.error instanceof Error ? outcome.error.name : "error";
-    console.error(`[shutdown] ${name} failed: ${why}`);
+    log.error({ step: name, error: why }, "shutdown step failed");
     return undefined;
   };
   const drained =
@@ -89,8 +91,9 @@ export async function shutDown(reason: string, timeoutMs = env.SHUTDOWN_TIMEOUT_
   }
   const closed = (await step("closing the database", async () => (await closeDb(), true))) === true;
   const ms = Date.now() - startedAt;
-  console.info(
-    `[shutdown] ${drained ? "work in flight finished" : `${released} lease(s) released`}; database ${closed ? "closed" : "not closed"}; exiting with ${code} after ${ms} ms`,
+  log.info(
+    { drained, released, databaseClosed: closed, code, ms },
+    drained ? "work in flight finished; exiting" : `${released} lease(s) released; exiting`,
   );
   await step("flushing logs", flushLogs);
   return { code, drained, released, ms };
@@ -110,19 +113,19 @@ export function installShutdownHandlers(): boolean {
   // Next.js's own switch, read by next start itself; not TrainLink configuration, so not in lib/env.ts.
   if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
     if (env.NODE_ENV === "production")
-      console.warn("[shutdown] graceful shutdown is off: start the server with NEXT_MANUAL_SIG_HANDLE=true (npm start does)");
+      componentLog("shutdown").warn("graceful shutdown is off: start the server with NEXT_MANUAL_SIG_HANDLE=true (npm start does)");
     return false;
   }
   globalForShutdown.shutdownInstalled = true;
   const onSignal = (signal: NodeJS.Signals) => {
     if (globalForShutdown.shuttingDown) {
-      console.error(`[shutdown] ${signal} again: exiting now`);
+      componentLog("shutdown").error({ signal }, "second signal: exiting now");
       process.exit(1);
     }
     globalForShutdown.shuttingDown = true;
     const timeoutMs = env.SHUTDOWN_TIMEOUT_MS;
     setTimeout(() => {
-      console.error("[shutdown] still running after its budget: exiting now");
+      componentLog("shutdown").error("still running after its budget: exiting now");
       process.exit(1);
     }, timeoutMs + 1_000);
     void shutDown(`${signal} received`, timeoutMs).then(({ code }) => process.exit(code));

@@ -26,10 +26,15 @@ export function startRefresherInstance(goFile: string, env: Record<string, strin
   );
   instance.child.stderr!.pipe(process.stderr, { end: false });
   let out = "";
+  let isReady = false;
   const ready = new Promise<void>((resolve, reject) => {
     instance.child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      if (out.includes("ready")) resolve();
+      // Searched only until found: the instance's log lines (one per service call) follow, thousands of them.
+      if (!isReady && out.includes("ready")) {
+        isReady = true;
+        resolve();
+      }
     });
     void instance.exited.then(({ code, signal }) =>
       reject(new Error(`refresher instance ended before it was ready (${signal ?? `exit ${code}`}): ${out}`)),

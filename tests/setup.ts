@@ -10,6 +10,8 @@ import pg from "pg";
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString("base64");
 process.env.TOKEN_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
 process.env.OUTBOUND_TIMEOUT_MS ??= "2000";
+// Tests, and the worker processes they start, log warnings and errors only; a test reads info lines with captureLogs.
+process.env.LOG_LEVEL ??= "warn";
 
 const server = process.env.TEST_POSTGRES_URL;
 if (server) {

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { errorFields, log } from "@/lib/log";
 import { applyUnsubscribe, findUnsubscribeLink, INVALID_UNSUBSCRIBE_LINK, MAX_UNSUBSCRIBE_TOKEN_LENGTH } from "@/lib/mail/unsubscribe";
 
 const unsubscribeInput = z.object({
@@ -17,13 +18,13 @@ export async function unsubscribeAction(_previous: unknown, formData: FormData):
     const parsed = unsubscribeInput.safeParse(Object.fromEntries(formData));
     const link = parsed.success ? await findUnsubscribeLink(parsed.data.token) : null;
     if (!link) {
-      console.warn("[unsubscribe] unsubscribe with a link that is not valid refused");
+      log.warn({ component: "unsubscribe" }, "unsubscribe with a link that is not valid refused");
       return { error: `${INVALID_UNSUBSCRIBE_LINK} Sign in to change which emails you get in Settings.` };
     }
     await applyUnsubscribe(link);
     return { ok: "Unsubscribed." };
   } catch (error) {
-    console.error(`[action] unsubscribe failed: ${error instanceof Error ? error.name : "error"}`);
+    log.error({ action: "unsubscribe", ...errorFields(error) }, "action failed");
     return { error: "Something went wrong on our side and nothing was changed. Please try again." };
   }
 }

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { before, describe, it, mock } from "node:test";
+import { before, describe, it } from "node:test";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 import { db } from "@/db";
 import { users, type ApiKeyScope } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/users";
+import { captureLogs } from "@/lib/log";
 import { failed } from "@/lib/result";
 import { openMigratedDb } from "@/tests/helpers/db";
 import { createApiKey } from "@/lib/api-keys/create-api-key";
@@ -86,40 +87,57 @@ describe("withApiKey: refusals before the handler", () => {
       [`Bearer ${revoked.plaintext}`, problemType("api-key-revoked"), /revoked: ask/],
       [`Bearer ${expired.plaintext}`, problemType("api-key-expired"), /expired: ask/],
     ];
-    const warned = mock.method(console, "warn", () => undefined);
-    for (const [authorization, type, detail] of cases) {
-      const response = await call(route, authorization);
-      assert.equal(response.status, 401, authorization);
-      assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="trainlink", error="invalid_token"');
-      assert.equal(response.headers.get("content-type"), "application/problem+json");
-      const problem = await body(response);
-      assert.equal(problem.type, type);
-      assert.match(problem.detail as string, detail);
-      assert.ok(!JSON.stringify(problem).includes(authorization.slice(7)), "the key is not echoed");
-    }
-    warned.mock.restore();
+    const logged = await captureLogs(async () => {
+      for (const [authorization, type, detail] of cases) {
+        const response = await call(route, authorization);
+        assert.equal(response.status, 401, authorization);
+        assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="trainlink", error="invalid_token"');
+        assert.equal(response.headers.get("content-type"), "application/problem+json");
+        const problem = await body(response);
+        assert.equal(problem.type, type);
+        assert.match(problem.detail as string, detail);
+        assert.ok(!JSON.stringify(problem).includes(authorization.slice(7)), "the key is not echoed");
+      }
+    });
     assert.equal(calls.length, 0);
-    // Refusals of well-formed keys are logged with the visible prefix only.
+    // Refusals of well-formed keys are logged with the visible prefix only, each with its request's id.
+    const refused = (refusal: string, keyPrefix: string) => ({
+      level: "warn",
+      msg: "api key refused",
+      method: "GET",
+      path: "/api/v1/things/t1",
+      status: 401,
+      refusal,
+      keyPrefix,
+    });
     assert.deepEqual(
-      warned.mock.calls.map((c) => c.arguments.join(" ")),
-      [
-        "[api] GET /api/v1/things/t1: 401, unknown key tlk_00000000",
-        `[api] GET /api/v1/things/t1: 401, revoked key ${revoked.key.prefix}`,
-        `[api] GET /api/v1/things/t1: 401, expired key ${expired.key.prefix}`,
-      ],
+      logged.map(({ level, msg, method, path, status, refusal, keyPrefix }) => ({ level, msg, method, path, status, refusal, keyPrefix })),
+      [refused("unknown", "tlk_00000000"), refused("revoked", revoked.key.prefix), refused("expired", expired.key.prefix)],
     );
+    for (const line of logged) assert.match(String(line.requestId), /^[0-9a-f-]{36}$/);
+    for (const [authorization] of cases) assert.ok(!JSON.stringify(logged).includes(authorization.slice(7)), "the key is not logged");
   });
 
   it("a key without the scope: 403 naming the scope, insufficient_scope challenge, rate-limit headers", async () => {
     const { route, calls } = wrapped();
     const { key, plaintext } = await newKey(["tokens:issue", "webhooks:manage"]);
-    const warned = mock.method(console, "warn", () => undefined);
-    const response = await call(route, `Bearer ${plaintext}`);
-    warned.mock.restore();
+    let response!: Response;
+    const logged = await captureLogs(async () => (response = await call(route, `Bearer ${plaintext}`)));
     assert.deepEqual(
-      warned.mock.calls.map((c) => c.arguments.join(" ")),
-      [`[api] GET /api/v1/things/t1: 403, key ${key.prefix} lacks connections:read`],
+      logged.map(({ level, msg, method, path, status, keyPrefix, scope }) => ({ level, msg, method, path, status, keyPrefix, scope })),
+      [
+        {
+          level: "warn",
+          msg: "api key lacks scope",
+          method: "GET",
+          path: "/api/v1/things/t1",
+          status: 403,
+          keyPrefix: key.prefix,
+          scope: "connections:read",
+        },
+      ],
     );
+    assert.ok(!JSON.stringify(logged).includes(plaintext));
     assert.equal(response.status, 403);
     assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="trainlink", error="insufficient_scope", scope="connections:read"');
     assert.equal(response.headers.get("ratelimit-policy"), '"default";q=100;w=60');
@@ -202,18 +220,17 @@ describe("withApiKey: the handler's answers", () => {
       throw new TypeError("secret-token-abc leaked in a message");
     });
     const { plaintext } = await newKey(["connections:read"]);
-    const logged = mock.method(console, "error", () => undefined);
-    try {
-      const response = await call(route, `Bearer ${plaintext}`);
-      assert.equal(response.status, 500);
-      assert.equal(response.headers.get("cache-control"), "no-store");
-      const text = await response.text();
-      assert.deepEqual(JSON.parse(text), { type: "about:blank", title: "Internal Server Error", status: 500, instance: "/api/v1/things/t1" });
-      const lines = logged.mock.calls.map((c) => c.arguments.join(" "));
-      assert.deepEqual(lines, ["[api] GET /api/v1/things/t1 failed: TypeError"]);
-    } finally {
-      logged.mock.restore();
-    }
+    let response!: Response;
+    const logged = await captureLogs(async () => (response = await call(route, `Bearer ${plaintext}`)));
+    assert.equal(response.status, 500);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    const text = await response.text();
+    assert.deepEqual(JSON.parse(text), { type: "about:blank", title: "Internal Server Error", status: 500, instance: "/api/v1/things/t1" });
+    assert.deepEqual(
+      logged.map(({ level, msg, method, path, error }) => ({ level, msg, method, path, error })),
+      [{ level: "error", msg: "api request failed", method: "GET", path: "/api/v1/things/t1", error: "TypeError" }],
+    );
+    assert.doesNotMatch(JSON.stringify(logged), /secret-token-abc|tlk_/);
   });
 
   it("parseInput in a handler: 400 invalid-request listing each field's path and message", async () => {

@@ -6,6 +6,7 @@ import { API_KEY_PREFIX_LENGTH, parseBearer } from "@/lib/api-keys/key-format";
 import type { ApiCaller } from "@/lib/api-keys/types";
 import { clientAddress } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
+import { errorFields, log, requestIdFrom, runWithRequestContext } from "@/lib/log";
 import { failed } from "@/lib/result";
 import { readCappedText } from "@/lib/capped-text";
 import type { RouteParams } from "@/lib/route";
@@ -45,13 +46,6 @@ const REFUSALS: Record<ApiKeyRefusal, { slug: string; title: string; detail: str
   revoked: { slug: "api-key-revoked", title: "API key revoked", detail: "This API key was revoked: ask a TrainLink admin for a new key." },
 };
 
-/** The error's name and, when it has one, its code (SQLSTATE, SQLITE_BUSY…): never its message, which may hold data. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return "error";
-  const code = (error as { code?: unknown }).code;
-  return typeof code === "string" ? `${error.name} (${code})` : error.name;
-}
-
 /** The visible prefix (`tlk_` + 8 hex) of the well-formed key a request carries, for logs; never more of it. */
 function keyPrefixOf(request: Request): string {
   const credentials = parseBearer(request.headers.get("authorization"));
@@ -80,7 +74,8 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
     scope: ApiKeyScope,
     handler: (req: ApiRequest<P>) => Response | Promise<Response>,
   ): (request: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
-    return async (request, context) => {
+    return (request, context) => runWithRequestContext(requestIdFrom(request.headers), () => answer(request, context));
+    async function answer(request: NextRequest, context: { params: Promise<P> }): Promise<Response> {
       const instance = request.nextUrl.pathname;
       const problem = (status: number, body: ProblemBody, headers?: Record<string, string>) =>
         problemResponse(status, { ...body, instance: typeof body.instance === "string" ? body.instance : instance }, headers);
@@ -94,7 +89,10 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
           const refusal = REFUSALS[caller.error];
           // Failed authorization is logged (docs/SECURITY.md row 13) with the key's visible prefix only, never the key.
           if (caller.error !== "missing" && caller.error !== "malformed")
-            console.warn(`[api] ${request.method} ${instance}: 401, ${caller.error} key ${keyPrefixOf(request)}`);
+            log.warn(
+              { method: request.method, path: instance, status: 401, refusal: caller.error, keyPrefix: keyPrefixOf(request) },
+              "api key refused",
+            );
           const challenge = caller.error === "missing" ? REALM : `${REALM}, error="invalid_token"`;
           return problem(401, { type: problemType(refusal.slug), title: refusal.title, detail: refusal.detail }, { "WWW-Authenticate": challenge });
         }
@@ -112,7 +110,7 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
           );
         }
         if (!caller.scopes.includes(scope)) {
-          console.warn(`[api] ${request.method} ${instance}: 403, key ${caller.prefix} lacks ${scope}`);
+          log.warn({ method: request.method, path: instance, status: 403, keyPrefix: caller.prefix, scope }, "api key lacks scope");
           return problem(
             403,
             {
@@ -128,10 +126,10 @@ export function apiKeyWrapper(limiter: () => RateLimiter) {
         return withHeaders(await handler({ request, caller, params }), rate);
       } catch (error) {
         if (error instanceof ApiProblem) return problem(error.status, error.body, { ...error.headers, ...rate });
-        console.error(`[api] ${request.method} ${instance} failed: ${describeError(error)}`);
+        log.error({ method: request.method, path: instance, ...errorFields(error) }, "api request failed");
         return problem(500, { title: "Internal Server Error" }, rate);
       }
-    };
+    }
   };
 }
 
@@ -147,9 +145,11 @@ let defaultLimiter: RateLimiter | undefined;
  * - Over the key's rate limit (API_RATE_LIMIT_PER_MINUTE per 60 s window, counted in this process's memory: each
  *   instance counts its own): 429 with `Retry-After` (seconds); the handler is not called.
  * - The key lacks `scope`: 403, `error="insufficient_scope"` in the challenge, the scope named in `detail` and `scope`.
- * - Refusals of a well-formed key (unknown, revoked, expired, lacking the scope) are logged with its prefix only.
+ * - Refusals of a well-formed key (unknown, revoked, expired, lacking the scope) are logged with its prefix only
+ *   ("api key refused", "api key lacks scope").
  * - The handler throws ApiProblem: that problem. Anything else thrown: 500 with no detail; the method, path (no
- *   query) and the error's name and code go to the server log, never its message or the key.
+ *   query) and the error's name and code go to the server log ("api request failed"), never its message or the key.
+ * - All of it runs in a request context (lib/log.ts): log lines carry the request's `requestId`.
  *
  * Once a key is known, every answer (the handler's own included) carries
  * `RateLimit-Policy: "default";q=<limit>;w=60` and `RateLimit: "default";r=<remaining>;t=<seconds to reset>`

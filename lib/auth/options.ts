@@ -6,6 +6,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { LinkError, saveLearnedSettings, storeLinkedConnection } from "@/lib/linking/store";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { findAuthorizationCodeIntegration, integrations, isAuthorizationCode } from "@/lib/integrations/registry";
 import { safeReturnPath } from "@/lib/redirects";
 import type { LinkContext } from "@/lib/linking/oauth-code/context";
@@ -134,13 +135,13 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
       },
     },
     logger: {
-      // next-auth passes error objects and request metadata; print only the code and our own message text.
+      // next-auth passes error objects and request metadata; log only the code and our own message text.
       error(code, metadata) {
         const message = metadata instanceof Error ? metadata.message : (metadata as { error?: Error })?.error?.message;
-        console.error(`[auth] ${code}${message ? `: ${message}` : ""}`);
+        log.error({ component: "auth", nextauthCode: code, ...(message ? { detail: message } : {}) }, "next-auth error");
       },
       warn(code) {
-        if (code !== "DEBUG_ENABLED") console.warn(`[auth] ${code}`);
+        if (code !== "DEBUG_ENABLED") log.warn({ component: "auth", nextauthCode: code }, "next-auth warning");
       },
       debug() {},
     },

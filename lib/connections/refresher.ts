@@ -8,6 +8,7 @@ import { claimDue, releaseLease } from "@/lib/connections/transitions";
 import { pausedServices } from "@/lib/connections/service-health";
 import { runVerificationOnce } from "@/lib/connections/verify";
 import { runHousekeeping } from "@/lib/housekeeping";
+import { componentLog, errorFields } from "@/lib/log";
 
 /**
  * This process's refresher: `draining` once stopRefresher was called (no new pass, no new claim), `held` the
@@ -149,6 +150,8 @@ export async function runRefresherUntilDrained(maxPasses = 1_000): Promise<Refre
 
 const globalForRefresher = globalThis as unknown as { refresherTimer?: NodeJS.Timeout };
 
+const log = componentLog("refresher");
+
 /** How often the refresher also prunes the tables that only grow (runHousekeeping), in milliseconds. */
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -170,24 +173,24 @@ export function startRefresher(): void {
     refresherState.current = runRefresherUntilDrained()
       .then(async (pass) => {
         if (pass.refreshed + pass.failed + pass.revoked > 0) {
-          console.info(`[refresher] refreshed ${pass.refreshed}, failed ${pass.failed}, revocations completed ${pass.revoked}`);
+          log.info({ refreshed: pass.refreshed, failed: pass.failed, revoked: pass.revoked }, "refresher pass");
         }
       })
-      .catch((error: unknown) => console.error(`[refresher] pass failed: ${error instanceof Error ? error.name : "error"}`))
+      .catch((error: unknown) => log.error(errorFields(error), "refresher pass failed"))
       .then(async () => {
         if (refresherState.draining || Date.now() - prunedAt < PRUNE_EVERY_MS) return;
         prunedAt = Date.now();
         const pruned = Object.entries(await runHousekeeping(prunedAt)).filter(([, count]) => count);
-        if (pruned.length > 0) console.info(`[housekeeping] pruned ${pruned.map(([table, count]) => `${table} ${count}`).join(", ")}`);
+        if (pruned.length > 0) log.info({ component: "housekeeping", pruned: Object.fromEntries(pruned) }, "housekeeping pruned");
       })
       .then(async () => {
         if (refresherState.draining) return;
         const checked = await runVerificationOnce();
         if (checked.verified + checked.revoked + checked.failed > 0) {
-          console.info(`[refresher] verified ${checked.verified}, revoked by the service ${checked.revoked}, verification failed ${checked.failed}`);
+          log.info({ verified: checked.verified, revokedByService: checked.revoked, failed: checked.failed }, "verification pass");
         }
       })
-      .catch((error: unknown) => console.error(`[refresher] verification pass failed: ${error instanceof Error ? error.name : "error"}`))
+      .catch((error: unknown) => log.error(errorFields(error), "verification pass failed"))
       .finally(() => {
         refresherState.current = null;
       });

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { ServiceId } from "@/db/schema";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 /** Why a call to a service failed, in the classes the token lifecycle acts on. */
 export type ServiceErrorKind =
@@ -37,28 +39,95 @@ export class ServiceError extends Error {
 
 const oauthErrorBody = z.object({ error: z.string().max(100), error_description: z.string().optional() });
 
+/** Which of a service's endpoints a call goes to (the `endpoint` of log lines and metrics). */
+export type EndpointKind = "authorize" | "token" | "refresh" | "revoke" | "verify" | "master_token";
+
+/**
+ * What a call is: the service's id, its display name (used in error messages) and the endpoint kind: "token"
+ * exchanges a code, "refresh" uses a refresh token, "verify" proves a token or identity with an API request.
+ */
+export type ServiceCall = { service: ServiceId; name: string; endpoint: EndpointKind };
+
+/**
+ * One finished outbound call: `status` is the HTTP status, or null when no answer came (timeout, network);
+ * `latencyMs` runs from sending to the whole body read or the failure, in milliseconds; `outcome` is "ok" or the
+ * ServiceErrorKind the call threw.
+ */
+export type ServiceCallRecord = {
+  service: ServiceId;
+  endpoint: EndpointKind;
+  status: number | null;
+  latencyMs: number;
+  outcome: "ok" | ServiceErrorKind;
+};
+
+type ServiceCallListener = (record: ServiceCallRecord) => void;
+
+// On globalThis: Next.js may load this module once per bundle (instrumentation, routes); all copies share one list.
+const LISTENERS = Symbol.for("trainlink.serviceCallListeners");
+const listeners: Set<ServiceCallListener> = ((globalThis as Record<symbol, Set<ServiceCallListener> | undefined>)[LISTENERS] ??= new Set());
+
+/**
+ * Registers `listener`, called synchronously with the record of every call made through request/postForm after
+ * its "service call" log line (e.g. to count it in metrics). A listener that throws is ignored. Returns a function
+ * that unregisters it.
+ */
+export function onServiceCall(listener: ServiceCallListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Logs one line for the call (never its URL, body, headers or answer) and tells the listeners. */
+function report(call: ServiceCall, status: number | null, startedMs: number, outcome: ServiceCallRecord["outcome"]): void {
+  const record: ServiceCallRecord = {
+    service: call.service,
+    endpoint: call.endpoint,
+    status,
+    latencyMs: Math.round((performance.now() - startedMs) * 10) / 10,
+    outcome,
+  };
+  log.info(record, "service call");
+  for (const listener of listeners) {
+    try {
+      listener(record);
+    } catch {
+      // A metrics hook must never change the outcome of a call to a service.
+    }
+  }
+}
+
 /**
  * POSTs `form` as application/x-www-form-urlencoded to `url` with a timeout of OUTBOUND_TIMEOUT_MS
  * (default 10 000 ms) and returns the parsed JSON body of a 2xx answer (or null for an empty body).
  * Throws ServiceError: `timeout`, `network`, `unavailable` (5xx), the RFC 6749 §5.2 error class for a 4xx
  * with an OAuth error body, `invalid_client` for a bare 401, or `malformed` for a 2xx that is not JSON.
- * `serviceName` is used in messages only.
+ * `call` names the service (in messages) and the endpoint kind; each call writes one "service call" log line
+ * `{ service, endpoint, status, latencyMs, outcome }` and is reported to onServiceCall's listeners.
  */
-export async function postForm(
-  serviceName: string,
-  url: string,
-  form: Record<string, string>,
-  headers: Record<string, string> = {},
-): Promise<unknown> {
-  return request(serviceName, url, {
+export async function postForm(call: ServiceCall, url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<unknown> {
+  return request(call, url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
     body: new URLSearchParams(form).toString(),
   });
 }
 
-/** Like postForm, for a request the caller builds (GET with query, JSON body). Same errors. */
-export async function request(serviceName: string, url: string, init: RequestInit): Promise<unknown> {
+/** Like postForm, for a request the caller builds (GET with query, JSON body). Same errors, log line and report. */
+export async function request(call: ServiceCall, url: string, init: RequestInit): Promise<unknown> {
+  const startedMs = performance.now();
+  try {
+    const { status, body } = await exchange(call.name, url, init);
+    report(call, status, startedMs, "ok");
+    return body;
+  } catch (error) {
+    const failure = error instanceof ServiceError ? error : new ServiceError("network", `${call.name} could not be reached`);
+    report(call, failure.status ?? null, startedMs, failure.kind);
+    throw failure;
+  }
+}
+
+/** Sends the request and reads its answer: `{ status, body }` of a 2xx; request's ServiceErrors otherwise. */
+async function exchange(serviceName: string, url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
     response = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(env.OUTBOUND_TIMEOUT_MS) });
@@ -76,9 +145,9 @@ export async function request(serviceName: string, url: string, init: RequestIni
   }
   const json = parseJson(text);
   if (response.ok) {
-    if (text.trim() === "") return null;
+    if (text.trim() === "") return { status: response.status, body: null };
     if (json === undefined) throw new ServiceError("malformed", `${serviceName} answered with a body that is not JSON`, response.status);
-    return json;
+    return { status: response.status, body: json };
   }
   if (response.status >= 500) {
     throw new ServiceError("unavailable", `${serviceName} is unavailable (HTTP ${response.status})`, response.status);

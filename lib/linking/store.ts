@@ -8,6 +8,7 @@ import type { IssuedTokens } from "@/lib/integrations/tokens";
 import { retryRevocation } from "@/lib/connections/disconnect";
 import { findConnection } from "@/lib/connections/queries";
 import { recordEvent } from "@/lib/connections/events";
+import { log } from "@/lib/log";
 import { credentialsAccepted } from "@/lib/connections/service-health";
 import { AccountInUseError, IllegalTransitionError, linked } from "@/lib/connections/transitions";
 import { countLink } from "@/lib/metrics/registry";
@@ -119,7 +120,10 @@ async function discardIssuedTokens(
       detail: `not linked (${reason}); ${outcome}`,
     });
   } catch (error) {
-    console.error(`[link] could not record tokens_discarded for ${integration.id}: ${error instanceof Error ? error.message : "unknown error"}`);
+    log.error(
+      { component: "link", service: integration.id, detail: error instanceof Error ? error.message : "unknown error" },
+      "could not record tokens_discarded",
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { componentLog, errorFields } from "@/lib/log";
 import { onMailWake, pruneSentMail, sendDueMail } from "@/lib/mail/outbox";
 
 /** A periodic task run by the worker before it sends mail (the alert, reconnect-request and digest checks). */
@@ -7,6 +8,8 @@ export type WorkerTask = { name: string; run: (nowMs: number) => Promise<unknown
 
 /** When this process last pruned old mail (hourly), in milliseconds since the epoch. */
 let prunedAt = 0;
+
+const log = componentLog("mail worker");
 
 const globalForWorker = globalThis as unknown as {
   mailWorker?: { timer: NodeJS.Timeout; tasks: WorkerTask[]; current: Promise<void> | null; draining: boolean };
@@ -18,15 +21,15 @@ const globalForWorker = globalThis as unknown as {
  */
 export async function runWorkerOnce(tasks: readonly WorkerTask[], nowMs = Date.now()): Promise<void> {
   for (const task of tasks) {
-    await task.run(nowMs).catch((error: unknown) => console.error(`[worker] ${task.name} failed: ${error instanceof Error ? error.name : "error"}`));
+    await task.run(nowMs).catch((error: unknown) => log.error({ task: task.name, ...errorFields(error) }, "worker task failed"));
   }
   const pass = await sendDueMail();
   if (nowMs - prunedAt >= 3_600_000) {
     prunedAt = nowMs;
-    await pruneSentMail(nowMs).catch(() => console.error("[worker] mail retention failed"));
+    await pruneSentMail(nowMs).catch((error: unknown) => log.error(errorFields(error), "mail retention failed"));
   }
   if (pass.sent + pass.failed > 0)
-    console.info(`[mail] sent ${pass.sent}, failed ${pass.failed}${pass.leaseLost ? `, lease lost ${pass.leaseLost}` : ""}`);
+    log.info({ sent: pass.sent, failed: pass.failed, ...(pass.leaseLost ? { leaseLost: pass.leaseLost } : {}) }, "mail pass");
 }
 
 /**
@@ -46,7 +49,7 @@ export function startWorker(tasks: WorkerTask[]): void {
       return;
     }
     worker.current = runWorkerOnce(tasks)
-      .catch((error: unknown) => console.error(`[worker] tick failed: ${error instanceof Error ? error.name : "error"}`))
+      .catch((error: unknown) => log.error(errorFields(error), "worker tick failed"))
       .finally(() => {
         worker.current = null;
         if (again) {

@@ -124,7 +124,7 @@ export interface ServiceCallRecord {
 
 /**
  * Observes one outbound call in trainlink_service_call_duration_seconds{service,endpoint} (the latency converted
- * from milliseconds to seconds). The lead wires it as `onServiceCall(observeServiceCall)`; never throws.
+ * from milliseconds to seconds). lib/startup.ts registers it with `onServiceCall` once per server process; never throws.
  */
 export function observeServiceCall(record: ServiceCallRecord): void {
   const endpoint = (ENDPOINT_KINDS as readonly string[]).includes(record.endpoint) ? record.endpoint : "other";

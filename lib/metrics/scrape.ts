@@ -27,7 +27,9 @@ export async function scrapeMetrics(nowMs = Date.now()): Promise<{ body: string;
   try {
     await updateDatabaseGauges(nowMs);
   } catch (error) {
-    databaseError = error instanceof Error ? error.message : "the database did not answer";
+    // The error's name and code (e.g. "DatabaseError 57P01"), never its message: a driver may quote values in it.
+    const code = (error as { code?: unknown } | null)?.code;
+    databaseError = error instanceof Error ? `${error.name}${typeof code === "string" ? ` ${code}` : ""}` : "the database did not answer";
   }
   const own = await metrics.registry.metrics();
   const fromDatabase = databaseError === null ? await metrics.databaseRegistry.metrics() : "";

@@ -5,6 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { db } from "@/db";
 import { webhookEndpoints, webhookOutbox } from "@/db/schema";
 import { env } from "@/lib/env";
+import { errorFields, log } from "@/lib/log";
 import { privateNetworksAllowed } from "@/lib/webhooks/address";
 import { PostError, postWebhook, type PostAnswer } from "@/lib/webhooks/http";
 import { claimDueWebhooks, MAX_RETRY_DELAY_MS, RETRY_BASE_MS, RETRY_WINDOW_MS, webhookBackoffMs, type WebhookDelivery } from "@/lib/webhooks/outbox";
@@ -84,7 +85,7 @@ export async function deliverDueWebhooks(options: DeliverOptions = {}): Promise<
       }
       for (const row of claimed) {
         const job: Promise<void> = deliverOne(row, endpoints.get(row.endpointId) ?? null, { signers, cleared }, owner, schedule, pass)
-          .catch((error: unknown) => console.error(`[webhooks] recording a delivery failed: ${error instanceof Error ? error.name : "error"}`))
+          .catch((error: unknown) => log.error({ component: "webhooks", ...errorFields(error) }, "recording a delivery failed"))
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
       }

@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { componentLog, errorFields } from "@/lib/log";
 import { disableFailingEndpoints } from "@/lib/webhooks/disable";
 import { deliverDueWebhooks, notifyEnqueued, type DeliverOptions } from "@/lib/webhooks/deliver";
 import { onWebhookWake } from "@/lib/webhooks/enqueue";
@@ -10,6 +11,8 @@ export const WEBHOOK_WORKER_INTERVAL_MS = 1_000;
 
 /** When this process last pruned old deliveries (hourly), in milliseconds since the epoch. */
 let prunedAt = 0;
+
+const log = componentLog("webhooks");
 
 const globalForWorker = globalThis as unknown as {
   webhookWorker?: { timer: NodeJS.Timeout; current: Promise<void> | null; draining: boolean };
@@ -22,17 +25,24 @@ const globalForWorker = globalThis as unknown as {
  */
 export async function runWebhookWorkerOnce(nowMs = Date.now(), options: DeliverOptions = {}): Promise<void> {
   const pass = await deliverDueWebhooks(options);
-  const disabled = await disableFailingEndpoints(nowMs).catch(() => {
-    console.error("[webhooks] disabling failing endpoints failed");
+  const disabled = await disableFailingEndpoints(nowMs).catch((error: unknown) => {
+    log.error(errorFields(error), "disabling failing endpoints failed");
     return [];
   });
   if (nowMs - prunedAt >= 3_600_000) {
     prunedAt = nowMs;
-    await pruneWebhookOutbox(nowMs).catch(() => console.error("[webhooks] retention failed"));
+    await pruneWebhookOutbox(nowMs).catch((error: unknown) => log.error(errorFields(error), "webhook retention failed"));
   }
   if (pass.delivered + pass.retrying + pass.failed > 0 || disabled.length > 0)
-    console.info(
-      `[webhooks] delivered ${pass.delivered}, retrying ${pass.retrying}, failed ${pass.failed}${pass.leaseLost ? `, lease lost ${pass.leaseLost}` : ""}${disabled.length ? `, endpoints disabled ${disabled.length}` : ""}`,
+    log.info(
+      {
+        delivered: pass.delivered,
+        retrying: pass.retrying,
+        failed: pass.failed,
+        ...(pass.leaseLost ? { leaseLost: pass.leaseLost } : {}),
+        ...(disabled.length ? { endpointsDisabled: disabled.length } : {}),
+      },
+      "webhook pass",
     );
 }
 
@@ -54,7 +64,7 @@ export function startWebhookWorker(): void {
       return;
     }
     worker.current = runWebhookWorkerOnce()
-      .catch((error: unknown) => console.error(`[webhooks] tick failed: ${error instanceof Error ? error.name : "error"}`))
+      .catch((error: unknown) => log.error(errorFields(error), "webhook worker tick failed"))
       .finally(() => {
         worker.current = null;
         if (again) {

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
+import { componentLog } from "@/lib/log";
 import { bearerMatches, scrapeMetrics } from "@/lib/metrics/scrape";
 
 export const dynamic = "force-dynamic";
@@ -21,6 +22,6 @@ export async function GET(request: NextRequest) {
     });
   }
   const scrape = await scrapeMetrics();
-  if (scrape.databaseError) console.error(`[metrics] database gauges left out of this scrape: ${scrape.databaseError}`);
+  if (scrape.databaseError) componentLog("metrics").error({ error: scrape.databaseError }, "database gauges left out of this scrape");
   return new NextResponse(scrape.body, { status: 200, headers: { "Content-Type": scrape.contentType, "Cache-Control": "no-store" } });
 }

@@ -8,6 +8,7 @@ import {
   MAX_ONE_CLICK_BODY_BYTES,
   MAX_UNSUBSCRIBE_TOKEN_LENGTH,
 } from "@/lib/mail/unsubscribe";
+import { errorFields, log, withRequestContext } from "@/lib/log";
 import { readCappedText, routeError, SERVER_ERROR_SENTENCE } from "@/lib/route";
 
 /**
@@ -18,11 +19,11 @@ import { readCappedText, routeError, SERVER_ERROR_SENTENCE } from "@/lib/route";
  * MAX_ONE_CLICK_BODY_BYTES (413 beyond), must be `List-Unsubscribe=One-Click` (400 otherwise); the kind is turned
  * off and the answer is 200 `{ "ok": true }`. Errors are `{ "error": sentence }` with no-store, as routeError's.
  */
-export async function POST(request: NextRequest): Promise<Response> {
+export const POST = withRequestContext(async (request: NextRequest): Promise<Response> => {
   try {
     const link = await findUnsubscribeLink(request.nextUrl.searchParams.get("token"));
     if (!link) {
-      console.warn("[unsubscribe] one-click request with a link that is not valid refused");
+      log.warn({ component: "unsubscribe" }, "one-click unsubscribe with a link that is not valid refused");
       return routeError(400, INVALID_UNSUBSCRIBE_LINK);
     }
     const body = await readCappedText(request, MAX_ONE_CLICK_BODY_BYTES);
@@ -32,10 +33,10 @@ export async function POST(request: NextRequest): Promise<Response> {
     await applyUnsubscribe(link);
     return NextResponse.json({ ok: true }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    console.error(`[route] POST /api/unsubscribe failed: ${error instanceof Error ? error.name : "error"}`);
+    log.error({ method: "POST", path: "/api/unsubscribe", ...errorFields(error) }, "route failed");
     return routeError(500, SERVER_ERROR_SENTENCE);
   }
-}
+});
 
 /**
  * GET /api/unsubscribe?token=…: changes nothing (docs/SECURITY.md row 11). A mail client that opens the

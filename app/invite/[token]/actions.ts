@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/session";
 import { acceptInvitation } from "@/lib/invitations";
+import { errorFields, log } from "@/lib/log";
 import { failed } from "@/lib/result";
 
 const signupInput = z.object({
@@ -37,7 +38,7 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     const result = await acceptInvitation(token, input);
     return failed(result) ? { error: result.error } : { ok: true };
   } catch (error) {
-    console.error(`[action] invitation accept failed: ${error instanceof Error ? error.name : "error"}`);
+    log.error({ action: "invitation accept", ...errorFields(error) }, "action failed");
     return { error: "Something went wrong on our side and no account was created. Please try again." };
   }
 }

@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { env } from "@/lib/env";
 import { clientCredentials, fromDefinition, trimBaseUrl } from "@/lib/integrations/config";
 import { ENDUCO } from "@/lib/integrations/enduco/definition";
-import { basicClientAuth, basicFormsDiffer, postForm, ServiceError } from "@/lib/integrations/http";
+import { basicClientAuth, basicFormsDiffer, postForm, ServiceError, type EndpointKind } from "@/lib/integrations/http";
 import { nowSeconds, parseTokenResponse } from "@/lib/integrations/tokens";
 import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 
@@ -34,11 +34,12 @@ export function enduco(): AuthorizationCodeIntegration {
   const credentials = clientCredentials(env.ENDUCO_CLIENT_ID, env.ENDUCO_CLIENT_SECRET);
   const { name, paths } = ENDUCO;
   let basicForm: BasicForm = "rfc6749";
-  /** POSTs `form` to `path` with Basic client authentication in the form that last worked (see above). Throws ServiceError. */
-  const post = async (path: string, form: Record<string, string>): Promise<unknown> => {
+  /** POSTs `form` to `path` (an `endpoint` call) with Basic client authentication in the form that last worked (see above). Throws ServiceError. */
+  const post = async (endpoint: EndpointKind, path: string, form: Record<string, string>): Promise<unknown> => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
     const { clientId, clientSecret } = credentials;
-    const send = (as: BasicForm) => postForm(name, `${baseUrl}${path}`, form, { authorization: basicClientAuth(clientId, clientSecret, as) });
+    const call = { service: ENDUCO.id, name, endpoint };
+    const send = (as: BasicForm) => postForm(call, `${baseUrl}${path}`, form, { authorization: basicClientAuth(clientId, clientSecret, as) });
     try {
       return await send(basicForm);
     } catch (error) {
@@ -58,7 +59,12 @@ export function enduco(): AuthorizationCodeIntegration {
       if (learned.basic_auth === "literal" || learned.basic_auth === "rfc6749") basicForm = learned.basic_auth;
       const first: CodeGrant = learned.code_grant_type === "authorization_code" ? "authorization_code" : "code";
       const exchange = (grantType: CodeGrant) =>
-        post(paths.token, { grant_type: grantType, code, redirect_uri: redirectUri, ...(codeVerifier ? { code_verifier: codeVerifier } : {}) });
+        post("token", paths.token, {
+          grant_type: grantType,
+          code,
+          redirect_uri: redirectUri,
+          ...(codeVerifier ? { code_verifier: codeVerifier } : {}),
+        });
       let grantType = first;
       let body: unknown;
       try {
@@ -78,12 +84,16 @@ export function enduco(): AuthorizationCodeIntegration {
     },
     async refresh(refreshToken) {
       // enduco.txt §2.2: Basic auth, and the client id once more in the body as `clientId`.
-      const body = await post(paths.token, { grant_type: "refresh_token", refresh_token: refreshToken, clientId: credentials?.clientId ?? "" });
+      const body = await post("refresh", paths.token, {
+        grant_type: "refresh_token",
+        refresh_token: refreshToken,
+        clientId: credentials?.clientId ?? "",
+      });
       return parseTokenResponse(name, body, nowSeconds());
     },
     async revoke({ refreshToken }) {
       if (!refreshToken) return;
-      await post(paths.revoke, { token_type_hint: "refresh_token", token: refreshToken });
+      await post("revoke", paths.revoke, { token_type_hint: "refresh_token", token: refreshToken });
     },
   };
 }

@@ -15,7 +15,7 @@ import type { ServerToServerIntegration } from "@/lib/integrations/types";
  */
 export function exorlive(): ServerToServerIntegration {
   const baseUrl = trimBaseUrl(env.EXORLIVE_AUTH_URL);
-  const { name, paths, requestedScopes } = EXORLIVE;
+  const { id: service, name, paths, requestedScopes } = EXORLIVE;
   const requesterUrl = env.EXORLIVE_REQUESTER_URL;
   // The RequesterUrl is part of the credentials: ExorLive validates all three together.
   const credentials = requesterUrl ? clientCredentials(env.EXORLIVE_CLIENT_ID, env.EXORLIVE_CLIENT_SECRET) : null;
@@ -24,7 +24,7 @@ export function exorlive(): ServerToServerIntegration {
     credentials,
     async refresh(refreshToken) {
       if (!credentials || !requesterUrl) throw new ServiceError("invalid_client", `${name} is not configured`);
-      const body = await postForm(name, `${baseUrl}${paths.token}`, {
+      const body = await postForm({ service, name, endpoint: "refresh" }, `${baseUrl}${paths.token}`, {
         grant_type: "refresh_token",
         client_id: credentials.clientId,
         client_secret: credentials.clientSecret,
@@ -42,10 +42,10 @@ export function exorlive(): ServerToServerIntegration {
         authorizeUrl.searchParams.set(key, value);
       }
       const authorized = codeAnswer.safeParse(
-        await request(name, authorizeUrl.toString(), { method: "GET", headers: { accept: "application/json" } }),
+        await request({ service, name, endpoint: "authorize" }, authorizeUrl.toString(), { method: "GET", headers: { accept: "application/json" } }),
       );
       if (!authorized.success) throw new ServiceError("malformed", `${name} answered the authorization request without a code`);
-      const body = await postForm(name, `${baseUrl}${paths.token}`, {
+      const body = await postForm({ service, name, endpoint: "token" }, `${baseUrl}${paths.token}`, {
         grant_type: "authorization_code",
         code: authorized.data.code,
         ...common,

@@ -17,7 +17,7 @@ const userAnswer = z.object({ id: z.union([z.number().int().nonnegative(), z.str
  */
 export function fitrankings(): TokenInCallbackIntegration {
   const baseUrl = trimBaseUrl(env.FITRANKINGS_BASE_URL);
-  const { name, paths } = FITRANKINGS;
+  const { id: service, name, paths } = FITRANKINGS;
   const credentials = clientCredentials(env.FITRANKINGS_CLIENT_ID, env.FITRANKINGS_CLIENT_SECRET);
   const requireCredentials = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
@@ -37,7 +37,7 @@ export function fitrankings(): TokenInCallbackIntegration {
       // token in place of the master token in the authorization header".
       let body: unknown;
       try {
-        body = await request(name, `${baseUrl}${paths.userInfo}`, {
+        body = await request({ service, name, endpoint: "verify" }, `${baseUrl}${paths.userInfo}`, {
           method: "GET",
           headers: { authorization: `Token ${userToken}`, accept: "application/json" },
         });
@@ -53,7 +53,7 @@ export function fitrankings(): TokenInCallbackIntegration {
     },
     async obtainMasterToken() {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await request(name, `${baseUrl}${paths.masterToken}`, {
+      const body = await request({ service, name, endpoint: "master_token" }, `${baseUrl}${paths.masterToken}`, {
         method: "POST",
         headers: { "content-type": "application/json; charset=utf-8", accept: "application/json" },
         body: JSON.stringify({ client_id: clientId, client_secret: clientSecret }),
@@ -63,7 +63,7 @@ export function fitrankings(): TokenInCallbackIntegration {
       return parsed.data.token;
     },
     async countActivities(masterToken) {
-      const body = await request(name, `${baseUrl}${paths.activities}`, {
+      const body = await request({ service, name, endpoint: "verify" }, `${baseUrl}${paths.activities}`, {
         method: "GET",
         headers: { authorization: `Token ${masterToken}`, accept: "application/json" },
       });

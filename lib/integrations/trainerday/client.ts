@@ -13,7 +13,7 @@ import type { AuthorizationCodeIntegration } from "@/lib/integrations/types";
 export function trainerday(): AuthorizationCodeIntegration {
   const baseUrl = trimBaseUrl(env.TRAINERDAY_BASE_URL);
   const credentials = clientCredentials(env.TRAINERDAY_CLIENT_ID, env.TRAINERDAY_CLIENT_SECRET);
-  const { name, paths } = TRAINERDAY;
+  const { id: service, name, paths } = TRAINERDAY;
   const requireCredentials = () => {
     if (!credentials) throw new ServiceError("invalid_client", `${name} is not configured`);
     return credentials;
@@ -25,7 +25,7 @@ export function trainerday(): AuthorizationCodeIntegration {
     pkce: env.TRAINERDAY_PKCE === "true",
     async exchangeCode(code, redirectUri, _learned, codeVerifier) {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await postForm(name, `${baseUrl}${paths.token}`, {
+      const body = await postForm({ service, name, endpoint: "token" }, `${baseUrl}${paths.token}`, {
         grant_type: "authorization_code",
         code,
         client_id: clientId,
@@ -37,7 +37,7 @@ export function trainerday(): AuthorizationCodeIntegration {
     },
     async refresh(refreshToken) {
       const { clientId, clientSecret } = requireCredentials();
-      const body = await postForm(name, `${baseUrl}${paths.token}`, {
+      const body = await postForm({ service, name, endpoint: "refresh" }, `${baseUrl}${paths.token}`, {
         grant_type: "refresh_token",
         refresh_token: refreshToken,
         client_id: clientId,
@@ -54,7 +54,12 @@ export function trainerday(): AuthorizationCodeIntegration {
       // the documented access-token revocation still follows.
       const { clientId, clientSecret } = requireCredentials();
       const send = (token: string, hint: "access_token" | "refresh_token") =>
-        postForm(name, `${baseUrl}${paths.revoke}`, { token, token_type_hint: hint, client_id: clientId, client_secret: clientSecret });
+        postForm({ service, name, endpoint: "revoke" }, `${baseUrl}${paths.revoke}`, {
+          token,
+          token_type_hint: hint,
+          client_id: clientId,
+          client_secret: clientSecret,
+        });
       if (refreshToken) {
         try {
           await send(refreshToken, "refresh_token");

@@ -1,8 +1,9 @@
 import type { NextRequest } from "next/server";
 import { handleTokenCallback } from "@/lib/integrations/fitrankings/callback";
+import { withRequestContext } from "@/lib/log";
 
 /** FitRankings' callback: our `state` is the last path segment (see callbackPath). */
-export async function GET(req: NextRequest, ctx: { params: Promise<{ service: string; state: string }> }) {
+export const GET = withRequestContext(async (req: NextRequest, ctx: { params: Promise<{ service: string; state: string }> }) => {
   const { service, state } = await ctx.params;
   return handleTokenCallback(req, service, state);
-}
+});
