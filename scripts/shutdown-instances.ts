@@ -17,7 +17,7 @@ export interface ShutdownInstance {
  */
 export function startShutdownInstance(env: Record<string, string> = {}): ShutdownInstance {
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/shutdown-instance.ts"], {
-    env: { ...process.env, ...SERVER_ENV, ...env },
+    env: { ...process.env, ...SERVER_ENV, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
