@@ -11,6 +11,73 @@ const WIDTH = 320;
 const HEIGHT = 120;
 const PAD = { left: 26, right: 4, top: 8, bottom: 16 };
 
+/** The SVG of a StackedBars chart, `width` viewBox units wide (its labels are 8 units high). */
+function Plot<K extends string>({
+  chartId,
+  summary,
+  series,
+  bars,
+  width,
+  className = "",
+}: {
+  chartId: string;
+  summary: string;
+  series: readonly ChartSeries<K>[];
+  bars: readonly Bar<K>[];
+  width: number;
+  className?: string;
+}) {
+  const total = (bar: Bar<K>) => series.reduce((sum, s) => sum + bar.values[s.key], 0);
+  const max = Math.max(1, ...bars.map(total));
+  const plotWidth = width - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const slot = plotWidth / Math.max(1, bars.length);
+  const y = (value: number) => PAD.top + plotHeight - (value / max) * plotHeight;
+  // The last tick is right-aligned with its bar's slot, so it never runs past the drawing's edge.
+  const tickX = (i: number) => (i === bars.length - 1 ? PAD.left + (i + 1) * slot : PAD.left + i * slot + slot / 2);
+  return (
+    <svg role="img" aria-label={summary} viewBox={`0 0 ${width} ${HEIGHT}`} width="100%" className={`h-auto max-w-full ${className || "block"}`}>
+      <SeriesPatterns chartId={chartId} series={series} />
+      <g fontSize="8" fill="#475569">
+        <line x1={PAD.left} x2={width - PAD.right} y1={y(max)} y2={y(max)} stroke="#e2e8f0" />
+        <line x1={PAD.left} x2={width - PAD.right} y1={y(0)} y2={y(0)} stroke="#94a3b8" />
+        <text x={PAD.left - 3} y={y(max) + 3} textAnchor="end">
+          {max.toLocaleString("en")}
+        </text>
+        <text x={PAD.left - 3} y={y(0) + 3} textAnchor="end">
+          0
+        </text>
+        {bars.map((bar, i) =>
+          bar.tick ? (
+            <text key={i} x={tickX(i)} y={HEIGHT - 4} textAnchor={i === bars.length - 1 ? "end" : "middle"}>
+              {bar.tick}
+            </text>
+          ) : null,
+        )}
+      </g>
+      {bars.map((bar, i) => {
+        let base = 0;
+        return (
+          <g key={i}>
+            {series.map((s) => {
+              const value = bar.values[s.key];
+              if (value <= 0) return null;
+              const top = y(base + value);
+              const height = y(base) - top;
+              base += value;
+              return (
+                <rect key={s.key} x={PAD.left + i * slot + slot * 0.1} width={slot * 0.8} y={top} height={height} fill={seriesFill(chartId, s)}>
+                  <title>{`${bar.label}: ${value.toLocaleString("en")} ${s.label.toLowerCase()}`}</title>
+                </rect>
+              );
+            })}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
 /**
  * A stacked bar chart as static, server-rendered SVG (no client JavaScript, no chart library): one bar per entry
  * of `bars`, stacked in `series` order from the bottom, scaled to the largest total. It fills its container's
@@ -25,6 +92,7 @@ export function StackedBars<K extends string>({
   labelHeader,
   series,
   bars,
+  wideWidth,
 }: {
   chartId: string;
   title: string;
@@ -32,54 +100,22 @@ export function StackedBars<K extends string>({
   labelHeader: string;
   series: readonly ChartSeries<K>[];
   bars: readonly Bar<K>[];
+  /**
+   * For a chart as wide as the page: the width of its drawing from the `md` breakpoint up (viewBox units; the
+   * narrow drawing is 320), so its labels keep about the card charts' size instead of growing with the page.
+   */
+  wideWidth?: number;
 }) {
-  const total = (bar: Bar<K>) => series.reduce((sum, s) => sum + bar.values[s.key], 0);
-  const max = Math.max(1, ...bars.map(total));
-  const plotWidth = WIDTH - PAD.left - PAD.right;
-  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
-  const slot = plotWidth / Math.max(1, bars.length);
-  const y = (value: number) => PAD.top + plotHeight - (value / max) * plotHeight;
   return (
     <figure>
-      <svg role="img" aria-label={summary} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" className="block h-auto max-w-full">
-        <SeriesPatterns chartId={chartId} series={series} />
-        <g fontSize="8" fill="#475569">
-          <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(max)} y2={y(max)} stroke="#e2e8f0" />
-          <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} stroke="#94a3b8" />
-          <text x={PAD.left - 3} y={y(max) + 3} textAnchor="end">
-            {max.toLocaleString("en")}
-          </text>
-          <text x={PAD.left - 3} y={y(0) + 3} textAnchor="end">
-            0
-          </text>
-          {bars.map((bar, i) =>
-            bar.tick ? (
-              <text key={i} x={PAD.left + i * slot + slot / 2} y={HEIGHT - 4} textAnchor="middle">
-                {bar.tick}
-              </text>
-            ) : null,
-          )}
-        </g>
-        {bars.map((bar, i) => {
-          let base = 0;
-          return (
-            <g key={i}>
-              {series.map((s) => {
-                const value = bar.values[s.key];
-                if (value <= 0) return null;
-                const top = y(base + value);
-                const height = y(base) - top;
-                base += value;
-                return (
-                  <rect key={s.key} x={PAD.left + i * slot + slot * 0.1} width={slot * 0.8} y={top} height={height} fill={seriesFill(chartId, s)}>
-                    <title>{`${bar.label}: ${value.toLocaleString("en")} ${s.label.toLowerCase()}`}</title>
-                  </rect>
-                );
-              })}
-            </g>
-          );
-        })}
-      </svg>
+      {wideWidth ? (
+        <>
+          <Plot chartId={chartId} summary={summary} series={series} bars={bars} width={WIDTH} className="md:hidden" />
+          <Plot chartId={`${chartId}-wide`} summary={summary} series={series} bars={bars} width={wideWidth} className="hidden md:block" />
+        </>
+      ) : (
+        <Plot chartId={chartId} summary={summary} series={series} bars={bars} width={WIDTH} />
+      )}
       <ChartLegend chartId={chartId} series={series} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-slate-700 hover:text-brand-700">Show as table</summary>

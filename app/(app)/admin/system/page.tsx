@@ -80,6 +80,7 @@ export default async function AdminSystemPage() {
         {anyHistory ? (
           <StackedBars
             chartId="chart-history"
+            wideWidth={640}
             title="Connections by status at the end of each day, last 30 days (UTC)"
             summary={historySummary}
             labelHeader="Day (UTC)"
