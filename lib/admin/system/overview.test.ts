@@ -38,8 +38,9 @@ describe("systemOverview", () => {
     assert.equal(trainerday.lastError, null);
     assert.equal(trainerday.credentialsRejected, null);
     assert.deepEqual(overview.backlog, { due: 1, lagSeconds: 360 });
-    assert.equal(overview.history.length, 30);
-    assert.equal(overview.history.at(-1)!.counts.connected, 1);
+    const history = await overview.history;
+    assert.equal(history.length, 30);
+    assert.equal(history.at(-1)!.counts.connected, 1);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { StackedBars } from "@/components/charts/stacked-bars";
 import { Badge } from "@/components/ui/badge";
 import { systemOverview } from "@/lib/admin/system/overview";
 import { describeBacklog } from "@/lib/admin/system/refresher";
-import { HISTORY_STATUSES } from "@/lib/admin/system/status-history";
+import { HISTORY_STATUSES, type DayCounts } from "@/lib/admin/system/status-history";
 import { requireRole } from "@/lib/auth/session";
 import { formatUtc } from "@/lib/time";
 import { HISTORY_SERIES } from "./series";
@@ -15,11 +16,6 @@ export default async function AdminSystemPage() {
   const admin = await requireRole("admin");
   const { now, services, backlog, history } = await systemOverview(admin);
   const rejected = services.filter((s) => s.credentialsRejected);
-  const today = history.at(-1);
-  const anyHistory = history.some((d) => HISTORY_STATUSES.some((s) => d.counts[s] > 0));
-  const historySummary = today
-    ? `Connections by status at the end of each day, last 30 days. Today: ${HISTORY_SERIES.map((s) => `${today.counts[s.key].toLocaleString("en")} ${s.label.toLowerCase()}`).join(", ")}.`
-    : "";
   return (
     <div className="space-y-6">
       <div>
@@ -77,24 +73,37 @@ export default async function AdminSystemPage() {
           At the end of each day (UTC; today: now), from the connection history. Connected includes connections about to expire or missing a
           permission; disconnected ones are not counted.
         </p>
-        {anyHistory ? (
-          <StackedBars
-            chartId="chart-history"
-            wideWidth={640}
-            title="Connections by status at the end of each day, last 30 days (UTC)"
-            summary={historySummary}
-            labelHeader="Day (UTC)"
-            series={HISTORY_SERIES}
-            bars={history.map((d, i) => ({
-              label: formatUtc(d.day, "d MMM"),
-              tick: (history.length - 1 - i) % 7 === 0 ? formatUtc(d.day, "d MMM") : undefined,
-              values: d.counts,
-            }))}
-          />
-        ) : (
-          <p className="rounded-md bg-slate-50 px-3 py-6 text-center text-sm text-slate-600">No connections in the last 30 days</p>
-        )}
+        <Suspense fallback={<p className="rounded-md bg-slate-50 px-3 py-6 text-center text-sm text-slate-600">Loading the last 30 days…</p>}>
+          <StatusHistory history={history} />
+        </Suspense>
       </section>
     </div>
+  );
+}
+
+/** The 30-day chart, streamed after the rest of the page: its query is the page's slowest. */
+async function StatusHistory({ history: pending }: { history: Promise<DayCounts[]> }) {
+  const history = await pending;
+  const today = history.at(-1);
+  const anyHistory = history.some((d) => HISTORY_STATUSES.some((s) => d.counts[s] > 0));
+  const historySummary = today
+    ? `Connections by status at the end of each day, last 30 days. Today: ${HISTORY_SERIES.map((s) => `${today.counts[s.key].toLocaleString("en")} ${s.label.toLowerCase()}`).join(", ")}.`
+    : "";
+  return anyHistory ? (
+    <StackedBars
+      chartId="chart-history"
+      wideWidth={640}
+      title="Connections by status at the end of each day, last 30 days (UTC)"
+      summary={historySummary}
+      labelHeader="Day (UTC)"
+      series={HISTORY_SERIES}
+      bars={history.map((d, i) => ({
+        label: formatUtc(d.day, "d MMM"),
+        tick: (history.length - 1 - i) % 7 === 0 ? formatUtc(d.day, "d MMM") : undefined,
+        values: d.counts,
+      }))}
+    />
+  ) : (
+    <p className="rounded-md bg-slate-50 px-3 py-6 text-center text-sm text-slate-600">No connections in the last 30 days</p>
   );
 }
