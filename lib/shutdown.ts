@@ -92,7 +92,7 @@ export async function shutDown(reason: string, timeoutMs = env.SHUTDOWN_TIMEOUT_
   const closed = (await step("closing the database", async () => (await closeDb(), true))) === true;
   const ms = Date.now() - startedAt;
   log.info(
-    { drained, released, databaseClosed: closed, code, ms },
+    { drained, released, databaseClosed: closed, exitCode: code, ms },
     drained ? "work in flight finished; exiting" : `${released} lease(s) released; exiting`,
   );
   await step("flushing logs", flushLogs);
