@@ -38,9 +38,14 @@ export class RefreshThrottledError extends Error {
 /** Least time between two refreshes an athlete asks for on one connection, in seconds. */
 export const MANUAL_REFRESH_INTERVAL_SECONDS = 30;
 
-const inflight = new Map<string, Promise<string>>();
-/** The lease owner of each on-demand refresh of this process in progress (connection id → owner). */
-const onDemandOwners = new Map<string, string>();
+/**
+ * This process's refreshes in flight (connection id → its promise: the in-process single flight) and the lease
+ * owner of each on-demand one (connection id → owner). Kept on globalThis: Next.js loads this module once in the
+ * instrumentation bundle (the refresher, the shutdown handler) and again in route bundles (pages, the API), and
+ * both must see one process-wide set.
+ */
+const shared = globalThis as unknown as { trainlinkRefreshes?: { inflight: Map<string, Promise<string>>; onDemandOwners: Map<string, string> } };
+const { inflight, onDemandOwners } = (shared.trainlinkRefreshes ??= { inflight: new Map(), onDemandOwners: new Map() });
 
 /**
  * Graceful shutdown (lib/shutdown.ts): resolves once no refresh of this process is in flight (on-demand ones from
