@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
+import { errorFields } from "@/lib/log";
 import { updateDatabaseGauges } from "@/lib/metrics/gauges";
 import { appMetrics } from "@/lib/metrics/registry";
 
@@ -28,8 +29,8 @@ export async function scrapeMetrics(nowMs = Date.now()): Promise<{ body: string;
     await updateDatabaseGauges(nowMs);
   } catch (error) {
     // The error's name and code (e.g. "DatabaseError 57P01"), never its message: a driver may quote values in it.
-    const code = (error as { code?: unknown } | null)?.code;
-    databaseError = error instanceof Error ? `${error.name}${typeof code === "string" ? ` ${code}` : ""}` : "the database did not answer";
+    const fields = errorFields(error);
+    databaseError = error instanceof Error ? [fields.error, fields.errorCode].filter(Boolean).join(" ") : "the database did not answer";
   }
   const own = await metrics.registry.metrics();
   const fromDatabase = databaseError === null ? await metrics.databaseRegistry.metrics() : "";
