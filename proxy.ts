@@ -62,8 +62,8 @@ export function proxy(request: NextRequest) {
 const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.session-token.0", "__Secure-next-auth.session-token.0"];
 
 /**
- * A GET or HEAD of a signed-in section (/connections, /coach, /admin, /settings) without any session cookie and
- * not a server action: answered with 307 to `/login?callbackUrl=<path and query>` (lib/redirects.ts
+ * A GET or HEAD of a page in a signed-in section (/connections, /coach, /admin, /settings; not an /export
+ * download) without any session cookie and not a server action: answered with 307 to `/login?callbackUrl=<path and query>` (lib/redirects.ts
  * loginPathFor, which keeps only our own paths). A cookie that is present but stale (signed out elsewhere, a
  * disabled account) still reaches the layouts, which send the visitor to plain /login.
  */
@@ -72,6 +72,9 @@ function isSignedOutPageView(request: NextRequest): boolean {
   if (request.headers.has("next-action")) return false;
   const path = request.nextUrl.pathname;
   if (path === "/api" || path.startsWith("/api/")) return false;
+  // CSV downloads (/coach/export, /admin/…/export) are route handlers: they answer signed-out callers themselves
+  // (303 /login), and loading one after sign-in would leave the sign-in form on screen behind a download.
+  if (path.endsWith("/export")) return false;
   return !SESSION_COOKIES.some((name) => request.cookies.has(name));
 }
 

@@ -40,7 +40,9 @@ describe("proxy.ts: signed-out page views carry the requested page to sign in", 
     assert.equal(get("/coach", {}, "POST").headers.get("location"), null);
   });
 
-  it("leaves /api alone: route handlers answer signed-out callers themselves", () => {
+  it("leaves /api and the CSV exports alone: route handlers answer signed-out callers themselves", () => {
     assert.equal(get("/api/v1/me").headers.get("location"), null);
+    assert.equal(get("/coach/export").headers.get("location"), null);
+    assert.equal(get("/admin/audit/export?kind=user_created").headers.get("location"), null);
   });
 });
