@@ -22,6 +22,8 @@ const csp = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // forbidden() (requireRole): a role that may not see a page gets HTTP 403 and a page that says why.
+  experimental: { authInterrupts: true },
   // Native modules stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "@node-rs/argon2"],
   // The API reference's Scalar bundle is read from node_modules at run time (lib/api/docs.ts): traced explicitly.

@@ -23,12 +23,17 @@ test("a wrong password and an unknown email get the same message", async ({ page
   expect(messages[1]).toBe(messages[0]);
 });
 
-test("pages redirect visitors who may not see them", async ({ page }) => {
+test("pages send anonymous visitors to sign in and tell other roles why they may not see them", async ({ page }) => {
   await page.goto("/connections");
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fconnections$/);
   await signInWithForm(page, "coach@example.com", "demo1234");
   await expect(page).toHaveURL(/\/coach$/);
-  await page.goto("/connections");
+  const response = await page.goto("/connections");
+  expect(response?.status()).toBe(403);
+  await expect(page).toHaveURL(/\/connections$/);
+  await expect(page.getByRole("heading", { name: "You cannot open this page" })).toBeVisible();
+  await expect(page.getByText("This page is for athletes. You are signed in as a coach.")).toBeVisible();
+  await page.getByRole("link", { name: "Go to your home page" }).click();
   await expect(page).toHaveURL(/\/coach$/);
   await expect(page.getByRole("row", { name: /Avery Athlete/ })).toBeVisible();
 });
@@ -49,7 +54,7 @@ test("sign out ends the session, on the server too: a copy of its cookie is refu
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/connections");
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Fconnections$/);
 
   const thief = await (await browser.newContext({ storageState: copied })).newPage();
   await thief.goto("/connections");

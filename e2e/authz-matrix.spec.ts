@@ -190,9 +190,12 @@ test.describe("routes and pages refuse other roles", () => {
     { path: "/admin/system", allowed: "admin" },
   ];
 
-  test("pages redirect every other role to its own home and anonymous visitors to sign in", async ({ browser }) => {
+  test("pages answer every other role 403 with a page that says why, and send anonymous visitors to sign in with the page as callbackUrl", async ({
+    browser,
+  }) => {
     const people = { athlete: await createUser("athlete"), coach: await createUser("coach"), admin: await createUser("admin") };
-    const homes: Record<Role, RegExp> = { athlete: /\/connections$/, coach: /\/coach$/, admin: /\/admin$/ };
+    const words: Record<Role, string> = { athlete: "athletes", coach: "coaches", admin: "administrators" };
+    const signedInAs: Record<Role, string> = { athlete: "an athlete", coach: "a coach", admin: "an administrator" };
     for (const role of ["athlete", "coach", "admin"] as const) {
       const page = await (await browser.newContext()).newPage();
       await signIn(page, people[role].email, people[role].password);
@@ -200,15 +203,15 @@ test.describe("routes and pages refuse other roles", () => {
         const response = await page.request.get(path, { maxRedirects: 0 });
         if (role === allowed) expect(response.status(), `${role} ${path}`).toBe(200);
         else {
-          expect(response.status(), `${role} ${path}`).toBeGreaterThanOrEqual(300);
-          expect(response.headers().location, `${role} ${path}`).toMatch(homes[role]);
+          expect(response.status(), `${role} ${path}`).toBe(403);
+          expect(await response.text(), `${role} ${path}`).toContain(`This page is for ${words[allowed]}. You are signed in as ${signedInAs[role]}.`);
         }
       }
     }
     const anonymous = await playwrightRequest.newContext({ baseURL: APP_URL });
     for (const { path } of cases) {
       const response = await anonymous.get(path, { maxRedirects: 0 });
-      expect(response.headers().location, `anonymous ${path}`).toMatch(/\/login$/);
+      expect(response.headers().location, `anonymous ${path}`).toMatch(new RegExp(`/login\\?callbackUrl=${encodeURIComponent(path)}$`));
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { canonicalOriginRedirect, safeReturnPath } from "@/lib/redirects";
+import { canonicalOriginRedirect, isSignedInSection, loginPathFor, postLoginPath, safeReturnPath } from "@/lib/redirects";
 
 const origin = "http://localhost:3000";
 
@@ -16,12 +16,67 @@ describe("safeReturnPath (RFC 9700 §4.11: no open redirects)", () => {
     "/%5Cevil.example",
     "/connections\u0000",
     "/api/auth/signout",
+    "/coach/../api/auth/signout",
+    "/admin/%2E%2E/api/auth/signout",
+    "/coach/./../login",
+    "/login",
+    "/",
+    "/coachx",
+    "JAVASCRIPT:alert(1)",
+    " //evil.example",
+    "http://localhost:3001/admin",
   ]) {
     it(`refuses ${JSON.stringify(evil)}`, () => assert.equal(safeReturnPath(evil, origin), "/connections"));
   }
   it("keeps our own paths", () => {
     assert.equal(safeReturnPath("/coach?filter=attention", origin), "/coach?filter=attention");
     assert.equal(safeReturnPath("http://localhost:3000/admin", origin), "/admin");
+    assert.equal(safeReturnPath("/settings", origin), "/settings");
+    assert.equal(safeReturnPath("/coach/athletes/3f2a", origin), "/coach/athletes/3f2a");
+    assert.equal(safeReturnPath("/admin/audit?kind=user_created&actor=a%40b.example", origin), "/admin/audit?kind=user_created&actor=a%40b.example");
+  });
+  it("keeps file names that merely start with a dot", () => {
+    assert.equal(safeReturnPath("/coach/.well", origin), "/coach/.well");
+  });
+});
+
+describe("isSignedInSection", () => {
+  it("matches whole sections only", () => {
+    for (const path of ["/connections", "/connections/trainerday/history", "/coach", "/coach/athletes/1", "/admin", "/admin/audit", "/settings"]) {
+      assert.equal(isSignedInSection(path), true, path);
+    }
+    for (const path of ["/", "/login", "/coaches", "/administrator", "/api/v1/me", "/invite/x"]) assert.equal(isSignedInSection(path), false, path);
+  });
+});
+
+describe("loginPathFor (issue 18 point 5: sign-in returns to the requested page)", () => {
+  it("carries the requested path and query as callbackUrl", () => {
+    const login = loginPathFor("/admin/audit?kind=user_created&from=2026-12-01", origin);
+    assert.equal(login, "/login?callbackUrl=%2Fadmin%2Faudit%3Fkind%3Duser_created%26from%3D2026-12-01");
+    assert.equal(new URLSearchParams(login.split("?")[1]).get("callbackUrl"), "/admin/audit?kind=user_created&from=2026-12-01");
+    assert.equal(loginPathFor("/coach/athletes/3f2a", origin), "/login?callbackUrl=%2Fcoach%2Fathletes%2F3f2a");
+  });
+  it("drops anything that is not one of our pages", () => {
+    for (const evil of ["//evil.example", "/\\evil", "javascript:alert(1)", "https://evil.example/admin", "/", "/login", "", null, undefined]) {
+      assert.equal(loginPathFor(evil, origin), "/login", String(evil));
+    }
+  });
+});
+
+describe("postLoginPath (the sign-in page's destination)", () => {
+  it("prefers callbackUrl, then returnTo, then the role's home", () => {
+    assert.equal(postLoginPath({ callbackUrl: "/coach/athletes/7", returnTo: "/connections" }, origin), "/coach/athletes/7");
+    assert.equal(postLoginPath({ returnTo: "/connections?request=abc" }, origin), "/connections?request=abc");
+    assert.equal(postLoginPath({}, origin), "/");
+  });
+  it("lands SECURITY.md row 4's hostile destinations on our own page", () => {
+    for (const evil of ["//evil.example", "/\\evil", "javascript:alert(1)", "https://evil.example/coach", "%2F%2Fevil.example"]) {
+      assert.equal(postLoginPath({ callbackUrl: evil }, origin), "/", evil);
+    }
+  });
+  it("falls back to returnTo when callbackUrl is hostile, and ignores repeated parameters", () => {
+    assert.equal(postLoginPath({ callbackUrl: "//evil.example", returnTo: "/connections" }, origin), "/connections");
+    assert.equal(postLoginPath({ callbackUrl: ["/admin", "//evil.example"] }, origin), "/");
   });
 });
 

@@ -1,9 +1,14 @@
-const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin"] as const;
+/** The signed-in sections a post-login or post-link destination may point into. */
+export const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin", "/settings"] as const;
+
+/** The query parameter that carries the requested page (path + query) through sign-in. */
+export const CALLBACK_URL_PARAM = "callbackUrl";
 
 /**
  * Reduces a requested post-login or post-link destination to one of our own paths (RFC 9700 §4.11: no open
  * redirects). Accepts only a path that starts with a single "/" (not "//" or "/\"), contains no scheme,
- * backslash or control character, and begins with an allowed section; anything else yields `fallback`.
+ * backslash, control character or dot segment, and begins with an allowed section (ALLOWED_PREFIXES); anything
+ * else yields `fallback`.
  * Absolute URLs on `origin` are reduced to their path first. Returns a path, never an absolute URL.
  */
 export function safeReturnPath(requested: string | null | undefined, origin: string, fallback = "/connections"): string {
@@ -26,8 +31,39 @@ export function safeReturnPath(requested: string | null | undefined, origin: str
     return fallback;
   }
   if (decoded.startsWith("//") || decoded.includes("\\") || /^\/[^/]*:/.test(decoded)) return fallback;
+  // Dot segments ("/coach/../api/auth/signout") would leave the allowed section once the browser resolves them.
+  if (/(^|\/)\.\.?(\/|$)/.test(decoded.split(/[?#]/)[0] ?? "")) return fallback;
   const path = candidate.split(/[?#]/)[0] ?? "";
-  return ALLOWED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`)) ? candidate : fallback;
+  return isSignedInSection(path) ? candidate : fallback;
+}
+
+/** True when `path` (no query) lies in one of the signed-in sections a signed-out visitor is sent to sign in from. */
+export function isSignedInSection(path: string): boolean {
+  return ALLOWED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+/**
+ * The sign-in page's address for a signed-out visitor who asked for `pathAndQuery` (e.g.
+ * "/admin/audit?kind=user_created"): `/login?callbackUrl=<path and query>` when that passes safeReturnPath,
+ * else plain `/login` (nothing to come back to, or not one of our pages). Returns a path.
+ */
+export function loginPathFor(pathAndQuery: string | null | undefined, origin: string): string {
+  const target = safeReturnPath(pathAndQuery, origin, "");
+  return target ? `/login?${new URLSearchParams({ [CALLBACK_URL_PARAM]: target })}` : "/login";
+}
+
+/**
+ * The page to load after signing in, from the sign-in page's query: `callbackUrl` (set by the proxy for a
+ * signed-out visitor), else `returnTo` (older links: a reconnect request's e-mail). Each is reduced by
+ * safeReturnPath; "/" (the role's home) when neither is one of our pages.
+ */
+export function postLoginPath(query: Record<string, string | string[] | undefined>, origin: string): string {
+  for (const key of [CALLBACK_URL_PARAM, "returnTo"]) {
+    const value = query[key];
+    const candidate = typeof value === "string" ? safeReturnPath(value, origin, "") : "";
+    if (candidate) return candidate;
+  }
+  return "/";
 }
 
 const LOOPBACK_HOSTNAME = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;

@@ -9,6 +9,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   // A layout does not know its path: under another host name, start again from the home page.
   await redirectToCanonicalHost("/");
   const user = await getCurrentUser();
+  // Visitors without any session cookie never get here: proxy.ts sends them to /login?callbackUrl=<the page>.
+  // A cookie that no longer counts (signed out elsewhere, a disabled account) lands on plain /login.
   if (!user) redirect("/login");
   const alerts = user.role === "athlete" ? await bannerAlertsOf(user.id) : [];
   return (

@@ -110,7 +110,8 @@ export function buildAuthOptions(link?: LinkContext): NextAuthOptions {
         return `${link.returnTo}${sep}linked=${integration.id}`;
       },
       async redirect({ url, baseUrl }) {
-        return new URL(safeReturnPath(url, baseUrl), baseUrl).toString();
+        // Our own sections only (SECURITY.md row 4); anything else goes to "/", which sends each role home.
+        return new URL(safeReturnPath(url, baseUrl, "/"), baseUrl).toString();
       },
       async jwt({ token, user }) {
         if (user) {

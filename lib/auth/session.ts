@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/db/schema";
 import { readSession } from "@/lib/auth/session-cookie";
@@ -19,12 +19,14 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
 export const ROLE_HOME: Record<Role, string> = { athlete: "/connections", coach: "/coach", admin: "/admin" };
 
 /**
- * For pages and layouts: the current user when their role is one of `roles`; otherwise redirects
- * (anonymous → /login, another role → that role's home). Never returns for those cases.
+ * For pages and layouts: the current user when their role is one of `roles`. An anonymous visitor is redirected
+ * to /login (the proxy has already sent a visitor without any session cookie there with the requested page as
+ * callbackUrl); another role gets HTTP 403 through forbidden(), shown by the section's forbidden.tsx ("This page
+ * is for coaches. You are signed in as an athlete.", issue 18 point 9). Never returns for those cases.
  */
 export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   const user = await getCurrentUser();
   if (!user) redirect("/login");
-  if (!roles.includes(user.role)) redirect(ROLE_HOME[user.role]);
+  if (!roles.includes(user.role)) forbidden();
   return user;
 }

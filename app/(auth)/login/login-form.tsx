@@ -21,6 +21,8 @@ export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
       const result = await signIn("credentials", {
         email: String(form.get("email") ?? ""),
         password: String(form.get("password") ?? ""),
+        // Checked again by next-auth's redirect callback (safeReturnPath); the page itself already reduced it.
+        callbackUrl: returnTo,
         redirect: false,
       });
       if (result?.ok && !result.error) {

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { safeReturnPath } from "@/lib/redirects";
+import { postLoginPath } from "@/lib/redirects";
 import { Alert } from "@/components/ui/alert";
 import { LoginForm } from "./login-form";
 
@@ -18,12 +18,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     Object.entries(await searchParams).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : v === undefined ? [] : [[k, v]])),
   ).toString();
   await redirectToCanonicalHost(`/login${query ? `?${query}` : ""}`);
-  const user = await getCurrentUser();
-  if (user) redirect(ROLE_HOME[user.role]);
   const notice = NOTICES[String((await searchParams).notice ?? "")];
-  // Where to go after signing in (a reconnect request's link): one of our own sections only, else the role's home.
-  const requested = (await searchParams).returnTo;
-  const returnTo = safeReturnPath(typeof requested === "string" ? requested : null, env.NEXTAUTH_URL, "/");
+  // Where to go after signing in (the page a signed-out visitor asked for, or a reconnect request's link): one of
+  // our own sections only (SECURITY.md row 4), else the role's home. A signed-in visitor goes there at once.
+  const returnTo = postLoginPath(await searchParams, env.NEXTAUTH_URL);
+  const user = await getCurrentUser();
+  if (user) redirect(returnTo === "/" ? ROLE_HOME[user.role] : returnTo);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
