@@ -1,4 +1,5 @@
-const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin"] as const;
+/** Sections a return path may lead to; "/invite" so that "Sign in" on an invite page comes back to the invite. */
+const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin", "/invite"] as const;
 
 /**
  * Reduces a requested post-login or post-link destination to one of our own paths (RFC 9700 §4.11: no open
