@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/session";
-import { acceptInvitation } from "@/lib/invitations";
+import { authedAction } from "@/lib/actions";
+import { acceptInvitation, joinRosterByInvitation } from "@/lib/invitations";
 import { errorFields, log } from "@/lib/log";
 import { failed } from "@/lib/result";
 
@@ -42,3 +43,18 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     return { error: "Something went wrong on our side and no account was created. Please try again." };
   }
 }
+
+const joinInput = z.object({
+  token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
+});
+
+/**
+ * Puts the signed-in athlete (an existing account; athletes only) on the roster of the coach whose invite link
+ * `token` is, consuming the link. Resolves to `{ ok, coachName }` or `{ error }` (why the link or the join was
+ * refused; nothing changed).
+ */
+export const joinRosterAction = authedAction<typeof joinInput, { ok: string; coachName: string }>("invitations.accept", joinInput, async ({ token }, athlete) => {
+  const result = await joinRosterByInvitation(token, athlete);
+  if (failed(result)) return result;
+  return { ok: `You joined ${result.coachName}'s roster. ${result.coachName} can now see the status of your connections.`, coachName: result.coachName };
+});
