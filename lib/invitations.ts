@@ -112,10 +112,16 @@ async function claimInvitation(tx: Executor, tokenHash: string, now: Date): Prom
       .limit(1)
       .then(firstRow);
     throw new Refusal(
-      refusalSentence(!row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt }),
+      refusalSentence(
+        !row ? { error: "unknown" } : row.usedAt ? { error: "used", usedAt: row.usedAt } : { error: "expired", expiredAt: row.expiresAt },
+      ),
     );
   }
-  const coachQuery = tx.select({ role: users.role, name: users.name, disabledAt: users.disabledAt }).from(users).where(eq(users.id, claimed.coachId)).limit(1);
+  const coachQuery = tx
+    .select({ role: users.role, name: users.name, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, claimed.coachId))
+    .limit(1);
   const [coach] = await (db.engine === "postgres" ? coachQuery.for("share") : coachQuery);
   if (!coach || coach.role !== "coach" || coach.disabledAt) throw new Refusal(refusalSentence({ error: "unknown" }));
   return { ...claimed, coachName: coach.name };
@@ -169,9 +175,23 @@ export async function acceptInvitation(token: string, input: { name: string; ema
       if (inserted.length === 0) throw new Refusal(EMAIL_EXISTS);
       await tx.update(invitations).set({ usedBy: userId }).where(eq(invitations.id, claimed.id));
       await tx.insert(coachAthletes).values({ coachId: claimed.coachId, athleteId: userId, createdAt: now });
-      await recordAdminAction({ actorId: userId, targetUserId: userId, kind: "user_created", detail: `${name} <${email}> as athlete, through ${claimed.coachName}'s invite link` }, tx);
-      await recordAdminAction({ actorId: userId, targetUserId: userId, kind: "invitation_accepted", detail: `invite ${claimed.id} from coach ${claimed.coachName}` }, tx);
-      await recordAdminAction({ actorId: userId, targetUserId: userId, kind: "coach_assigned", detail: `coach ${claimed.coachName} (invite link)` }, tx);
+      await recordAdminAction(
+        {
+          actorId: userId,
+          targetUserId: userId,
+          kind: "user_created",
+          detail: `${name} <${email}> as athlete, through ${claimed.coachName}'s invite link`,
+        },
+        tx,
+      );
+      await recordAdminAction(
+        { actorId: userId, targetUserId: userId, kind: "invitation_accepted", detail: `invite ${claimed.id} from coach ${claimed.coachName}` },
+        tx,
+      );
+      await recordAdminAction(
+        { actorId: userId, targetUserId: userId, kind: "coach_assigned", detail: `coach ${claimed.coachName} (invite link)` },
+        tx,
+      );
     });
   } catch (error) {
     if (error instanceof Refusal) return { error: error.message };
@@ -194,7 +214,8 @@ export async function listOpenInvitations(coach: SessionUser): Promise<{ id: str
     .orderBy(asc(invitations.createdAt));
 }
 
-const ALREADY_ON_ROSTER = (coachName: string) => `You are already on ${coachName}'s roster. This invite link was not used, so ${coachName} can give it to someone else.`;
+const ALREADY_ON_ROSTER = (coachName: string) =>
+  `You are already on ${coachName}'s roster. This invite link was not used, so ${coachName} can give it to someone else.`;
 
 /** The roster the athlete joined (the coach's name), or a Failure sentence. */
 export type JoinResult = Result<{ coachName: string }>;
@@ -231,8 +252,19 @@ export async function joinRosterByInvitation(token: string, athlete: SessionUser
         .returning({ athleteId: coachAthletes.athleteId });
       if (inserted.length === 0) throw new Refusal(ALREADY_ON_ROSTER(claimed.coachName));
       await tx.update(invitations).set({ usedBy: athlete.id }).where(eq(invitations.id, claimed.id));
-      await recordAdminAction({ actorId: athlete.id, targetUserId: athlete.id, kind: "invitation_accepted", detail: `invite ${claimed.id} from coach ${claimed.coachName} (existing account)` }, tx);
-      await recordAdminAction({ actorId: athlete.id, targetUserId: athlete.id, kind: "coach_assigned", detail: `coach ${claimed.coachName} (invite link)` }, tx);
+      await recordAdminAction(
+        {
+          actorId: athlete.id,
+          targetUserId: athlete.id,
+          kind: "invitation_accepted",
+          detail: `invite ${claimed.id} from coach ${claimed.coachName} (existing account)`,
+        },
+        tx,
+      );
+      await recordAdminAction(
+        { actorId: athlete.id, targetUserId: athlete.id, kind: "coach_assigned", detail: `coach ${claimed.coachName} (invite link)` },
+        tx,
+      );
       return { coachName: claimed.coachName };
     });
   } catch (error) {
@@ -307,7 +339,10 @@ export async function cancelInvitation(coach: SessionUser, invitationId: string)
       .returning({ id: invitations.id, createdAt: invitations.createdAt });
     const row = deleted[0];
     if (!row) return { error: "This invite link was already used or cancelled. Reload the page to see your current invites." };
-    await recordAdminAction({ actorId: coach.id, kind: "invitation_cancelled", detail: `invite ${row.id} created ${formatWhen(row.createdAt)} UTC` }, tx);
+    await recordAdminAction(
+      { actorId: coach.id, kind: "invitation_cancelled", detail: `invite ${row.id} created ${formatWhen(row.createdAt)} UTC` },
+      tx,
+    );
     return { ok: true as const };
   });
 }

@@ -23,16 +23,23 @@ export const createInviteAction = authedAction<typeof noInput, { ok: string; url
 );
 
 const cancelInput = z.object({
-  invitationId: z.string({ error: "This invite could not be found. Reload the page." }).min(1, "This invite could not be found. Reload the page.").max(100, "This invite could not be found. Reload the page."),
+  invitationId: z
+    .string({ error: "This invite could not be found. Reload the page." })
+    .min(1, "This invite could not be found. Reload the page.")
+    .max(100, "This invite could not be found. Reload the page."),
 });
 
 /**
  * Cancels one of the signed-in coach's unused invite links (coaches only; the page asks for confirmation first).
  * The link then reads "not valid"; the cancellation is audited.
  */
-export const cancelInviteAction = authedAction<typeof cancelInput, { ok: string }>("invitations.create", cancelInput, async ({ invitationId }, coach) => {
-  const result = await cancelInvitation(coach, invitationId);
-  if (failed(result)) return result;
-  revalidatePath("/coach");
-  return { ok: "Invite link cancelled. Anyone who opens it now is told it is not valid." };
-});
+export const cancelInviteAction = authedAction<typeof cancelInput, { ok: string }>(
+  "invitations.create",
+  cancelInput,
+  async ({ invitationId }, coach) => {
+    const result = await cancelInvitation(coach, invitationId);
+    if (failed(result)) return result;
+    revalidatePath("/coach");
+    return { ok: "Invite link cancelled. Anyone who opens it now is told it is not valid." };
+  },
+);

@@ -6,10 +6,10 @@ import { cancelInviteAction } from "./invite-actions";
 const when = (date: Date) => `${formatUtc(date, "d MMM yyyy, HH:mm")} UTC`;
 
 /**
- * "Your invite links": the coach's open links (created, expires, Cancel with confirmation) and those used in the
+ * "Your invite links" (rows from listInvitations, which leaves expired unused links out): the coach's open links (created, expires, Cancel with confirmation) and those used in the
  * last 30 days (by whom, when). Links themselves cannot be shown again (only their hash is stored).
  */
-export function InviteList({ invites, nowMs }: { invites: InvitationListItem[]; nowMs: number }) {
+export function InviteList({ invites }: { invites: InvitationListItem[] }) {
   return (
     <section aria-labelledby="invite-list-heading" className="space-y-3 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="invite-list-heading" className="text-lg font-semibold text-slate-900">
@@ -41,9 +41,7 @@ export function InviteList({ invites, nowMs }: { invites: InvitationListItem[]; 
                   <td className="py-2 pr-4 text-slate-700">
                     {invite.usedAt
                       ? `Used ${when(invite.usedAt)} by ${invite.usedBy ? `${invite.usedBy.name} (${invite.usedBy.email})` : "an account that no longer exists"}`
-                      : invite.expiresAt.getTime() > nowMs
-                        ? `Open, expires ${when(invite.expiresAt)}`
-                        : `Expired ${when(invite.expiresAt)}`}
+                      : `Open, expires ${when(invite.expiresAt)}`}
                   </td>
                   <td className="py-2 pr-4">
                     {invite.usedAt ? null : (

@@ -190,8 +190,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
     return qs ? `/coach?${qs}` : "/coach";
   };
   const filtered = Boolean(query.q) || query.attention;
-  const nowMs = Date.now();
-  const invites = await listInvitations(coach, nowMs);
+  const invites = await listInvitations(coach);
   const firstRow = (roster.page - 1) * roster.pageSize + 1;
 
   return (
@@ -257,7 +256,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
       )}
 
       <InvitePanel />
-      <InviteList invites={invites} nowMs={nowMs} />
+      <InviteList invites={invites} />
     </div>
   );
 }

@@ -53,8 +53,15 @@ const joinInput = z.object({
  * `token` is, consuming the link. Resolves to `{ ok, coachName }` or `{ error }` (why the link or the join was
  * refused; nothing changed).
  */
-export const joinRosterAction = authedAction<typeof joinInput, { ok: string; coachName: string }>("invitations.accept", joinInput, async ({ token }, athlete) => {
-  const result = await joinRosterByInvitation(token, athlete);
-  if (failed(result)) return result;
-  return { ok: `You joined ${result.coachName}'s roster. ${result.coachName} can now see the status of your connections.`, coachName: result.coachName };
-});
+export const joinRosterAction = authedAction<typeof joinInput, { ok: string; coachName: string }>(
+  "invitations.accept",
+  joinInput,
+  async ({ token }, athlete) => {
+    const result = await joinRosterByInvitation(token, athlete);
+    if (failed(result)) return result;
+    return {
+      ok: `You joined ${result.coachName}'s roster. ${result.coachName} can now see the status of your connections.`,
+      coachName: result.coachName,
+    };
+  },
+);

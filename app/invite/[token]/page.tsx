@@ -67,8 +67,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
         <p className="mb-4 text-sm text-slate-600">
-          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>, a {user.role} account. Invite links put athletes on a
-          roster: sign out, then create or sign in to an athlete account with this link.
+          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>, a {user.role} account. Invite links put athletes on
+          a roster: sign out, then create or sign in to an athlete account with this link.
         </p>
         <SignOutToAccept />
       </PublicShell>
