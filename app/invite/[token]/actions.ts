@@ -34,7 +34,7 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     const parsed = signupInput.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "The form was not valid. Reload the page and try again." };
     const current = await getCurrentUser();
-    if (current) return { error: `You are signed in as ${current.email}; sign out first to accept this invitation.` };
+    if (current) return { error: `You are signed in as ${current.email}. Reload this page to join with that account instead of creating a new one.` };
     const { token, ...input } = parsed.data;
     const result = await acceptInvitation(token, input);
     return failed(result) ? { error: result.error } : { ok: true };
