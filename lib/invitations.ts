@@ -96,7 +96,7 @@ class Refusal extends Error {
  * Inside a transaction: consumes the invitation whose token hashes to `tokenHash` (sets used_at = `now`; unused
  * and unexpired only, via a conditional UPDATE … RETURNING, so two concurrent claims cannot both succeed) and
  * checks that its coach is still an enabled coach (share-locked on PostgreSQL). Resolves to the invitation id and
- * coach id; throws Refusal (the caller rolls back) otherwise.
+ * coach id and the coach's name; throws Refusal (the caller rolls back) otherwise.
  */
 async function claimInvitation(tx: Executor, tokenHash: string, now: Date): Promise<{ id: string; coachId: string; coachName: string }> {
   const [claimed] = await tx
@@ -134,7 +134,8 @@ export type AcceptResult = Result<{ userId: string }>;
  * Signs a new athlete up through the invite link with `token`: on success the invitation is marked used
  * (used_at, used_by), the user exists with role athlete, an argon2id hash and the lower-cased email, and is
  * on the inviting coach's roster; the audit log gets `user_created`, `invitation_accepted` and `coach_assigned`
- * (actor: the new athlete), in the same transaction. The input is expected to be validated already (name trimmed, email valid).
+ * (actor: the new athlete), in the same transaction. The input is expected to be validated already (name
+ * trimmed, email valid).
  *
  * The password is hashed before the write transaction (argon2 takes ~50 ms; no lock is held meanwhile);
  * a read-only pre-check refuses hopeless requests without spending that time. The writes then happen in one
