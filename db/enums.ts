@@ -61,6 +61,8 @@ export const ADMIN_ACTION_KINDS = [
   "webhook_endpoint_disabled",
   "bulk_revoke",
   "bulk_export",
+  "invitation_accepted",
+  "invitation_cancelled",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 

@@ -1,3 +1,4 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { APP_URL } from "./config";
 import { captureAction, replayAction, type CapturedAction } from "./fixtures/actions";
@@ -173,6 +174,30 @@ test.describe("every server action refuses every other role, anonymous visitors,
     const invite = await captureAction(coach, () => coach.getByRole("button", { name: "Create invite link" }).click());
     await expectRefusedForAllBut("coach", invite);
     expect(await withTestDb((db) => db.get("SELECT count(*) AS n FROM invitations WHERE coach_id = ?", [users.coach.id]))).toEqual({ n: 0 });
+
+    // Cancelling an invite link (an open one, made directly in the database) and joining a roster through one.
+    const token = `matrix-${randomBytes(24).toString("base64url")}`;
+    const invitationId = randomUUID();
+    await withTestDb((db) =>
+      db.run("INSERT INTO invitations (id, token_hash, coach_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", [
+        invitationId,
+        createHash("sha256").update(token).digest("hex"),
+        users.coach.id,
+        new Date(),
+        new Date(Date.now() + 86_400_000),
+      ]),
+    );
+    await coach.reload();
+    const cancel = await captureAction(coach, async () => {
+      await coach.getByRole("region", { name: "Your invite links" }).getByRole("button", { name: "Cancel invite" }).click();
+      await coach.getByRole("dialog").getByRole("button", { name: "Cancel invite link" }).click();
+    });
+    await expectRefusedForAllBut("coach", cancel);
+    const athlete = await pageAs(browser, "athlete");
+    await athlete.goto(`/invite/${token}`);
+    const join = await captureAction(athlete, () => athlete.getByRole("button", { name: /^Join .* roster$/ }).click());
+    await expectRefusedForAllBut("athlete", join);
+    expect(await withTestDb((db) => db.get("SELECT used_at FROM invitations WHERE id = ?", [invitationId]))).toEqual({ used_at: null });
   });
 });
 

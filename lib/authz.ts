@@ -8,8 +8,10 @@ export const PERMISSIONS = {
   "connections.manage_own": ["athlete"],
   /** Read the connection status of the athletes on one's own roster (data functions also check membership). */
   "roster.read": ["coach"],
-  /** Create single-use invite links that sign people up onto one's own roster. */
+  /** Create single-use invite links that sign people up onto one's own roster, list them, and cancel unused ones. */
   "invitations.create": ["coach"],
+  /** Join a coach's roster through their invite link while signed in (an existing athlete account). */
+  "invitations.accept": ["athlete"],
   /** Ask an athlete to reconnect a service (coaches only for their own roster: lib/reconnect-requests checks membership). */
   "reconnect_requests.create": ["coach", "admin"],
   /** Read any athlete's connections and history, and the audit log. */

@@ -72,8 +72,8 @@ export async function pruneRevokedSessions(nowMs = Date.now(), limits: PruneLimi
 
 /**
  * Deletes invitations that were never used and expired more than EXPIRED_INVITATION_RETENTION_DAYS (30) before
- * `nowMs` (milliseconds since the epoch). Used invitations stay; coaches only ever see open ones
- * (listOpenInvitations), so no page lists the deleted rows (an old link then reads "not valid" instead of
+ * `nowMs` (milliseconds since the epoch). Used invitations stay; coaches see only open ones and those used in
+ * the last 30 days (listInvitations), never expired unused ones, so no page lists the deleted rows (an old link then reads "not valid" instead of
  * "expired on …"). Resolves to the number deleted.
  */
 export async function pruneExpiredInvitations(nowMs = Date.now(), limits: PruneLimits = {}): Promise<number> {

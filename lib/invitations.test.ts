@@ -4,10 +4,18 @@ import { before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
 import { firstRow } from "@/db/first";
-import { coachAthletes, invitations, users } from "@/db/schema";
+import { adminActions, coachAthletes, invitations, users } from "@/db/schema";
 import { authenticate, type SessionUser } from "@/lib/auth/users";
 import { ForbiddenError } from "@/lib/authz";
-import { acceptInvitation, checkInvitation, createInvitation, listOpenInvitations } from "@/lib/invitations";
+import {
+  acceptInvitation,
+  cancelInvitation,
+  checkInvitation,
+  createInvitation,
+  joinRosterByInvitation,
+  listInvitations,
+  listOpenInvitations,
+} from "@/lib/invitations";
 import { failed } from "@/lib/result";
 import { openMigratedDb } from "@/tests/helpers/db";
 
@@ -24,6 +32,10 @@ async function makeUser(role: "athlete" | "coach" | "admin", name = `${role} ${r
 const tokenOf = (url: string) => url.split("/invite/")[1]!;
 const invitationRow = async (token: string) => (await db.select().from(invitations)).find((row) => row.tokenHash === sha256(token));
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+const auditOf = async (userId: string) =>
+  (await db.select().from(adminActions).where(eq(adminActions.targetUserId, userId))).map((a) => [a.kind, a.actorId]).sort();
+const rosterOf = async (athleteId: string) =>
+  (await db.select().from(coachAthletes).where(eq(coachAthletes.athleteId, athleteId))).map((l) => l.coachId).sort();
 const userCount = async () => (await db.select().from(users)).length;
 const findUser = (email: string) => db.select().from(users).where(eq(users.email, email)).limit(1).then(firstRow);
 
@@ -75,6 +87,15 @@ describe("invitations", () => {
     assert.equal(used.usedBy, ada.id);
     assert.deepEqual(await listOpenInvitations(coach), []);
     assert.equal((await authenticate("ada@example.com", "correct horse"))?.id, ada.id, "can sign in");
+    assert.deepEqual(
+      await auditOf(ada.id),
+      [
+        ["coach_assigned", ada.id],
+        ["invitation_accepted", ada.id],
+        ["user_created", ada.id],
+      ],
+      "the invite sign-up is audited as user created, invite accepted and coach assigned",
+    );
 
     const recheck = await checkInvitation(token);
     assert.equal(failed(recheck), true);
@@ -192,5 +213,103 @@ describe("invitations", () => {
     const result = await acceptInvitation(token, { name: "N", email: "n2@example.com", password: "password123" });
     assert.equal(failed(result), true);
     assert.equal((await invitationRow(token))!.usedAt, null);
+  });
+
+  describe("existing athletes", () => {
+    it("a signed-in athlete joins the roster: link consumed by them, audited, link cannot be reused", async () => {
+      const athlete = await makeUser("athlete", "Existing Eve");
+      const otherCoach = await makeUser("coach", "Coach Other");
+      await db.insert(coachAthletes).values({ coachId: otherCoach.id, athleteId: athlete.id, createdAt: new Date() });
+      const token = tokenOf((await createInvitation(coach)).url);
+      const result = await joinRosterByInvitation(token, athlete);
+      assert.deepEqual(result, { coachName: "Coach Carter" });
+      assert.deepEqual(await rosterOf(athlete.id), [coach.id, otherCoach.id].sort(), "joins, keeps the other coach");
+      const row = (await invitationRow(token))!;
+      assert.ok(row.usedAt);
+      assert.equal(row.usedBy, athlete.id);
+      assert.deepEqual(await auditOf(athlete.id), [
+        ["coach_assigned", athlete.id],
+        ["invitation_accepted", athlete.id],
+      ]);
+      const listed = (await listInvitations(coach)).find((i) => i.id === row.id);
+      assert.deepEqual(listed?.usedBy, { id: athlete.id, name: "Existing Eve", email: athlete.email }, "the coach sees who used it");
+
+      const second = await makeUser("athlete");
+      assert.deepEqual(await joinRosterByInvitation(token, second), { error: "This invite link was already used. Ask your coach for a new one." });
+      assert.deepEqual(await rosterOf(second.id), []);
+    });
+
+    it("an athlete already on the roster is refused and the link stays unused", async () => {
+      const athlete = await makeUser("athlete");
+      await db.insert(coachAthletes).values({ coachId: coach.id, athleteId: athlete.id, createdAt: new Date() });
+      const token = tokenOf((await createInvitation(coach)).url);
+      const result = await joinRosterByInvitation(token, athlete);
+      assert.equal(failed(result), true);
+      assert.match(failed(result) ? result.error : "", /already on Coach Carter's roster/);
+      assert.equal((await invitationRow(token))!.usedAt, null);
+      assert.deepEqual(await auditOf(athlete.id), []);
+    });
+
+    it("two athletes joining with one link concurrently: exactly one joins", async () => {
+      const token = tokenOf((await createInvitation(coach)).url);
+      const athletes = await Promise.all([1, 2, 3].map(() => makeUser("athlete")));
+      const results = await Promise.all(athletes.map((a) => joinRosterByInvitation(token, a)));
+      assert.equal(results.filter((r) => !failed(r)).length, 1);
+      const joined = (await Promise.all(athletes.map((a) => rosterOf(a.id)))).filter((r) => r.length > 0);
+      assert.equal(joined.length, 1);
+    });
+
+    it("expired and unknown links are refused; coaches and admins may not join", async () => {
+      const athlete = await makeUser("athlete");
+      const token = tokenOf((await createInvitation(coach)).url);
+      await db
+        .update(invitations)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(invitations.tokenHash, sha256(token)));
+      const expired = await joinRosterByInvitation(token, athlete);
+      assert.match(failed(expired) ? expired.error : "", /expired/);
+      assert.equal(failed(await joinRosterByInvitation("nope", athlete)), true);
+      assert.deepEqual(await rosterOf(athlete.id), []);
+      const fresh = tokenOf((await createInvitation(coach)).url);
+      for (const role of ["coach", "admin"] as const) await assert.rejects(joinRosterByInvitation(fresh, await makeUser(role)), ForbiddenError);
+      assert.equal((await invitationRow(fresh))!.usedAt, null);
+    });
+  });
+
+  describe("the coach's list and cancel", () => {
+    it("lists open and recently used links, not expired ones; cancel deletes an open one (audited) and only the coach's own", async () => {
+      const own = await makeUser("coach", "Coach Listing");
+      const open = tokenOf((await createInvitation(own)).url);
+      const expired = tokenOf((await createInvitation(own)).url);
+      await db
+        .update(invitations)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(invitations.tokenHash, sha256(expired)));
+      const used = tokenOf((await createInvitation(own)).url);
+      assert.ok(!failed(await acceptInvitation(used, { name: "Used By", email: `${randomUUID()}@example.com`, password: "password123" })));
+      const list = await listInvitations(own);
+      const openRow = (await invitationRow(open))!;
+      const usedRow = (await invitationRow(used))!;
+      assert.deepEqual(list.map((i) => i.id).sort(), [openRow.id, usedRow.id].sort());
+      assert.equal(list.find((i) => i.id === openRow.id)?.usedBy, null);
+      assert.equal(list.find((i) => i.id === usedRow.id)?.usedBy?.name, "Used By");
+      assert.deepEqual(await listInvitations(own, Date.now() + 31 * 86_400_000), [], "used links drop out after 30 days");
+
+      const stranger = await makeUser("coach");
+      assert.equal(failed(await cancelInvitation(stranger, openRow.id)), true, "another coach cannot cancel it");
+      assert.equal(failed(await cancelInvitation(own, usedRow.id)), true, "a used link cannot be cancelled");
+      assert.ok(await invitationRow(used));
+      assert.deepEqual(await cancelInvitation(own, openRow.id), { ok: true });
+      assert.equal(await invitationRow(open), undefined);
+      assert.deepEqual(await checkInvitation(open), { error: "unknown" }, "the cancelled link reads not valid");
+      const audit = await db.select().from(adminActions).where(eq(adminActions.actorId, own.id));
+      assert.deepEqual(
+        audit.map((a) => a.kind),
+        ["invitation_cancelled"],
+      );
+      assert.equal(failed(await cancelInvitation(own, openRow.id)), true, "cancelling twice is refused");
+      await assert.rejects(cancelInvitation(await makeUser("athlete"), usedRow.id), ForbiddenError);
+      await assert.rejects(listInvitations(await makeUser("athlete")), ForbiddenError);
+    });
   });
 });

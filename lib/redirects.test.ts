@@ -30,6 +30,9 @@ describe("safeReturnPath (RFC 9700 §4.11: no open redirects)", () => {
   }
   it("keeps our own paths", () => {
     assert.equal(safeReturnPath("/coach?filter=attention", origin), "/coach?filter=attention");
+    assert.equal(safeReturnPath("/invite/AbC-_123", origin), "/invite/AbC-_123", "an invite page survives sign-in");
+    assert.equal(safeReturnPath("/invitex", origin), "/connections", "only the /invite section, not a lookalike");
+    assert.equal(safeReturnPath("//evil.example/invite/x", origin), "/connections");
     assert.equal(safeReturnPath("http://localhost:3000/admin", origin), "/admin");
     assert.equal(safeReturnPath("/settings", origin), "/settings");
     assert.equal(safeReturnPath("/coach/athletes/3f2a", origin), "/coach/athletes/3f2a");

@@ -1,5 +1,5 @@
-/** The signed-in sections a post-login or post-link destination may point into. */
-export const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin", "/settings"] as const;
+/** The signed-in sections a post-login or post-link destination may point into; "/invite" so that "Sign in" on an invite page comes back to the invite. */
+export const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin", "/settings", "/invite"] as const;
 
 /** The query parameter that carries the requested page (path + query) through sign-in. */
 export const CALLBACK_URL_PARAM = "callbackUrl";

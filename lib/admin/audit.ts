@@ -31,6 +31,8 @@ const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
   webhook_endpoint_disabled: "Webhook endpoint disabled",
   bulk_revoke: "Connections revoked in bulk",
   bulk_export: "Connections exported",
+  invitation_accepted: "Invite accepted",
+  invitation_cancelled: "Invite cancelled",
 };
 
 /** The human label of any audit kind. */

@@ -73,6 +73,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "credentials.manage"), role === "admin");
       assert.equal(can({ role }, "audit.read"), role === "admin");
       assert.equal(can({ role }, "invitations.create"), role === "coach");
+      assert.equal(can({ role }, "invitations.accept"), role === "athlete");
       assert.equal(can({ role }, "settings.update"), true, "everyone changes their own settings");
       assert.equal(can({ role }, "reconnect_requests.create"), role !== "athlete");
       assert.equal(can({ role }, "api_keys.manage"), role === "admin");
@@ -86,6 +87,7 @@ describe("permissions", () => {
       "connections.manage_own",
       "connections.revoke_any",
       "credentials.manage",
+      "invitations.accept",
       "invitations.create",
       "reconnect_requests.create",
       "roster.read",

@@ -44,7 +44,8 @@ export function InvitePanel() {
           Invite athletes
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          Create a link and send it to one athlete: whoever opens it within 7 days can create an account and joins your roster. Each link works once.
+          Create a link and send it to one athlete: whoever opens it within 7 days creates an account (or signs in to the one they have) and joins
+          your roster. Each link works once; your links are listed below.
         </p>
       </div>
       <form action={create}>

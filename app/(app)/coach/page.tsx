@@ -5,6 +5,8 @@ import { listRoster, type RosterServiceSummary } from "@/lib/roster/list";
 import { parseRosterQuery, rosterSearchParams } from "@/lib/roster/query";
 import { listOpenRequestsForRoster } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { InvitePanel } from "./invite-panel";
+import { InviteList } from "./invite-list";
+import { listInvitations } from "@/lib/invitations";
 import { RosterTable } from "./roster-table";
 import { Button } from "@/components/ui/button";
 import { PageNav } from "@/components/ui/pagination";
@@ -188,6 +190,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
     return qs ? `/coach?${qs}` : "/coach";
   };
   const filtered = Boolean(query.q) || query.attention;
+  const invites = await listInvitations(coach);
   const firstRow = (roster.page - 1) * roster.pageSize + 1;
 
   return (
@@ -253,6 +256,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
       )}
 
       <InvitePanel />
+      <InviteList invites={invites} />
     </div>
   );
 }

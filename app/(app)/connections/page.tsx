@@ -10,6 +10,8 @@ import { getIntegration } from "@/lib/integrations/registry";
 import { parseQuery } from "@/lib/query";
 import { listOpenRequestsOfAthlete } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { MarkRequestOpened } from "@/components/reconnect-requests/mark-request-opened";
+import { loginPathFor } from "@/lib/redirects";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -21,7 +23,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const { request } = parseQuery(requestQuery, query);
   // Signed out, from a request's mail: sign in, then come back here (the login form keeps the #<service> anchor).
   if (request && !(await getCurrentUser()))
-    redirect(`/login?${new URLSearchParams({ returnTo: `/connections?request=${encodeURIComponent(request)}` })}`);
+    redirect(loginPathFor(`/connections?request=${encodeURIComponent(request)}`, env.NEXTAUTH_URL));
   const user = await requireRole("athlete");
   const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
   const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);

@@ -2,7 +2,8 @@
 
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/session";
-import { acceptInvitation } from "@/lib/invitations";
+import { authedAction } from "@/lib/actions";
+import { acceptInvitation, joinRosterByInvitation } from "@/lib/invitations";
 import { errorFields, log } from "@/lib/log";
 import { failed } from "@/lib/result";
 
@@ -33,7 +34,7 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     const parsed = signupInput.safeParse(Object.fromEntries(formData));
     if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "The form was not valid. Reload the page and try again." };
     const current = await getCurrentUser();
-    if (current) return { error: `You are signed in as ${current.email}; sign out first to accept this invitation.` };
+    if (current) return { error: `You are signed in as ${current.email}. Reload this page to join with that account instead of creating a new one.` };
     const { token, ...input } = parsed.data;
     const result = await acceptInvitation(token, input);
     return failed(result) ? { error: result.error } : { ok: true };
@@ -42,3 +43,25 @@ export async function acceptInviteAction(formData: FormData): Promise<{ ok: true
     return { error: "Something went wrong on our side and no account was created. Please try again." };
   }
 }
+
+const joinInput = z.object({
+  token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
+});
+
+/**
+ * Puts the signed-in athlete (an existing account; athletes only) on the roster of the coach whose invite link
+ * `token` is, consuming the link. Resolves to `{ ok, coachName }` or `{ error }` (why the link or the join was
+ * refused; nothing changed).
+ */
+export const joinRosterAction = authedAction<typeof joinInput, { ok: string; coachName: string }>(
+  "invitations.accept",
+  joinInput,
+  async ({ token }, athlete) => {
+    const result = await joinRosterByInvitation(token, athlete);
+    if (failed(result)) return result;
+    return {
+      ok: `You joined ${result.coachName}'s roster. ${result.coachName} can now see the status of your connections.`,
+      coachName: result.coachName,
+    };
+  },
+);

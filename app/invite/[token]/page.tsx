@@ -5,8 +5,11 @@ import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser } from "@/lib/auth/session";
 import { checkInvitation, type InvitationCheck } from "@/lib/invitations";
 import { formatUtc } from "@/lib/time";
-import { SignOutToAccept, SignupForm } from "./signup-form";
+import { JoinRoster, SignOutToAccept, SignupForm } from "./signup-form";
+import { canJoinByInvitation } from "@/lib/invitations";
 import { failed } from "@/lib/result";
+import { loginPathFor } from "@/lib/redirects";
+import { env } from "@/lib/env";
 
 // The token is in the URL: keep it out of search engines and out of Referer headers sent elsewhere.
 export const metadata: Metadata = { title: "Join TrainLink", robots: { index: false, follow: false }, referrer: "no-referrer" };
@@ -50,11 +53,24 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   }
 
   const user = await getCurrentUser();
+  if (user && canJoinByInvitation(user)) {
+    return (
+      <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
+        <p className="mb-4 text-sm text-slate-600">
+          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>. Join {check.coachName}&apos;s roster with this
+          account: {check.coachName} will see the status of your connections (not your training data). This link expires{" "}
+          {formatUtc(check.expiresAt, "d MMM yyyy, HH:mm")} UTC.
+        </p>
+        <JoinRoster token={token} coachName={check.coachName} />
+      </PublicShell>
+    );
+  }
   if (user) {
     return (
       <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
         <p className="mb-4 text-sm text-slate-600">
-          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>; sign out first to accept this invitation.
+          You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>, a {user.role} account. Invite links put athletes on
+          a roster: sign out, then create or sign in to an athlete account with this link.
         </p>
         <SignOutToAccept />
       </PublicShell>
@@ -70,9 +86,13 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <SignupForm token={token} />
       <p className="mt-6 text-center text-sm text-slate-500">
         Already have an account?{" "}
-        <Link href="/login" className="font-semibold text-brand-700 hover:underline">
+        <Link
+          href={loginPathFor(`/invite/${encodeURIComponent(token)}`, env.NEXTAUTH_URL)}
+          className="font-semibold text-brand-700 hover:underline"
+        >
           Sign in
-        </Link>
+        </Link>{" "}
+        to join {check.coachName}&apos;s roster with it.
       </p>
     </PublicShell>
   );

@@ -2,11 +2,11 @@
 
 import { signIn, signOut } from "next-auth/react";
 import Link from "next/link";
-import { useState } from "react";
+import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { acceptInviteAction } from "./actions";
+import { acceptInviteAction, joinRosterAction } from "./actions";
 
 const INPUT =
   "mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-600";
@@ -128,5 +128,34 @@ export function SignOutToAccept() {
         {pending ? "Signing out…" : "Sign out"}
       </Button>
     </div>
+  );
+}
+
+/**
+ * For a signed-in athlete: one button, "Join <coach>'s roster", that confirms joining through the invite `token`.
+ * On success the button is replaced by the outcome and a link to the athlete's connections; on refusal the
+ * sentence is shown and the button stays, so the athlete can try again.
+ */
+export function JoinRoster({ token, coachName }: { token: string; coachName: string }) {
+  const [state, join, pending] = useActionState(joinRosterAction, null);
+  const hydrated = useHydrated();
+  if (state && "ok" in state) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success">{state.ok}</Alert>
+        <Link href="/connections" className="block text-center text-sm font-semibold text-brand-700 hover:underline">
+          Go to your connections
+        </Link>
+      </div>
+    );
+  }
+  return (
+    <form action={join} className="space-y-3">
+      {state && "error" in state ? <Alert tone="error">{state.error}</Alert> : null}
+      <input type="hidden" name="token" value={token} />
+      <Button type="submit" className="w-full" disabled={pending || !hydrated}>
+        {pending ? "Joining…" : `Join ${coachName}'s roster`}
+      </Button>
+    </form>
   );
 }
