@@ -61,6 +61,10 @@ export const ADMIN_ACTION_KINDS = [
   "webhook_endpoint_disabled",
   "bulk_revoke",
   "bulk_export",
+  "password_reset_sent",
+  "password_reset_requested",
+  "password_reset_completed",
+  "password_changed",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 

@@ -31,6 +31,10 @@ const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
   webhook_endpoint_disabled: "Webhook endpoint disabled",
   bulk_revoke: "Connections revoked in bulk",
   bulk_export: "Connections exported",
+  password_reset_sent: "Password reset link sent by admin",
+  password_reset_requested: "Password reset requested",
+  password_reset_completed: "Password reset",
+  password_changed: "Password changed",
 };
 
 /** The human label of any audit kind. */
