@@ -109,7 +109,10 @@ async function issueResetLink(user: { id: string; email: string; name: string },
       action: { label: "Choose a new password", url: appUrl(`/reset-password/${token}`) },
       footer: "You get this mail because a password reset was requested for your TrainLink account.",
     });
-    await enqueueMail({ dedupeKey: `password-reset:${id}`, recipientId: user.id, to: user.email, subject: "Reset your TrainLink password", text, html }, tx);
+    await enqueueMail(
+      { dedupeKey: `password-reset:${id}`, recipientId: user.id, to: user.email, subject: "Reset your TrainLink password", text, html },
+      tx,
+    );
     await recordAdminAction(
       { actorId: requestedBy, targetUserId: user.id, kind: requestedBy ? "password_reset_sent" : "password_reset_requested" },
       tx,
@@ -142,7 +145,11 @@ export async function requestPasswordReset(email: string, client: string | null,
  * The admin's "Send reset link" for user `userId`. Admins only (users.manage). Resolves to a message for the
  * admin page: the user is disabled or gone, the per-email limit is spent, or the link is on its way.
  */
-export async function sendResetLinkAsAdmin(viewer: SessionUser | null, userId: string, nowMs = Date.now()): Promise<{ ok: string } | { error: string }> {
+export async function sendResetLinkAsAdmin(
+  viewer: SessionUser | null,
+  userId: string,
+  nowMs = Date.now(),
+): Promise<{ ok: string } | { error: string }> {
   assertCan(viewer, "users.manage");
   const user = await db
     .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
