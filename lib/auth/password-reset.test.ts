@@ -104,7 +104,7 @@ describe("password reset", () => {
 
     await requestPasswordReset(user.email, null);
     const fresh = (await tokensMailedTo(user.email)).at(-1)!;
-    assert.match(errorOf(await resetPassword(fresh, "short")), /at least 12/);
+    assert.match(errorOf(await resetPassword(fresh, "short")), /at least 8/);
     assert.deepEqual(await checkResetLink(fresh), { email: user.email });
   });
 
@@ -177,7 +177,7 @@ describe("change password", () => {
       error: "Your current password is not correct.",
       field: "current",
     });
-    assert.equal(errorOf(await changePassword(user, OLD_PASSWORD, "short")), "Use at least 12 characters.");
+    assert.equal(errorOf(await changePassword(user, OLD_PASSWORD, "short")), "Use at least 8 characters.");
     assert.equal(errorOf(await changePassword(user, OLD_PASSWORD, OLD_PASSWORD)), "Choose a password different from the current one.");
     assert.equal((await authenticate(user.email, OLD_PASSWORD))?.id, user.id, "refusals change nothing");
 

@@ -31,7 +31,7 @@ export const RESET_MAX_PER_EMAIL = 3;
 /** Requests one client address may make per RESET_WINDOW_MS, whatever the emails. */
 export const RESET_MAX_PER_CLIENT = 10;
 /** Shortest and longest new password accepted, in characters. */
-export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 /** Longest token accepted from a URL; real tokens are 43 characters. */
 const MAX_TOKEN_LENGTH = 200;
