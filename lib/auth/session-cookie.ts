@@ -53,6 +53,12 @@ export async function reissueSession(store: CookieWriter, signedInAt: number): P
     secret: env.NEXTAUTH_SECRET,
     maxAge: SESSION_MAX_AGE_S,
   });
-  store.set(`${secure ? "__Secure-" : ""}next-auth.session-token`, value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: SESSION_MAX_AGE_S });
+  store.set(`${secure ? "__Secure-" : ""}next-auth.session-token`, value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure,
+    maxAge: SESSION_MAX_AGE_S,
+  });
   return true;
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
@@ -11,8 +11,22 @@ import { changePasswordAction } from "./password-actions";
 export function PasswordForm({ email, minLength }: { email: string; minLength: number }) {
   const [state, submit, pending] = useActionState(changePasswordAction, null);
   const hydrated = useHydrated();
+  /**
+   * Submits without React's automatic form reset, so a refused password (wrong current one, too short, the two
+   * differ) keeps what was typed.
+   */
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(() => submit(formData));
+  }
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a success the fields are emptied: the new password is not left in the page.
+  useEffect(() => {
+    if (state && "ok" in state) formRef.current?.reset();
+  }, [state]);
   return (
-    <form action={submit} className="max-w-sm space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} ref={formRef} className="max-w-sm space-y-4" noValidate>
       <div aria-live="polite">
         <ActionOutcome state={state} />
       </div>

@@ -1,20 +1,26 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
+import { startTransition, useActionState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { resetPasswordAction } from "./actions";
 
-/**
- * The new-password form of a reset link. The fields keep what was typed when the server refuses it (React resets
- * an action form only after a success, and the fields are uncontrolled with defaultValue from the last submit).
- */
+/** The new-password form of a reset link; after a success it is replaced by a Sign in link. */
 export function ResetForm({ token, email, minLength }: { token: string; email: string; minLength: number }) {
   const [state, submit, pending] = useActionState(resetPasswordAction, null);
   const hydrated = useHydrated();
+  /**
+   * Submits without React's automatic form reset, so a refused password (wrong current one, too short, the two
+   * differ) keeps what was typed.
+   */
+  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    startTransition(() => submit(formData));
+  }
   if (state && "ok" in state) {
     return (
       <div className="space-y-4">
@@ -26,7 +32,7 @@ export function ResetForm({ token, email, minLength }: { token: string; email: s
     );
   }
   return (
-    <form action={submit} className="space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       <div aria-live="polite">
         <ActionOutcome state={state} />
       </div>
