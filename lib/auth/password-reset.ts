@@ -10,6 +10,7 @@ import type { SessionUser } from "@/lib/auth/users";
 import { assertCan } from "@/lib/authz";
 import { componentLog } from "@/lib/log";
 import { enqueueMail } from "@/lib/mail/outbox";
+import { mailEnabled } from "@/lib/mail/transport";
 import { appUrl, renderMail } from "@/lib/mail/render";
 
 /**
@@ -138,6 +139,10 @@ export async function requestPasswordReset(email: string, client: string | null,
     .limit(1)
     .then(firstRow);
   if (!user || user.disabledAt) return;
+  if (!mailEnabled()) {
+    log.warn({ reason: "mail_off" }, "password reset request not sent: SMTP_URL is not set");
+    return;
+  }
   if (!(await issueResetLink(user, null, nowMs))) log.warn({ userId: user.id, reason: "email_limit" }, "password reset request refused");
 }
 
@@ -158,6 +163,7 @@ export async function sendResetLinkAsAdmin(
     .limit(1)
     .then(firstRow);
   if (!user) return { error: "That user no longer exists." };
+  if (!mailEnabled()) return { error: "TrainLink cannot send mail (SMTP_URL is not set), so no reset link was created." };
   if (user.disabledAt) return { error: `${user.name} is disabled: enable the account before sending a reset link.` };
   if (!(await issueResetLink(user, viewer.id, nowMs)))
     return { error: `${RESET_MAX_PER_EMAIL} reset links were already sent to ${user.name} within the last hour. Try again later.` };
