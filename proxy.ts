@@ -59,7 +59,12 @@ export function proxy(request: NextRequest) {
  * The session cookie names next-auth may use (plain over http, `__Secure-` over https; `.0` when chunked). The
  * page matchers below only run when none is present, so signed-in page views never pay for this proxy.
  */
-const SESSION_COOKIES = ["next-auth.session-token", "__Secure-next-auth.session-token", "next-auth.session-token.0", "__Secure-next-auth.session-token.0"];
+const SESSION_COOKIES = [
+  "next-auth.session-token",
+  "__Secure-next-auth.session-token",
+  "next-auth.session-token.0",
+  "__Secure-next-auth.session-token.0",
+];
 
 /**
  * A GET or HEAD of a page in a signed-in section (/connections, /coach, /admin, /settings; not an /export

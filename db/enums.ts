@@ -63,6 +63,10 @@ export const ADMIN_ACTION_KINDS = [
   "bulk_export",
   "invitation_accepted",
   "invitation_cancelled",
+  "password_reset_sent",
+  "password_reset_requested",
+  "password_reset_completed",
+  "password_changed",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 

@@ -45,6 +45,7 @@ describe("PostgreSQL (a throwaway server)", () => {
         "job_runs",
         "mail_outbox",
         "oauth_flows",
+        "password_resets",
         "reconnect_requests",
         "revoked_sessions",
         "service_health",

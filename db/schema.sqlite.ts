@@ -178,6 +178,27 @@ export const invitations = sqliteTable(
   (t) => [index("invitations_coach_idx").on(t.coachId)],
 );
 
+/**
+ * Password-reset links (issue 18): one row per link mailed, valid until `expires_at` (30 minutes after creation),
+ * single use (`used_at`). Only the SHA-256 (hex) of the 256-bit token is stored. `requested_by` is the admin who
+ * sent it, or null when the person asked for it on the sign-in page.
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId, t.createdAt)],
+);
+
 /** What admins did (besides connection events, which carry their own actor): the other half of the audit log. */
 export const adminActions = sqliteTable(
   "admin_actions",

@@ -21,6 +21,7 @@ export const accounts = active.accounts;
 export const connectionEvents = active.connectionEvents;
 export const oauthFlows = active.oauthFlows;
 export const invitations = active.invitations;
+export const passwordResets = active.passwordResets;
 export const adminActions = active.adminActions;
 export const signInThrottle = active.signInThrottle;
 export const webhookDeliveries = active.webhookDeliveries;

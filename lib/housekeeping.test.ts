@@ -3,7 +3,7 @@ import { inArray } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { db } from "@/db";
-import { invitations, oauthFlows, revokedSessions, signInThrottle, users } from "@/db/schema";
+import { invitations, oauthFlows, passwordResets, revokedSessions, signInThrottle, users } from "@/db/schema";
 import { QUIET_RESET_MS } from "@/lib/auth/throttle";
 import { captureLogs } from "@/lib/log";
 import { pruneExpiredInvitations, pruneOAuthFlows, pruneRevokedSessions, pruneSignInThrottle, runHousekeeping } from "@/lib/housekeeping";
@@ -157,6 +157,24 @@ describe("runHousekeeping", () => {
   it("prunes every table and answers the count per table", async () => {
     await db.insert(signInThrottle).values([throttleRow(2 * DAY), throttleRow(2 * DAY)]);
     await db.insert(revokedSessions).values({ sid: randomUUID(), expiresAt: new Date(NOW - DAY) });
+    const resetOwner = randomUUID();
+    await db.insert(users).values({ id: resetOwner, email: `${resetOwner}@test.example`, name: "Reset owner" });
+    await db.insert(passwordResets).values([
+      {
+        id: randomUUID(),
+        tokenHash: randomUUID(),
+        userId: resetOwner,
+        createdAt: new Date(NOW - 2 * DAY),
+        expiresAt: new Date(NOW - 2 * DAY + 1_800_000),
+      },
+      {
+        id: randomUUID(),
+        tokenHash: randomUUID(),
+        userId: resetOwner,
+        createdAt: new Date(NOW - DAY / 2),
+        expiresAt: new Date(NOW - DAY / 2 + 1_800_000),
+      },
+    ]);
     const counts = await runHousekeeping(NOW);
     assert.deepEqual(counts, {
       connection_events: 0,
@@ -165,6 +183,7 @@ describe("runHousekeeping", () => {
       oauth_flows: 0,
       revoked_sessions: 1,
       invitations: 0,
+      password_resets: 1,
     });
   });
 

@@ -2,7 +2,7 @@ import "server-only";
 import { and, inArray, isNull, lt, lte, or, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { db } from "@/db";
-import { invitations, oauthFlows, revokedSessions, signInThrottle } from "@/db/schema";
+import { invitations, oauthFlows, passwordResets, revokedSessions, signInThrottle } from "@/db/schema";
 import { QUIET_RESET_MS } from "@/lib/auth/throttle";
 import { pruneRefreshEvents, pruneWebhookDeliveries } from "@/lib/connections/retention";
 import { FLOW_RETENTION_MS } from "@/lib/linking/flows";
@@ -81,6 +81,23 @@ export async function pruneExpiredInvitations(nowMs = Date.now(), limits: PruneL
   return await deleteInBatches(invitations, invitations.id, and(isNull(invitations.usedAt), lt(invitations.expiresAt, cutoff)), limits);
 }
 
+/** How long a password-reset row is kept after its link expired, in milliseconds (1 day); the audit log keeps the history. */
+export const PASSWORD_RESET_RETENTION_MS = 86_400_000;
+
+/**
+ * Deletes password_resets rows whose link expired more than PASSWORD_RESET_RETENTION_MS before `nowMs`
+ * (milliseconds since the epoch), used or not: they only served the link and the per-hour limit. Resolves to the
+ * number deleted.
+ */
+export async function prunePasswordResets(nowMs = Date.now(), limits: PruneLimits = {}): Promise<number> {
+  return await deleteInBatches(
+    passwordResets,
+    passwordResets.id,
+    lt(passwordResets.expiresAt, new Date(nowMs - PASSWORD_RESET_RETENTION_MS)),
+    limits,
+  );
+}
+
 /** A table's prune: deletes what is past its retention as of `nowMs` (milliseconds since the epoch), resolves to the count. */
 type Prune = (nowMs: number) => Promise<number>;
 
@@ -92,6 +109,7 @@ const PRUNES = {
   oauth_flows: pruneOAuthFlows,
   revoked_sessions: pruneRevokedSessions,
   invitations: pruneExpiredInvitations,
+  password_resets: prunePasswordResets,
 } satisfies Record<string, Prune>;
 
 /** Rows deleted per table by one housekeeping run; null where that table's prune failed. */

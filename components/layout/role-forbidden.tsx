@@ -15,9 +15,7 @@ export async function RoleForbidden({ required }: { required: readonly Role[] })
       <h1 id="forbidden-title" className="text-2xl font-semibold text-slate-900">
         You cannot open this page
       </h1>
-      <p className="mt-2 text-slate-600">
-        {user ? forbiddenMessage(required, user.role) : "This page is for another role."}
-      </p>
+      <p className="mt-2 text-slate-600">{user ? forbiddenMessage(required, user.role) : "This page is for another role."}</p>
       <Link href={user ? ROLE_HOME[user.role] : "/"} className="mt-6 inline-block font-medium text-brand-700 underline">
         Go to your home page
       </Link>

@@ -33,6 +33,10 @@ const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
   bulk_export: "Connections exported",
   invitation_accepted: "Invite accepted",
   invitation_cancelled: "Invite cancelled",
+  password_reset_sent: "Password reset link sent by admin",
+  password_reset_requested: "Password reset requested",
+  password_reset_completed: "Password reset",
+  password_changed: "Password changed",
 };
 
 /** The human label of any audit kind. */

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { count, isNotNull, isNull } from "drizzle-orm";
 import { db } from "@/db";
 import { mailOutbox } from "@/db/schema";
-import { enqueueMail, sendDueMail } from "@/lib/mail/outbox";
+import { enqueueMail, SCRUBBED_BODY, sendDueMail } from "@/lib/mail/outbox";
 import { renderMail } from "@/lib/mail/render";
 import { closeMailTransport } from "@/lib/mail/transport";
 import { caughtMail, startMailCatcher, type MailCatcher } from "@/scripts/mail-catcher";
@@ -47,6 +47,23 @@ describe("mail outbox", () => {
     assert.equal(caught.length, 1);
     assert.match(caught[0]!.text ?? "", /Hi,/);
     assert.match(caught[0]!.html ?? "", /<p[^>]*>Hi,<\/p>/);
+  });
+
+  it("a sent password-reset mail keeps no link in the outbox; other mail keeps its body", async () => {
+    const link = "http://localhost:3000/reset-password/secret-token-for-scrub-test";
+    const body = renderMail({ greeting: "Hi,", paragraphs: ["Reset"], action: { label: "Choose a new password", url: link }, footer: "f" });
+    await enqueueMail({ dedupeKey: "password-reset:scrub-test", recipientId: null, to: "scrub@example.com", subject: "Scrub", ...body });
+    await sendDueMail();
+    const caught = (await caughtMail(catcher.inboxUrl)).filter((m) => m.subject === "Scrub");
+    assert.equal(caught.length, 1);
+    assert.ok((caught[0]!.text ?? "").includes(link), "the mail itself carries the link");
+    const rows = await db.select().from(mailOutbox);
+    const scrubbed = rows.find((r) => r.dedupeKey === "password-reset:scrub-test")!;
+    assert.ok(scrubbed.sentAt);
+    assert.equal(scrubbed.textBody, SCRUBBED_BODY);
+    assert.equal(scrubbed.htmlBody, SCRUBBED_BODY);
+    assert.ok(!JSON.stringify(rows).includes("secret-token-for-scrub-test"));
+    assert.match(rows.find((r) => r.dedupeKey === "test:once")!.textBody, /Hi,/);
   });
 
   it("an SMTP server stopped and restarted mid-run loses no mail and sends none twice", async () => {

@@ -52,6 +52,16 @@ export async function enqueueMail(mail: MailInput, tx: Executor = db): Promise<b
   return rows.length > 0;
 }
 
+/**
+ * Dedupe-key prefixes of mail whose body carries a secret link (a password reset: lib/auth/password-reset.ts).
+ * Once such a mail is sent, its stored bodies are replaced by SCRUBBED_BODY, so the link lives in the database only
+ * while it waits to be sent.
+ */
+export const SECRET_MAIL_PREFIXES = ["password-reset:"] as const;
+/** What a sent secret mail's text and HTML bodies are replaced with. */
+export const SCRUBBED_BODY = "[removed after sending: this mail held a single-use link]";
+const holdsSecret = (dedupeKey: string) => SECRET_MAIL_PREFIXES.some((prefix) => dedupeKey.startsWith(prefix));
+
 /** How long a claimed mail stays with its worker, in milliseconds: longer than the three SMTP timeouts of one send. */
 export const MAIL_LEASE_MS = SMTP_TIMEOUT_MS * 3 + 30_000;
 
@@ -161,7 +171,14 @@ export async function sendDueMail(batch = 50): Promise<MailPass> {
         }
         const marked = await db
           .update(mailOutbox)
-          .set({ sentAt: new Date(), attempts: mail.attempts + 1, lastError: null, leaseOwner: null, leaseUntil: null })
+          .set({
+            sentAt: new Date(),
+            attempts: mail.attempts + 1,
+            lastError: null,
+            leaseOwner: null,
+            leaseUntil: null,
+            ...(holdsSecret(mail.dedupeKey) ? { textBody: SCRUBBED_BODY, htmlBody: SCRUBBED_BODY } : {}),
+          })
           .where(and(eq(mailOutbox.id, mail.id), eq(mailOutbox.leaseOwner, owner)))
           .returning({ id: mailOutbox.id });
         if (marked.length === 1) pass.sent += 1;

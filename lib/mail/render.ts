@@ -26,8 +26,9 @@ export function appUrl(path: string): string {
 
 /**
  * Renders `content` as a mail's two bodies: plain text, and HTML with the same words (every text escaped, inline
- * styles only, no images or remote content). Neither ever holds a token: content is built from names, services
- * and statuses only.
+ * styles only, no images or remote content). Content is built from names, services and statuses; the one
+ * exception is a password-reset mail's single-use link (its outbox row is scrubbed once sent: SECRET_MAIL_PREFIXES
+ * in lib/mail/outbox.ts).
  */
 export function renderMail(content: MailContent): { text: string; html: string } {
   const text = [

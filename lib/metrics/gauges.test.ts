@@ -91,6 +91,7 @@ describe("database gauges", () => {
       { key: "account:e@x.example", failures: 50, lastFailureAt: ago(1_000) }, // within the account allowance → free
       { key: "pair:f@x.example|device:abc", failures: 40, lastFailureAt: ago(14 * 60_000) }, // capped at 15 min → throttled
       { key: "pair:g@x.example|device:xyz", failures: 40, lastFailureAt: ago(16 * 60_000) }, // 15 min passed → free
+      { key: "reset-client:203.0.113.9", failures: 40, lastFailureAt: ago(1_000) }, // password-reset requests: not a sign-in
     ]);
     assert.equal(await countThrottledSignInKeys(NOW), 4);
     assert.equal(sampleValue(await scrape(), "trainlink_sign_in_throttled"), 4);

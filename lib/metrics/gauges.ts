@@ -56,7 +56,8 @@ export async function countThrottledSignInKeys(nowMs = Date.now()): Promise<numb
   const [row] = await db
     .select({ n: count() })
     .from(signInThrottle)
-    .where(or(...steps));
+    // Password-reset request counts (lib/auth/password-reset.ts, `reset-client:` keys) share the table but are not sign-ins.
+    .where(and(sql`substr(${signInThrottle.key}, 1, 13) <> 'reset-client:'`, or(...steps)));
   return Number(row?.n ?? 0);
 }
 

@@ -6,6 +6,7 @@ import { ROLES } from "@/db/schema";
 import { revokeConnectionAsAdmin } from "@/lib/admin/connections";
 import { changeRole, createUser, setCoaches, setUserDisabled } from "@/lib/admin/users";
 import { authedAction } from "@/lib/actions";
+import { sendResetLinkAsAdmin } from "@/lib/auth/password-reset";
 
 const userId = z.string({ error: "Choose a user." }).min(1, "Choose a user.").max(100);
 const role = z.enum(ROLES, { error: "Choose a role: athlete, coach or admin." });
@@ -36,6 +37,13 @@ export const changeRoleAction = authedAction("users.manage", z.object({ userId, 
 /** Disables or re-enables a user (admins only; not themself). */
 export const setDisabledAction = authedAction("users.manage", z.object({ userId, disabled: z.enum(["true", "false"]) }), async (input, admin) => {
   const result = await setUserDisabled(admin, input.userId, input.disabled === "true");
+  revalidatePath("/admin", "layout");
+  return result;
+});
+
+/** Mails a user a single-use password-reset link valid for 30 minutes (admins only; audited as `password_reset_sent`). */
+export const sendResetLinkAction = authedAction("users.manage", z.object({ userId }), async (input, admin) => {
+  const result = await sendResetLinkAsAdmin(admin, input.userId);
   revalidatePath("/admin", "layout");
   return result;
 });

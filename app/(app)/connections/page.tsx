@@ -22,8 +22,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const query = await searchParams;
   const { request } = parseQuery(requestQuery, query);
   // Signed out, from a request's mail: sign in, then come back here (the login form keeps the #<service> anchor).
-  if (request && !(await getCurrentUser()))
-    redirect(loginPathFor(`/connections?request=${encodeURIComponent(request)}`, env.NEXTAUTH_URL));
+  if (request && !(await getCurrentUser())) redirect(loginPathFor(`/connections?request=${encodeURIComponent(request)}`, env.NEXTAUTH_URL));
   const user = await requireRole("athlete");
   const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
   const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);

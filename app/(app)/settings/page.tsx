@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { requireRole } from "@/lib/auth/session";
 import { emailSettingsOf, ROLE_PLURAL } from "@/lib/mail/settings";
+import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password-reset";
 import { EmailSettingsForm } from "./email-settings-form";
+import { PasswordForm } from "./password-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -13,7 +15,7 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Settings</h1>
-        <p className="mt-1 text-sm text-slate-600">Choose which emails TrainLink sends you.</p>
+        <p className="mt-1 text-sm text-slate-600">Choose which emails TrainLink sends you, and change your password.</p>
       </div>
       <section aria-labelledby="email-heading" className="max-w-3xl rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="email-heading" className="text-base font-semibold text-slate-900">
@@ -29,6 +31,13 @@ export default async function SettingsPage() {
             <EmailSettingsForm settings={settings} />
           </>
         )}
+      </section>
+      <section aria-labelledby="password-heading" className="max-w-3xl rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="password-heading" className="text-base font-semibold text-slate-900">
+          Password
+        </h2>
+        <p className="mt-1 mb-4 text-sm text-slate-600">Change the password you sign in with.</p>
+        <PasswordForm email={user.email} minLength={PASSWORD_MIN_LENGTH} />
       </section>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser, ROLE_HOME } from "@/lib/auth/session";
@@ -38,6 +39,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         ) : null}
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <LoginForm returnTo={returnTo} />
+          <p className="mt-4 text-center text-sm">
+            <Link href="/forgot-password" className="font-medium text-brand-700 underline">
+              Forgot password?
+            </Link>
+          </p>
         </div>
         <p className="mt-6 text-center text-sm text-slate-500">Athletes link training services; coaches and admins keep watch.</p>
       </div>

@@ -86,10 +86,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <SignupForm token={token} />
       <p className="mt-6 text-center text-sm text-slate-500">
         Already have an account?{" "}
-        <Link
-          href={loginPathFor(`/invite/${encodeURIComponent(token)}`, env.NEXTAUTH_URL)}
-          className="font-semibold text-brand-700 hover:underline"
-        >
+        <Link href={loginPathFor(`/invite/${encodeURIComponent(token)}`, env.NEXTAUTH_URL)} className="font-semibold text-brand-700 hover:underline">
           Sign in
         </Link>{" "}
         to join {check.coachName}&apos;s roster with it.

@@ -8,7 +8,7 @@ import { getUserForAdmin, listCoaches } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { getReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { formatUtc } from "@/lib/time";
-import { setDisabledAction } from "../../actions";
+import { sendResetLinkAction, setDisabledAction } from "../../actions";
 import { CoachesForm, RoleForm } from "./user-forms";
 
 export const metadata: Metadata = { title: "User" };
@@ -65,6 +65,25 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       ) : null}
 
       {user.role === "athlete" ? <AthleteReconnectRequests athlete={user} overview={reconnect} /> : null}
+
+      <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 className="mb-1 text-base font-semibold text-slate-900">Password</h2>
+        <p className="mb-3 text-sm text-slate-600">
+          {user.disabledAt
+            ? "Enable this user before sending a reset link."
+            : `A reset link mailed to ${user.email} lets them choose a new password. It works once, for 30 minutes; you never see it.`}
+        </p>
+        {user.disabledAt ? null : (
+          <ConfirmAction
+            label="Send reset link"
+            title={`Send ${user.name} a reset link?`}
+            description={`A single-use link to choose a new password goes to ${user.email}. Their current password keeps working until they use it.`}
+            confirmLabel="Send reset link"
+            action={sendResetLinkAction}
+            fields={{ userId: user.id }}
+          />
+        )}
+      </section>
 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 className="mb-1 text-base font-semibold text-slate-900">Access</h2>
