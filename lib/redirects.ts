@@ -1,5 +1,12 @@
-/** The signed-in sections a post-login or post-link destination may point into; "/invite" so that "Sign in" on an invite page comes back to the invite. */
-export const ALLOWED_PREFIXES = ["/connections", "/coach", "/admin", "/settings", "/invite"] as const;
+/** The signed-in sections: a signed-out page view of one is sent to sign in first (proxy.ts). */
+export const SIGNED_IN_SECTIONS = ["/connections", "/coach", "/admin", "/settings"] as const;
+
+/** Where a post-login or post-link destination may point: the signed-in sections and "/invite" (public), so that "Sign in" on an invite page comes back to the invite. */
+export const ALLOWED_PREFIXES = [...SIGNED_IN_SECTIONS, "/invite"] as const;
+
+function isUnder(prefixes: readonly string[], path: string): boolean {
+  return prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+}
 
 /** The query parameter that carries the requested page (path + query) through sign-in. */
 export const CALLBACK_URL_PARAM = "callbackUrl";
@@ -34,12 +41,12 @@ export function safeReturnPath(requested: string | null | undefined, origin: str
   // Dot segments ("/coach/../api/auth/signout") would leave the allowed section once the browser resolves them.
   if (/(^|\/)\.\.?(\/|$)/.test(decoded.split(/[?#]/)[0] ?? "")) return fallback;
   const path = candidate.split(/[?#]/)[0] ?? "";
-  return isSignedInSection(path) ? candidate : fallback;
+  return isUnder(ALLOWED_PREFIXES, path) ? candidate : fallback;
 }
 
 /** True when `path` (no query) lies in one of the signed-in sections a signed-out visitor is sent to sign in from. */
 export function isSignedInSection(path: string): boolean {
-  return ALLOWED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+  return isUnder(SIGNED_IN_SECTIONS, path);
 }
 
 /**
