@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { it } from "node:test";
+import { describe, it } from "node:test";
 import fc from "fast-check";
-import { formatUtc, formatUtcMinute } from "@/lib/time";
+import { formatInZone, formatUtc, formatUtcMinute } from "@/lib/time";
 
 const anyMinute = fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) });
 
@@ -35,4 +35,22 @@ it("formatUtcMinute (Intl, for the browser) writes exactly what formatUtc 'd MMM
     { numRuns: 2000, seed: 7 },
   );
   assert.equal(formatUtcMinute(Date.UTC(2026, 8, 5, 0, 7)), "5 Sep 2026, 00:07");
+});
+
+describe("formatInZone", () => {
+  const ms = Date.UTC(2026, 11, 3, 7, 41);
+  it("writes each style in the given zone, with the zone's short name where a time shows", () => {
+    assert.equal(formatInZone(ms, "UTC", "minute"), "3 Dec 2026, 07:41 UTC");
+    assert.equal(formatInZone(ms, "Europe/Berlin", "minute"), "3 Dec 2026, 08:41 GMT+1");
+    assert.equal(formatInZone(ms, "America/New_York", "dayMinute"), "3 Dec, 02:41 EST");
+    assert.equal(formatInZone(ms, "Asia/Tokyo", "day"), "3 Dec 2026");
+    assert.equal(formatInZone(ms, "Asia/Tokyo", "dayMonth"), "3 Dec");
+    assert.equal(formatInZone(ms, "UTC", "time"), "07:41 UTC");
+  });
+  it("crosses the date line in the viewer's zone", () => {
+    assert.equal(formatInZone(Date.UTC(2026, 11, 31, 23, 30), "Pacific/Auckland", "day"), "1 Jan 2027");
+  });
+  it("falls back to UTC for a zone the platform does not know", () => {
+    assert.equal(formatInZone(ms, "Mars/Olympus", "minute"), "3 Dec 2026, 07:41 UTC");
+  });
 });
