@@ -20,7 +20,7 @@ export type LinkOutcome = (typeof LINK_OUTCOMES)[number];
 export const REVOCATION_OUTCOMES = ["revoked", "pending", "refused"] as const;
 export type RevocationOutcome = (typeof REVOCATION_OUTCOMES)[number];
 /** The endpoint kinds of outbound service calls; any other value is recorded as "other" (bounded label values). */
-export const ENDPOINT_KINDS = ["authorize", "token", "refresh", "revoke", "verify", "other"] as const;
+export const ENDPOINT_KINDS = ["authorize", "token", "refresh", "revoke", "verify", "master_token", "other"] as const;
 
 /** Buckets of trainlink_service_call_duration_seconds, in seconds: 5 ms to 10 s (OUTBOUND_TIMEOUT_MS defaults to 10 s). */
 const CALL_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
