@@ -111,7 +111,7 @@ test("an invite link signs up an athlete onto the coach's roster, and a second u
   const coach = await createUser("coach", "inviting-coach");
   const page = await signedIn(browser, coach.email, coach.password);
   await page.getByRole("button", { name: "Create invite link" }).click();
-  const link = await page.getByLabel("Invite link").inputValue();
+  const link = await page.getByRole("textbox", { name: "Invite link", exact: true }).inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
 
   const visitor = await (await browser.newContext()).newPage();

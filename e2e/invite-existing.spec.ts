@@ -16,7 +16,7 @@ async function signedIn(browser: Browser, email: string, password: string): Prom
 async function inviteLink(browser: Browser, coach: { email: string; password: string }): Promise<{ page: Page; link: string }> {
   const page = await signedIn(browser, coach.email, coach.password);
   await page.getByRole("button", { name: "Create invite link" }).click();
-  const link = await page.getByLabel("Invite link").inputValue();
+  const link = await page.getByRole("textbox", { name: "Invite link", exact: true }).inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
   return { page, link };
 }

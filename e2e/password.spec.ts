@@ -73,7 +73,7 @@ test("a person who forgot their password resets it from the sign-in page; the li
   await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByLabel("New password again").fill("something else entirely");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page.getByRole("alert")).toContainText("The two passwords differ");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("The two passwords differ");
   await expect(page.getByLabel("New password", { exact: true })).toHaveValue(NEW_PASSWORD);
 
   await page.getByLabel("New password again").fill(NEW_PASSWORD);
@@ -86,13 +86,13 @@ test("a person who forgot their password resets it from the sign-in page; the li
   await elsewhere.getByLabel("Email").fill(athlete.email);
   await elsewhere.getByLabel("Password").fill(TEST_PASSWORD);
   await elsewhere.getByRole("button", { name: "Sign in" }).click();
-  await expect(elsewhere.getByRole("alert")).toContainText("The email or password is incorrect");
+  await expect(elsewhere.getByRole("main").getByRole("alert")).toContainText("The email or password is incorrect");
   await page.getByRole("link", { name: "Sign in" }).click();
   await signInWithForm(page, athlete.email, NEW_PASSWORD);
 
   // The link works once.
   await page.goto(link);
-  await expect(page.getByRole("alert")).toContainText("already used");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
   await expect(page.getByRole("link", { name: "Ask for a new link" })).toBeVisible();
 
   expect((await auditKinds(athlete.id)).map((r) => r.kind)).toEqual(["password_reset_requested", "password_reset_completed"]);
@@ -106,9 +106,9 @@ test("an expired or made-up reset link says so and offers a new one", async ({ p
   const link = linkIn(await waitForMail(athlete.email, SUBJECT), `${APP_URL}/reset-password/`);
   await withTestDb((db) => db.run("UPDATE password_resets SET expires_at = created_at WHERE user_id = ?", [athlete.id]));
   await page.goto(link);
-  await expect(page.getByRole("alert")).toContainText("expired");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("expired");
   await page.goto("/reset-password/not-a-real-token");
-  await expect(page.getByRole("alert")).toContainText("not valid");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("not valid");
 });
 
 test("a signed-in user changes their password in Settings; the current password is required and other sessions end", async ({ browser }) => {
