@@ -1,20 +1,32 @@
+"use client";
+
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { InvitationListItem } from "@/lib/invitations";
-import { formatUtc } from "@/lib/time";
+import { formatUtcMinute } from "@/lib/time";
 import { cancelInviteAction } from "./invite-actions";
 
-const when = (date: Date) => `${formatUtc(date, "d MMM yyyy, HH:mm")} UTC`;
+const when = (date: Date) => `${formatUtcMinute(date.getTime())} UTC`;
 
 /**
  * "Your invite links" (rows from listInvitations, which leaves expired unused links out): the coach's open links (created, expires, Cancel with confirmation) and those used in the
- * last 30 days (by whom, when). Links themselves cannot be shown again (only their hash is stored).
+ * last 30 days (by whom, when). Links themselves cannot be shown again (only their hash is stored). A cancelled
+ * link leaves the list, so the confirmation is shown above it rather than beside the row that is gone.
  */
 export function InviteList({ invites }: { invites: InvitationListItem[] }) {
+  const [cancelled, setCancelled] = useState<string | null>(null);
+  const cancel: typeof cancelInviteAction = async (previous, form) => {
+    const result = await cancelInviteAction(previous, form);
+    setCancelled("ok" in result ? result.ok : null);
+    return result;
+  };
   return (
     <section aria-labelledby="invite-list-heading" className="space-y-3 rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
       <h2 id="invite-list-heading" className="text-lg font-semibold text-slate-900">
         Your invite links
       </h2>
+      {cancelled ? <Alert tone="success">{cancelled}</Alert> : null}
       {invites.length === 0 ? (
         <p className="text-sm text-slate-600">No open invite links, and none used in the last 30 days.</p>
       ) : (
@@ -35,7 +47,7 @@ export function InviteList({ invites }: { invites: InvitationListItem[] }) {
                   title="Cancel this invite link?"
                   description={`The link created ${when(invite.createdAt)} stops working at once: whoever opens it is told it is not valid. Athletes already on your roster are not affected.`}
                   confirmLabel="Cancel invite link"
-                  action={cancelInviteAction}
+                  action={cancel}
                   fields={{ invitationId: invite.id }}
                 />
               )}
