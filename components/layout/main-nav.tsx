@@ -61,10 +61,10 @@ function NavMenu({ items, current }: { items: NavItem[]; current: string | undef
         </Button>
       </RadixDialog.Trigger>
       <RadixDialog.Portal>
-        <RadixDialog.Overlay className="fixed inset-0 bg-slate-900/40 md:hidden" />
+        <RadixDialog.Overlay className="fixed inset-0 bg-slate-900/40" />
         <RadixDialog.Content
           aria-describedby={undefined}
-          className="fixed inset-x-0 top-0 max-h-dvh overflow-y-auto rounded-b-xl bg-white p-4 shadow-xl focus:outline-none md:hidden"
+          className="fixed inset-x-0 top-0 max-h-dvh overflow-y-auto rounded-b-xl bg-white p-4 shadow-xl focus:outline-none"
         >
           <div className="flex items-center justify-between gap-4">
             <RadixDialog.Title className="text-lg font-semibold text-slate-900">Menu</RadixDialog.Title>

@@ -103,7 +103,7 @@ export function RosterTable({ services, rows, caption }: { services: { id: strin
         </h2>
         <ul className="space-y-3">
           {rows.map((athlete, rowIndex) => (
-            <li key={athlete.id} className="roster-card">
+            <li key={athlete.id} className="phone-card">
               <h3 className="text-base">
                 <AthleteLink athlete={athlete} />
               </h3>
@@ -112,7 +112,7 @@ export function RosterTable({ services, rows, caption }: { services: { id: strin
                 {athlete.cells.map((cell, i) => {
                   const tipId = `card-tip-${rowIndex}-${i}`;
                   return (
-                    <div key={services[i]?.id ?? i} className="roster-card-row">
+                    <div key={services[i]?.id ?? i} className="phone-card-row">
                       <dt>{services[i]?.name}</dt>
                       <dd>
                         <RosterCell cell={cell} tipId={tipId} shown={open === tipId} setOpen={setOpen} />

@@ -22,12 +22,12 @@ export function ConnectionCards({
         {caption}
       </h2>
       {rows.length === 0 ? (
-        <p className="roster-card text-center text-sm text-slate-600">No connection matches these filters.</p>
+        <p className="phone-card text-center text-sm text-slate-600">No connection matches these filters.</p>
       ) : (
         <ul className="space-y-3">
           {rows.map((r) => (
             <li key={r.id}>
-              <article aria-label={connectionLabel(r)} className="roster-card">
+              <article aria-label={connectionLabel(r)} className="phone-card">
                 <div className="flex items-start justify-between gap-3">
                   <div className="min-w-0">
                     <h3 className="text-base">
@@ -39,7 +39,7 @@ export function ConnectionCards({
                 </div>
                 <dl className="mt-2 divide-y divide-slate-100">
                   {CONNECTION_COLUMNS.map((column) => (
-                    <div key={column.label} className="roster-card-row">
+                    <div key={column.label} className="phone-card-row">
                       <dt>{column.label}</dt>
                       <dd className={column.className}>{column.cell(r)}</dd>
                     </div>
