@@ -14,5 +14,7 @@ export function Badge({
   /** A leading dot (CSS, no element). */ dot?: boolean;
   children: React.ReactNode;
 }) {
-  return <span className={`badge badge-${tone}${dot ? "badge-dot" : ""}`}>{children}</span>;
+  // Joined, not one template: the Tailwind Prettier plugin trims a literal's leading space (" badge-dot").
+  const classes = dot ? ["badge", `badge-${tone}`, "badge-dot"] : ["badge", `badge-${tone}`];
+  return <span className={classes.join(" ")}>{children}</span>;
 }

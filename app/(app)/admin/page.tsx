@@ -10,6 +10,7 @@ import { CreateUserForm } from "./create-user-form";
 import { Button } from "@/components/ui/button";
 import { z } from "zod";
 import { parseQuery } from "@/lib/query";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -50,7 +51,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
         </Button>
       </form>
 
-      <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <TableScroll label="Users">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Users, {formatCount(total)} in all</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
@@ -93,7 +94,7 @@ export default async function AdminUsersPage({ searchParams }: { searchParams: P
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <PageNav
         first={previous ? href({}) : null}
         previous={previous ? href({ before: previous }) : null}

@@ -228,23 +228,21 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
                 Showing {firstRow}–{firstRow + roster.rows.length - 1} of {plural(roster.total, "athlete", "athletes")}
                 {filtered ? " matching the filters" : ""}.
               </p>
-              <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-                <RosterTable
-                  services={roster.services}
-                  caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh and verification.`}
-                  rows={roster.rows.map((athlete) => ({
-                    id: athlete.id,
-                    name: athlete.name,
-                    email: athlete.email,
-                    cells: roster.services.map((s) => ({
-                      status: athlete.cells[s.id].status,
-                      refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null,
-                      verifiedAt: athlete.cells[s.id].lastVerifiedAt?.getTime() ?? null,
-                      request: requests.get(`${athlete.id}:${s.id}`) ?? null,
-                    })),
-                  }))}
-                />
-              </div>
+              <RosterTable
+                services={roster.services}
+                caption={`Connection status per athlete and service, sorted by ${query.sort === "status" ? "worst status" : "name"}. Focus or hover a status for the last refresh and verification.`}
+                rows={roster.rows.map((athlete) => ({
+                  id: athlete.id,
+                  name: athlete.name,
+                  email: athlete.email,
+                  cells: roster.services.map((s) => ({
+                    status: athlete.cells[s.id].status,
+                    refreshedAt: athlete.cells[s.id].lastRefreshedAt?.getTime() ?? null,
+                    verifiedAt: athlete.cells[s.id].lastVerifiedAt?.getTime() ?? null,
+                    request: requests.get(`${athlete.id}:${s.id}`) ?? null,
+                  })),
+                }))}
+              />
               <PageNav
                 previous={roster.page > 1 ? pageHref(roster.page - 1) : null}
                 next={roster.page < roster.pageCount ? pageHref(roster.page + 1) : null}

@@ -9,6 +9,7 @@ import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ApiKeyStatus } from "@/lib/api-keys/types";
 import { formatUtcMinute } from "@/lib/time";
 import { revokeApiKeyAction } from "./actions";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 /** One key as the table shows it: instants in milliseconds since the epoch; nothing of the key but its prefix. */
 export interface ApiKeyRow {
@@ -43,7 +44,7 @@ export function ApiKeysTable({ rows }: { rows: ApiKeyRow[] }) {
   return (
     <div className="space-y-3">
       <ActionOutcome state={state} />
-      <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <TableScroll label="API keys">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">API keys, newest first</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
@@ -114,7 +115,7 @@ export function ApiKeysTable({ rows }: { rows: ApiKeyRow[] }) {
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <DialogRoot open={target !== null} onOpenChange={(open) => (open || pending ? null : setTarget(null))}>
         {target ? (
           <DialogContent

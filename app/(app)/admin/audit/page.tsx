@@ -9,6 +9,7 @@ import { ServiceFilter } from "@/components/connections/service-filter";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { PageNav } from "@/components/ui/pagination";
 import { flattenQuery, parseQuery } from "@/lib/query";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -115,7 +116,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         </div>
       </form>
-      <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <TableScroll label="Audit log entries">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">Audit log entries</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
@@ -151,7 +152,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <PageNav
         previous={filter.cursor ? `/admin/audit?${query(kept)}` : null}
         next={nextCursor ? `/admin/audit?${query({ ...kept, cursor: nextCursor })}` : null}

@@ -1,14 +1,14 @@
 "use client";
 
-import Link from "next/link";
 import { useActionState, useState } from "react";
-import { StatusBadge } from "@/components/connections/status-badge";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent, DialogRoot } from "@/components/ui/dialog";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ConnectionStatus } from "@/lib/connections/status";
 import { revokeConnectionAction } from "../actions";
+import { ConnectionCards } from "./connection-cards";
+import { AthleteLink, CONNECTION_COLUMNS, connectionLabel } from "./connection-columns";
 
 /** One connection as the table draws it; times already formatted (UTC) by the page. */
 export interface ConnectionsTableRow {
@@ -27,7 +27,8 @@ export interface ConnectionsTableRow {
 /**
  * The admin's connections table with one Revoke confirmation dialog for all rows. The server sends the rows as
  * data; one dialog instead of one per row keeps the page about half the size and render time (README,
- * Performance). The outcome of the last revocation shows above the table.
+ * Performance). The outcome of the last revocation shows above the table. Below `md` (768 px) the rows show as
+ * cards instead (connection-cards.tsx; CSS picks the layout, no script), with Revoke beside the athlete's name.
  */
 export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[]; caption: string }) {
   const [target, setTarget] = useState<ConnectionsTableRow | null>(null);
@@ -38,21 +39,27 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
     return result;
   }, null);
   const hydrated = useHydrated();
+  const revokeButton = (r: ConnectionsTableRow) => (
+    <Button variant="secondary" disabled={!hydrated || pending} onClick={() => setTarget(r)}>
+      Revoke
+    </Button>
+  );
 
   return (
     <div className="space-y-3">
       <ActionOutcome state={state} />
-      <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <ConnectionCards rows={rows} caption={caption} revokeButton={revokeButton} />
+      <div className="relative hidden overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200 md:block">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
               <th scope="col">Athlete</th>
-              <th scope="col">Service</th>
-              <th scope="col">Status</th>
-              <th scope="col">Linked</th>
-              <th scope="col">Access token expires</th>
-              <th scope="col">Last verified</th>
+              {CONNECTION_COLUMNS.map((column) => (
+                <th scope="col" key={column.label}>
+                  {column.label}
+                </th>
+              ))}
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -61,33 +68,23 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
           <tbody className="divide-y divide-slate-100">
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={7} className="text-center text-slate-600">
+                <td colSpan={CONNECTION_COLUMNS.length + 2} className="text-center text-slate-600">
                   No connection matches these filters.
                 </td>
               </tr>
             ) : (
               rows.map((r) => (
-                <tr key={r.id} aria-label={`${r.athleteName} ${r.serviceName}`}>
+                <tr key={r.id} aria-label={connectionLabel(r)}>
                   <th scope="row">
-                    <Link href={`/admin/users/${r.athleteId}`} prefetch={false} className="table-link">
-                      {r.athleteName}
-                    </Link>
+                    <AthleteLink row={r} />
                     <span className="cell-note">{r.athleteEmail}</span>
                   </th>
-                  <td className="text-slate-800">{r.serviceName}</td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td className="text-slate-700">{r.linked}</td>
-                  <td className="text-slate-700">{r.expires}</td>
-                  <td className="text-slate-700">{r.verified}</td>
-                  <td className="text-right">
-                    {r.revocable ? (
-                      <Button variant="secondary" disabled={!hydrated || pending} onClick={() => setTarget(r)}>
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </td>
+                  {CONNECTION_COLUMNS.map((column) => (
+                    <td key={column.label} className={column.className}>
+                      {column.cell(r)}
+                    </td>
+                  ))}
+                  <td className="text-right">{r.revocable ? revokeButton(r) : null}</td>
                 </tr>
               ))
             )}

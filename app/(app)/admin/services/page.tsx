@@ -53,10 +53,10 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
         <ul className="divide-y divide-slate-100">
           {integrations().map((service) => (
             <li key={service.id} className="flex flex-wrap items-start justify-between gap-4 py-3">
-              <div>
+              <div className="min-w-0">
                 <p className="font-medium text-slate-900">{service.name}</p>
                 <p className="text-sm text-slate-600">
-                  {service.environment} · <code className="text-xs">{service.baseUrl}</code>
+                  {service.environment} · <code className="text-xs break-all">{service.baseUrl}</code>
                 </p>
                 {health[service.id] ? (
                   <p role="alert" className="mt-2 max-w-prose rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-600/20 ring-inset">
@@ -103,7 +103,7 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
         {mail.enabled ? (
           <dl className="mt-4 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
             <Fact label="SMTP server">
-              <code className="text-xs">{mail.server}</code>
+              <code className="text-xs break-all">{mail.server}</code>
             </Fact>
             <Fact label="From">{mail.from}</Fact>
             <Fact label="Sent in the last 24 hours">

@@ -6,6 +6,7 @@ import { listWebhookEndpoints } from "@/lib/webhooks";
 import { lastAttempts } from "@/lib/webhooks/endpoints";
 import { AddEndpointForm } from "./add-endpoint-form";
 import { EndpointStatusBadge } from "./status-badge";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
@@ -30,7 +31,11 @@ export default async function WebhooksPage() {
       </div>
 
       {disabled.map((e) => (
-        <p key={e.id} role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-600/20 ring-inset">
+        <p
+          key={e.id}
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-red-900 ring-1 ring-red-600/20 ring-inset"
+        >
           TrainLink disabled <code className="text-xs">{e.url}</code> on {formatUtc(e.disabledAt!, "d MMM yyyy, HH:mm")} UTC: {e.disabledReason}. Fix
           the receiver, then{" "}
           <Link href={`/admin/webhooks/${e.id}`} className="font-medium underline">
@@ -57,7 +62,7 @@ export default async function WebhooksPage() {
         {endpoints.length === 0 ? (
           <p className="px-5 py-6 text-sm text-slate-600">No endpoints yet. Add one above to start receiving webhooks.</p>
         ) : (
-          <div className="relative overflow-x-auto">
+          <TableScroll label="Webhook endpoints" bare>
             <table className="data-table mt-3 min-w-full divide-y divide-slate-200 text-sm">
               <caption className="sr-only">Webhook endpoints</caption>
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
@@ -107,7 +112,7 @@ export default async function WebhooksPage() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </div>

@@ -11,6 +11,7 @@ import { formatUtc } from "@/lib/time";
 import { getWebhookEndpoint, listDeliveries, type WebhookDeliveryView } from "@/lib/webhooks";
 import { EndpointControls, RedeliverButton } from "../endpoint-controls";
 import { EndpointStatusBadge } from "../status-badge";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export const metadata: Metadata = { title: "Webhook endpoint" };
 
@@ -86,7 +87,7 @@ export default async function WebhookEndpointPage({
             receiver can ignore repeats. Times are UTC.
           </p>
         </div>
-        <div className="relative overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+        <TableScroll label="Deliveries to this endpoint">
           <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
             <caption className="sr-only">Deliveries to this endpoint</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
@@ -141,7 +142,7 @@ export default async function WebhookEndpointPage({
               )}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <PageNav
           previous={cursor ? base : null}
           next={next ? `${base}?cursor=${encodeURIComponent(next)}` : null}
