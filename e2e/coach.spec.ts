@@ -135,6 +135,7 @@ test("an invite link signs up an athlete onto the coach's roster, and a second u
 });
 
 test("coach and admin pages have no serious or critical accessibility violations", async ({ browser }) => {
+  test.slow(); // five pages, each analysed by axe
   for (const [email, paths] of [
     ["coach@example.com", ["/coach"]],
     ["admin@example.com", ["/admin", "/admin/connections", "/admin/audit", "/admin/services"]],
