@@ -68,7 +68,7 @@ test("no page of any role, nor a public page, scrolls sideways on a 390 px phone
 
   const coachPage = await phone(browser, coach);
   await coachPage.getByRole("button", { name: "Create invite link" }).click();
-  const invite = await coachPage.getByLabel("Invite link").inputValue();
+  const invite = await coachPage.getByRole("textbox", { name: "Invite link", exact: true }).inputValue();
   for (const path of ["/coach", `/coach/athletes/${athlete.id}`, "/settings"]) {
     await expectNoSidewaysScroll(coachPage, path);
   }
@@ -222,7 +222,8 @@ test("on a phone the admin's navigation is a Menu button: it opens the links, ma
   await expect(menu).toHaveAttribute("aria-expanded", "false");
 
   await menu.click();
-  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  // While the dialog is open Radix hides the rest of the page from assistive technology, the button included.
+  await expect(page.getByRole("button", { name: "Menu", exact: true, includeHidden: true })).toHaveAttribute("aria-expanded", "true");
   await dialog.getByRole("link", { name: "Audit log", exact: true }).click();
   await expect(page).toHaveURL(/\/admin\/audit$/);
   await expect(dialog).toHaveCount(0);
