@@ -193,7 +193,7 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     const before = await tokenRequestCount("trainerday");
     await page.goto(`/api/auth/callback/trainerday?state=${encodeURIComponent(state!)}`);
     await expect(page).toHaveURL(/\/connections\?error=missing_code&service=trainerday/);
-    await expect(page.getByRole("main").getByRole("alert")).toContainText("without an authorization code");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("sent you back without your approval");
     expect(await accountsOf(athlete.id)).toHaveLength(0);
     expect(await tokenRequestCount("trainerday")).toBe(before);
   });
