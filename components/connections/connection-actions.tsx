@@ -137,10 +137,7 @@ export function ConnectionActions({
                 {disconnecting ? "Disconnecting…" : "Disconnect"}
               </Button>
             </DialogTrigger>
-            <DialogContent
-              title={`Disconnect ${name}?`}
-              description={<p>{disconnectText}</p>}
-            >
+            <DialogContent title={`Disconnect ${name}?`} description={<p>{disconnectText}</p>}>
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>
               </DialogClose>

@@ -25,7 +25,12 @@ export interface StatusMessage {
  * decides who can link again (an administrator links server-to-server services). Null for `connected`,
  * `not_connected` and `not_configured`, which say enough with their badge.
  */
-export function statusMessage(status: ConnectionStatus, name: string, audience: Audience, flow: FlowKind = "authorization_code"): StatusMessage | null {
+export function statusMessage(
+  status: ConnectionStatus,
+  name: string,
+  audience: Audience,
+  flow: FlowKind = "authorization_code",
+): StatusMessage | null {
   const athlete = audience === "athlete";
   const byAdmin = flow === "server_to_server";
   const relink = byAdmin
@@ -69,7 +74,13 @@ export function statusMessage(status: ConnectionStatus, name: string, audience: 
 }
 
 /** Statuses whose card must not show when access expires: the access is gone or being ended, a reconnect is what matters. */
-const NO_EXPIRY: ReadonlySet<ConnectionStatus> = new Set(["needs_reauth", "revocation_pending", "revoked_by_service", "not_connected", "not_configured"]);
+const NO_EXPIRY: ReadonlySet<ConnectionStatus> = new Set([
+  "needs_reauth",
+  "revocation_pending",
+  "revoked_by_service",
+  "not_connected",
+  "not_configured",
+]);
 
 /** True when a card for `status` may say when TrainLink's access expires. */
 export function showsExpiry(status: ConnectionStatus): boolean {
@@ -122,7 +133,8 @@ export function disconnectDialogText(facts: DisconnectFacts): string {
           facts.disconnectNote ? ` ${facts.disconnectNote}` : ""
         }`
       : `TrainLink asks ${name} to end its access, then deletes what it stored. If ${name} is not answering, TrainLink keeps asking until it confirms.`;
-  const again = facts.flow === "server_to_server" ? `To link ${name} again, ask an administrator to link it again.` : "You can connect again at any time.";
+  const again =
+    facts.flow === "server_to_server" ? `To link ${name} again, ask an administrator to link it again.` : "You can connect again at any time.";
   return `${ending} Your coach will see ${name} as not connected. ${again}`;
 }
 

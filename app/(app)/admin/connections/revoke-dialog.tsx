@@ -50,8 +50,8 @@ export function RevokeDialog({
           title={`Revoke ${target.serviceName} for ${target.athleteName}?`}
           description={
             <p>
-              TrainLink asks {target.serviceName} to revoke access and deletes the stored tokens. {target.athleteName} sees {target.serviceName} as not
-              connected, with your reason, and you are recorded as the one who revoked it.
+              TrainLink asks {target.serviceName} to revoke access and deletes the stored tokens. {target.athleteName} sees {target.serviceName} as
+              not connected, with your reason, and you are recorded as the one who revoked it.
             </p>
           }
         >
