@@ -53,7 +53,7 @@ export function statusMessage(
               byAdmin ? `Ask an administrator to link ${name} again.` : "Grant missing permissions to give them now."
             }`
           : `The athlete did not give TrainLink every permission it needs at ${name}. ${
-              byAdmin ? `An administrator needs to link ${name} again.` : "They can grant the missing ones on their connections page."
+              byAdmin ? `An administrator needs to link ${name} again.` : "They can give the missing ones on their connections page."
             }`,
       };
     case "needs_reauth":
