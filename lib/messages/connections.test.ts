@@ -50,13 +50,17 @@ describe("message catalogue", () => {
 
   it("says what the issue's examples say for a refused grant and an outage, and who links an admin-linked service again", () => {
     assert.equal(statusMessage("needs_reauth", "TrainerDay", "athlete")?.text, "TrainerDay stopped accepting TrainLink. Reconnect to fix it.");
-    assert.equal(statusMessage("refresh_failing", "enduco", "athlete")?.text, "enduco is not answering right now. TrainLink will try again automatically.");
+    assert.equal(
+      statusMessage("refresh_failing", "enduco", "athlete")?.text,
+      "enduco is not answering right now. TrainLink will try again automatically.",
+    );
     assert.match(statusMessage("needs_reauth", "ExorLive", "athlete", "server_to_server")!.text, /Ask an administrator to link ExorLive again\./);
     assert.match(statusMessage("needs_reauth", "TrainerDay", "coach")!.text, /The athlete needs to reconnect it\./);
   });
 
   it("no card that needs a reconnect, or whose access is ending or gone, says when the access expires", () => {
-    for (const status of ["needs_reauth", "revocation_pending", "revoked_by_service", "not_connected"] as const) assert.equal(showsExpiry(status), false);
+    for (const status of ["needs_reauth", "revocation_pending", "revoked_by_service", "not_connected"] as const)
+      assert.equal(showsExpiry(status), false);
     for (const status of ["connected", "expiring", "refresh_failing", "missing_permissions"] as const) assert.equal(showsExpiry(status), true);
   });
 
