@@ -66,7 +66,7 @@ export function statusMessage(
     case "revoked_by_service":
       return {
         tone: "error",
-        text: `The access was cancelled at ${name}. ${athlete ? (byAdmin ? `Ask an administrator to link ${name} again.` : "Connect again to restore it.") : "The athlete needs to connect again."}`,
+        text: `Access was cancelled at ${name}. ${athlete ? (byAdmin ? `Ask an administrator to link ${name} again.` : "Connect again to restore it.") : "The athlete needs to connect again."}`,
       };
     default:
       return null;
