@@ -77,7 +77,7 @@ export async function listConnectionCards(athleteId: string): Promise<Connection
       connectHint: byAdmin
         ? `Your coach or an administrator links ${integration.name} for you, from your ${integration.name} user ID.`
         : !configured
-          ? `${integration.name} has no client credentials configured on this server.`
+          ? `${integration.name} is not set up on this server yet: an administrator needs to add it.`
           : null,
       grantedScopes: describeScopes(granted, integration.scopes),
       missingScopes: describeScopes(
