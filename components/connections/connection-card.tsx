@@ -38,8 +38,9 @@ function StatusExplanation({ card }: { card: ConnectionCardData }) {
     );
   }
   if (!card.message) return null;
+  // Information ("renewing right now") is no problem to point out: only warnings and errors are notes.
   return (
-    <p role="note" className={`rounded-md px-3 py-2 text-sm ${NOTE_TONES[card.message.tone]}`}>
+    <p role={card.message.tone === "info" ? undefined : "note"} className={`rounded-md px-3 py-2 text-sm ${NOTE_TONES[card.message.tone]}`}>
       {card.message.text}
     </p>
   );
