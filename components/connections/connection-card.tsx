@@ -32,7 +32,7 @@ const NOTE_TONES = {
 function StatusExplanation({ card }: { card: ConnectionCardData }) {
   if (card.adminRevoke) {
     return (
-      <p role="note" className={`rounded-md px-3 py-2 text-sm ${NOTE_TONES.warning}`}>
+      <p role="note" className={`rounded-md px-3 py-2 text-sm break-words ${NOTE_TONES.warning}`}>
         {ADMIN_REVOKED_PREFIX} <LocalTime ms={card.adminRevoke.atMs} style="dayMonth" />: {card.adminRevoke.reason}
       </p>
     );

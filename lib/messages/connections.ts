@@ -61,7 +61,7 @@ export function statusMessage(
     case "revocation_pending":
       return {
         tone: "warning",
-        text: `${athlete ? "You" : "The athlete"} disconnected ${name}, but ${name} is not answering right now. TrainLink keeps asking it to end the access, automatically.`,
+        text: `${name} is being disconnected, but ${name} is not answering right now. TrainLink keeps asking it to end the access, automatically.`,
       };
     case "revoked_by_service":
       return {
