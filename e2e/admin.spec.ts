@@ -26,6 +26,7 @@ test("the admin revokes a connection; the athlete sees it disconnected with the 
   await row.getByRole("button", { name: "Revoke" }).click();
   const dialog = admin.getByRole("dialog");
   await expect(dialog).toContainText("Revoke TrainerDay for Test revoke-me?");
+  await dialog.getByLabel("Reason (shown to Test revoke-me)").fill("Testing the admin's revoke.");
   await dialog.getByRole("button", { name: "Revoke" }).click();
   await expect(admin.getByRole("status").filter({ hasText: "connection was revoked" })).toBeVisible();
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "disconnected", access_token: null });

@@ -59,7 +59,7 @@ test("a coach sees exactly their athletes, the right statuses after a service fa
   await expect(page.getByRole("tooltip")).toHaveCount(0);
   await fineTrainerDay.focus();
   await expect(page.getByRole("tooltip")).toHaveText(
-    /^(Last refreshed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC|Never refreshed) · Last verified \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC$/,
+    /^(Last refreshed \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d [A-Z][\w+:-]*|Never refreshed) · Last verified \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d [A-Z][\w+:-]*$/,
   );
   await expect(fineTrainerDay).toHaveAccessibleDescription(/^(Last refreshed .*|Never refreshed) · Last verified /);
   await page.keyboard.press("Escape");

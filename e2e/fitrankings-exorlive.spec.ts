@@ -189,7 +189,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     await exorlive.getByRole("button", { name: "Disconnect" }).click();
     await athletePage.getByRole("dialog").getByRole("button", { name: "Disconnect" }).click();
     await expect(exorlive).toContainText("Not connected");
-    await expect(exorlive.getByRole("status")).toContainText("ask ExorLive support to remove the link too");
+    await expect(exorlive.getByRole("status")).toContainText("ask ExorLive support to remove the link");
   });
 
   for (const [mode, message] of [

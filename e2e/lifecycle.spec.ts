@@ -27,9 +27,9 @@ test("Refresh shows the new expiry; a refused refresh needs a reconnect, which w
 
   await setSandboxMode("trainerday", "refresh_invalid_grant");
   await trainerday.getByRole("button", { name: "Refresh" }).click();
-  await expect(trainerday.getByRole("alert")).toContainText("no longer accepts the stored authorization");
+  await expect(trainerday.getByRole("alert")).toContainText("Refreshing TrainerDay did not work.");
   await expect(trainerday).toContainText("Needs reconnect");
-  await expect(trainerday.getByRole("note")).toContainText("Reconnect to restore access");
+  await expect(trainerday.getByRole("note")).toContainText("TrainerDay stopped accepting TrainLink. Reconnect to fix it.");
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "needs_reauth" });
 
   await setSandboxMode("trainerday", "normal");
@@ -58,9 +58,9 @@ test("a service outage during Refresh keeps the connection, says so, and the nex
   const enduco = card(page, "enduco");
   await setSandboxMode("enduco", "token_503");
   await enduco.getByRole("button", { name: "Refresh" }).click();
-  await expect(enduco.getByRole("alert")).toContainText("enduco could not refresh the access token (enduco is unavailable (HTTP 503))");
+  await expect(enduco.getByRole("alert")).toContainText("Refreshing enduco did not work.");
   await expect(enduco).toContainText("Refresh failing");
-  await expect(enduco.getByRole("note")).toContainText("retried automatically (next attempt");
+  await expect(enduco.getByRole("note")).toContainText("enduco is not answering right now. TrainLink will try again automatically.");
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected" });
 
   await setSandboxMode("enduco", "normal");
@@ -81,7 +81,7 @@ test("a refused client secret is the operator's problem: the athlete keeps the c
   const trainerday = card(page, "TrainerDay");
   await setSandboxMode("trainerday", "client_rejected");
   await trainerday.getByRole("button", { name: "Refresh" }).click();
-  await expect(trainerday.getByRole("alert")).toContainText("refused TrainLink's own credentials");
+  await expect(trainerday.getByRole("alert")).toContainText("TrainerDay is not accepting TrainLink itself right now");
   await expect(trainerday).not.toContainText("Needs reconnect");
   expect((await accountsOf(athlete.id))[0]).toMatchObject({ state: "connected", failure_count: 0 });
 

@@ -193,7 +193,7 @@ test.describe("refused callbacks store nothing and explain what happened", () =>
     const before = await tokenRequestCount("trainerday");
     await page.goto(`/api/auth/callback/trainerday?state=${encodeURIComponent(state!)}`);
     await expect(page).toHaveURL(/\/connections\?error=missing_code&service=trainerday/);
-    await expect(page.getByRole("main").getByRole("alert")).toContainText("without an authorization code");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("sent you back without your approval");
     expect(await accountsOf(athlete.id)).toHaveLength(0);
     expect(await tokenRequestCount("trainerday")).toBe(before);
   });
@@ -278,7 +278,7 @@ test("an unreachable revocation leaves the connection pending until the service 
   const trainerday = card(page, "TrainerDay");
   await expect(trainerday.getByRole("status")).toContainText("TrainLink keeps asking TrainerDay");
   await expect(trainerday).toContainText("Disconnect pending");
-  await expect(trainerday.getByRole("note")).toContainText("the stored tokens are deleted once TrainerDay confirms");
+  await expect(trainerday.getByRole("note")).toContainText("TrainLink keeps asking it to end the access");
   const [pending] = await accountsOf(athlete.id);
   expect(pending).toMatchObject({ state: "revocation_pending" });
   expect(pending?.access_token).toMatch(/^v1\./);

@@ -26,7 +26,7 @@ test("an admin sees a service's bad hour on the System page after the sandbox fa
   await setSandboxMode("enduco", "token_503");
   const failedAt = new Date();
   await enduco.getByRole("button", { name: "Refresh" }).click();
-  await expect(enduco.getByRole("alert")).toContainText("enduco could not refresh the access token");
+  await expect(enduco.getByRole("alert")).toContainText("Refreshing enduco did not work.");
 
   const admin = await (await browser.newContext()).newPage();
   const operator = await createUser("admin", "system-admin");

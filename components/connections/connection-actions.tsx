@@ -11,6 +11,7 @@ import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/compone
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ServiceId } from "@/db/schema";
 import type { ConnectionStatus } from "@/lib/connections/status";
+import { refreshDescription } from "@/lib/messages/connections";
 
 type Flow = "authorization_code" | "token_in_callback" | "server_to_server";
 
@@ -27,6 +28,7 @@ export function ConnectionActions({
   canConnect,
   canRefresh,
   canGrantMissing = false,
+  disconnectText,
 }: {
   service: ServiceId;
   name: string;
@@ -36,6 +38,8 @@ export function ConnectionActions({
   canRefresh: boolean;
   /** The connection lacks required scopes and the athlete can run the consent again. */
   canGrantMissing?: boolean;
+  /** The Disconnect dialog's text for this service (lib/messages disconnectDialogText). */
+  disconnectText: string;
 }) {
   const [open, setOpen] = useState(false);
   // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
@@ -121,7 +125,7 @@ export function ConnectionActions({
         {canRefresh ? (
           <form action={refresh}>
             <input type="hidden" name="service" value={service} />
-            <Button type="submit" variant="secondary" disabled={refreshing || !hydrated}>
+            <Button type="submit" variant="secondary" disabled={refreshing || !hydrated} aria-describedby={`${service}-refresh-help`}>
               {refreshing ? "Refreshing…" : "Refresh"}
             </Button>
           </form>
@@ -133,15 +137,7 @@ export function ConnectionActions({
                 {disconnecting ? "Disconnecting…" : "Disconnect"}
               </Button>
             </DialogTrigger>
-            <DialogContent
-              title={`Disconnect ${name}?`}
-              description={
-                <p>
-                  TrainLink will ask {name} to revoke its access and then delete the stored tokens. Your coach will see {name} as not connected. You
-                  can connect again at any time.
-                </p>
-              }
-            >
+            <DialogContent title={`Disconnect ${name}?`} description={<p>{disconnectText}</p>}>
               <DialogClose asChild>
                 <Button variant="secondary">Cancel</Button>
               </DialogClose>
@@ -160,6 +156,11 @@ export function ConnectionActions({
           </span>
         ) : null}
       </div>
+      {canRefresh ? (
+        <p id={`${service}-refresh-help`} className="text-xs text-slate-600">
+          {refreshDescription(name)}
+        </p>
+      ) : null}
       {connectError ? <Alert tone="error">{connectError}</Alert> : null}
       <ActionOutcome state={refreshState} />
       <ActionOutcome state={disconnectState} />

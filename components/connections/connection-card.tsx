@@ -2,78 +2,48 @@ import { formatDistanceStrict } from "date-fns";
 import Link from "next/link";
 import { RequestNote } from "@/components/reconnect-requests/request-note";
 import type { ConnectionCardData } from "@/lib/connections/card";
-import { formatUtc } from "@/lib/time";
+import { LocalTime } from "@/components/ui/local-time";
+import { ADMIN_REVOKED_PREFIX } from "@/lib/messages/connections";
 import { ConnectionActions } from "./connection-actions";
 import { ScopeList } from "./scope-list";
 import { StatusBadge } from "./status-badge";
 
 function When({ label, date, now }: { label: string; date: Date; now: Date }) {
-  const relative = formatDistanceStrict(date, now, { addSuffix: true });
   return (
     <div>
       <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">
-        <time dateTime={date.toISOString()} title={`${formatUtc(date, "PPpp")} UTC`}>
-          {relative}
-        </time>{" "}
-        <span className="text-slate-500">({formatUtc(date, "d MMM yyyy, HH:mm")} UTC)</span>
+        {formatDistanceStrict(date, now, { addSuffix: true })}{" "}
+        <span className="text-slate-500">
+          (<LocalTime ms={date.getTime()} />)
+        </span>
       </dd>
     </div>
   );
 }
 
-function stamp(date: Date): string {
-  return `${formatUtc(date, "d MMM, HH:mm")} UTC`;
-}
+const NOTE_TONES = {
+  info: "bg-slate-50 text-slate-700",
+  warning: "bg-amber-50 text-amber-900",
+  error: "bg-red-50 text-red-900",
+} as const;
 
-/** What the status means for the athlete and what happens next, for the statuses that need words. */
-function StatusExplanation({ card, now }: { card: ConnectionCardData; now: Date }) {
-  const error = card.lastError ? ` (${card.lastError})` : "";
-  switch (card.status) {
-    case "expiring":
-      return <p className="text-sm text-slate-700">The access token expires soon; TrainLink is refreshing it.</p>;
-    case "refresh_failing":
-      return (
-        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Refreshing failed{card.lastErrorAt ? ` at ${stamp(card.lastErrorAt)}` : ""}
-          {error}. The connection is kept and retried automatically
-          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}.
-        </p>
-      );
-    case "missing_permissions":
-      return (
-        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          {card.name} did not grant TrainLink every permission it needs (listed under Missing permissions).{" "}
-          {card.canConnect
-            ? "Grant missing permissions to give them now."
-            : card.flow === "server_to_server"
-              ? `Your coach or an administrator links ${card.name} for you: ask them to link it again.`
-              : card.connectHint}
-        </p>
-      );
-    case "needs_reauth":
-      return (
-        <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
-          {card.name} no longer accepts TrainLink&apos;s authorization{error}. Reconnect to restore access.
-        </p>
-      );
-    case "revocation_pending":
-      return (
-        <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          TrainLink asked {card.name} to revoke its access but could not reach it{error}. It keeps asking
-          {card.nextAttemptAt ? ` (next attempt ${formatDistanceStrict(card.nextAttemptAt, now, { addSuffix: true })})` : ""}; the stored tokens are
-          deleted once {card.name} confirms.
-        </p>
-      );
-    case "revoked_by_service":
-      return (
-        <p role="note" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
-          Access was cancelled at {card.name}, so TrainLink deleted the stored tokens. Connect again to restore it.
-        </p>
-      );
-    default:
-      return null;
+/** The card's one explanation: what the status means and what happens next (lib/messages), or an administrator's revocation and its reason. */
+function StatusExplanation({ card }: { card: ConnectionCardData }) {
+  if (card.adminRevoke) {
+    return (
+      <p role="note" className={`rounded-md px-3 py-2 text-sm break-words ${NOTE_TONES.warning}`}>
+        {ADMIN_REVOKED_PREFIX} <LocalTime ms={card.adminRevoke.atMs} style="dayMonth" />: {card.adminRevoke.reason}
+      </p>
+    );
   }
+  if (!card.message) return null;
+  // Information ("renewing right now") is no problem to point out: only warnings and errors are notes.
+  return (
+    <p role={card.message.tone === "info" ? undefined : "note"} className={`rounded-md px-3 py-2 text-sm ${NOTE_TONES[card.message.tone]}`}>
+      {card.message.text}
+    </p>
+  );
 }
 
 /**
@@ -119,7 +89,7 @@ export function ConnectionCard({
       </div>
 
       <div className="mt-4 flex-1 space-y-4">
-        <StatusExplanation card={card} now={now} />
+        <StatusExplanation card={card} />
         {connected ? (
           <>
             {card.grantedScopes.length > 0 ? (
@@ -143,7 +113,7 @@ export function ConnectionCard({
                   <dd className="mt-0.5 font-mono text-sm break-all text-slate-700">{card.serviceAccount}</dd>
                 </div>
               ) : null}
-              {card.expiresAt !== null ? (
+              {!card.showExpiry ? null : card.expiresAt !== null ? (
                 <When
                   label={card.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"}
                   date={new Date(card.expiresAt * 1000)}
@@ -167,7 +137,7 @@ export function ConnectionCard({
               {card.planChangedAt ? <When label="Plan changed" date={card.planChangedAt} now={now} /> : null}
             </dl>
           </>
-        ) : card.status === "revoked_by_service" ? null : (
+        ) : card.status === "revoked_by_service" || card.adminRevoke ? null : (
           <p className="text-sm text-slate-600">
             {card.connectHint ?? `Connect ${card.name} to let TrainLink and your coach see that your account is linked.`}
           </p>
@@ -184,6 +154,7 @@ export function ConnectionCard({
           canConnect={card.canConnect}
           canRefresh={card.canRefresh}
           canGrantMissing={card.missingPermissions.length > 0 && card.canConnect}
+          disconnectText={card.disconnectText}
         />
         <Link
           href={`/connections/${card.service}/history`}

@@ -16,7 +16,7 @@ export async function recordAdminAction(
     ...action,
     targetUserId: action.targetUserId ?? null,
     service: action.service ?? null,
-    detail: action.detail?.slice(0, 500) ?? null,
+    detail: action.detail?.slice(0, 1000) ?? null, // room for an outcome and a 500-character revoke reason
     at: new Date(),
   });
 }

@@ -15,6 +15,7 @@ import { statusCondition, type ListableStatus } from "@/lib/connections/status-s
 import { env } from "@/lib/env";
 import { getIntegration } from "@/lib/integrations/registry";
 import { recordAdminAction } from "@/lib/admin/actions-log";
+import { detailWithReason } from "@/lib/admin/revoke-reason";
 import { cursorCodec, keysetPage, keysetPlan, type KeysetRequest } from "@/lib/keyset";
 import { failed } from "@/lib/result";
 
@@ -137,15 +138,17 @@ export type RevokeConnectionResult =
  * Revokes connection `connectionId` through the same path as the athlete's Disconnect (disconnectConnection:
  * revoke at the service, pending on outage, wipe) on behalf of `actorId` (an admin; null for an API key, which
  * `actorLabel` then names, e.g. `API key "Planner" (tlk_0a1b2c3d)`), and records one `connection_revoked` admin
- * action whose detail names the label. Checks no permission: its callers do (revokeConnectionAsAdmin, the API's
+ * action whose detail names the label and `reason` (detailWithReason). Checks no permission: its callers do (revokeConnectionAsAdmin, the API's
  * `connections:revoke` scope). A connection that has already ended resolves to `ended` and records nothing.
  */
 export async function revokeConnection(input: {
   connectionId: string;
   actorId: string | null;
   actorLabel?: string;
+  /** Why the administrator revoked it (at most 500 characters): stored in the admin action, shown on the athlete's card. */
+  reason?: string | null;
 }): Promise<RevokeConnectionResult> {
-  const { connectionId, actorId, actorLabel } = input;
+  const { connectionId, actorId, actorLabel, reason } = input;
   const read = () =>
     db
       .select({ userId: accounts.userId, provider: accounts.provider, state: accounts.state, name: users.name })
@@ -176,7 +179,7 @@ export async function revokeConnection(input: {
     targetUserId: row.userId,
     kind: "connection_revoked",
     service: row.provider,
-    detail: actorLabel ? `${outcome}; by ${actorLabel}` : outcome,
+    detail: detailWithReason(actorLabel ? `${outcome}; by ${actorLabel}` : outcome, reason),
   });
   if (result.pending)
     return { kind: "pending", message: `${service} could not be reached; the revocation for ${row.name} is pending and retried automatically.` };
@@ -190,11 +193,16 @@ export async function revokeConnection(input: {
 
 /**
  * Revokes connection `connectionId` as an admin (revokeConnection with the admin as the actor of the
- * connection event and of the `connection_revoked` admin action). Admins only (ForbiddenError).
+ * connection event and of the `connection_revoked` admin action), with the admin's `reason` when given (the
+ * single Revoke asks for one; bulk revoke gives none). Admins only (ForbiddenError).
  */
-export async function revokeConnectionAsAdmin(viewer: SessionUser | null, connectionId: string): Promise<{ ok: string } | { error: string }> {
+export async function revokeConnectionAsAdmin(
+  viewer: SessionUser | null,
+  connectionId: string,
+  reason?: string | null,
+): Promise<{ ok: string } | { error: string }> {
   assertCan(viewer, "connections.revoke_any");
-  const result = await revokeConnection({ connectionId, actorId: viewer.id });
+  const result = await revokeConnection({ connectionId, actorId: viewer.id, reason });
   switch (result.kind) {
     case "not_found":
       return { error: "That connection no longer exists." };

@@ -9,7 +9,7 @@ import { disconnectConnection } from "@/lib/connections/disconnect";
 import { findConnection } from "@/lib/connections/queries";
 import { ConnectionUnavailableError, RefreshFailedError, refreshOnRequest, RefreshThrottledError } from "@/lib/connections/refresh";
 import { getIntegration } from "@/lib/integrations/registry";
-import { formatUtc } from "@/lib/time";
+import { refreshFailureMessage } from "@/lib/messages/connections";
 import { failed } from "@/lib/result";
 
 /** Disconnects one of the signed-in athlete's own connections (revoking at the service first). */
@@ -33,7 +33,7 @@ export const disconnectAction = authedAction(
   },
 );
 
-/** Refreshes one of the signed-in athlete's connections now; says the new expiry, or the error in words. */
+/** Refreshes one of the signed-in athlete's connections now; says the new expiry, or why not in plain words (lib/messages). */
 export const refreshAction = authedAction(
   "connections.manage_own",
   z.object({ service: z.enum(SERVICE_IDS, { error: "Unknown service. Reload the page and try again." }) }),
@@ -44,8 +44,10 @@ export const refreshAction = authedAction(
     try {
       await refreshOnRequest(connection.id, user.id);
     } catch (error) {
-      if (error instanceof RefreshFailedError || error instanceof ConnectionUnavailableError || error instanceof RefreshThrottledError)
-        return { error: error.message };
+      // The service's own error stays in the history; the athlete reads the catalogue's sentence (the card explains the rest).
+      if (error instanceof RefreshFailedError) return { error: refreshFailureMessage(error.kind, name) };
+      if (error instanceof ConnectionUnavailableError) return { error: `${name} is not connected right now. Reload the page to see why.` };
+      if (error instanceof RefreshThrottledError) return { error: error.message };
       throw error;
     } finally {
       revalidatePath("/connections");
@@ -54,7 +56,7 @@ export const refreshAction = authedAction(
     const expiresAt = refreshed?.expiresAt;
     return {
       ok: expiresAt
-        ? `${name} refreshed: the new access token expires ${formatDistanceStrict(new Date(expiresAt * 1000), new Date(), { addSuffix: true })} (${formatUtc(new Date(expiresAt * 1000), "HH:mm")} UTC).`
+        ? `${name} refreshed: the new access token expires ${formatDistanceStrict(new Date(expiresAt * 1000), new Date(), { addSuffix: true })}.`
         : `${name} refreshed.`,
     };
   },

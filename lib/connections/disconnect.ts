@@ -16,9 +16,9 @@ import { countRevocation } from "@/lib/metrics/registry";
 /** Revoked at the service or not (and why: pending, refused, no endpoint), with a note for the athlete; or a Failure sentence. */
 export type DisconnectResult = Result<{ revoked: boolean; pending?: boolean; refused?: boolean; note?: string }>;
 
-/** What the athlete must do when `service` refused to revoke our access: the sentence shown after Disconnect. */
-function refusedNote(service: string, answer: string): string {
-  return `${service} refused to revoke TrainLink's access (${answer}). TrainLink has deleted its copy of the tokens and will never use them again. To end the access at ${service} too, sign in to ${service} and remove TrainLink from the apps connected to your account, or ask ${service} support to.`;
+/** What the athlete must do when `service` refused to revoke our access: the sentence shown after Disconnect (its answer stays in the history). */
+function refusedNote(service: string): string {
+  return `${service} refused to revoke TrainLink's access. TrainLink has deleted its copy of the tokens and will never use them again. To end the access at ${service} too, sign in to ${service} and remove TrainLink from the apps connected to your account, or ask ${service} support to.`;
 }
 
 type RevokeOutcome = { kind: "revoked" } | { kind: "none" } | { kind: "transient"; message: string } | { kind: "refused"; message: string };
@@ -115,7 +115,7 @@ async function revokeAndEnd(row: Account, actorId: string | null, actorLabel: st
       // The athlete's Disconnect wins: nothing here may use these tokens again, whatever the service said.
       await revocationRefused(row, actorId, outcome.message);
       countRevocation(row.provider, "refused");
-      return { revoked: false, refused: true, note: refusedNote(integration.name, outcome.message) };
+      return { revoked: false, refused: true, note: refusedNote(integration.name) };
   }
 }
 

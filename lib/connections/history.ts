@@ -40,13 +40,15 @@ export interface HistoryEntry {
   label: string;
   /** Who did it: a person's name, "TrainLink" (automatic), or the service (webhooks). */
   who: string;
+  /** The event's protocol detail (HTTP statuses, error codes): for admins only, null for athletes and coaches. */
   detail: string | null;
 }
 
 /**
  * The timeline of one connection (`athleteId` at `service`), newest first, at most `limit` (default 200)
  * entries. Never a token: events hold none. Readable by the athlete, their coaches and admins
- * (assertCanViewAthlete); anyone else gets ForbiddenError. "You" is the viewer.
+ * (assertCanViewAthlete); anyone else gets ForbiddenError. "You" is the viewer. Only an admin viewer gets each event's
+ * detail: athletes and coaches read the labels, in plain words (the detail is protocol talk).
  */
 export async function listConnectionHistory(viewer: SessionUser, athleteId: string, service: ServiceId, limit = 200): Promise<HistoryEntry[]> {
   await assertCanViewAthlete(viewer, athleteId);
@@ -75,6 +77,6 @@ export async function listConnectionHistory(viewer: SessionUser, athleteId: stri
       row.actorId === viewer.id
         ? "You"
         : (row.actorName ?? (row.kind === "deregistered_by_service" || row.kind === "plan_changed" ? serviceName : "TrainLink (automatic)")),
-    detail: row.detail,
+    detail: viewer.role === "admin" ? row.detail : null,
   }));
 }

@@ -10,6 +10,7 @@ import { credentialsAccepted, credentialsRejected, isOperatorError } from "@/lib
 import { openToken } from "@/lib/connections/sealing";
 import { countRefresh } from "@/lib/metrics/registry";
 import { IllegalTransitionError, needsReauth, refreshed, refreshFailed } from "@/lib/connections/transitions";
+import type { RefreshFailureKind } from "@/lib/messages/connections";
 
 /** The connection cannot give a token: not connected, needs reconnecting, or gone. `message` is safe to show. */
 export class ConnectionUnavailableError extends Error {
@@ -25,6 +26,8 @@ export class RefreshFailedError extends Error {
   constructor(
     message: string,
     readonly reauth: boolean,
+    /** The failure's class for the athlete's sentence (lib/messages refreshFailureMessage); `message` is the detailed one. */
+    readonly kind: RefreshFailureKind = reauth ? "reauth" : "transient",
   ) {
     super(message);
   }
@@ -218,7 +221,7 @@ async function refreshUnderOwnLease(id: string, owner: string, margin: number, f
     if (row.lastErrorAt !== null && row.lastErrorAt.getTime() >= startedAt) {
       throw new RefreshFailedError(row.lastError ?? "The refresh failed.", false);
     }
-    if (Date.now() > deadline) throw new RefreshFailedError("Another refresh of this connection is still running; try again shortly.", false);
+    if (Date.now() > deadline) throw new RefreshFailedError("Another refresh of this connection is still running; try again shortly.", false, "busy");
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -344,6 +347,7 @@ async function recordRefreshFailure(
     return new RefreshFailedError(
       `${name} refused TrainLink's own credentials (${message}). Your connection is kept: an administrator has to correct TrainLink's ${name} settings, and it then recovers by itself.`,
       false,
+      "credentials",
     );
   }
   // Only invalid_grant means the athlete's grant is gone (RFC 6749 §5.2); any other refusal keeps the connection.

@@ -62,7 +62,7 @@ export interface ServiceDefinition {
    */
   requiredScopes: readonly string[];
   revocation: RevocationKind;
-  /** Text shown to the athlete after disconnecting when the service documents no revocation. */
+  /** Where the athlete ends the access at the service when it documents no revocation: shown in the Disconnect dialog and after disconnecting. */
   disconnectNote?: string;
 }
 
@@ -84,7 +84,7 @@ export interface Integration {
   /** See ServiceDefinition.requiredScopes. */
   requiredScopes: readonly string[];
   revocation: RevocationKind;
-  /** Text shown to the athlete after disconnecting when the service documents no revocation. */
+  /** Where the athlete ends the access at the service when it documents no revocation: shown in the Disconnect dialog and after disconnecting. */
   disconnectNote?: string;
   /**
    * Exchanges a refresh token for new tokens (RFC 6749 §6) the way the service documents it; absent when the

@@ -58,16 +58,16 @@ describe("athlete detail", () => {
     assert.deepEqual(Object.keys(td).sort(), [
       "expiresAt",
       "grantedScopes",
-      "lastError",
-      "lastErrorAt",
       "lastRefreshedAt",
       "lastVerifiedAt",
       "linkedAt",
+      "message",
       "missingPermissions",
       "missingScopes",
       "name",
       "service",
       "serviceAccount",
+      "showExpiry",
       "status",
     ]);
   });

@@ -11,6 +11,7 @@ import { connectionStatus, type ConnectionStatus } from "@/lib/connections/statu
 import { env } from "@/lib/env";
 import { describeScopes, integrations, type ScopeInfo } from "@/lib/integrations/registry";
 import { missingRequiredScopes } from "@/lib/integrations/required-scopes";
+import { showsExpiry, statusMessage, type StatusMessage } from "@/lib/messages/connections";
 import { splitScope } from "@/lib/integrations/tokens";
 
 /** One service of the athlete detail page. Holds no token, sealed or not. */
@@ -29,9 +30,10 @@ export interface AthleteServiceDetail {
   /** When the connection last proved to work (linked, refreshed, or a verification request); null when never. */
   lastVerifiedAt: Date | null;
   linkedAt: Date | null;
-  /** The last refresh or revocation error, in words, and when. */
-  lastError: string | null;
-  lastErrorAt: Date | null;
+  /** What the status means for the coach, in plain words (lib/messages); the service's own error stays in the admin's history. */
+  message: StatusMessage | null;
+  /** False when the page must not say when access expires (the athlete must reconnect, or the access is ending). */
+  showExpiry: boolean;
   /** The athlete's account id at the service while linked (never a token); null when none is known. */
   serviceAccount: string | null;
 }
@@ -73,8 +75,6 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
       linkedAt: accounts.linkedAt,
       lastRefreshedAt: accounts.lastRefreshedAt,
       lastVerifiedAt: accounts.lastVerifiedAt,
-      lastError: accounts.lastError,
-      lastErrorAt: accounts.lastErrorAt,
       providerAccountId: accounts.providerAccountId,
     })
     .from(accounts)
@@ -117,8 +117,8 @@ export async function getAthleteForCoach(viewer: SessionUser | null, athleteId: 
         lastRefreshedAt: row?.lastRefreshedAt ?? null,
         lastVerifiedAt: held?.lastVerifiedAt ?? null,
         linkedAt: held?.linkedAt ?? null,
-        lastError: live?.lastError ?? null,
-        lastErrorAt: live?.lastErrorAt ?? null,
+        message: statusMessage(status, integration.name, "coach", integration.flow),
+        showExpiry: showsExpiry(status),
         serviceAccount: live?.providerAccountId ?? null,
       };
     }),

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { ROLES } from "@/db/schema";
 import { revokeConnectionAsAdmin } from "@/lib/admin/connections";
+import { revokeReasonSchema } from "@/lib/admin/revoke-reason";
 import { changeRole, createUser, setCoaches, setUserDisabled } from "@/lib/admin/users";
 import { authedAction } from "@/lib/actions";
 import { sendResetLinkAsAdmin } from "@/lib/auth/password-reset";
@@ -62,9 +63,9 @@ export const setCoachesAction = authedAction(
 /** Revokes any connection through the athlete's Disconnect path, the admin recorded as actor (admins only). */
 export const revokeConnectionAction = authedAction(
   "connections.revoke_any",
-  z.object({ connectionId: z.string({ error: "Choose a connection." }).min(1).max(100) }),
-  async ({ connectionId }, admin) => {
-    const result = await revokeConnectionAsAdmin(admin, connectionId);
+  z.object({ connectionId: z.string({ error: "Choose a connection." }).min(1).max(100), reason: revokeReasonSchema }),
+  async ({ connectionId, reason }, admin) => {
+    const result = await revokeConnectionAsAdmin(admin, connectionId, reason);
     revalidatePath("/admin", "layout");
     return result;
   },

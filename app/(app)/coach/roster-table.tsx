@@ -5,7 +5,8 @@ import { useState, type Dispatch, type SetStateAction } from "react";
 import { StatusBadge } from "@/components/connections/status-badge";
 import { RequestMarker, type OpenRequestStatus } from "@/components/reconnect-requests/request-marker";
 import type { ConnectionStatus } from "@/lib/connections/status";
-import { formatUtcMinute } from "@/lib/time";
+import { rosterCellSummary } from "@/lib/messages/connections";
+import { formatInZone } from "@/lib/time";
 
 /** One athlete of the matrix as the table draws it: one cell per service, in the order of `services`. */
 export interface RosterTableRow {
@@ -21,13 +22,12 @@ export interface RosterTableRow {
 }
 
 /**
- * "Last refreshed 21 Nov 2026, 21:52 UTC · Last verified 22 Nov 2026, 03:52 UTC", with "Never refreshed" and
- * "Never verified" for null; times in milliseconds since the epoch.
+ * "Last refreshed 21 Nov 2026, 22:52 CET · Last verified …" in the viewer's time zone (the tooltip only exists after
+ * hydration, so the browser's zone is known), with "Never refreshed" and "Never verified" for null; milliseconds since the epoch.
  */
 function tooltipText(refreshedAt: number | null, verifiedAt: number | null): string {
-  const refreshed = refreshedAt === null ? "Never refreshed" : `Last refreshed ${formatUtcMinute(refreshedAt)} UTC`;
-  const verified = verifiedAt === null ? "Never verified" : `Last verified ${formatUtcMinute(verifiedAt)} UTC`;
-  return `${refreshed} · ${verified}`;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  return rosterCellSummary(refreshedAt, verifiedAt, (ms) => formatInZone(ms, zone, "minute"));
 }
 
 type Cell = RosterTableRow["cells"][number];

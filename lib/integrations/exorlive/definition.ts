@@ -27,5 +27,5 @@ export const EXORLIVE = {
   requestedScopes: ["read_profile", "read_workout", "read_calendar"],
   requiredScopes: ["read_profile", "read_workout"],
   revocation: "none",
-  disconnectNote: "ExorLive documents no way to revoke access: ask ExorLive support to remove the link too.",
+  disconnectNote: "To end it there too, ask ExorLive support to remove the link.",
 } as const satisfies ServiceDefinition;

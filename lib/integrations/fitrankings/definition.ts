@@ -18,5 +18,5 @@ export const FITRANKINGS = {
   requestedScopes: [],
   requiredScopes: [],
   revocation: "none",
-  disconnectNote: "FitRankings documents no way to revoke access: also remove TrainLink in your FitRankings account settings.",
+  disconnectNote: "To end it there too, remove TrainLink in your FitRankings account settings.",
 } as const satisfies ServiceDefinition;

@@ -1,14 +1,13 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState, type ComponentProps } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Button } from "@/components/ui/button";
-import { DialogClose, DialogContent, DialogRoot } from "@/components/ui/dialog";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ConnectionStatus } from "@/lib/connections/status";
-import { revokeConnectionAction } from "../actions";
 import { ConnectionCards } from "./connection-cards";
 import { AthleteLink, CONNECTION_COLUMNS, connectionLabel } from "./connection-columns";
+import { RevokeDialog } from "./revoke-dialog";
 
 /** One connection as the table draws it; times already formatted (UTC) by the page. */
 export interface ConnectionsTableRow {
@@ -32,22 +31,17 @@ export interface ConnectionsTableRow {
  */
 export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[]; caption: string }) {
   const [target, setTarget] = useState<ConnectionsTableRow | null>(null);
-  // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
-  const [state, submit, pending] = useActionState(async (previous: Parameters<typeof revokeConnectionAction>[0], form: FormData) => {
-    const result = await revokeConnectionAction(previous, form);
-    setTarget(null);
-    return result;
-  }, null);
+  const [outcome, setOutcome] = useState<ComponentProps<typeof ActionOutcome>["state"]>(null);
   const hydrated = useHydrated();
   const revokeButton = (r: ConnectionsTableRow) => (
-    <Button variant="secondary" disabled={!hydrated || pending} onClick={() => setTarget(r)}>
+    <Button variant="secondary" disabled={!hydrated} onClick={() => setTarget(r)}>
       Revoke
     </Button>
   );
 
   return (
     <div className="space-y-3">
-      <ActionOutcome state={state} />
+      <ActionOutcome state={outcome} />
       <ConnectionCards rows={rows} caption={caption} revokeButton={revokeButton} />
       <div className="relative hidden overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-200 md:block">
         <table className="data-table min-w-full divide-y divide-slate-200 text-sm">
@@ -91,29 +85,14 @@ export function ConnectionsTable({ rows, caption }: { rows: ConnectionsTableRow[
           </tbody>
         </table>
       </div>
-      <DialogRoot open={target !== null} onOpenChange={(open) => (open || pending ? null : setTarget(null))}>
-        {target ? (
-          <DialogContent
-            title={`Revoke ${target.serviceName} for ${target.athleteName}?`}
-            description={
-              <p>
-                TrainLink asks {target.serviceName} to revoke access and deletes the stored tokens. {target.athleteName} sees {target.serviceName} as
-                not connected, and you are recorded as the one who revoked it.
-              </p>
-            }
-          >
-            <DialogClose asChild>
-              <Button variant="secondary">Cancel</Button>
-            </DialogClose>
-            <form action={submit}>
-              <input type="hidden" name="connectionId" value={target.id} />
-              <Button type="submit" variant="danger" disabled={pending}>
-                {pending ? "Revoking…" : "Revoke"}
-              </Button>
-            </form>
-          </DialogContent>
-        ) : null}
-      </DialogRoot>
+      <RevokeDialog
+        target={target}
+        onClose={() => setTarget(null)}
+        onDone={(result) => {
+          setOutcome(result);
+          setTarget(null);
+        }}
+      />
     </div>
   );
 }

@@ -9,10 +9,9 @@ import { ReconnectRequestPanel } from "@/components/reconnect-requests/reconnect
 import { requireRole } from "@/lib/auth/session";
 import { ForbiddenError } from "@/lib/authz";
 import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
-import type { ConnectionStatus } from "@/lib/connections/status";
 import { getReconnectOverview, type ReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster/athlete";
-import { formatUtc } from "@/lib/time";
+import { LocalTime } from "@/components/ui/local-time";
 
 export const metadata: Metadata = { title: "Athlete" };
 
@@ -27,23 +26,12 @@ const TONE: Record<string, string> = {
   disconnected: "bg-slate-400",
 };
 
-/** What the status means for the coach, for the statuses that need words. */
-const COACH_NOTE: Partial<Record<ConnectionStatus, string>> = {
-  expiring: "The access token expires soon; TrainLink refreshes it automatically.",
-  refresh_failing: "Refreshing failed; TrainLink keeps the connection and retries automatically.",
-  missing_permissions: "The athlete did not grant every permission TrainLink needs: they can grant the missing ones on their connections page.",
-  needs_reauth: "The service no longer accepts TrainLink's authorization: the athlete needs to reconnect.",
-  revocation_pending: "The athlete disconnected; TrainLink is still asking the service to revoke its access.",
-  revoked_by_service: "Access was cancelled at the service: the athlete needs to connect again.",
-};
-
 function When({ label, date, now }: { label: string; date: Date; now: Date }) {
   return (
     <div>
       <dt className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-700">
-        <time dateTime={date.toISOString()}>{formatUtc(date, "d MMM yyyy, HH:mm")} UTC</time>{" "}
-        <span className="text-slate-500">({formatDistanceStrict(date, now, { addSuffix: true })})</span>
+        <LocalTime ms={date.getTime()} /> <span className="text-slate-500">({formatDistanceStrict(date, now, { addSuffix: true })})</span>
       </dd>
     </div>
   );
@@ -69,7 +57,7 @@ function Timeline({ service, name, entries }: { service: string; name: string; e
                 />
                 <p className="text-sm font-medium text-slate-900">{entry.label}</p>
                 <p className="text-xs text-slate-500">
-                  <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm")} UTC</time> · {entry.who}
+                  <LocalTime ms={entry.at.getTime()} /> · {entry.who}
                 </p>
                 {entry.detail ? <p className="mt-0.5 text-xs break-words text-slate-700">{entry.detail}</p> : null}
               </li>
@@ -97,7 +85,7 @@ function ServiceSection({
 }) {
   const headingId = `service-${detail.service}`;
   const linked = detail.linkedAt !== null;
-  const note = COACH_NOTE[detail.status];
+  const note = detail.message;
   const optionalNotGranted = detail.missingScopes.filter((scope) => !detail.missingPermissions.some((missing) => missing.id === scope.id));
   return (
     <section aria-labelledby={headingId} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
@@ -113,12 +101,7 @@ function ServiceSection({
       </div>
 
       <div className="mt-4 space-y-4">
-        {note ? <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">{note}</p> : null}
-        {detail.lastError && detail.lastErrorAt ? (
-          <p className="text-sm text-slate-700">
-            Last error ({formatUtc(detail.lastErrorAt, "d MMM yyyy, HH:mm")} UTC): {detail.lastError}
-          </p>
-        ) : null}
+        {note ? <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">{note.text}</p> : null}
         {reconnect ? <ReconnectRequestPanel athlete={athlete} overview={reconnect} /> : null}
         {linked ? (
           <>
@@ -144,7 +127,7 @@ function ServiceSection({
               <span className="font-mono break-all">{detail.serviceAccount}</span>
             </Fact>
           ) : null}
-          {linked ? (
+          {linked && detail.showExpiry ? (
             detail.expiresAt !== null ? (
               <When
                 label={detail.expiresAt * 1000 > now.getTime() ? "Access token expires" : "Access token expired"}
@@ -202,7 +185,7 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{athlete.name}</h1>
         <p className="mt-1 text-sm text-slate-600">{athlete.email}</p>
-        <p className="mt-1 text-sm text-slate-500">Connections at each service; ask the athlete to reconnect one that needs them. Times are UTC.</p>
+        <p className="mt-1 text-sm text-slate-500">Connections at each service; ask the athlete to reconnect one that needs them.</p>
       </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         {athlete.services.map((detail, i) => (
