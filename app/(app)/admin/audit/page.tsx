@@ -1,10 +1,10 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { AUDIT_KINDS, auditFilterSchema, auditKindLabel, findAuditPeople, listAudit } from "@/lib/admin/audit";
 import { requireRole } from "@/lib/auth/session";
 import { getIntegration } from "@/lib/integrations/registry";
-import { formatUtc } from "@/lib/time";
 import { ServiceFilter } from "@/components/connections/service-filter";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { PageNav } from "@/components/ui/pagination";
@@ -37,7 +37,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Audit log</h1>
-          <p className="mt-1 text-sm text-slate-600">Every connection event and every admin action, newest first. Times are UTC.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Every connection event and every admin action, newest first. Times are in your time zone (UTC on hover); the CSV export is in UTC.
+          </p>
         </div>
         <a href={`/admin/audit/export?${query(kept)}`} className={buttonClasses("secondary")}>
           Export CSV
@@ -120,7 +122,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <caption className="sr-only">Audit log entries</caption>
           <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
-              <th scope="col">Time (UTC)</th>
+              <th scope="col">Time</th>
               <th scope="col">What</th>
               <th scope="col">Who</th>
               <th scope="col">Athlete or user</th>
@@ -139,7 +141,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               entries.map((e) => (
                 <tr key={e.key}>
                   <td className="whitespace-nowrap">
-                    <time dateTime={e.at.toISOString()}>{formatUtc(e.at, "yyyy-MM-dd HH:mm:ss")}</time>
+                    <LocalTime ms={e.at.getTime()} style="minute" />
                   </td>
                   <td className="font-medium text-slate-900">{e.label}</td>
                   <td>{e.actorName}</td>
