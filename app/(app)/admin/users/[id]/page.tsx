@@ -60,7 +60,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 className="mb-3 text-base font-semibold text-slate-900">Role</h2>
         {self ? <p className="mb-3 text-sm text-slate-600">You cannot change your own role.</p> : null}
-        <RoleForm userId={user.id} role={user.role} disabled={self} />
+        <RoleForm userId={user.id} userName={user.name} role={user.role} disabled={self} />
       </section>
 
       {user.role === "athlete" ? (
