@@ -26,3 +26,21 @@ export function ancestorsOf(element: Element | null): Element[] {
   for (let node = element?.parentElement; node && node !== document.body; node = node.parentElement) chain.push(node);
   return chain;
 }
+
+/**
+ * Focuses `element` once it is enabled again (a dialog's trigger stays disabled while the action it confirmed
+ * finishes), checking every 50 ms for up to 5 seconds; if it goes away meanwhile, or stays disabled, focuses the
+ * nearest heading instead (focusNearestHeading over `ancestors`). Does nothing once the person has moved focus
+ * somewhere themselves.
+ */
+export function focusWhenEnabled(element: HTMLElement, ancestors: Element[]): void {
+  const started = Date.now();
+  const lost = () => document.activeElement === null || document.activeElement === document.body;
+  const check = () => {
+    if (!lost()) return;
+    if (element.isConnected && !element.hasAttribute("disabled")) return element.focus();
+    if (!element.isConnected || Date.now() - started > 5_000) return focusNearestHeading(ancestors);
+    setTimeout(check, 50);
+  };
+  check();
+}
