@@ -75,6 +75,32 @@ test("changing a role asks first: Cancel keeps the role and returns focus, confi
   );
   expect(actions).toEqual([{ kind: "role_changed", detail: "athlete → coach" }]);
   await expectNoSeriousAxeViolations(page, "admin user page");
+
+  // A confirmed action whose button stays: focus comes back to it once the action has finished.
+  const send = page.getByRole("button", { name: "Send reset link" });
+  await send.click();
+  await page
+    .getByRole("dialog", { name: `Send ${name} a reset link?` })
+    .getByRole("button", { name: "Send reset link" })
+    .click();
+  await expect(page.getByRole("status").filter({ hasText: "A reset link is on its way" })).toBeVisible();
+  await expect(send).toBeFocused();
+});
+
+test("after a dialog whose button went away (a cancelled invite), focus is on the page, not lost", async ({ browser }) => {
+  const coach = await createUser("coach", "focus-coach");
+  const page = await signedIn(browser, coach);
+  await page.goto("/coach");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  await expect(page.getByText("Invite link created.")).toBeVisible();
+  await page.reload();
+  const invites = page.getByRole("region", { name: "Your invite links" });
+  await invites.getByRole("button", { name: "Cancel invite" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel invite link" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement !== null && document.activeElement !== document.body), { timeout: 10_000 })
+    .toBe(true);
 });
 
 test("the audit log's person filter takes part of a name: suggestions picked with the keyboard, times in Berlin time with UTC on hover", async ({
