@@ -91,6 +91,7 @@ test("the admin creates a coach, assigns an athlete to two coaches, changes a ro
 
   await page.getByLabel("Role", { exact: true }).selectOption("coach");
   await page.getByRole("button", { name: "Change role" }).click();
+  await page.getByRole("dialog", { name: "Make Test assignee a coach?" }).getByRole("button", { name: "Make coach" }).click();
   await expect(page.getByRole("status").filter({ hasText: "is now coach" })).toBeVisible();
 
   await page.goto(`/admin/audit?athlete=${athlete.id}`);

@@ -65,6 +65,7 @@ test.describe("every server action refuses every other role, anonymous visitors,
     const role = await captureAction(admin, async () => {
       await admin.getByLabel("Role", { exact: true }).selectOption("admin");
       await admin.getByRole("button", { name: "Change role" }).click();
+      await admin.getByRole("dialog").getByRole("button", { name: "Make admin" }).click();
     });
     await expectRefusedForAllBut("admin", role);
     await admin.reload();

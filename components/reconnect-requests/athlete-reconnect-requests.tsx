@@ -14,7 +14,7 @@ export function AthleteReconnectRequests({ athlete, overview }: { athlete: { id:
         Reconnect requests
       </h2>
       <p className="mt-1 mb-3 text-sm text-slate-600">
-        Ask {athlete.name} to reconnect a service that needs them; the request is tracked until the connection works. Times are UTC.
+        Ask {athlete.name} to reconnect a service that needs them; the request is tracked until the connection works.
       </p>
       <div className="divide-y divide-slate-100">
         {overview.map((o) => (

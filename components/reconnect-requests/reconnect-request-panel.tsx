@@ -1,10 +1,10 @@
+import { LocalTime } from "@/components/ui/local-time";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { requestReconnectAction } from "@/lib/reconnect-requests/actions";
 import type { ReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
-import { formatUtc } from "@/lib/time";
 import { RequestProgress } from "./request-progress";
 
-const stamp = (date: Date) => `${formatUtc(date, "d MMM yyyy, HH:mm")} UTC`;
+const stamp = (date: Date) => <LocalTime ms={date.getTime()} />;
 
 /**
  * One service's reconnect request on the coach's athlete page and the admin's user page: the latest request's
@@ -25,11 +25,16 @@ export function ReconnectRequestPanel({ athlete, overview }: { athlete: { id: st
           </h3>
           <p className="mt-1 text-sm text-slate-700">
             Asked by {latest.requestedByName ?? "a former user"} on {stamp(latest.createdAt)}.
-            {latest.remindedAt ? ` Reminder sent ${stamp(latest.remindedAt)}.` : ""}
-            {latest.status === "verified" && latest.closedAt ? ` Closed: ${name} worked again ${stamp(latest.closedAt)}.` : ""}
-            {latest.status === "cancelled" && latest.closedAt
-              ? ` Cancelled ${stamp(latest.closedAt)}: the connection was disconnected or the athlete is no longer active.`
-              : ""}
+            {latest.remindedAt ? <> Reminder sent {stamp(latest.remindedAt)}.</> : null}
+            {latest.status === "verified" && latest.closedAt ? (
+              <>
+                {" "}
+                Closed: {name} worked again {stamp(latest.closedAt)}.
+              </>
+            ) : null}
+            {latest.status === "cancelled" && latest.closedAt ? (
+              <> Cancelled {stamp(latest.closedAt)}: the connection was disconnected or the athlete is no longer active.</>
+            ) : null}
           </p>
           <RequestProgress request={latest} id={headingId} />
         </div>

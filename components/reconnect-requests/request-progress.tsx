@@ -1,5 +1,5 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { ReconnectRequestView } from "@/lib/reconnect-requests/list-reconnect-requests";
-import { formatUtc } from "@/lib/time";
 
 const STEPS = [
   { key: "sent", label: "Sent", at: (r: ReconnectRequestView) => r.createdAt },
@@ -8,10 +8,8 @@ const STEPS = [
   { key: "verified", label: "Verified", at: (r: ReconnectRequestView) => (r.status === "verified" ? r.closedAt : null) },
 ] as const;
 
-const stamp = (date: Date) => `${formatUtc(date, "d MMM yyyy, HH:mm")} UTC`;
-
 /**
- * A request's steps sent → opened → reconnected → verified, each with its time (UTC) or what it is waiting for; a
+ * A request's steps sent → opened → reconnected → verified, each with its time (the viewer's zone, UTC on hover) or what it is waiting for; a
  * step passed over (reconnected without opening the mail, working again without a reconnect) says so. The current
  * step of an open request is `aria-current="step"`. Words carry the state; the marks are decoration.
  */
@@ -36,15 +34,7 @@ export function RequestProgress({ request, id }: { request: ReconnectRequestView
               <span className="sr-only">: </span>
             </span>
             <span className="block">
-              {at ? (
-                <time dateTime={at.toISOString()}>{stamp(at)}</time>
-              ) : state === "skipped" ? (
-                "Passed over"
-              ) : state === "waiting" ? (
-                "Not yet"
-              ) : (
-                "—"
-              )}
+              {at ? <LocalTime ms={at.getTime()} /> : state === "skipped" ? "Passed over" : state === "waiting" ? "Not yet" : "—"}
             </span>
           </li>
         );

@@ -25,7 +25,7 @@ export function ConfirmAction({
 }: {
   label: string;
   title: string;
-  description: string;
+  description: React.ReactNode;
   confirmLabel: string;
   action: (previous: Result, form: FormData) => Promise<{ ok: string } | { error: string }>;
   fields: Record<string, string>;

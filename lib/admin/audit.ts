@@ -200,28 +200,6 @@ export async function listAudit(
   };
 }
 
-/**
- * The people the actor and athlete filters name (each a user id or an email, as typed), for the filter form:
- * value → id, name, email and role. Unknown values are left out. One indexed lookup per value, whatever the
- * number of users (the form used to list every user in two selects, which cost seconds per page at 5,000
- * users). Admins only.
- */
-export async function findAuditPeople(viewer: SessionUser | null, values: (string | undefined)[]) {
-  assertCan(viewer, "audit.read");
-  const found = new Map<string, { id: string; name: string; email: string; role: string }>();
-  for (const value of values) {
-    if (!value || found.has(value)) continue;
-    const person = await db
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role })
-      .from(users)
-      .where(value.includes("@") ? eq(users.email, value.trim().toLowerCase()) : eq(users.id, value))
-      .limit(1)
-      .then(firstRow);
-    if (person) found.set(value, person);
-  }
-  return found;
-}
-
 /** A filter value (user id or email) as the user id to filter on; an unknown email matches nobody. */
 async function personId(value: string): Promise<string> {
   if (!value.includes("@")) return value;

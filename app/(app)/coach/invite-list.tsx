@@ -2,12 +2,12 @@
 
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { LocalTime } from "@/components/ui/local-time";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { InvitationListItem } from "@/lib/invitations";
-import { formatUtcMinute } from "@/lib/time";
 import { cancelInviteAction } from "./invite-actions";
 
-const when = (date: Date) => `${formatUtcMinute(date.getTime())} UTC`;
+const when = (date: Date) => <LocalTime ms={date.getTime()} />;
 
 /**
  * "Your invite links" (rows from listInvitations, which leaves expired unused links out): the coach's open links (created, expires, Cancel with confirmation) and those used in the
@@ -30,22 +30,32 @@ export function InviteList({ invites }: { invites: InvitationListItem[] }) {
       {invites.length === 0 ? (
         <p className="text-sm text-slate-600">No open invite links, and none used in the last 30 days.</p>
       ) : (
-        <ul aria-label="Invite links, newest first (times are UTC)" className="divide-y divide-slate-100">
+        <ul aria-label="Invite links, newest first" className="divide-y divide-slate-100">
           {invites.map((invite) => (
             <li key={invite.id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-start sm:justify-between">
               <div className="text-sm">
                 <p className="font-medium text-slate-900">Created {when(invite.createdAt)}</p>
                 <p className="text-slate-700">
-                  {invite.usedAt
-                    ? `Used ${when(invite.usedAt)} by ${invite.usedBy ? `${invite.usedBy.name} (${invite.usedBy.email})` : "an account that no longer exists"}`
-                    : `Open, expires ${when(invite.expiresAt)}`}
+                  {invite.usedAt ? (
+                    <>
+                      Used {when(invite.usedAt)} by{" "}
+                      {invite.usedBy ? `${invite.usedBy.name} (${invite.usedBy.email})` : "an account that no longer exists"}
+                    </>
+                  ) : (
+                    <>Open, expires {when(invite.expiresAt)}</>
+                  )}
                 </p>
               </div>
               {invite.usedAt ? null : (
                 <ConfirmAction
                   label="Cancel invite"
                   title="Cancel this invite link?"
-                  description={`The link created ${when(invite.createdAt)} stops working at once: whoever opens it is told it is not valid. Athletes already on your roster are not affected.`}
+                  description={
+                    <>
+                      The link created {when(invite.createdAt)} stops working at once: whoever opens it is told it is not valid. Athletes already on
+                      your roster are not affected.
+                    </>
+                  }
                   confirmLabel="Cancel invite link"
                   action={cancel}
                   fields={{ invitationId: invite.id }}

@@ -1,10 +1,10 @@
 "use client";
 
+import { LocalTime } from "@/components/ui/local-time";
 import { useActionState, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { formatUtc } from "@/lib/time";
 import { createInviteAction } from "./invite-actions";
 
 type CopyState = "idle" | "copied" | "manual";
@@ -75,7 +75,7 @@ export function InvitePanel() {
             </Button>
           </div>
           <p id="invite-link-expiry" className="text-sm text-slate-600">
-            Expires {formatUtc(new Date(invite.expiresAt), "d MMM yyyy, HH:mm")} UTC (single use). This link is shown only once.
+            Expires <LocalTime ms={new Date(invite.expiresAt).getTime()} /> (single use). This link is shown only once.
           </p>
           <p aria-live="polite" className="text-sm text-slate-600">
             {copyState === "copied"

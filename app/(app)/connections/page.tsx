@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ConnectionCard } from "@/components/connections/connection-card";
-import { Alert } from "@/components/ui/alert";
+import { OnceAlert } from "@/components/ui/once-alert";
 import { getCurrentUser, requireRole } from "@/lib/auth/session";
 import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
@@ -29,6 +29,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const now = new Date();
 
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
+  // "Connected" only while that card really is (a later failure or disconnect must not sit under a success banner).
+  const linkedCard = linked ? cards.find((c) => c.service === linked) : undefined;
+  const linkedWorks = linkedCard?.status === "connected" || linkedCard?.status === "expiring" || linkedCard?.status === "missing_permissions";
 
   return (
     <div className="space-y-6">
@@ -42,8 +45,17 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         </p>
       </div>
       {request ? <MarkRequestOpened requestId={request} /> : null}
-      {linked ? <Alert tone="success">{getIntegration(linked).name} is connected.</Alert> : null}
-      {failure && failedService ? <Alert tone="error">{linkFailureMessage(failure, getIntegration(failedService).name)}</Alert> : null}
+      {/* The link's result comes in the URL; OnceAlert shows it on arrival only, not again on Reload. */}
+      {linked && linkedWorks ? (
+        <OnceAlert id={`linked:${linked}`} tone="success">
+          {getIntegration(linked).name} is connected.
+        </OnceAlert>
+      ) : null}
+      {failure && failedService ? (
+        <OnceAlert id={`error:${failedService}:${failure}`} tone="error">
+          {linkFailureMessage(failure, getIntegration(failedService).name)}
+        </OnceAlert>
+      ) : null}
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
         {cards.map((card) => (
           <ConnectionCard key={card.service} card={card} request={requests.get(card.service) ?? null} now={now} />

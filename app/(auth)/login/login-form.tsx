@@ -2,13 +2,17 @@
 
 import { signIn } from "next-auth/react";
 import { useState } from "react";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHydrated } from "@/components/ui/use-hydrated";
 
-/** The sign-in form; after signing in it loads `returnTo` (a path checked by safeReturnPath; "/" is the role's home). */
+/**
+ * The sign-in form; after signing in it loads `returnTo` (a path checked by safeReturnPath; "/" is the role's home).
+ * A failed attempt keeps what was typed and moves focus to the error message, which names what to do next.
+ */
 export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
   const [error, setError] = useState<string | null>(null);
+  // Counts failures, so each one mounts the message afresh and moves focus to it (a screen reader reads it out).
+  const [failures, setFailures] = useState(0);
   const [pending, setPending] = useState(false);
   const hydrated = useHydrated();
 
@@ -31,10 +35,12 @@ export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
         window.location.assign(returnTo === "/" || returnTo.includes("#") ? returnTo : `${returnTo}${window.location.hash}`);
         return;
       }
+      setFailures((n) => n + 1);
       setError(
         result?.error?.startsWith("RateLimited") ? rateLimitedMessage(result.error) : "The email or password is incorrect. Check both and try again.",
       );
     } catch {
+      setFailures((n) => n + 1);
       setError("Sign-in could not be reached. Check your connection and try again.");
     }
     setPending(false);
@@ -42,7 +48,18 @@ export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
 
   return (
     <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
-      {error ? <Alert tone="error">{error}</Alert> : null}
+      {error ? (
+        <div
+          key={failures}
+          id="login-error"
+          role="alert"
+          tabIndex={-1}
+          ref={focusOnMount}
+          className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 focus:outline-2 focus:outline-offset-2 focus:outline-red-600"
+        >
+          {error}
+        </div>
+      ) : null}
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
@@ -66,6 +83,8 @@ export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
           type="password"
           autoComplete="current-password"
           required
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "login-error" : undefined}
           className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600"
         />
       </div>
@@ -74,6 +93,11 @@ export function LoginForm({ returnTo = "/" }: { returnTo?: string }) {
       </Button>
     </form>
   );
+}
+
+/** A ref that focuses its element once, when it mounts (stable, so re-renders do not move focus again). */
+function focusOnMount(element: HTMLElement | null) {
+  element?.focus();
 }
 
 /** The sentence for `RateLimited:<seconds>`: how long to wait. */

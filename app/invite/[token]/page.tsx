@@ -1,10 +1,10 @@
+import { LocalTime } from "@/components/ui/local-time";
 import { PublicShell } from "@/components/layout/public-shell";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirectToCanonicalHost } from "@/lib/auth/canonical-host";
 import { getCurrentUser } from "@/lib/auth/session";
 import { checkInvitation, type InvitationCheck } from "@/lib/invitations";
-import { formatUtc } from "@/lib/time";
 import { JoinRoster, SignOutToAccept, SignupForm } from "./signup-form";
 import { canJoinByInvitation } from "@/lib/invitations";
 import { failed } from "@/lib/result";
@@ -14,7 +14,7 @@ import { env } from "@/lib/env";
 // The token is in the URL: keep it out of search engines and out of Referer headers sent elsewhere.
 export const metadata: Metadata = { title: "Join TrainLink", robots: { index: false, follow: false }, referrer: "no-referrer" };
 
-function refusal(check: Extract<InvitationCheck, { error: string }>): { title: string; detail: string } {
+function refusal(check: Extract<InvitationCheck, { error: string }>): { title: string; detail: React.ReactNode } {
   switch (check.error) {
     case "used":
       return {
@@ -24,7 +24,18 @@ function refusal(check: Extract<InvitationCheck, { error: string }>): { title: s
     case "expired":
       return {
         title: "This invite link has expired",
-        detail: `It expired${check.expiredAt ? ` on ${formatUtc(check.expiredAt, "d MMM yyyy, HH:mm")} UTC` : ""}. Invite links are valid for 7 days: ask your coach for a new one.`,
+        detail: (
+          <>
+            It expired
+            {check.expiredAt ? (
+              <>
+                {" "}
+                on <LocalTime ms={check.expiredAt.getTime()} />
+              </>
+            ) : null}
+            . Invite links are valid for 7 days: ask your coach for a new one.
+          </>
+        ),
       };
     default:
       return {
@@ -59,7 +70,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <p className="mb-4 text-sm text-slate-600">
           You are signed in as <span className="font-semibold text-slate-900">{user.email}</span>. Join {check.coachName}&apos;s roster with this
           account: {check.coachName} will see the status of your connections (not your training data). This link expires{" "}
-          {formatUtc(check.expiresAt, "d MMM yyyy, HH:mm")} UTC.
+          <LocalTime ms={check.expiresAt.getTime()} />.
         </p>
         <JoinRoster token={token} coachName={check.coachName} />
       </PublicShell>
@@ -81,7 +92,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     <PublicShell heading={`Join ${check.coachName}'s roster on TrainLink`}>
       <p className="mb-4 text-sm text-slate-600">
         Create your athlete account to link your training services. {check.coachName} will see their connection status. This link expires{" "}
-        {formatUtc(check.expiresAt, "d MMM yyyy, HH:mm")} UTC.
+        <LocalTime ms={check.expiresAt.getTime()} />.
       </p>
       <SignupForm token={token} />
       <p className="mt-6 text-center text-sm text-slate-500">

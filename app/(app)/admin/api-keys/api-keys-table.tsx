@@ -1,5 +1,6 @@
 "use client";
 
+import { LocalTime } from "@/components/ui/local-time";
 import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -7,7 +8,6 @@ import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent, DialogRoot } from "@/components/ui/dialog";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { ApiKeyStatus } from "@/lib/api-keys/types";
-import { formatUtcMinute } from "@/lib/time";
 import { revokeApiKeyAction } from "./actions";
 import { TableScroll } from "@/components/ui/table-scroll";
 
@@ -85,23 +85,27 @@ export function ApiKeysTable({ rows }: { rows: ApiKeyRow[] }) {
                     </ul>
                   </td>
                   <td>
-                    {formatUtcMinute(k.createdAtMs)}
+                    <LocalTime ms={k.createdAtMs} />
                     <span className="block text-xs text-slate-500">by {k.createdBy ?? "a deleted user"}</span>
                   </td>
-                  <td>{k.expiresAtMs === null ? "Never" : formatUtcMinute(k.expiresAtMs)}</td>
+                  <td>{k.expiresAtMs === null ? "Never" : <LocalTime ms={k.expiresAtMs} />}</td>
                   <td>
                     {k.lastUsedAtMs === null ? (
                       "Never"
                     ) : (
                       <>
-                        {formatUtcMinute(k.lastUsedAtMs)}
+                        <LocalTime ms={k.lastUsedAtMs} />
                         <span className="block text-xs text-slate-500">{k.lastUsedIp ? `from ${k.lastUsedIp}` : "address unknown"}</span>
                       </>
                     )}
                   </td>
                   <td>
                     <Badge tone={STATUS[k.status].tone}>{STATUS[k.status].label}</Badge>
-                    {k.revokedAtMs !== null ? <span className="block text-xs text-slate-500">{formatUtcMinute(k.revokedAtMs)}</span> : null}
+                    {k.revokedAtMs !== null ? (
+                      <span className="block text-xs text-slate-500">
+                        <LocalTime ms={k.revokedAtMs} />
+                      </span>
+                    ) : null}
                   </td>
                   <td className="text-right">
                     {k.status === "revoked" ? null : (

@@ -1,7 +1,7 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { formatUtc } from "@/lib/time";
 import { listWebhookEndpoints } from "@/lib/webhooks";
 import { lastAttempts } from "@/lib/webhooks/endpoints";
 import { AddEndpointForm } from "./add-endpoint-form";
@@ -36,8 +36,8 @@ export default async function WebhooksPage() {
           role="alert"
           className="rounded-md bg-red-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-red-900 ring-1 ring-red-600/20 ring-inset"
         >
-          TrainLink disabled <code className="text-xs">{e.url}</code> on {formatUtc(e.disabledAt!, "d MMM yyyy, HH:mm")} UTC: {e.disabledReason}. Fix
-          the receiver, then{" "}
+          TrainLink disabled <code className="text-xs">{e.url}</code> on <LocalTime ms={e.disabledAt!.getTime()} />: {e.disabledReason}. Fix the
+          receiver, then{" "}
           <Link href={`/admin/webhooks/${e.id}`} className="font-medium underline">
             re-enable it
           </Link>{" "}
@@ -70,7 +70,7 @@ export default async function WebhooksPage() {
                   <th scope="col">URL</th>
                   <th scope="col">Events</th>
                   <th scope="col">Status</th>
-                  <th scope="col">Last delivery (UTC)</th>
+                  <th scope="col">Last delivery</th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 text-slate-700">
@@ -100,7 +100,7 @@ export default async function WebhooksPage() {
                       <td className="whitespace-nowrap">
                         {attempt ? (
                           <>
-                            <time dateTime={attempt.at.toISOString()}>{formatUtc(attempt.at, "yyyy-MM-dd HH:mm:ss")}</time>{" "}
+                            <LocalTime ms={attempt.at.getTime()} />{" "}
                             <span className="text-slate-600">({attempt.delivered ? "delivered" : "not delivered"})</span>
                           </>
                         ) : (

@@ -1,3 +1,4 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -7,7 +8,6 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { getUserForAdmin, listCoaches } from "@/lib/admin/users";
 import { requireRole } from "@/lib/auth/session";
 import { getReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
-import { formatUtc } from "@/lib/time";
 import { sendResetLinkAction, setDisabledAction } from "../../actions";
 import { CoachesForm, RoleForm } from "./user-forms";
 
@@ -29,10 +29,16 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
         <h1 className="mt-2 flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight text-slate-900">
           {user.name}
           <Badge tone={user.role === "admin" ? "red" : user.role === "coach" ? "blue" : "gray"}>{user.role}</Badge>
-          {user.disabledAt ? <Badge tone="red">disabled since {formatUtc(user.disabledAt, "d MMM yyyy")}</Badge> : <Badge tone="green">active</Badge>}
+          {user.disabledAt ? (
+            <Badge tone="red">
+              disabled since <LocalTime ms={user.disabledAt.getTime()} style="day" />
+            </Badge>
+          ) : (
+            <Badge tone="green">active</Badge>
+          )}
         </h1>
         <p className="mt-1 text-sm text-slate-600">
-          {user.email} · joined {formatUtc(user.createdAt, "d MMM yyyy")} ·{" "}
+          {user.email} · joined <LocalTime ms={user.createdAt.getTime()} style="day" /> ·{" "}
           <Link href={`/admin/audit?athlete=${user.id}`} className="text-brand-700 hover:underline">
             audit log
           </Link>
@@ -54,7 +60,7 @@ export default async function AdminUserPage({ params }: { params: Promise<{ id: 
       <section className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 className="mb-3 text-base font-semibold text-slate-900">Role</h2>
         {self ? <p className="mb-3 text-sm text-slate-600">You cannot change your own role.</p> : null}
-        <RoleForm userId={user.id} role={user.role} disabled={self} />
+        <RoleForm userId={user.id} userName={user.name} role={user.role} disabled={self} />
       </section>
 
       {user.role === "athlete" ? (

@@ -1,3 +1,4 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -7,7 +8,6 @@ import { Fact } from "@/components/ui/fact";
 import { PageNav } from "@/components/ui/pagination";
 import { requireRole } from "@/lib/auth/session";
 import { flattenQuery, parseQuery } from "@/lib/query";
-import { formatUtc } from "@/lib/time";
 import { getWebhookEndpoint, listDeliveries, type WebhookDeliveryView } from "@/lib/webhooks";
 import { EndpointControls, RedeliverButton } from "../endpoint-controls";
 import { EndpointStatusBadge } from "../status-badge";
@@ -24,7 +24,7 @@ const STATUS: Record<WebhookDeliveryView["status"], { label: string; tone: Badge
   failed: { label: "Failed", tone: "red" },
 };
 
-const time = (date: Date) => <time dateTime={date.toISOString()}>{formatUtc(date, "yyyy-MM-dd HH:mm:ss")}</time>;
+const time = (date: Date) => <LocalTime ms={date.getTime()} />;
 
 export default async function WebhookEndpointPage({
   params,
@@ -52,8 +52,8 @@ export default async function WebhookEndpointPage({
 
       {endpoint.disabledAt ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-600/20 ring-inset">
-          Disabled on {formatUtc(endpoint.disabledAt, "d MMM yyyy, HH:mm")} UTC: {endpoint.disabledReason ?? "by an administrator"}. It receives
-          nothing until it is re-enabled; then use Redeliver below for the events it missed.
+          Disabled on <LocalTime ms={endpoint.disabledAt.getTime()} />: {endpoint.disabledReason ?? "by an administrator"}. It receives nothing until
+          it is re-enabled; then use Redeliver below for the events it missed.
         </p>
       ) : null}
 
@@ -65,7 +65,9 @@ export default async function WebhookEndpointPage({
           <Fact label="Status">
             <EndpointStatusBadge endpoint={endpoint} />
           </Fact>
-          <Fact label="Added">{formatUtc(endpoint.createdAt, "d MMM yyyy, HH:mm")} UTC</Fact>
+          <Fact label="Added">
+            <LocalTime ms={endpoint.createdAt.getTime()} />
+          </Fact>
           <Fact label="Events">
             {endpoint.events.map((type) => (
               <code key={type} className="block text-xs">
@@ -84,7 +86,7 @@ export default async function WebhookEndpointPage({
           </h2>
           <p className="mt-1 text-sm text-slate-600">
             Newest first; kept 30 days. Each event keeps its <code className="text-xs">webhook-id</code> across retries and redeliveries, so your
-            receiver can ignore repeats. Times are UTC.
+            receiver can ignore repeats. Times are in your time zone (UTC on hover).
           </p>
         </div>
         <TableScroll label="Deliveries to this endpoint">

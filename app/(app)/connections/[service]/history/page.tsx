@@ -1,3 +1,4 @@
+import { LocalTime } from "@/components/ui/local-time";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -5,7 +6,6 @@ import { SERVICE_IDS, type ServiceId } from "@/db/schema";
 import { requireRole } from "@/lib/auth/session";
 import { listConnectionHistory } from "@/lib/connections/history";
 import { getIntegration } from "@/lib/integrations/registry";
-import { formatUtc } from "@/lib/time";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Connection history" };
@@ -32,7 +32,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
         </Link>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight text-slate-900">{integration.name} history</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Everything that happened to this connection, newest first. Times are UTC.
+          Everything that happened to this connection, newest first. Times are in your time zone (UTC on hover).
           {env.REFRESH_EVENTS_RETENTION_DAYS > 0
             ? ` Automatic refreshes are kept for ${env.REFRESH_EVENTS_RETENTION_DAYS} days; everything else for good.`
             : ""}
@@ -51,7 +51,7 @@ export default async function HistoryPage({ params }: { params: Promise<{ servic
               <div className="min-w-0">
                 <p className="text-sm font-semibold text-slate-900">{entry.label}</p>
                 <p className="text-xs text-slate-500">
-                  <time dateTime={entry.at.toISOString()}>{formatUtc(entry.at, "d MMM yyyy, HH:mm:ss")}</time> · {entry.who}
+                  <LocalTime ms={entry.at.getTime()} /> · {entry.who}
                 </p>
                 {entry.detail ? <p className="mt-1 text-sm break-words text-slate-700">{entry.detail}</p> : null}
               </div>
