@@ -169,7 +169,10 @@ export async function requestExorLiveLink({
  * on their roster, or an admin (ForbiddenError otherwise).
  */
 export async function currentLinkRequest(viewer: SessionUser, athleteId: string): Promise<LinkRequestView | null> {
-  const allowed = (viewer.role === "athlete" && viewer.id === athleteId) || can(viewer, "audit.read") || (viewer.role === "coach" && (await isOnRoster(viewer.id, athleteId)));
+  const allowed =
+    (viewer.role === "athlete" && viewer.id === athleteId) ||
+    can(viewer, "audit.read") ||
+    (viewer.role === "coach" && (await isOnRoster(viewer.id, athleteId)));
   if (!allowed) throw new ForbiddenError("You may not see this athlete.");
   const latest = await db
     .select(VIEW_COLUMNS)
@@ -199,7 +202,12 @@ export async function listOpenLinkRequests(viewer: SessionUser | null): Promise<
 /** The open request `requestId` with its athlete, or undefined. */
 async function openRequestById(requestId: string) {
   return db
-    .select({ id: exorliveLinkRequests.id, athleteId: exorliveLinkRequests.athleteId, exorliveUserId: exorliveLinkRequests.exorliveUserId, athleteName: users.name })
+    .select({
+      id: exorliveLinkRequests.id,
+      athleteId: exorliveLinkRequests.athleteId,
+      exorliveUserId: exorliveLinkRequests.exorliveUserId,
+      athleteName: users.name,
+    })
     .from(exorliveLinkRequests)
     .innerJoin(users, eq(users.id, exorliveLinkRequests.athleteId))
     .where(and(eq(exorliveLinkRequests.id, requestId), eq(exorliveLinkRequests.status, "open")))
@@ -232,7 +240,15 @@ async function decide(
  * then marks the request approved and audits `exorlive_link_request_approved`. When the link fails, the request
  * stays open and the error says why (nothing stored). Admins only (ForbiddenError).
  */
-export async function approveLinkRequest({ admin, requestId, nowMs = Date.now() }: { admin: SessionUser; requestId: string; nowMs?: number }): Promise<Outcome> {
+export async function approveLinkRequest({
+  admin,
+  requestId,
+  nowMs = Date.now(),
+}: {
+  admin: SessionUser;
+  requestId: string;
+  nowMs?: number;
+}): Promise<Outcome> {
   assertCan(admin, "connections.link_for_athlete");
   const request = await openRequestById(requestId);
   if (!request) return { error: NOT_OPEN };
@@ -241,7 +257,13 @@ export async function approveLinkRequest({ admin, requestId, nowMs = Date.now() 
   await db.transaction(async (tx) => {
     if (!(await decide(tx, requestId, "approved", admin.id, nowMs))) return;
     await recordAdminAction(
-      { actorId: admin.id, targetUserId: request.athleteId, kind: "exorlive_link_request_approved", service: "exorlive", detail: `ExorLive user ${request.exorliveUserId}` },
+      {
+        actorId: admin.id,
+        targetUserId: request.athleteId,
+        kind: "exorlive_link_request_approved",
+        service: "exorlive",
+        detail: `ExorLive user ${request.exorliveUserId}`,
+      },
       tx,
     );
   });
@@ -271,7 +293,13 @@ export async function declineLinkRequest({
   const moved = await db.transaction(async (tx) => {
     if (!(await decide(tx, requestId, "declined", admin.id, nowMs, text))) return false;
     await recordAdminAction(
-      { actorId: admin.id, targetUserId: request.athleteId, kind: "exorlive_link_request_declined", service: "exorlive", detail: `ExorLive user ${request.exorliveUserId}: ${text}` },
+      {
+        actorId: admin.id,
+        targetUserId: request.athleteId,
+        kind: "exorlive_link_request_declined",
+        service: "exorlive",
+        detail: `ExorLive user ${request.exorliveUserId}: ${text}`,
+      },
       tx,
     );
     return true;
@@ -284,7 +312,15 @@ export async function declineLinkRequest({
  * Cancels open request `requestId` as `actor`: the athlete it is for, or a coach with that athlete on their roster
  * (ForbiddenError otherwise, also for an unknown id). Audited (`exorlive_link_request_cancelled`).
  */
-export async function cancelLinkRequest({ actor, requestId, nowMs = Date.now() }: { actor: SessionUser; requestId: string; nowMs?: number }): Promise<Outcome> {
+export async function cancelLinkRequest({
+  actor,
+  requestId,
+  nowMs = Date.now(),
+}: {
+  actor: SessionUser;
+  requestId: string;
+  nowMs?: number;
+}): Promise<Outcome> {
   const row = await db
     .select({ athleteId: exorliveLinkRequests.athleteId, status: exorliveLinkRequests.status, exorliveUserId: exorliveLinkRequests.exorliveUserId })
     .from(exorliveLinkRequests)
@@ -296,7 +332,13 @@ export async function cancelLinkRequest({ actor, requestId, nowMs = Date.now() }
   const moved = await db.transaction(async (tx) => {
     if (!(await decide(tx, requestId, "cancelled", actor.id, nowMs))) return false;
     await recordAdminAction(
-      { actorId: actor.id, targetUserId: row.athleteId, kind: "exorlive_link_request_cancelled", service: "exorlive", detail: `ExorLive user ${row.exorliveUserId}` },
+      {
+        actorId: actor.id,
+        targetUserId: row.athleteId,
+        kind: "exorlive_link_request_cancelled",
+        service: "exorlive",
+        detail: `ExorLive user ${row.exorliveUserId}`,
+      },
       tx,
     );
     return true;
