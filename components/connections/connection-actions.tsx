@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { disconnectAction, refreshAction } from "@/lib/connections/actions";
 import { startCallbackLinkAction } from "@/lib/integrations/fitrankings/actions";
 import { ActionOutcome } from "@/components/ui/action-outcome";
@@ -27,6 +27,7 @@ export function ConnectionActions({
   canConnect,
   canRefresh,
   canGrantMissing = false,
+  adminLink,
 }: {
   service: ServiceId;
   name: string;
@@ -36,6 +37,8 @@ export function ConnectionActions({
   canRefresh: boolean;
   /** The connection lacks required scopes and the athlete can run the consent again. */
   canGrantMissing?: boolean;
+  /** For a service an administrator links (ExorLive): what replaces Connect, e.g. ExorLiveRequest (no dead button). */
+  adminLink?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
@@ -104,7 +107,9 @@ export function ConnectionActions({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        {offerConnect ? (
+        {offerConnect && flow === "server_to_server" ? (
+          adminLink
+        ) : offerConnect ? (
           <Button
             onClick={connect}
             disabled={!canConnect || connecting || !hydrated}

@@ -86,8 +86,11 @@ export function ConnectionCard({
   card,
   request = null,
   now,
+  adminLink,
 }: {
   card: ConnectionCardData;
+  /** What replaces Connect on a card an administrator links (ExorLive's request to the admins). */
+  adminLink?: React.ReactNode;
   request?: { status: string; askedBy: string | null; askedAt: Date } | null;
   now: Date;
 }) {
@@ -184,6 +187,7 @@ export function ConnectionCard({
           canConnect={card.canConnect}
           canRefresh={card.canRefresh}
           canGrantMissing={card.missingPermissions.length > 0 && card.canConnect}
+          adminLink={adminLink}
         />
         <Link
           href={`/connections/${card.service}/history`}

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db, type Executor } from "@/db";
 import { firstRow } from "@/db/first";
@@ -9,7 +9,6 @@ import { recordAdminAction } from "@/lib/admin/actions-log";
 import { isOnRoster } from "@/lib/athlete-access";
 import type { SessionUser } from "@/lib/auth/users";
 import { assertCan, can, ForbiddenError } from "@/lib/authz";
-import { LIVE_STATES } from "@/lib/connections/state-machine";
 import { linkServerToServer } from "@/lib/integrations/exorlive/admin-link";
 import { exorliveUserIdSchema } from "@/lib/integrations/exorlive/user-id";
 import type { Outcome } from "@/lib/result";
@@ -97,7 +96,8 @@ const alreadyOpen = (open: LinkRequestView) =>
  * "Ask an administrator to link ExorLive" (issue 18 point 6): `actor` — athlete `athleteId` themself, or a coach
  * with them on their roster (anyone else: ForbiddenError, thrown) — asks the admins to link ExorLive user
  * `exorliveUserId` (digits only, the admin form's rule) with an optional `note` (cut to NOTE_MAX characters).
- * Refused with a sentence when the athlete is disabled, already has a live ExorLive connection, or already has an
+ * Refused with a sentence when the athlete is disabled, already has a working ExorLive connection (state
+ * `connected`; one that needs a reconnect may be asked for again), or already has an
  * open request (at most one per athlete: the partial unique index exorlive_link_requests_open_uq, also under a
  * race). In one transaction: the request (status `open`, created at `nowMs`, milliseconds since the epoch) and its
  * audit entry `exorlive_link_requested`.
@@ -131,7 +131,7 @@ export async function requestExorLiveLink({
     const live = await tx
       .select({ id: accounts.id })
       .from(accounts)
-      .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive"), inArray(accounts.state, LIVE_STATES)))
+      .where(and(eq(accounts.userId, athleteId), eq(accounts.provider, "exorlive"), eq(accounts.state, "connected")))
       .limit(1)
       .then(firstRow);
     if (live) return refuse("already_linked", `ExorLive is already linked for ${athlete.name}.`);
