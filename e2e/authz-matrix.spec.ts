@@ -83,11 +83,12 @@ test.describe("every server action refuses every other role, anonymous visitors,
     await admin.goto("/admin/services");
     const renew = await captureAction(admin, () => admin.getByRole("button", { name: "Renew" }).click());
     await expectRefusedForAllBut("admin", renew);
-    const exorlive = await captureAction(admin, async () => {
-      await admin.getByLabel("Athlete's email").fill(users.athlete.email);
-      await admin.getByLabel("ExorLive user ID").fill("555");
-      await admin.getByRole("button", { name: "Link ExorLive" }).click();
-    });
+    // The form checks first (an admin-only preview), then links on Confirm: the link itself is what is replayed.
+    await admin.getByLabel("Athlete (name or email)").fill(users.athlete.email);
+    await admin.getByLabel("ExorLive user ID").fill("555");
+    await admin.getByRole("button", { name: "Link ExorLive" }).click();
+    await expect(admin.getByRole("dialog", { name: "Link ExorLive?" })).toContainText(users.athlete.email);
+    const exorlive = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Confirm" }).click());
     await expectRefusedForAllBut("admin", exorlive);
 
     await withTestDb(async (db) => {

@@ -38,6 +38,7 @@ function AthleteCombobox({
   const [searched, setSearched] = useState<string | null>(null);
   const latest = useRef(0);
   const timer = useRef<number | undefined>(undefined);
+  const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => () => window.clearTimeout(timer.current), []);
 
@@ -65,7 +66,8 @@ function AthleteCombobox({
     setOptions(found);
     setActive(found.length > 0 ? 0 : -1);
     setSearched(text);
-    setExpanded(true);
+    // An answer arriving after the admin moved on (to the ExorLive user ID) does not reopen the list over it.
+    setExpanded(document.activeElement === input.current);
   }
 
   function pick(athlete: AthleteSuggestion) {
@@ -92,13 +94,14 @@ function AthleteCombobox({
     }
   }
 
-  const showList = expanded && searched !== null;
+  const showList = expanded && options.length > 0;
   return (
     <div className="relative">
       <label htmlFor={`${base}-input`} className={LABEL_CLASS}>
         Athlete (name or email)
       </label>
       <input
+        ref={input}
         id={`${base}-input`}
         name="athleteQuery"
         type="text"
@@ -147,8 +150,12 @@ function AthleteCombobox({
             <span className="font-medium">{athlete.name}</span> <span className="break-all text-slate-600">{athlete.email}</span>
           </li>
         ))}
-        {options.length === 0 ? <li className="px-3 py-2 text-slate-600">No active athlete matches &quot;{searched}&quot;.</li> : null}
       </ul>
+      {expanded && searched !== null && options.length === 0 ? (
+        <p role="status" className="mt-1 text-xs text-slate-600">
+          No active athlete matches &quot;{searched}&quot;.
+        </p>
+      ) : null}
     </div>
   );
 }
