@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { and, asc, eq } from "drizzle-orm";
-import { adminActions, accounts, exorliveLinkRequests } from "@/db/schema";
+import { and, asc, eq, like } from "drizzle-orm";
+import { adminActions, accounts, exorliveLinkRequests, mailOutbox } from "@/db/schema";
 import { db } from "@/db";
 import type { SessionUser } from "@/lib/auth/users";
 import { ForbiddenError } from "@/lib/authz";
@@ -29,6 +29,8 @@ before(async () => {
     EXORLIVE_CLIENT_ID: "sandbox-exorlive-client",
     EXORLIVE_CLIENT_SECRET: "sandbox-exorlive-secret",
     EXORLIVE_REQUESTER_URL: requesterUrl,
+    // Mail on (nothing is sent: no worker runs), so decisions write their mail to the outbox.
+    SMTP_URL: "smtp://127.0.0.1:9",
   });
 });
 after(() => sandbox.close());
@@ -48,6 +50,14 @@ async function auditKinds(athlete: SessionUser) {
     .where(eq(adminActions.targetUserId, athlete.id))
     .orderBy(asc(adminActions.id));
   return rows;
+}
+
+/** The outbox rows of request `id` (dedupe keys `exorlive-request:<id>:…`). */
+async function mailsOf(id: string) {
+  return db
+    .select()
+    .from(mailOutbox)
+    .where(like(mailOutbox.dedupeKey, `exorlive-request:${id}:%`));
 }
 
 async function requestRow(id: string) {
@@ -188,6 +198,11 @@ describe("ExorLive link requests", () => {
     );
     assert.equal(await currentLinkRequest(athlete, athlete.id), null);
     assert.ok(!(await listOpenLinkRequests(admin)).some((q) => q.id === request.id));
+    const [mail, ...more] = await mailsOf(request.id);
+    assert.equal(more.length, 0);
+    assert.equal(mail?.subject, "ExorLive is linked");
+    assert.equal(mail?.toAddress, athlete.email);
+    assert.match(mail?.textBody ?? "", /linked ExorLive for you \(ExorLive user 424242\)/);
     // Deciding it again is refused: it is no longer open.
     const again = await approveLinkRequest({ admin, requestId: request.id });
     assert.ok("error" in again && /no longer open/.test(again.error));
@@ -205,6 +220,7 @@ describe("ExorLive link requests", () => {
       const result = await approveLinkRequest({ admin, requestId: request.id });
       assert.ok("error" in result);
       assert.match(result.error, /ExorLive does not know user ID 999.*The request stays open\.$/);
+      assert.deepEqual(await mailsOf(request.id), []);
     } finally {
       await fetch(`${sandbox.url}/__sandbox/mode`, {
         method: "POST",
@@ -228,6 +244,9 @@ describe("ExorLive link requests", () => {
     assert.equal(row.status, "declined");
     assert.equal(row.declineReason, "That ID belongs to another clinic.");
     assert.equal(row.decidedAt?.getTime(), NOW + 9000);
+    const [mail] = await mailsOf(request.id);
+    assert.equal(mail?.subject, "Your ExorLive request was declined");
+    assert.match(mail?.textBody ?? "", /Their reason: That ID belongs to another clinic\./);
     const shown = await currentLinkRequest(athlete, athlete.id);
     assert.equal(shown?.status, "declined");
     assert.equal(shown?.declineReason, "That ID belongs to another clinic.");

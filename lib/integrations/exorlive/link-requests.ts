@@ -11,6 +11,8 @@ import type { SessionUser } from "@/lib/auth/users";
 import { assertCan, can, ForbiddenError } from "@/lib/authz";
 import { linkServerToServer } from "@/lib/integrations/exorlive/admin-link";
 import { exorliveUserIdSchema } from "@/lib/integrations/exorlive/user-id";
+import { enqueueMail } from "@/lib/mail/outbox";
+import { appUrl, renderMail } from "@/lib/mail/render";
 import type { Outcome } from "@/lib/result";
 import { formatUtc } from "@/lib/time";
 
@@ -207,12 +209,51 @@ async function openRequestById(requestId: string) {
       athleteId: exorliveLinkRequests.athleteId,
       exorliveUserId: exorliveLinkRequests.exorliveUserId,
       athleteName: users.name,
+      athleteEmail: users.email,
     })
     .from(exorliveLinkRequests)
     .innerJoin(users, eq(users.id, exorliveLinkRequests.athleteId))
     .where(and(eq(exorliveLinkRequests.id, requestId), eq(exorliveLinkRequests.status, "open")))
     .limit(1)
     .then(firstRow);
+}
+
+/**
+ * Tells the athlete in mail (through the outbox, in `tx`) that an administrator approved or declined their ExorLive
+ * request (`reason`: the decline's). A reply to a request made for them, like a password reset: no preference
+ * switches it off. Dedupe key `exorlive-request:<id>:<decision>`. Nothing is written when mail is off.
+ */
+async function enqueueDecisionMail(
+  tx: Executor,
+  request: { id: string; athleteId: string; athleteName: string; athleteEmail: string; exorliveUserId: string },
+  decision: "approved" | "declined",
+  reason?: string,
+): Promise<void> {
+  const body = renderMail({
+    greeting: `Hi ${request.athleteName},`,
+    paragraphs:
+      decision === "approved"
+        ? [
+            `A TrainLink administrator linked ExorLive for you (ExorLive user ${request.exorliveUserId}), as requested. Your coach now sees it connected.`,
+          ]
+        : [
+            `A TrainLink administrator declined the request to link ExorLive user ${request.exorliveUserId} for you.`,
+            `Their reason: ${reason ?? "none given"}`,
+            "Check the ExorLive user ID and ask again from your ExorLive card.",
+          ],
+    action: { label: "Open your connections", url: appUrl("/connections#exorlive") },
+    footer: "You get this email because you, or your coach, asked a TrainLink administrator to link ExorLive for you.",
+  });
+  await enqueueMail(
+    {
+      dedupeKey: `exorlive-request:${request.id}:${decision}`,
+      recipientId: request.athleteId,
+      to: request.athleteEmail,
+      subject: decision === "approved" ? "ExorLive is linked" : "Your ExorLive request was declined",
+      ...body,
+    },
+    tx,
+  );
 }
 
 const NOT_OPEN = "This request is no longer open (someone approved, declined or cancelled it). Reload the page to see the queue as it is now.";
@@ -237,7 +278,7 @@ async function decide(
 /**
  * Approves open request `requestId` as `admin`: links ExorLive user <id> for the athlete through linkServerToServer,
  * the same code path as the admin's ExorLive form (its own audit entry `exorlive_linked` and connection events),
- * then marks the request approved and audits `exorlive_link_request_approved`. When the link fails, the request
+ * then marks the request approved, audits `exorlive_link_request_approved` and mails the athlete (outbox). When the link fails, the request
  * stays open and the error says why (nothing stored). Admins only (ForbiddenError).
  */
 export async function approveLinkRequest({
@@ -266,13 +307,15 @@ export async function approveLinkRequest({
       },
       tx,
     );
+    await enqueueDecisionMail(tx, request, "approved");
   });
   return { ok: `ExorLive is linked for ${request.athleteName} (ExorLive user ${request.exorliveUserId}); the request is approved.` };
 }
 
 /**
  * Declines open request `requestId` as `admin` with `reason` (required, cut to DECLINE_REASON_MAX characters),
- * which the athlete's card then shows. Audited (`exorlive_link_request_declined`, with the reason). Admins only.
+ * which the athlete's card then shows and the athlete is mailed (outbox). Audited (`exorlive_link_request_declined`, with
+ * the reason). Admins only.
  */
 export async function declineLinkRequest({
   admin,
@@ -302,6 +345,7 @@ export async function declineLinkRequest({
       },
       tx,
     );
+    await enqueueDecisionMail(tx, request, "declined", text);
     return true;
   });
   if (!moved) return { error: NOT_OPEN };
