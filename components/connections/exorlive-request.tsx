@@ -74,7 +74,8 @@ export function ExorLiveRequest({
               on <LocalTime ms={request.decidedAtMs} style="day" />
             </>
           ) : null}
-          : {request.declineReason ?? "no reason given"}. Check the ExorLive user ID and ask again.
+          : {request.declineReason ?? "no reason given"}
+          {/[.!?]$/.test(request.declineReason ?? "") ? " " : ". "}Check the ExorLive user ID and ask again.
         </p>
       ) : null}
       <DialogRoot open={open} onOpenChange={setOpen}>
