@@ -91,6 +91,30 @@ test.describe("every server action refuses every other role, anonymous visitors,
     const exorlive = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Confirm" }).click());
     await expectRefusedForAllBut("admin", exorlive);
 
+    // The ExorLive request queue: Approve and Decline are the admin's alone (asking is the athlete's or coach's).
+    await withTestDb((db) =>
+      db.run("INSERT INTO exorlive_link_requests (id, athlete_id, requested_by, exorlive_user_id) VALUES (?, ?, ?, ?)", [
+        randomUUID(),
+        users.athlete.id,
+        users.athlete.id,
+        "556",
+      ]),
+    );
+    await admin.reload();
+    const request = admin.getByRole("region", { name: "ExorLive link requests" }).getByRole("listitem").filter({ hasText: users.athlete.email });
+    await request.getByRole("button", { name: /^Approve/ }).click();
+    const approve = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Approve and link" }).click());
+    await expectRefusedForAllBut("admin", approve);
+    await admin
+      .getByRole("region", { name: "ExorLive link requests" })
+      .getByRole("listitem")
+      .filter({ hasText: users.athlete.email })
+      .getByRole("button", { name: /^Decline/ })
+      .click();
+    await admin.getByRole("dialog").getByLabel("Reason").fill("Not in this test");
+    const decline = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Decline request" }).click());
+    await expectRefusedForAllBut("admin", decline);
+
     await withTestDb(async (db) => {
       expect(JSON.stringify(await db.get("SELECT role, disabled_at FROM users WHERE id = ?", [target.id]))).toBe(before);
       expect(await db.get("SELECT count(*) AS n FROM users WHERE name = 'Should Not Exist'")).toEqual({ n: 0 });
