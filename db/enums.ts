@@ -67,6 +67,10 @@ export const ADMIN_ACTION_KINDS = [
   "password_reset_requested",
   "password_reset_completed",
   "password_changed",
+  "exorlive_link_requested",
+  "exorlive_link_request_approved",
+  "exorlive_link_request_declined",
+  "exorlive_link_request_cancelled",
 ] as const;
 export type AdminActionKind = (typeof ADMIN_ACTION_KINDS)[number];
 
@@ -84,6 +88,14 @@ export type EmailKind = (typeof EMAIL_KINDS)[number];
 /** Where a coach's or admin's "Please reconnect" request stands; `verified` and `cancelled` close it. */
 export const RECONNECT_REQUEST_STATUSES = ["sent", "opened", "reconnected", "verified", "cancelled"] as const;
 export type ReconnectRequestStatus = (typeof RECONNECT_REQUEST_STATUSES)[number];
+
+/**
+ * Where an athlete's (or their coach's) "Please link ExorLive" request to the administrators stands
+ * (lib/integrations/exorlive/link-requests.ts): `open` until an admin approves or declines it, or the athlete or
+ * coach cancels it.
+ */
+export const EXORLIVE_LINK_REQUEST_STATUSES = ["open", "approved", "declined", "cancelled"] as const;
+export type ExorLiveLinkRequestStatus = (typeof EXORLIVE_LINK_REQUEST_STATUSES)[number];
 
 /** What an integrator's API key may do (Authorization: Bearer <key> on /api/v1). */
 export const API_KEY_SCOPES = ["connections:read", "tokens:issue", "connections:revoke", "webhooks:manage"] as const;

@@ -41,6 +41,7 @@ describe("PostgreSQL (a throwaway server)", () => {
         "connection_alerts",
         "connection_events",
         "email_preferences",
+        "exorlive_link_requests",
         "invitations",
         "job_runs",
         "mail_outbox",

@@ -13,6 +13,7 @@ import {
   CONNECTION_STATES,
   EMAIL_KINDS,
   EVENT_KINDS,
+  EXORLIVE_LINK_REQUEST_STATUSES,
   RECONNECT_REQUEST_STATUSES,
   ROLES,
   SERVICE_IDS,
@@ -373,6 +374,39 @@ export const reconnectRequests = pgTable(
       .on(t.athleteId, t.service)
       .where(sql`${t.closedAt} IS NULL`),
     index("reconnect_requests_athlete_idx").on(t.athleteId, t.createdAt),
+  ],
+);
+
+/**
+ * Requests to the administrators to link ExorLive for an athlete (issue 18 point 6): ExorLive links server to
+ * server, so only an admin may link it; the athlete, or a coach for an athlete on their roster, sends the
+ * athlete's ExorLive user ID (`exorlive_user_id`, as typed, digits only) and an optional note. At most one open
+ * request per athlete (partial unique index). `decided_by`/`decided_at` say who approved, declined or cancelled
+ * it and when; `decline_reason` is what the admin wrote when declining (shown to the athlete).
+ */
+export const exorliveLinkRequests = pgTable(
+  "exorlive_link_requests",
+  {
+    id: text("id").primaryKey(),
+    athleteId: text("athlete_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The athlete themself or their coach; null once that user is deleted. */
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    exorliveUserId: text("exorlive_user_id").notNull(),
+    note: text("note"),
+    status: text("status", { enum: EXORLIVE_LINK_REQUEST_STATUSES }).notNull().default("open"),
+    createdAt: createdAt(),
+    decidedBy: text("decided_by").references(() => users.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+    declineReason: text("decline_reason"),
+  },
+  (t) => [
+    uniqueIndex("exorlive_link_requests_open_uq")
+      .on(t.athleteId)
+      .where(sql`${t.status} = 'open'`),
+    index("exorlive_link_requests_status_idx").on(t.status, t.createdAt),
+    index("exorlive_link_requests_athlete_idx").on(t.athleteId, t.createdAt),
   ],
 );
 

@@ -84,12 +84,37 @@ test.describe("every server action refuses every other role, anonymous visitors,
     await admin.goto("/admin/services");
     const renew = await captureAction(admin, () => admin.getByRole("button", { name: "Renew" }).click());
     await expectRefusedForAllBut("admin", renew);
-    const exorlive = await captureAction(admin, async () => {
-      await admin.getByLabel("Athlete's email").fill(users.athlete.email);
-      await admin.getByLabel("ExorLive user ID").fill("555");
-      await admin.getByRole("button", { name: "Link ExorLive" }).click();
-    });
+    // The form checks first (an admin-only preview), then links on Confirm: the link itself is what is replayed.
+    await admin.getByLabel("Athlete (name or email)").fill(users.athlete.email);
+    await admin.getByLabel("ExorLive user ID").fill("555");
+    await admin.getByRole("button", { name: "Link ExorLive" }).click();
+    await expect(admin.getByRole("dialog", { name: "Link ExorLive?" })).toContainText(users.athlete.email);
+    const exorlive = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Confirm" }).click());
     await expectRefusedForAllBut("admin", exorlive);
+
+    // The ExorLive request queue: Approve and Decline are the admin's alone (asking is the athlete's or coach's).
+    await withTestDb((db) =>
+      db.run("INSERT INTO exorlive_link_requests (id, athlete_id, requested_by, exorlive_user_id) VALUES (?, ?, ?, ?)", [
+        randomUUID(),
+        users.athlete.id,
+        users.athlete.id,
+        "556",
+      ]),
+    );
+    await admin.reload();
+    const request = admin.getByRole("region", { name: "ExorLive link requests" }).getByRole("listitem").filter({ hasText: users.athlete.email });
+    await request.getByRole("button", { name: /^Approve/ }).click();
+    const approve = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Approve and link" }).click());
+    await expectRefusedForAllBut("admin", approve);
+    await admin
+      .getByRole("region", { name: "ExorLive link requests" })
+      .getByRole("listitem")
+      .filter({ hasText: users.athlete.email })
+      .getByRole("button", { name: /^Decline/ })
+      .click();
+    await admin.getByRole("dialog").getByLabel("Reason").fill("Not in this test");
+    const decline = await captureAction(admin, () => admin.getByRole("dialog").getByRole("button", { name: "Decline request" }).click());
+    await expectRefusedForAllBut("admin", decline);
 
     await withTestDb(async (db) => {
       expect(JSON.stringify(await db.get("SELECT role, disabled_at FROM users WHERE id = ?", [target.id]))).toBe(before);

@@ -161,16 +161,21 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     const athletePage = await (await browser.newContext()).newPage();
     await signIn(athletePage, athlete.email, athlete.password);
     const before = card(athletePage, "ExorLive");
-    await expect(before.getByRole("button", { name: "Connect" })).toBeDisabled();
+    // No dead Connect button: the athlete asks an administrator instead (e2e/exorlive-requests.spec.ts).
+    await expect(before.getByRole("button", { name: "Ask an administrator to link ExorLive" })).toBeVisible();
+    await expect(before.getByRole("button", { name: "Connect" })).toHaveCount(0);
     await expect(before).toContainText("Your coach or an administrator links ExorLive for you");
 
     await signIn(page, "admin@example.com", "demo1234");
     // From the athlete's admin page: the shortcut opens the form with their email filled in.
     await page.goto(`/admin/users/${athlete.id}`);
     await page.getByRole("link", { name: "link ExorLive" }).click();
-    await expect(page.getByLabel("Athlete's email")).toHaveValue(athlete.email);
+    await expect(page.getByLabel("Athlete (name or email)")).toHaveValue(athlete.email);
     await page.getByLabel("ExorLive user ID").fill(exorliveUserId);
     await page.getByRole("button", { name: "Link ExorLive" }).click();
+    const confirm = page.getByRole("dialog", { name: "Link ExorLive?" });
+    await expect(confirm).toContainText(`Link ExorLive user ${exorliveUserId} to Test exor-athlete (${athlete.email})?`);
+    await confirm.getByRole("button", { name: "Confirm" }).click();
     await expect(page.getByRole("status").filter({ hasText: "ExorLive is linked" })).toContainText(`ExorLive user ${exorliveUserId}`);
     const grants = (await sandboxRequests({ service: "exorlive" })).filter((r) => r.account === exorliveUserId);
     expect(grants.map((r) => r.endpoint)).toEqual(["authorize", "token"]);
@@ -201,9 +206,10 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
       await setSandboxMode("exorlive", mode);
       await signIn(page, "admin@example.com", "demo1234");
       await page.goto("/admin/services");
-      await page.getByLabel("Athlete's email").fill(athlete.email);
+      await page.getByLabel("Athlete (name or email)").fill(athlete.email);
       await page.getByLabel("ExorLive user ID").fill("4242");
       await page.getByRole("button", { name: "Link ExorLive" }).click();
+      await page.getByRole("dialog", { name: "Link ExorLive?" }).getByRole("button", { name: "Confirm" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText(message);
       await expect(page.getByRole("main").getByRole("alert")).toContainText("Nothing was stored");
       expect(await accountsOf(athlete.id)).toHaveLength(0);
@@ -216,7 +222,7 @@ test.describe("ExorLive (linked by an admin, server to server)", () => {
     await signIn(page, "admin@example.com", "demo1234");
     await page.goto("/admin/services");
     for (const email of ["nobody-at-all@example.com", coach.email]) {
-      await page.getByLabel("Athlete's email").fill(email);
+      await page.getByLabel("Athlete (name or email)").fill(email);
       await page.getByLabel("ExorLive user ID").fill("4242");
       await page.getByRole("button", { name: "Link ExorLive" }).click();
       await expect(page.getByRole("main").getByRole("alert")).toContainText(`No active athlete has the email ${email}`);

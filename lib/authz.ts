@@ -14,6 +14,11 @@ export const PERMISSIONS = {
   "invitations.accept": ["athlete"],
   /** Ask an athlete to reconnect a service (coaches only for their own roster: lib/reconnect-requests checks membership). */
   "reconnect_requests.create": ["coach", "admin"],
+  /**
+   * Ask the administrators to link ExorLive for an athlete, and cancel that request: an athlete for themself, a
+   * coach for an athlete on their own roster (lib/integrations/exorlive/link-requests.ts checks which).
+   */
+  "exorlive_requests.create": ["athlete", "coach"],
   /** Read any athlete's connections and history, and the audit log. */
   "audit.read": ["admin"],
   /** Manage users and roles, and revoke any connection. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { disconnectAction, refreshAction } from "@/lib/connections/actions";
 import { startCallbackLinkAction } from "@/lib/integrations/fitrankings/actions";
 import { ActionOutcome } from "@/components/ui/action-outcome";
@@ -29,6 +29,7 @@ export function ConnectionActions({
   canRefresh,
   canGrantMissing = false,
   disconnectText,
+  adminLink,
 }: {
   service: ServiceId;
   name: string;
@@ -40,6 +41,8 @@ export function ConnectionActions({
   canGrantMissing?: boolean;
   /** The Disconnect dialog's text for this service (lib/messages disconnectDialogText). */
   disconnectText: string;
+  /** For a service an administrator links (ExorLive): what replaces Connect, e.g. ExorLiveRequest (no dead button). */
+  adminLink?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   // The dialog closes when the answer arrives (inside the action, not in an effect: no extra render).
@@ -108,7 +111,9 @@ export function ConnectionActions({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
-        {offerConnect ? (
+        {offerConnect && flow === "server_to_server" ? (
+          adminLink
+        ) : offerConnect ? (
           <Button
             onClick={connect}
             disabled={!canConnect || connecting || !hydrated}

@@ -56,8 +56,11 @@ export function ConnectionCard({
   card,
   request = null,
   now,
+  adminLink,
 }: {
   card: ConnectionCardData;
+  /** What replaces Connect on a card an administrator links (ExorLive's request to the admins). */
+  adminLink?: React.ReactNode;
   request?: { status: string; askedBy: string | null; askedAt: Date } | null;
   now: Date;
 }) {
@@ -155,6 +158,7 @@ export function ConnectionCard({
           canRefresh={card.canRefresh}
           canGrantMissing={card.missingPermissions.length > 0 && card.canConnect}
           disconnectText={card.disconnectText}
+          adminLink={adminLink}
         />
         <Link
           href={`/connections/${card.service}/history`}

@@ -37,6 +37,10 @@ const ADMIN_LABELS: Record<(typeof ADMIN_ACTION_KINDS)[number], string> = {
   password_reset_requested: "Password reset requested",
   password_reset_completed: "Password reset",
   password_changed: "Password changed",
+  exorlive_link_requested: "ExorLive link requested",
+  exorlive_link_request_approved: "ExorLive link request approved",
+  exorlive_link_request_declined: "ExorLive link request declined",
+  exorlive_link_request_cancelled: "ExorLive link request cancelled",
 };
 
 /** The human label of any audit kind. */

@@ -79,6 +79,7 @@ describe("permissions", () => {
       assert.equal(can({ role }, "api_keys.manage"), role === "admin");
       assert.equal(can({ role }, "webhooks.manage"), role === "admin");
       assert.equal(can({ role }, "system.read"), role === "admin");
+      assert.equal(can({ role }, "exorlive_requests.create"), role !== "admin", "athletes for themselves, coaches for their roster");
     }
     assert.deepEqual(Object.keys(PERMISSIONS).sort(), [
       "api_keys.manage",
@@ -87,6 +88,7 @@ describe("permissions", () => {
       "connections.manage_own",
       "connections.revoke_any",
       "credentials.manage",
+      "exorlive_requests.create",
       "invitations.accept",
       "invitations.create",
       "reconnect_requests.create",

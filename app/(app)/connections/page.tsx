@@ -3,6 +3,9 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { ConnectionCard } from "@/components/connections/connection-card";
 import { OnceAlert } from "@/components/ui/once-alert";
+import { ExorLiveRequest } from "@/components/connections/exorlive-request";
+import { toCardRequest } from "@/lib/integrations/exorlive/card-request";
+import { currentLinkRequest } from "@/lib/integrations/exorlive/link-requests";
 import { getCurrentUser, requireRole } from "@/lib/auth/session";
 import { linkFailureMessage, linkResultQuery } from "@/lib/linking/failures";
 import { listConnectionCards } from "@/lib/connections/card";
@@ -25,7 +28,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   if (request && !(await getCurrentUser())) redirect(loginPathFor(`/connections?request=${encodeURIComponent(request)}`, env.NEXTAUTH_URL));
   const user = await requireRole("athlete");
   const { linked, service: failedService, error: failure } = parseQuery(linkResultQuery, query);
-  const [cards, requests] = await Promise.all([listConnectionCards(user.id), listOpenRequestsOfAthlete(user)]);
+  const [cards, requests, exorliveRequest] = await Promise.all([
+    listConnectionCards(user.id),
+    listOpenRequestsOfAthlete(user),
+    currentLinkRequest(user, user.id),
+  ]);
   const now = new Date();
 
   const connectedCount = cards.filter((c) => c.status === "connected" || c.status === "expiring" || c.status === "refresh_failing").length;
@@ -58,7 +65,15 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       ) : null}
       <div className="grid grid-cols-1 gap-5 md:grid-cols-2">
         {cards.map((card) => (
-          <ConnectionCard key={card.service} card={card} request={requests.get(card.service) ?? null} now={now} />
+          <ConnectionCard
+            key={card.service}
+            card={card}
+            request={requests.get(card.service) ?? null}
+            now={now}
+            adminLink={
+              card.flow === "server_to_server" ? <ExorLiveRequest athleteId={user.id} request={toCardRequest(exorliveRequest)} /> : undefined
+            }
+          />
         ))}
       </div>
     </div>

@@ -7,6 +7,8 @@ import { serviceHealthByService } from "@/lib/connections/service-health";
 import { getIntegration, integrations } from "@/lib/integrations/registry";
 import { formatUtc } from "@/lib/time";
 import { ExorLiveLinkForm } from "@/lib/integrations/exorlive/link-form";
+import { ExorLiveRequestQueue } from "@/lib/integrations/exorlive/link-request-queue";
+import { listOpenLinkRequests, QUEUE_LIMIT } from "@/lib/integrations/exorlive/link-requests";
 import { MasterTokenControls } from "@/lib/integrations/fitrankings/master-token-controls";
 import { z } from "zod";
 import { parseQuery } from "@/lib/query";
@@ -23,24 +25,49 @@ const servicesQuery = z.object({
 });
 
 export default async function AdminServicesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireRole("admin");
+  const admin = await requireRole("admin");
   const { email } = parseQuery(servicesQuery, await searchParams);
   const master = await masterTokenStatus();
   const health = await serviceHealthByService();
   const mail = await mailStatus();
+  const queue = await listOpenLinkRequests(admin);
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Services</h1>
         <p className="mt-1 text-sm text-slate-600">How this server talks to each training service, and the links only an administrator may make.</p>
       </div>
+      <section aria-labelledby="exorlive-requests" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <h2 id="exorlive-requests" className="text-base font-semibold text-slate-900">
+          ExorLive link requests
+        </h2>
+        <p className="mt-1 mb-2 text-sm text-slate-600">
+          Athletes, and coaches for their athletes, ask here for ExorLive to be linked from an ExorLive user ID. Approve links it exactly as the form
+          below does; Decline tells the athlete why.
+        </p>
+        <ExorLiveRequestQueue
+          limit={QUEUE_LIMIT}
+          rows={queue.map((r) => ({
+            id: r.id,
+            athleteName: r.athleteName,
+            athleteEmail: r.athleteEmail,
+            requestedByName: r.requestedByName,
+            requestedByRole: r.requestedByRole,
+            exorliveUserId: r.exorliveUserId,
+            note: r.note,
+            createdAtMs: r.createdAt.getTime(),
+          }))}
+        />
+      </section>
+
       <section aria-labelledby="link-exorlive" className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
         <h2 id="link-exorlive" className="text-base font-semibold text-slate-900">
           Link ExorLive for an athlete
         </h2>
         <p className="mt-1 mb-4 text-sm text-slate-600">
           ExorLive links server to server: our client secret can obtain a token for any ExorLive user, so only an administrator may link it, from the
-          athlete&apos;s ExorLive user ID. Each athlete&apos;s page on Users has a shortcut here with their email filled in.
+          athlete&apos;s ExorLive user ID. Pick the athlete by name or email; you confirm what is linked before anything is stored. Each
+          athlete&apos;s page on Users has a shortcut here with their email filled in.
         </p>
         <ExorLiveLinkForm configured={getIntegration("exorlive").credentials !== null} email={email} />
       </section>

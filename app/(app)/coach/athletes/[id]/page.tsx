@@ -5,13 +5,17 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ScopeList } from "@/components/connections/scope-list";
 import { StatusBadge } from "@/components/connections/status-badge";
+import { ExorLiveRequest } from "@/components/connections/exorlive-request";
 import { ReconnectRequestPanel } from "@/components/reconnect-requests/reconnect-request-panel";
+import { toCardRequest } from "@/lib/integrations/exorlive/card-request";
+import { currentLinkRequest } from "@/lib/integrations/exorlive/link-requests";
 import { requireRole } from "@/lib/auth/session";
 import { ForbiddenError } from "@/lib/authz";
 import { listConnectionHistory, type HistoryEntry } from "@/lib/connections/history";
 import { getReconnectOverview, type ReconnectOverview } from "@/lib/reconnect-requests/list-reconnect-requests";
 import { getAthleteForCoach, type AthleteDetail, type AthleteServiceDetail } from "@/lib/roster/athlete";
 import { LocalTime } from "@/components/ui/local-time";
+import type { ConnectionStatus } from "@/lib/connections/status";
 
 export const metadata: Metadata = { title: "Athlete" };
 
@@ -70,13 +74,19 @@ function Timeline({ service, name, entries }: { service: string; name: string; e
   );
 }
 
+/** Statuses in which a service an administrator links (ExorLive) can be asked for: not linked, or needing a new link. */
+const ASKABLE: ReadonlySet<ConnectionStatus> = new Set(["not_connected", "not_configured", "needs_reauth", "revoked_by_service"]);
+
 function ServiceSection({
   athlete,
   detail,
   reconnect,
   history,
   now,
+  adminLink,
 }: {
+  /** For ExorLive: the request to the administrators (ExorLiveRequest), shown while it can be asked for. */
+  adminLink?: React.ReactNode;
   athlete: { id: string; name: string };
   detail: AthleteServiceDetail;
   reconnect: ReconnectOverview | undefined;
@@ -103,6 +113,7 @@ function ServiceSection({
       <div className="mt-4 space-y-4">
         {note ? <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">{note.text}</p> : null}
         {reconnect ? <ReconnectRequestPanel athlete={athlete} overview={reconnect} /> : null}
+        {adminLink && ASKABLE.has(detail.status) ? adminLink : null}
         {linked ? (
           <>
             {detail.grantedScopes.length > 0 ? (
@@ -168,9 +179,10 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
     if (error instanceof ForbiddenError) notFound();
     throw error;
   }
-  const [histories, reconnect] = await Promise.all([
+  const [histories, reconnect, exorliveRequest] = await Promise.all([
     Promise.all(athlete.services.map((s) => listConnectionHistory(coach, athlete.id, s.service, HISTORY_LIMIT))),
     getReconnectOverview(coach, athlete.id),
+    currentLinkRequest(coach, athlete.id),
   ]);
   const now = new Date();
 
@@ -196,6 +208,11 @@ export default async function CoachAthletePage({ params }: { params: Promise<{ i
             reconnect={reconnect.find((r) => r.service === detail.service)}
             history={histories[i] ?? []}
             now={now}
+            adminLink={
+              detail.service === "exorlive" ? (
+                <ExorLiveRequest athleteId={athlete.id} request={toCardRequest(exorliveRequest)} perspective="coach" />
+              ) : undefined
+            }
           />
         ))}
       </div>
