@@ -92,12 +92,13 @@ test("after a dialog whose button went away (a cancelled invite), focus is on th
   const page = await signedIn(browser, coach);
   await page.goto("/coach");
   await page.getByRole("button", { name: "Create invite link" }).click();
-  await expect(page.getByLabel("Invite link")).toHaveValue(/\/invite\//);
+  await expect(page.getByRole("textbox", { name: "Invite link", exact: true })).toHaveValue(/\/invite\//);
   await page.reload();
   const invites = page.getByRole("region", { name: "Your invite links" });
   await invites.getByRole("button", { name: "Cancel invite" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Cancel invite link" }).click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(invites.getByRole("status")).toContainText("Invite link cancelled.");
   await expect
     .poll(() => page.evaluate(() => document.activeElement !== null && document.activeElement !== document.body), { timeout: 10_000 })
     .toBe(true);
