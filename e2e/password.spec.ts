@@ -174,8 +174,11 @@ test("on a 390 px phone the forgot, reset and settings password pages do not scr
   await expectNoSideways(page, "/login");
   await page.getByRole("link", { name: "Forgot password?" }).click();
   await expectNoSideways(page, "/forgot-password");
+  // Type once the form is live (its button is enabled after hydration), as on a slow phone.
+  await expect(page.getByRole("button", { name: "Send reset link" })).toBeEnabled();
   await page.getByLabel("Email").fill(athlete.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("main").getByRole("status")).toContainText("a link to choose a new password");
   await page.goto(linkIn(await waitForMail(athlete.email, SUBJECT), `${APP_URL}/reset-password/`));
   await expectNoSideways(page, "/reset-password");
   await signIn(page, athlete.email, athlete.password);
