@@ -92,6 +92,16 @@ describe("password reset", () => {
     assert.ok(await findActiveUser(user.id, Math.floor(Date.now() / 1000) + 1, randomUUID()), "a new sign-in works");
   });
 
+  it("keeps a sign-in made in the same second as the reset (sessions carry whole seconds)", async () => {
+    const user = await makeUser();
+    await requestPasswordReset(user.email, null);
+    const [token] = await tokensMailedTo(user.email);
+    const resetAtMs = Math.floor(Date.now() / 1000) * 1000 + 999;
+    assert.deepEqual(await resetPassword(token!, NEW_PASSWORD, resetAtMs), { ok: true });
+    assert.ok(await findActiveUser(user.id, Math.floor(resetAtMs / 1000), randomUUID()), "signed in right after the reset");
+    assert.equal(await findActiveUser(user.id, Math.floor(resetAtMs / 1000) - 1, randomUUID()), null, "a second earlier is revoked");
+  });
+
   it("refuses an expired link, an unknown token and a too-short password (the link stays usable)", async () => {
     const user = await makeUser();
     const past = Date.now() - RESET_LIFETIME_MS - 1_000;

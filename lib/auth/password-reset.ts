@@ -209,7 +209,9 @@ export async function resetPassword(token: string, newPassword: string, nowMs = 
     if (!link) return { error: "This reset link has expired or was already used. Ask for a new one." };
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, sessionsRevokedAt: now })
+      // Whole seconds, as sessions carry their sign-in time in seconds: a sign-in with the new password in the
+      // same second as the reset must not be born revoked.
+      .set({ passwordHash, sessionsRevokedAt: new Date(Math.floor(nowMs / 1000) * 1000) })
       .where(and(eq(users.id, link.userId), isNull(users.disabledAt)))
       .returning({ id: users.id });
     if (!user) return { error: "This reset link is not valid. Ask for a new one." };
