@@ -197,7 +197,7 @@ export default async function CoachPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Roster</h1>
-        <p className="mt-1 text-sm text-slate-600">The connection status of your athletes at each service. Read only; times are UTC.</p>
+        <p className="mt-1 text-sm text-slate-600">The connection status of your athletes at each service. Read only; times are in your time zone.</p>
       </div>
 
       {roster.rosterSize === 0 ? (

@@ -1,17 +1,22 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/connections/status-badge";
+import { LocalTime } from "@/components/ui/local-time";
+import type { TimeStyle } from "@/lib/time";
 import type { ConnectionsTableRow } from "./connections-table";
 
 /**
  * The facts of one connection after its athlete, in the order the table's columns and a phone card's lines show
  * them: one list, so the two layouts cannot drift apart (a new column is one line here).
  */
+/** A time (milliseconds since the epoch) in the viewer's zone, or the words that stand for its absence. */
+const when = (value: number | string, style: TimeStyle) => (typeof value === "number" ? <LocalTime ms={value} style={style} /> : value);
+
 export const CONNECTION_COLUMNS: { label: string; cell: (row: ConnectionsTableRow) => React.ReactNode; className?: string }[] = [
   { label: "Service", cell: (r) => r.serviceName, className: "text-slate-800" },
   { label: "Status", cell: (r) => <StatusBadge status={r.status} /> },
-  { label: "Linked", cell: (r) => r.linked, className: "text-slate-700" },
-  { label: "Access token expires", cell: (r) => r.expires, className: "text-slate-700" },
-  { label: "Last verified", cell: (r) => r.verified, className: "text-slate-700" },
+  { label: "Linked", cell: (r) => when(r.linked, "minute"), className: "text-slate-700" },
+  { label: "Access token expires", cell: (r) => when(r.expires, "dayMinute"), className: "text-slate-700" },
+  { label: "Last verified", cell: (r) => when(r.verified, "dayMinute"), className: "text-slate-700" },
 ];
 
 /** The athlete's name, linking to their user page, as the table's row header and a card's heading show it. */

@@ -9,7 +9,10 @@ import { ConnectionCards } from "./connection-cards";
 import { AthleteLink, CONNECTION_COLUMNS, connectionLabel } from "./connection-columns";
 import { RevokeDialog } from "./revoke-dialog";
 
-/** One connection as the table draws it; times already formatted (UTC) by the page. */
+/**
+ * One connection as the table draws it. `linked`, `expires`, `verified`: milliseconds since the epoch (shown in the
+ * viewer's time zone, UTC on hover) or the words to show instead ("Never", "Does not expire", "—").
+ */
 export interface ConnectionsTableRow {
   id: string;
   athleteId: string;
@@ -17,9 +20,9 @@ export interface ConnectionsTableRow {
   athleteEmail: string;
   serviceName: string;
   status: ConnectionStatus;
-  linked: string;
-  expires: string;
-  verified: string;
+  linked: number | string;
+  expires: number | string;
+  verified: number | string;
   revocable: boolean;
 }
 

@@ -7,7 +7,6 @@ import { SERVICE_IDS } from "@/db/schema";
 import { LISTABLE_STATUSES, listConnectionsPage } from "@/lib/admin/connections";
 import { requireRole } from "@/lib/auth/session";
 import { STATUS_LABELS, type ConnectionStatus } from "@/lib/connections/status";
-import { formatUtc } from "@/lib/time";
 import { athleteNameOf, countBulk, describeBulkSelection } from "@/lib/admin/bulk-filter";
 import { BulkBar } from "./bulk-bar";
 import { ConnectionsTable } from "./connections-table";
@@ -101,9 +100,9 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
           athleteEmail: r.athleteEmail,
           serviceName: r.serviceName,
           status: r.status,
-          linked: r.linkedAt ? `${formatUtc(r.linkedAt, "d MMM yyyy, HH:mm")} UTC` : "—",
-          expires: GONE.has(r.status) ? "—" : r.expiresAt ? `${formatUtc(new Date(r.expiresAt * 1000), "d MMM, HH:mm")} UTC` : "Does not expire",
-          verified: r.lastVerifiedAt ? `${formatUtc(r.lastVerifiedAt, "d MMM, HH:mm")} UTC` : "Never",
+          linked: r.linkedAt ? r.linkedAt.getTime() : "—",
+          expires: GONE.has(r.status) ? "—" : r.expiresAt ? r.expiresAt * 1000 : "Does not expire",
+          verified: r.lastVerifiedAt ? r.lastVerifiedAt.getTime() : "Never",
           revocable: !GONE.has(r.status),
         }))}
       />

@@ -1,11 +1,11 @@
 import { Fact } from "@/components/ui/fact";
 import type { Metadata } from "next";
+import { LocalTime } from "@/components/ui/local-time";
 import { Badge } from "@/components/ui/badge";
 import { requireRole } from "@/lib/auth/session";
 import { masterTokenStatus } from "@/lib/integrations/fitrankings/master-token";
 import { serviceHealthByService } from "@/lib/connections/service-health";
 import { getIntegration, integrations } from "@/lib/integrations/registry";
-import { formatUtc } from "@/lib/time";
 import { ExorLiveLinkForm } from "@/lib/integrations/exorlive/link-form";
 import { ExorLiveRequestQueue } from "@/lib/integrations/exorlive/link-request-queue";
 import { listOpenLinkRequests, QUEUE_LIMIT } from "@/lib/integrations/exorlive/link-requests";
@@ -88,17 +88,21 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
                 {health[service.id] ? (
                   <p role="alert" className="mt-2 max-w-prose rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-600/20 ring-inset">
                     {service.name} has refused TrainLink&apos;s client credentials since{" "}
-                    {formatUtc(health[service.id]!.credentialsRejectedAt, "d MMM yyyy, HH:mm")} UTC ({health[service.id]!.lastError}). Check the
-                    client ID and secret in this server&apos;s configuration. Athletes&apos; connections are kept; refreshes of {service.name} are
-                    paused until {formatUtc(health[service.id]!.nextAttemptAt, "HH:mm")} UTC and resume by themselves once the credentials work.
+                    <LocalTime ms={health[service.id]!.credentialsRejectedAt.getTime()} /> ({health[service.id]!.lastError}). Check the client ID and
+                    secret in this server&apos;s configuration. Athletes&apos; connections are kept; refreshes of {service.name} are paused until{" "}
+                    <LocalTime ms={health[service.id]!.nextAttemptAt.getTime()} style="time" /> and resume by themselves once the credentials work.
                   </p>
                 ) : null}
                 {service.id === "fitrankings" ? (
                   <p className="mt-1 text-sm text-slate-700">
                     Master token:{" "}
-                    {master.held && master.obtainedAt
-                      ? `held, obtained ${formatUtc(master.obtainedAt, "d MMM yyyy, HH:mm")} UTC`
-                      : "not held yet (obtained on first use)"}
+                    {master.held && master.obtainedAt ? (
+                      <>
+                        held, obtained <LocalTime ms={master.obtainedAt.getTime()} />
+                      </>
+                    ) : (
+                      "not held yet (obtained on first use)"
+                    )}
                   </p>
                 ) : null}
               </div>
@@ -135,7 +139,12 @@ export default async function AdminServicesPage({ searchParams }: { searchParams
             <Fact label="From">{mail.from}</Fact>
             <Fact label="Sent in the last 24 hours">
               {mail.sentLastDay}
-              {mail.lastSentAt ? ` (last ${formatUtc(mail.lastSentAt, "d MMM, HH:mm")} UTC)` : ""}
+              {mail.lastSentAt ? (
+                <>
+                  {" "}
+                  (last <LocalTime ms={mail.lastSentAt.getTime()} style="dayMinute" />)
+                </>
+              ) : null}
             </Fact>
             <Fact label="Waiting">{mail.waiting}</Fact>
             <Fact label="Given up">{mail.failed === 0 ? "none" : `${mail.failed} (the SMTP server refused them for good)`}</Fact>
