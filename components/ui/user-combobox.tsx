@@ -3,74 +3,110 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { FIELD_CLASS } from "./form-fields";
 
-/** One suggestion as a user search answers it (`{ users: UserOption[] }`). */
+/** One suggestion as a user search answers it (`{ users: UserOption[] }`); `role` is shown when given. */
 export interface UserOption {
   id: string;
   name: string;
   email: string;
-  role: string;
+  role?: string;
 }
 
 /** How long typing must pause before a search is sent, in milliseconds. */
 const DEBOUNCE_MS = 200;
 
+/** GETs `url?q=<text>` (an admin-only route answering `{ users: UserOption[] }`); throws on a non-2xx answer. */
+async function searchByUrl(url: string, q: string, signal: AbortSignal): Promise<UserOption[]> {
+  const response = await fetch(`${url}?${new URLSearchParams({ q })}`, { signal, headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return ((await response.json()) as { users?: UserOption[] }).users ?? [];
+}
+
 /**
  * A text field that suggests users as one types (the WAI-ARIA combobox pattern: role=combobox with a listbox
- * popup, ↓/↑ move through the suggestions, Enter picks, Escape closes). After a 200 ms pause it GETs
- * `searchUrl?q=<text>` (an admin-only route answering `{ users: UserOption[] }`, at most 10); picking a user puts
- * their email in the field, so a plain GET form submits it as `name`. Free text stays allowed: the page resolves
- * a partial name itself. `describedBy` points at the hint under the field.
+ * popup, ↓/↑ move through the suggestions, Enter picks, Escape closes). After a 200 ms pause it asks `search`
+ * (a function, e.g. a server action, resolving to at most 10 users; it may throw) or GETs `searchUrl?q=<text>`
+ * (for server components, which cannot pass functions). An answer older than the latest typing is dropped, and
+ * one arriving after focus moved on does not reopen the list. Picking puts `pickText(user)` (default: the email)
+ * in the field and calls `onPick`. Free text stays allowed. Uncontrolled (`defaultValue`) or controlled (`value`
+ * with `onValueChange`). `describedBy` points at a hint; `listLabel` names the listbox; `noMatch` words the
+ * "nothing found" line.
  */
 export function UserCombobox({
   id,
   name,
   searchUrl,
+  search,
   defaultValue = "",
+  value: controlled,
+  onValueChange,
+  onPick,
+  pickText = (user) => user.email,
   placeholder,
   describedBy,
+  listLabel = "Suggestions",
+  noMatch = (typed) => `No user matches “${typed}”.`,
+  required,
+  maxLength,
 }: {
   id: string;
   name: string;
-  searchUrl: string;
+  searchUrl?: string;
+  search?: (q: string) => Promise<UserOption[]>;
   defaultValue?: string;
+  value?: string;
+  onValueChange?: (value: string) => void;
+  onPick?: (user: UserOption) => void;
+  pickText?: (user: UserOption) => string;
   placeholder?: string;
   describedBy?: string;
+  listLabel?: string;
+  noMatch?: (typed: string) => string;
+  required?: boolean;
+  maxLength?: number;
 }) {
-  const [value, setValue] = useState(defaultValue);
+  const [uncontrolled, setUncontrolled] = useState(defaultValue);
+  const value = controlled ?? uncontrolled;
   const [options, setOptions] = useState<UserOption[]>([]);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [searched, setSearched] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   const typed = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
+  // The latest search function, read when the timer fires (a new function each render must not restart it).
+  const lookup = useRef(search);
+  useEffect(() => {
+    lookup.current = search;
+  });
   const listId = useId();
   const statusId = useId();
   const optionId = (i: number) => `${listId}-option-${i}`;
+
+  function setValue(next: string) {
+    if (controlled === undefined) setUncontrolled(next);
+    onValueChange?.(next);
+  }
 
   useEffect(() => {
     const q = value.trim();
     if (!typed.current || q.length === 0) return;
     const controller = new AbortController();
-    const search = async () => {
+    const run = async () => {
+      let found: UserOption[] = [];
+      let error = false;
       try {
-        const response = await fetch(`${searchUrl}?${new URLSearchParams({ q })}`, {
-          signal: controller.signal,
-          headers: { Accept: "application/json" },
-        });
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const body = (await response.json()) as { users?: UserOption[] };
-        setOptions(body.users ?? []);
-        setFailed(false);
+        found = lookup.current ? await lookup.current(q) : searchUrl ? await searchByUrl(searchUrl, q, controller.signal) : [];
       } catch {
-        if (controller.signal.aborted) return;
-        setOptions([]);
-        setFailed(true);
+        error = true;
       }
+      if (controller.signal.aborted) return;
+      setOptions(found);
+      setFailed(error);
       setSearched(q);
       setActive(-1);
-      setOpen(true);
+      setOpen(document.activeElement === input.current);
     };
-    const timer = setTimeout(() => void search(), DEBOUNCE_MS);
+    const timer = setTimeout(() => void run(), DEBOUNCE_MS);
     return () => {
       clearTimeout(timer);
       controller.abort();
@@ -79,7 +115,8 @@ export function UserCombobox({
 
   function pick(option: UserOption) {
     typed.current = false;
-    setValue(option.email);
+    setValue(pickText(option));
+    onPick?.(option);
     setOpen(false);
     setActive(-1);
   }
@@ -111,12 +148,13 @@ export function UserCombobox({
       : failed
         ? "Suggestions could not be loaded; you can still type a full email."
         : options.length === 0
-          ? `No user matches “${searched}”.`
+          ? noMatch(searched)
           : `${options.length} ${options.length === 1 ? "user matches" : "users match"}; use the up and down arrows to choose.`;
 
   return (
     <div className="relative">
       <input
+        ref={input}
         id={id}
         name={name}
         type="text"
@@ -129,6 +167,8 @@ export function UserCombobox({
         autoComplete="off"
         spellCheck={false}
         placeholder={placeholder}
+        required={required}
+        maxLength={maxLength}
         value={value}
         onChange={(e) => {
           typed.current = true;
@@ -142,7 +182,7 @@ export function UserCombobox({
       <ul
         id={listId}
         role="listbox"
-        aria-label="Suggestions"
+        aria-label={listLabel}
         hidden={!showList}
         className="absolute z-10 mt-1 max-h-64 w-full min-w-64 overflow-auto rounded-md bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200"
       >
@@ -157,11 +197,13 @@ export function UserCombobox({
               e.preventDefault();
               pick(option);
             }}
+            onMouseEnter={() => setActive(i)}
             className={`cursor-pointer px-3 py-2 ${i === active ? "bg-brand-50 text-brand-900" : "text-slate-800"}`}
           >
             <span className="block font-medium">{option.name}</span>
-            <span className="block text-xs text-slate-600">
-              {option.email} · {option.role}
+            <span className="block text-xs break-all text-slate-600">
+              {option.email}
+              {option.role ? ` · ${option.role}` : ""}
             </span>
           </li>
         ))}

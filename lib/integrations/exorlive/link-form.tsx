@@ -1,23 +1,29 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
+import { startTransition, useActionState, useId, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent, DialogRoot } from "@/components/ui/dialog";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
+import { UserCombobox, type UserOption } from "@/components/ui/user-combobox";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { linkExorLiveAction, previewExorLiveLinkAction, searchAthletesAction } from "@/lib/integrations/exorlive/actions";
 import type { AthleteSuggestion } from "@/lib/integrations/exorlive/athlete-search";
 
-/** How long typing must pause before the suggestions are fetched, in milliseconds. */
-const DEBOUNCE_MS = 200;
+/** Up to 10 active athletes by name or email, from the admin-only server action; throws when it refuses. */
+async function searchAthletes(q: string): Promise<UserOption[]> {
+  const form = new FormData();
+  form.set("q", q);
+  const result = await searchAthletesAction(null, form);
+  if (!("athletes" in result)) throw new Error("athlete search refused");
+  return result.athletes;
+}
 
 /**
- * The athlete picker: an ARIA combobox (input role=combobox, aria-expanded, aria-controls its listbox,
- * aria-activedescendant on the highlighted option). Typing fetches up to 10 active athletes by name or email
- * (an admin-only server action, debounced); ArrowDown/ArrowUp move, Enter picks, Escape closes. A full email
- * typed without picking also works (the server resolves it).
+ * The athlete picker: the shared UserCombobox (ARIA combobox, debounced search, arrows, Enter, Escape) fed by the
+ * athlete search action. Picking fills "Name (email)"; a full email typed without picking also works (the server
+ * resolves it).
  */
 function AthleteCombobox({
   query,
@@ -31,131 +37,28 @@ function AthleteCombobox({
   onSelect: (athlete: AthleteSuggestion) => void;
 }) {
   const base = useId();
-  const listId = `${base}-athletes`;
-  const [options, setOptions] = useState<AthleteSuggestion[]>([]);
-  const [expanded, setExpanded] = useState(false);
-  const [active, setActive] = useState(-1);
-  const [searched, setSearched] = useState<string | null>(null);
-  const latest = useRef(0);
-  const timer = useRef<number | undefined>(undefined);
-  const input = useRef<HTMLInputElement>(null);
-
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-
-  function search(q: string) {
-    window.clearTimeout(timer.current);
-    const text = q.trim();
-    if (!text) {
-      latest.current++;
-      setOptions([]);
-      setExpanded(false);
-      setSearched(null);
-      return;
-    }
-    timer.current = window.setTimeout(() => void fetchSuggestions(text), DEBOUNCE_MS);
-  }
-
-  /** Fetches the suggestions for `text`; an older answer arriving after a newer one is dropped. */
-  async function fetchSuggestions(text: string) {
-    const ticket = ++latest.current;
-    const form = new FormData();
-    form.set("q", text);
-    const result = await searchAthletesAction(null, form);
-    if (ticket !== latest.current) return;
-    const found = "athletes" in result ? result.athletes : [];
-    setOptions(found);
-    setActive(found.length > 0 ? 0 : -1);
-    setSearched(text);
-    // An answer arriving after the admin moved on (to the ExorLive user ID) does not reopen the list over it.
-    setExpanded(document.activeElement === input.current);
-  }
-
-  function pick(athlete: AthleteSuggestion) {
-    onSelect(athlete);
-    setExpanded(false);
-    setActive(-1);
-  }
-
-  function onKeyDown(event: React.KeyboardEvent<HTMLInputElement>) {
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      if (!expanded && options.length > 0) setExpanded(true);
-      setActive((i) => (options.length === 0 ? -1 : (i + 1) % options.length));
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive((i) => (options.length === 0 ? -1 : (i - 1 + options.length) % options.length));
-    } else if (event.key === "Enter" && expanded && active >= 0 && options[active]) {
-      // Enter picks the highlighted athlete instead of submitting the form.
-      event.preventDefault();
-      pick(options[active]);
-    } else if (event.key === "Escape" && expanded) {
-      event.preventDefault();
-      setExpanded(false);
-    }
-  }
-
-  const showList = expanded && options.length > 0;
   return (
-    <div className="relative">
+    <div>
       <label htmlFor={`${base}-input`} className={LABEL_CLASS}>
         Athlete (name or email)
       </label>
-      <input
-        ref={input}
+      <UserCombobox
         id={`${base}-input`}
         name="athleteQuery"
-        type="text"
-        role="combobox"
-        aria-expanded={showList}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={showList && active >= 0 ? `${listId}-${active}` : undefined}
-        aria-describedby={`${base}-hint`}
-        autoComplete="off"
-        maxLength={320}
-        required
+        search={searchAthletes}
         value={query}
-        onChange={(event) => {
-          onQuery(event.target.value);
-          search(event.target.value);
-        }}
-        onKeyDown={onKeyDown}
-        onBlur={() => window.setTimeout(() => setExpanded(false), 150)}
-        className={FIELD_CLASS}
+        onValueChange={onQuery}
+        onPick={onSelect}
+        pickText={(athlete) => `${athlete.name} (${athlete.email})`}
+        describedBy={`${base}-hint`}
+        listLabel="Matching athletes"
+        noMatch={(typed) => `No active athlete matches "${typed}".`}
+        required
+        maxLength={320}
       />
       <p id={`${base}-hint`} className="mt-1 text-xs text-slate-600">
         {selected ? `Picked: ${selected.name} (${selected.email})` : "Type part of a name or email, then pick the athlete."}
       </p>
-      <ul
-        id={listId}
-        role="listbox"
-        aria-label="Matching athletes"
-        hidden={!showList}
-        className="absolute z-10 mt-1 max-h-72 w-full overflow-auto rounded-md bg-white py-1 text-sm shadow-lg ring-1 ring-slate-200"
-      >
-        {options.map((athlete, i) => (
-          <li
-            key={athlete.id}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === active}
-            // mousedown, not click: the input's blur would close the list first.
-            onMouseDown={(event) => {
-              event.preventDefault();
-              pick(athlete);
-            }}
-            onMouseEnter={() => setActive(i)}
-            className={`cursor-pointer px-3 py-2 ${i === active ? "bg-brand-50 text-brand-900" : "text-slate-800"}`}
-          >
-            <span className="font-medium">{athlete.name}</span> <span className="break-all text-slate-600">{athlete.email}</span>
-          </li>
-        ))}
-      </ul>
-      {expanded && searched !== null && options.length === 0 ? (
-        <p role="status" className="mt-1 text-xs text-slate-600">
-          No active athlete matches &quot;{searched}&quot;.
-        </p>
-      ) : null}
     </div>
   );
 }
