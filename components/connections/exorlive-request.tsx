@@ -1,9 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { submitKeepingInput } from "@/components/ui/keep-input";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { LocalTime } from "@/components/ui/local-time";
@@ -91,14 +92,7 @@ export function ExorLiveRequest({
             </p>
           }
         >
-          <form
-            className="w-full space-y-4"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const form = new FormData(event.currentTarget);
-              startTransition(() => send(form));
-            }}
-          >
+          <form className="w-full space-y-4" onSubmit={submitKeepingInput(send)}>
             <input type="hidden" name="athleteId" value={athleteId} />
             <div>
               <label htmlFor={ids.userId} className={LABEL_CLASS}>

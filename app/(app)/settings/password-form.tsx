@@ -1,8 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useEffect, useRef } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
+import { NewPasswordFields } from "@/components/auth/new-password-fields";
 import { Button } from "@/components/ui/button";
+import { submitKeepingInput } from "@/components/ui/keep-input";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { changePasswordAction } from "./password-actions";
@@ -11,15 +13,8 @@ import { changePasswordAction } from "./password-actions";
 export function PasswordForm({ email, minLength }: { email: string; minLength: number }) {
   const [state, submit, pending] = useActionState(changePasswordAction, null);
   const hydrated = useHydrated();
-  /**
-   * Submits without React's automatic form reset, so a refused password (wrong current one, too short, the two
-   * differ) keeps what was typed.
-   */
-  function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formData = new FormData(event.currentTarget);
-    startTransition(() => submit(formData));
-  }
+  // Without React's automatic form reset, so a refused password keeps what was typed.
+  const onSubmit = submitKeepingInput(submit);
   const formRef = useRef<HTMLFormElement>(null);
   // After a success the fields are emptied: the new password is not left in the page.
   useEffect(() => {
@@ -37,30 +32,7 @@ export function PasswordForm({ email, minLength }: { email: string; minLength: n
         </label>
         <input id="current-password" name="current" type="password" autoComplete="current-password" required className={FIELD_CLASS} />
       </div>
-      <div>
-        <label htmlFor="new-password" className={LABEL_CLASS}>
-          New password
-        </label>
-        <input
-          id="new-password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={minLength}
-          aria-describedby="new-password-hint"
-          className={FIELD_CLASS}
-        />
-        <p id="new-password-hint" className="mt-1 text-xs text-slate-600">
-          At least {minLength} characters. Every other session is signed out.
-        </p>
-      </div>
-      <div>
-        <label htmlFor="confirm-password" className={LABEL_CLASS}>
-          New password again
-        </label>
-        <input id="confirm-password" name="confirm" type="password" autoComplete="new-password" required className={FIELD_CLASS} />
-      </div>
+      <NewPasswordFields minLength={minLength} note="Every other session is signed out." />
       <Button type="submit" disabled={pending || !hydrated}>
         {pending ? "Saving…" : "Change password"}
       </Button>

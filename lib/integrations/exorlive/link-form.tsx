@@ -1,9 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useId, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { submitKeepingInput } from "@/components/ui/keep-input";
 import { DialogClose, DialogContent, DialogRoot } from "@/components/ui/dialog";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { UserCombobox, type UserOption } from "@/components/ui/user-combobox";
@@ -98,12 +99,10 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
     <div className="space-y-4">
       <form
         className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const form = new FormData(event.currentTarget);
+        onSubmit={submitKeepingInput((form) => {
           setShown("preview");
-          startTransition(() => check(form));
-        }}
+          check(form);
+        })}
       >
         <input type="hidden" name="athleteId" value={selected?.id ?? ""} />
         <AthleteCombobox
@@ -156,12 +155,10 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
               <Button variant="secondary">Cancel</Button>
             </DialogClose>
             <form
-              onSubmit={(event) => {
-                event.preventDefault();
-                const form = new FormData(event.currentTarget);
+              onSubmit={submitKeepingInput((form) => {
                 setShown("link");
-                startTransition(() => link(form));
-              }}
+                link(form);
+              })}
             >
               <input type="hidden" name="athleteId" value={ready.athlete.id} />
               <input type="hidden" name="exorliveUserId" value={ready.exorliveUserId} />

@@ -1,9 +1,10 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
 import { ActionOutcome } from "@/components/ui/action-outcome";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { submitKeepingInput } from "@/components/ui/keep-input";
 import { DialogClose, DialogContent, DialogRoot, DialogTrigger } from "@/components/ui/dialog";
 import { FIELD_CLASS, LABEL_CLASS } from "@/components/ui/form-fields";
 import { LocalTime } from "@/components/ui/local-time";
@@ -107,14 +108,7 @@ function QueueItem({ row, onOutcome }: { row: QueueRow; onOutcome: (outcome: Out
               </p>
             }
           >
-            <form
-              className="w-full space-y-4"
-              onSubmit={(event) => {
-                event.preventDefault();
-                const form = new FormData(event.currentTarget);
-                startTransition(() => decline(form));
-              }}
-            >
+            <form className="w-full space-y-4" onSubmit={submitKeepingInput(decline)}>
               <input type="hidden" name="requestId" value={row.id} />
               <div>
                 <label htmlFor={reasonId} className={LABEL_CLASS}>
