@@ -56,6 +56,8 @@ test("no page of any role, nor a public page, scrolls sideways on a 390 px phone
   const athlete = await linkedAthlete(browser, "phone-athlete-with-a-rather-long-address-for-wrapping");
   const coach = await createUser("coach", "phone-coach-with-a-rather-long-address");
   const admin = await createUser("admin", "phone-admin-with-a-rather-long-address");
+  // Every coach is listed on an athlete's admin page: one whose address cannot fit on a phone's line.
+  await createUser("coach", "acoachwhoseaddresscannotbreakonaphone");
   await assign(coach.id, athlete.id);
 
   const athletePage = await phone(browser, athlete);

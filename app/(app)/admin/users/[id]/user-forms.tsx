@@ -119,14 +119,17 @@ export function CoachesForm({
         <legend className="sr-only">Coaches of this athlete</legend>
         <div className="grid gap-2 sm:grid-cols-2">
           {coaches.map((c) => (
-            <label key={c.id} className="flex items-center gap-2 text-sm text-slate-800">
+            <label key={c.id} className="flex min-w-0 items-center gap-2 text-sm text-slate-800">
               <input
                 type="checkbox"
                 checked={checked.includes(c.id)}
                 onChange={(e) => setChecked((now) => (e.target.checked ? [...now, c.id] : now.filter((id) => id !== c.id)))}
                 className="size-4 rounded border-slate-300"
               />
-              {c.name} <span className="text-slate-500">({c.email})</span>
+              {/* A long email wraps anywhere: a flex item is otherwise as wide as its longest word. */}
+              <span className="min-w-0 [overflow-wrap:anywhere]">
+                {c.name} <span className="text-slate-500">({c.email})</span>
+              </span>
             </label>
           ))}
         </div>
