@@ -14,7 +14,10 @@ import { connect, makeUser, nowSeconds, openRosterDb } from "@/tests/helpers/ros
 // revocation shows with its reason.
 
 /** Protocol words of the stored error (the card holds dates as Date objects, so ISO timestamps are the catalogue test's concern). */
-const FORBIDDEN = /HTTP|invalid_|grant_type|rotated|503/;
+const FORBIDDEN = /HTTP|invalid_|grant_type|rotated|\b503\b/;
+
+/** The card's words (its JSON without the service's account id: a random UUID can contain "503"). */
+const words = (card: object) => JSON.stringify({ ...card, serviceAccount: undefined });
 
 before(async () => {
   await openRosterDb(); // TrainerDay, enduco and FitRankings configured; ExorLive not
@@ -33,7 +36,7 @@ describe("connection card view model", () => {
     assert.equal(card.status, "needs_reauth");
     assert.deepEqual(card.message, { tone: "error", text: "TrainerDay stopped accepting TrainLink. Reconnect to fix it." });
     assert.equal(card.showExpiry, false);
-    assert.doesNotMatch(JSON.stringify(card), FORBIDDEN);
+    assert.doesNotMatch(words(card), FORBIDDEN);
   });
 
   it("a failing refresh says the service is not answering, once; the expiry may still show", async () => {
@@ -48,7 +51,7 @@ describe("connection card view model", () => {
     assert.equal(card.status, "refresh_failing");
     assert.equal(card.message?.text, "enduco is not answering right now. TrainLink will try again automatically.");
     assert.equal(card.showExpiry, true);
-    assert.doesNotMatch(JSON.stringify(card), FORBIDDEN);
+    assert.doesNotMatch(words(card), FORBIDDEN);
   });
 
   it("each card carries its service's Disconnect text", async () => {
