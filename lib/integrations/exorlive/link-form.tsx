@@ -75,15 +75,16 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
   const [query, setQuery] = useState(email ?? "");
   const [selected, setSelected] = useState<AthleteSuggestion | null>(null);
   const [userId, setUserId] = useState("");
-  const [confirming, setConfirming] = useState(false);
+  // The preview the Confirm dialog shows, set from the check's own answer (never the previous one still in `preview`).
+  const [ready, setReady] = useState<Extract<Awaited<ReturnType<typeof previewExorLiveLinkAction>>, { athlete: unknown }> | null>(null);
   const [preview, check, checking] = useActionState(async (previous: Parameters<typeof previewExorLiveLinkAction>[0], form: FormData) => {
     const result = await previewExorLiveLinkAction(previous, form);
-    if ("athlete" in result) setConfirming(true);
+    if ("athlete" in result) setReady(result);
     return result;
   }, null);
   const [linkState, link, linking] = useActionState(async (previous: Parameters<typeof linkExorLiveAction>[0], form: FormData) => {
     const result = await linkExorLiveAction(previous, form);
-    setConfirming(false);
+    setReady(null);
     if ("ok" in result) {
       setQuery("");
       setSelected(null);
@@ -91,7 +92,6 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
     }
     return result;
   }, null);
-  const ready = preview && "athlete" in preview ? preview : null;
   // The newest answer shows: a failed check, or the link's outcome.
   const [shown, setShown] = useState<"preview" | "link">("preview");
 
@@ -140,7 +140,7 @@ export function ExorLiveLinkForm({ configured, email }: { configured: boolean; e
       {!configured ? <Alert tone="info">ExorLive is not configured on this server: set its client id, secret and requester URL.</Alert> : null}
       {shown === "preview" && preview && "error" in preview ? <Alert tone="error">{preview.error}</Alert> : null}
       {shown === "link" ? <ActionOutcome state={linkState} /> : null}
-      <DialogRoot open={confirming && ready !== null} onOpenChange={setConfirming}>
+      <DialogRoot open={ready !== null} onOpenChange={(open) => (open ? null : setReady(null))}>
         {ready ? (
           <DialogContent
             title="Link ExorLive?"
