@@ -2,18 +2,13 @@
 
 import { headers } from "next/headers";
 import { z } from "zod";
+import { accountEmail } from "@/lib/auth/email";
 import { requestPasswordReset, RESET_REQUESTED_MESSAGE } from "@/lib/auth/password-reset";
 import { clientAddress } from "@/lib/auth/throttle";
 import { errorFields, log, requestIdFrom, runWithRequestContext } from "@/lib/log";
 
 const input = z.object({
-  email: z
-    .string({ error: "Enter your email address." })
-    .trim()
-    .toLowerCase()
-    .min(1, "Enter your email address.")
-    .max(254, "Your email address can be at most 254 characters.")
-    .pipe(z.email("Enter a valid email address, like name@example.com.")),
+  email: accountEmail,
 });
 
 /**

@@ -1,6 +1,7 @@
 "use server";
 
 import { z } from "zod";
+import { accountEmail } from "@/lib/auth/email";
 import { getCurrentUser } from "@/lib/auth/session";
 import { authedAction } from "@/lib/actions";
 import { acceptInvitation, joinRosterByInvitation } from "@/lib/invitations";
@@ -10,13 +11,7 @@ import { failed } from "@/lib/result";
 const signupInput = z.object({
   token: z.string({ error: "This invite link is not valid." }).min(1, "This invite link is not valid.").max(200, "This invite link is not valid."),
   name: z.string({ error: "Enter your name." }).trim().min(1, "Enter your name.").max(100, "Your name can be at most 100 characters."),
-  email: z
-    .string({ error: "Enter your email address." })
-    .trim()
-    .toLowerCase()
-    .min(1, "Enter your email address.")
-    .max(254, "Your email address can be at most 254 characters.")
-    .pipe(z.email("Enter a valid email address, like name@example.com.")),
+  email: accountEmail,
   password: z
     .string({ error: "Choose a password." })
     .min(8, "Your password must be at least 8 characters.")
